@@ -1,0 +1,35 @@
+import { Hono } from "hono";
+import { firstRunRoutes, requireSetUp, setUpCheck } from "./first-run/routes.tsx";
+import { assetRoutes } from "./http/assets.ts";
+import { loadSession } from "./http/authenticate.ts";
+import { csrfProtection } from "./http/csrf.ts";
+import type { AppContext, AppEnv } from "./http/env.ts";
+import { NOT_FOUND_MESSAGE, handleError, renderError } from "./http/errors.tsx";
+import { securityHeaders } from "./http/security.ts";
+import { roomRoutes } from "./rooms/routes.tsx";
+import { sessionRoutes } from "./sessions/routes.tsx";
+
+/** The whole HTTP surface. Order matters: the cheap, public routes answer before sessions are looked up. */
+export function createApp(ctx: AppContext): Hono<AppEnv> {
+  const isSetUp = setUpCheck(ctx);
+  const app = new Hono<AppEnv>();
+
+  app.use(securityHeaders);
+  app.get("/up", (c) => {
+    ctx.db.query("SELECT 1").get();
+    return c.text("OK");
+  });
+  app.route("/", assetRoutes);
+
+  app.use(csrfProtection(ctx.config.publicUrl));
+  app.use(loadSession(ctx));
+  app.use(requireSetUp(isSetUp));
+
+  app.route("/", firstRunRoutes(ctx, isSetUp));
+  app.route("/", sessionRoutes(ctx));
+  app.route("/", roomRoutes(ctx));
+
+  app.notFound((c) => renderError(c, 404, NOT_FOUND_MESSAGE));
+  app.onError(handleError(ctx));
+  return app;
+}

@@ -1,0 +1,2 @@
+/** The clock every table's integer millisecond columns use. */
+export const now = (): number => Date.now();

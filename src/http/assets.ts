@@ -1,0 +1,66 @@
+import { Hono } from "hono";
+import htmx from "htmx.org/dist/htmx.min.js" with { type: "text" };
+import htmxWebSocket from "htmx-ext-ws/dist/ws.min.js" with { type: "text" };
+import baseCss from "../../assets/css/base.css" with { type: "text" };
+import layoutCss from "../../assets/css/layout.css" with { type: "text" };
+import formsCss from "../../assets/css/forms.css" with { type: "text" };
+import sidebarCss from "../../assets/css/sidebar.css" with { type: "text" };
+import roomCss from "../../assets/css/room.css" with { type: "text" };
+import flashCss from "../../assets/css/flash.css" with { type: "text" };
+import appJs from "../../assets/js/app.js" with { type: "text" };
+import flashJs from "../../assets/js/flash.js" with { type: "text" };
+import passwordJs from "../../assets/js/password.js" with { type: "text" };
+import logoSvg from "../../assets/images/campfire.svg" with { type: "text" };
+
+// Every asset is embedded as text at build time, joined into a few bundles, and served from memory
+// under a content-hashed name so browsers may cache it for a year.
+const SOURCES: Record<string, string> = {
+  "app.css": [baseCss, layoutCss, formsCss, flashCss, sidebarCss, roomCss].join("\n"),
+  "htmx.js": `${htmx}\n${htmxWebSocket}`,
+  "app.js": [appJs, flashJs, passwordJs].join("\n"),
+  "campfire.svg": logoSvg,
+};
+
+const CONTENT_TYPES: Record<string, string> = {
+  css: "text/css; charset=utf-8",
+  js: "text/javascript; charset=utf-8",
+  svg: "image/svg+xml",
+};
+
+type Asset = { body: Uint8Array<ArrayBuffer>; gzipped: Uint8Array<ArrayBuffer>; contentType: string };
+
+const byFingerprintedName = new Map<string, Asset>();
+const fingerprinted = new Map<string, string>();
+
+for (const [name, source] of Object.entries(SOURCES)) {
+  const body = new TextEncoder().encode(source);
+  const hash = Bun.hash(body).toString(36).slice(0, 10);
+  const dot = name.lastIndexOf(".");
+  const hashedName = `${name.slice(0, dot)}-${hash}${name.slice(dot)}`;
+  fingerprinted.set(name, `/assets/${hashedName}`);
+  byFingerprintedName.set(hashedName, {
+    body,
+    gzipped: Bun.gzipSync(body) as Uint8Array<ArrayBuffer>,
+    contentType: CONTENT_TYPES[name.slice(dot + 1)]!,
+  });
+}
+
+/** The cache-safe URL of an asset, e.g. assetPath("app.css") → "/assets/app-1x2y3z.css". */
+export function assetPath(name: keyof typeof SOURCES): string {
+  const path = fingerprinted.get(name);
+  if (!path) throw new Error(`unknown asset ${name}`);
+  return path;
+}
+
+export const assetRoutes = new Hono().get("/assets/:name", (c) => {
+  const asset = byFingerprintedName.get(c.req.param("name"));
+  if (!asset) return c.text("Not found", 404);
+  const gzip = /\bgzip\b/.test(c.req.header("accept-encoding") ?? "");
+  const headers: Record<string, string> = {
+    "Content-Type": asset.contentType,
+    "Cache-Control": "public, max-age=31536000, immutable",
+    Vary: "Accept-Encoding",
+  };
+  if (gzip) headers["Content-Encoding"] = "gzip";
+  return new Response(gzip ? asset.gzipped : asset.body, { headers });
+});

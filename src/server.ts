@@ -1,0 +1,42 @@
+import type { Database } from "bun:sqlite";
+import type { Server } from "bun";
+import { join } from "node:path";
+import { mkdirSync } from "node:fs";
+import { createApp } from "./app.ts";
+import type { Config } from "./config.ts";
+import { openDatabase } from "./db/connection.ts";
+import { migrate } from "./db/migrations.ts";
+import { consoleLogger, type Logger } from "./log.ts";
+import { SignInThrottle } from "./sessions/throttle.ts";
+
+export type RunningServer = { server: Server<undefined>; db: Database; url: string; stop: () => Promise<void> };
+
+export const databasePath = (dataDir: string): string => join(dataDir, "campfire.sqlite3");
+
+/** Opens and migrates the data directory, then listens: the only place a port is opened. */
+export function startServer(config: Config, log: Logger = consoleLogger): RunningServer {
+  mkdirSync(join(config.dataDir, "files"), { recursive: true });
+  const db = openDatabase(databasePath(config.dataDir));
+  const applied = migrate(db);
+  if (applied.length > 0) log("info", "database migrated", { applied });
+
+  const app = createApp({ db, config, log, signInThrottle: new SignInThrottle() });
+  const server = Bun.serve({
+    port: config.port,
+    hostname: config.host,
+    fetch: app.fetch,
+    tls: config.tls ? { cert: Bun.file(config.tls.certPath), key: Bun.file(config.tls.keyPath) } : undefined,
+    // Uploads on slow connections need longer than Bun's 10 s default.
+    idleTimeout: 120,
+  });
+  const url = server.url.href.replace(/\/$/, "");
+  return {
+    server,
+    db,
+    url,
+    stop: async () => {
+      await server.stop(true);
+      db.close();
+    },
+  };
+}

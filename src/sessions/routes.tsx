@@ -1,0 +1,66 @@
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import { SignInForm, SignInPage } from "../../templates/sessions/new.tsx";
+import { findAccount } from "../accounts/accounts.ts";
+import { clearSessionCookie, clientInfo, setSessionCookie } from "../http/authenticate.ts";
+import type { AppContext, AppEnv } from "../http/env.ts";
+import { clientIp, isHtmx, redirectTo } from "../http/request.ts";
+import { validForm } from "../http/validate.tsx";
+import { authenticate, firstAdministrator } from "../users/users.ts";
+import { endSession, startSession } from "./sessions.ts";
+
+const signInForm = z.object({
+  email_address: z.string().trim().toLowerCase().min(1, "Please enter your email address.").max(254, "That email address is too long."),
+  password: z.string().min(1, "Please enter your password.").max(1024, "That password is too long."),
+});
+
+const WRONG_CREDENTIALS = "That email address and password don't match. Please try again.";
+
+export function sessionRoutes(ctx: AppContext) {
+  const renderSignIn = (c: Context<AppEnv>, status: 200 | 401 | 422 | 429, emailAddress?: string, error?: string) =>
+    c.html(
+      isHtmx(c) ? (
+        <SignInForm emailAddress={emailAddress} error={error} />
+      ) : (
+        <SignInPage
+          accountName={findAccount(ctx.db)?.name ?? "Campfire"}
+          helpEmail={firstAdministrator(ctx.db)?.emailAddress ?? null}
+          emailAddress={emailAddress}
+          error={error}
+        />
+      ),
+      status,
+    );
+
+  return new Hono<AppEnv>()
+    .get("/session/new", (c) => (c.get("user") ? redirectTo(c, "/") : renderSignIn(c, 200, c.req.query("email_address"))))
+    .post(
+      "/session",
+      async (c, next) => {
+        const ip = clientIp(c) ?? "unknown";
+        if (!ctx.signInThrottle.isBlocked(ip)) return next();
+        const wait = ctx.signInThrottle.retryAfterSeconds(ip);
+        c.header("Retry-After", String(wait));
+        const minutes = Math.ceil(wait / 60);
+        const message = `Too many failed sign-in attempts. Please wait ${minutes} minute${minutes === 1 ? "" : "s"} and try again.`;
+        return renderSignIn(c, 429, undefined, message);
+      },
+      validForm(signInForm, (c, values, error) => renderSignIn(c, 422, values.email_address, error)),
+      async (c) => {
+        const { email_address, password } = c.req.valid("form");
+        const user = await authenticate(ctx.db, email_address, password);
+        if (!user) {
+          ctx.signInThrottle.recordFailure(clientIp(c) ?? "unknown");
+          return renderSignIn(c, 401, email_address, WRONG_CREDENTIALS);
+        }
+        setSessionCookie(c, startSession(ctx.db, user, clientInfo(c)));
+        return redirectTo(c, "/");
+      },
+    )
+    .delete("/session", (c) => {
+      const session = c.get("session");
+      if (session) endSession(ctx.db, session.id);
+      clearSessionCookie(c);
+      return redirectTo(c, "/session/new");
+    });
+}

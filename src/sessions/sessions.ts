@@ -1,0 +1,59 @@
+import type { Database } from "bun:sqlite";
+import { now } from "../db/time.ts";
+import { findUser, type User } from "../users/users.ts";
+
+export type Session = { id: number; userId: number; lastActiveAt: number };
+export type ClientInfo = { ipAddress: string | null; userAgent: string | null };
+
+const TOKEN_BYTES = 32;
+// Refreshing on every request would turn each page view into a write.
+export const ACTIVITY_REFRESH_MS = 5 * 60_000;
+
+export function digestToken(token: string): string {
+  return new Bun.CryptoHasher("sha256").update(token).digest("hex");
+}
+
+/** Starts a session and returns the token for the cookie; only its digest is stored. */
+export function startSession(db: Database, user: User, client: ClientInfo): string {
+  const token = Buffer.from(crypto.getRandomValues(new Uint8Array(TOKEN_BYTES))).toString("base64url");
+  const at = now();
+  db.query(
+    `INSERT INTO sessions (user_id, token_digest, ip_address, user_agent, last_active_at, created_at)
+     VALUES ($userId, $digest, $ipAddress, $userAgent, $at, $at)`,
+  ).run({ userId: user.id, digest: digestToken(token), ...client, at });
+  return token;
+}
+
+/** The session and its active user for a cookie token, or null; notes activity every few minutes. */
+export function resumeSession(
+  db: Database,
+  token: string,
+  client: ClientInfo,
+): { session: Session; user: User; refreshed: boolean } | null {
+  const session = db
+    .query<Session, [string]>(
+      "SELECT id, user_id AS userId, last_active_at AS lastActiveAt FROM sessions WHERE token_digest = ?",
+    )
+    .get(digestToken(token));
+  if (!session) return null;
+  const user = findUser(db, session.userId);
+  if (!user || user.status !== "active") return null;
+  const at = now();
+  const refreshed = at - session.lastActiveAt >= ACTIVITY_REFRESH_MS;
+  if (refreshed) {
+    db.query("UPDATE sessions SET last_active_at = $at, ip_address = $ipAddress, user_agent = $userAgent WHERE id = $id").run(
+      { at, id: session.id, ...client },
+    );
+    session.lastActiveAt = at;
+  }
+  return { session, user, refreshed };
+}
+
+export function endSession(db: Database, sessionId: number): void {
+  db.query("DELETE FROM sessions WHERE id = ?").run(sessionId);
+}
+
+/** Signs a person out everywhere, e.g. after a password reset. */
+export function endAllSessions(db: Database, userId: number): void {
+  db.query("DELETE FROM sessions WHERE user_id = ?").run(userId);
+}

@@ -1,0 +1,69 @@
+import type { Database } from "bun:sqlite";
+import { now } from "../db/time.ts";
+
+export type Role = "member" | "admin" | "bot";
+export type UserStatus = "active" | "deactivated" | "banned";
+export type User = { id: number; name: string; emailAddress: string | null; role: Role; status: UserStatus; bio: string };
+
+const BCRYPT_COST = 10;
+const USER_COLUMNS = "id, name, email_address AS emailAddress, role, status, bio";
+
+export const isAdministrator = (user: User): boolean => user.role === "admin";
+
+export function hashPassword(password: string): Promise<string> {
+  return Bun.password.hash(password, { algorithm: "bcrypt", cost: BCRYPT_COST });
+}
+
+export function anyUsers(db: Database): boolean {
+  return db.query<{ present: number }, []>("SELECT EXISTS (SELECT 1 FROM users) AS present").get()!.present === 1;
+}
+
+export function findUser(db: Database, id: number): User | null {
+  return db.query<User, [number]>(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`).get(id);
+}
+
+export function findUserByEmail(db: Database, emailAddress: string): User | null {
+  return db.query<User, [string]>(`SELECT ${USER_COLUMNS} FROM users WHERE email_address = ?`).get(emailAddress);
+}
+
+/** The person the sign-in page names for help: the first administrator still active. */
+export function firstAdministrator(db: Database): User | null {
+  return db
+    .query<User, []>(`SELECT ${USER_COLUMNS} FROM users WHERE role = 'admin' AND status = 'active' ORDER BY id LIMIT 1`)
+    .get();
+}
+
+export function createUser(
+  db: Database,
+  input: { name: string; emailAddress: string; passwordDigest: string; role: Exclude<Role, "bot"> },
+): User {
+  const at = now();
+  const { lastInsertRowid } = db
+    .query(
+      `INSERT INTO users (name, email_address, password_digest, role, created_at, updated_at)
+       VALUES ($name, $emailAddress, $passwordDigest, $role, $at, $at)`,
+    )
+    .run({ ...input, at });
+  return findUser(db, Number(lastInsertRowid))!;
+}
+
+/** Checks a password against an active person's account; bots, deactivated and banned users never sign in. */
+export async function authenticate(db: Database, emailAddress: string, password: string): Promise<User | null> {
+  const row = db
+    .query<{ id: number; digest: string | null }, [string]>(
+      "SELECT id, password_digest AS digest FROM users WHERE email_address = ? AND status = 'active' AND role != 'bot'",
+    )
+    .get(emailAddress);
+  if (!row?.digest) {
+    // Hash anyway so a missing account takes as long as a wrong password.
+    await Bun.password.verify(password, await (dummyDigest ??= hashPassword(crypto.randomUUID())));
+    return null;
+  }
+  return (await Bun.password.verify(password, row.digest)) ? findUser(db, row.id) : null;
+}
+
+let dummyDigest: Promise<string> | undefined; // made on first need, so start-up stays fast
+
+export function setPasswordDigest(db: Database, userId: number, passwordDigest: string): void {
+  db.query("UPDATE users SET password_digest = ?, updated_at = ? WHERE id = ?").run(passwordDigest, now(), userId);
+}

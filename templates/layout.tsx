@@ -1,0 +1,42 @@
+import { raw } from "hono/html";
+import type { FC, PropsWithChildren } from "hono/jsx";
+import { assetPath } from "../src/http/assets.ts";
+
+// htmx runs under a strict CSP: no eval, no injected <style>, and 4xx answers (a form with its
+// error, a refusal) are swapped in like any other answer instead of being dropped.
+const HTMX_CONFIG = JSON.stringify({
+  allowEval: false,
+  allowScriptTags: false,
+  includeIndicatorStyles: false,
+  selfRequestsOnly: true,
+  responseHandling: [
+    { code: "204", swap: false },
+    { code: "[23]..", swap: true },
+    { code: "[45]..", swap: true, error: true },
+  ],
+});
+
+type LayoutProps = PropsWithChildren<{ title: string; bodyClass?: string; userId?: number }>;
+
+export const Layout: FC<LayoutProps> = ({ title, bodyClass, userId, children }) => (
+  <>
+    {raw("<!DOCTYPE html>")}
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+        <meta name="color-scheme" content="light dark" />
+        <meta name="htmx-config" content={HTMX_CONFIG} />
+        <title>{title}</title>
+        <link rel="icon" type="image/svg+xml" href={assetPath("campfire.svg")} />
+        <link rel="stylesheet" href={assetPath("app.css")} />
+        <script src={assetPath("htmx.js")} defer></script>
+        <script src={assetPath("app.js")} defer></script>
+      </head>
+      <body class={bodyClass} data-user-id={userId}>
+        <div id="flash" class="flash" aria-live="polite"></div>
+        {children}
+      </body>
+    </html>
+  </>
+);

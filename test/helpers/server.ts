@@ -1,0 +1,26 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Logger } from "../../src/log.ts";
+import { startServer, type RunningServer } from "../../src/server.ts";
+
+export type TestServer = RunningServer & { dataDir: string; logs: string[]; close: () => Promise<void> };
+
+export const makeDataDir = (): string => mkdtempSync(join(tmpdir(), "campfire-test-"));
+
+/** A real server on a random loopback port with its own SQLite file; log lines are kept for assertions. */
+export function startTestServer(dataDir = makeDataDir()): TestServer {
+  const logs: string[] = [];
+  const log: Logger = (level, message, fields) =>
+    void logs.push(`${level} ${message} ${JSON.stringify(fields ?? {}, (_, v) => (v instanceof Error ? v.stack : v))}`);
+  const running = startServer({ port: 0, host: "127.0.0.1", dataDir }, log);
+  return {
+    ...running,
+    dataDir,
+    logs,
+    close: async () => {
+      await running.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
