@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 import { raw } from "hono/html";
 import type { FC, PropsWithChildren } from "hono/jsx";
 import { assetPath } from "../src/http/assets.ts";
@@ -12,7 +13,8 @@ const HTMX_CONFIG = JSON.stringify({
   responseHandling: [
     { code: "204", swap: false },
     { code: "[23]..", swap: true },
-    { code: "[45]..", swap: true, error: true },
+    { code: "4..", swap: true },
+    { code: "5..", swap: true, error: true },
   ],
 });
 

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 import { Hono, type MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { FirstRunForm, FirstRunPage } from "../../templates/first-run/show.tsx";

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 import { zValidator } from "@hono/zod-validator";
 import type { Context } from "hono";
 import type { z } from "zod";

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 import { Hono } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { RoomPage } from "../../templates/rooms/show.tsx";

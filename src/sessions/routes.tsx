@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { SignInForm, SignInPage } from "../../templates/sessions/new.tsx";

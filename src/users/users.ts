@@ -1,5 +1,6 @@
 import type { Database } from "bun:sqlite";
 import { now } from "../db/time.ts";
+import { grantOpenRoomsTo } from "../rooms/memberships.ts";
 
 export type Role = "member" | "admin" | "bot";
 export type UserStatus = "active" | "deactivated" | "banned";
@@ -33,18 +34,23 @@ export function firstAdministrator(db: Database): User | null {
     .get();
 }
 
+/** Adds a person to the account; they join every open room at once. */
 export function createUser(
   db: Database,
   input: { name: string; emailAddress: string; passwordDigest: string; role: Exclude<Role, "bot"> },
 ): User {
   const at = now();
-  const { lastInsertRowid } = db
-    .query(
-      `INSERT INTO users (name, email_address, password_digest, role, created_at, updated_at)
-       VALUES ($name, $emailAddress, $passwordDigest, $role, $at, $at)`,
-    )
-    .run({ ...input, at });
-  return findUser(db, Number(lastInsertRowid))!;
+  return db.transaction(() => {
+    const { lastInsertRowid } = db
+      .query(
+        `INSERT INTO users (name, email_address, password_digest, role, created_at, updated_at)
+         VALUES ($name, $emailAddress, $passwordDigest, $role, $at, $at)`,
+      )
+      .run({ ...input, at });
+    const userId = Number(lastInsertRowid);
+    grantOpenRoomsTo(db, userId);
+    return findUser(db, userId)!;
+  })();
 }
 
 /** Checks a password against an active person's account; bots, deactivated and banned users never sign in. */

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
 import { roomName, type Room } from "../../src/rooms/rooms.ts";
 import type { User } from "../../src/users/users.ts";

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
 
 export const Flash: FC<{ kind: "notice" | "alert"; message: string }> = ({ kind, message }) => (

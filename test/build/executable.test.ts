@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import packageJson from "../../package.json" with { type: "json" };
+import { ADMIN } from "../helpers/fixtures.ts";
+import { Client, freePort, run, waitUntilUp } from "../helpers/processes.ts";
+import { makeDataDir } from "../helpers/server.ts";
+
+// The executable must run on a machine with neither Bun nor node_modules: it gets an empty folder
+// and a PATH with only the system's basic tools.
+const ROOT = join(import.meta.dir, "../..");
+let workDir: string;
+let runDir: string;
+let executable: string;
+const env = () => ({ PATH: "/usr/bin:/bin", HOME: runDir });
+
+beforeAll(async () => {
+  workDir = makeDataDir();
+  const built = await run([process.execPath, "build.ts", "--outfile", join(workDir, "dist", "campfire")], { cwd: ROOT });
+  expect(built.exitCode).toBe(0);
+  runDir = join(workDir, "empty");
+  mkdirSync(runDir);
+  executable = join(runDir, "campfire");
+  copyFileSync(join(workDir, "dist", "campfire"), executable);
+  await run(["chmod", "+x", executable]);
+}, 120_000);
+
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+test("version and help work from the executable alone", async () => {
+  const version = await run([executable, "version"], { cwd: runDir, env: env() });
+  expect(version.exitCode).toBe(0);
+  expect(version.stdout.trim()).toBe(packageJson.version);
+  const help = await run([executable, "help"], { cwd: runDir, env: env() });
+  expect(help.exitCode).toBe(0);
+  expect(help.stdout).toContain("reset-password EMAIL");
+});
+
+test("copied alone into an empty folder it starts, creates its data folder, serves the app and its assets", async () => {
+  const port = freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server = Bun.spawn([executable], {
+    cwd: runDir,
+    env: { ...env(), PORT: String(port), HOST: "127.0.0.1" },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  try {
+    await waitUntilUp(base);
+    expect(existsSync(join(runDir, "storage", "campfire.sqlite3"))).toBe(true);
+    expect(readdirSync(runDir).sort()).toEqual(["campfire", "storage"]);
+
+    const visitor = new Client(base);
+    const redirect = await visitor.get("/");
+    expect(redirect.headers.get("location")).toBe("/first_run");
+    const page = await visitor.get("/first_run");
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("Welcome to Campfire");
+
+    const assets = [...html.matchAll(/(?:href|src)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!);
+    expect(assets.filter((a) => a.endsWith(".css")).length).toBeGreaterThan(0);
+    expect(assets.filter((a) => a.endsWith(".js")).length).toBe(2);
+    for (const asset of assets) {
+      const response = await visitor.get(asset);
+      expect(response.status).toBe(200);
+      expect((await response.text()).length).toBeGreaterThan(100);
+    }
+    const css = await (await visitor.get(assets.find((a) => a.endsWith(".css"))!)).text();
+    expect(css).toContain(".sidebar");
+
+    expect((await visitor.post("/first_run", { name: ADMIN.name, email_address: ADMIN.email, password: ADMIN.password })).status).toBe(303);
+    expect((await visitor.get("/rooms/1")).status).toBe(200);
+
+    const reset = await run([executable, "reset-password", ADMIN.email], { cwd: runDir, env: env(), stdin: "executable password\n" });
+    expect(reset.exitCode).toBe(0);
+    const again = new Client(base);
+    expect((await again.post("/session", { email_address: ADMIN.email, password: "executable password" })).status).toBe(303);
+  } finally {
+    server.kill("SIGTERM");
+    expect(await server.exited).toBe(0);
+  }
+}, 60_000);

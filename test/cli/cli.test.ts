@@ -1,0 +1,96 @@
+import { afterEach, expect, test } from "bun:test";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import packageJson from "../../package.json" with { type: "json" };
+import { ADMIN, completeFirstRun, signIn } from "../helpers/fixtures.ts";
+import { run } from "../helpers/processes.ts";
+import { makeDataDir, startTestServer } from "../helpers/server.ts";
+
+const MAIN = join(import.meta.dir, "../../src/main.ts");
+const campfire = (args: string[], env: Record<string, string> = {}, stdin?: string) =>
+  run([process.execPath, MAIN, ...args], { env: { PATH: process.env.PATH!, ...env }, stdin });
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+test("version prints the version", async () => {
+  const { stdout, exitCode } = await campfire(["version"]);
+  expect(exitCode).toBe(0);
+  expect(stdout.trim()).toBe(packageJson.version);
+});
+
+test("help lists the commands and the environment", async () => {
+  const { stdout, exitCode } = await campfire(["help"]);
+  expect(exitCode).toBe(0);
+  for (const word of ["serve", "reset-password EMAIL", "version", "PORT", "CAMPFIRE_DATA_DIR"]) expect(stdout).toContain(word);
+});
+
+test("an unknown command exits non-zero with one line", async () => {
+  const { stderr, exitCode } = await campfire(["frobnicate"]);
+  expect(exitCode).toBe(1);
+  expect(stderr.trim()).toBe('campfire: unknown command "frobnicate"; run "campfire help" to see the commands');
+});
+
+test("a bad environment value stops start-up with one clear line naming the variable", async () => {
+  for (const [name, value] of [["PORT", "eighty"], ["CAMPFIRE_URL", "chat.example.com"], ["TLS_CERT", "/no/such/cert.pem"]] as const) {
+    const { stderr, exitCode } = await campfire(["serve"], { [name]: value, TLS_KEY: "/no/such/key.pem" });
+    expect(exitCode).toBe(1);
+    const lines = stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toStartWith(`campfire: ${name}:`);
+  }
+});
+
+test("reset-password sets the password read from stdin and signs the person out everywhere", async () => {
+  const server = startTestServer();
+  await completeFirstRun(server);
+  const { client: phone } = await signIn(server, ADMIN.email, ADMIN.password);
+
+  const result = await campfire(["reset-password", ADMIN.email.toUpperCase()], { CAMPFIRE_DATA_DIR: server.dataDir }, "a brand new password\n");
+  expect(result.stderr).toBe("");
+  expect(result.exitCode).toBe(0);
+  expect(result.stdout).toContain(`Changed the password of ${ADMIN.name}`);
+
+  expect((await phone.get("/rooms/1")).headers.get("location")).toBe("/session/new");
+  expect((await signIn(server, ADMIN.email, ADMIN.password)).response.status).toBe(401);
+  expect((await signIn(server, ADMIN.email, "a brand new password")).response.status).toBe(303);
+  await server.close();
+});
+
+test("reset-password refuses an unknown email or a too-short password and changes nothing", async () => {
+  const server = startTestServer();
+  await completeFirstRun(server);
+  const env = { CAMPFIRE_DATA_DIR: server.dataDir };
+
+  const unknown = await campfire(["reset-password", "nobody@example.com"], env, "whatever password\n");
+  expect(unknown.exitCode).toBe(1);
+  expect(unknown.stderr.trim()).toBe("campfire: no active person has the email address nobody@example.com");
+
+  const short = await campfire(["reset-password", ADMIN.email], env, "short\n");
+  expect(short.exitCode).toBe(1);
+  expect(short.stderr).toContain("at least 8 characters");
+
+  const missing = await campfire(["reset-password"], env);
+  expect(missing.exitCode).toBe(1);
+  expect(missing.stderr).toContain("needs an email address");
+
+  expect((await signIn(server, ADMIN.email, ADMIN.password)).response.status).toBe(303);
+  await server.close();
+});
+
+test("npm start's command serves the app from ./storage by default", async () => {
+  const dir = makeDataDir();
+  dirs.push(dir);
+  const { freePort, waitUntilUp } = await import("../helpers/processes.ts");
+  const port = freePort();
+  const proc = Bun.spawn([process.execPath, MAIN], { cwd: dir, env: { PATH: process.env.PATH!, PORT: String(port), HOST: "127.0.0.1" }, stdout: "pipe", stderr: "pipe" });
+  try {
+    await waitUntilUp(`http://127.0.0.1:${port}`);
+    expect(await Bun.file(join(dir, "storage", "campfire.sqlite3")).exists()).toBe(true);
+  } finally {
+    proc.kill("SIGTERM");
+    expect(await proc.exited).toBe(0);
+  }
+});

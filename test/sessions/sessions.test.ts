@@ -1,0 +1,173 @@
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { ACTIVITY_REFRESH_MS, digestToken } from "../../src/sessions/sessions.ts";
+import { Client } from "../helpers/client.ts";
+import { ADMIN, MEMBER, addMember, completeFirstRun, signIn } from "../helpers/fixtures.ts";
+import { startTestServer, type TestServer } from "../helpers/server.ts";
+
+let server: TestServer;
+beforeEach(async () => {
+  server = startTestServer();
+  await completeFirstRun(server);
+});
+afterEach(() => server.close());
+
+const sessionCount = () => (server.db.query("SELECT count(*) AS n FROM sessions").get() as { n: number }).n;
+
+describe("signing in", () => {
+  test("the sign-in page names the account and the administrator to ask for help", async () => {
+    const html = await (await new Client(server.url).get("/session/new")).text();
+    expect(html).toContain("Acme Chat");
+    expect(html).toContain(`mailto:${ADMIN.email}`);
+  });
+
+  test("good credentials start a session and set an HttpOnly, SameSite=Lax cookie", async () => {
+    await addMember(server);
+    const { client, response } = await signIn(server, MEMBER.email, MEMBER.password);
+    expect(response.status).toBe(303);
+    expect(response.headers.get("location")).toBe("/");
+    const cookie = response.headers.getSetCookie().find((c) => c.startsWith("session_token="))!;
+    expect(cookie).toContain("HttpOnly");
+    expect(cookie).toContain("SameSite=Lax");
+    expect(cookie).not.toContain("Secure");
+    expect((await client.get("/")).status).toBe(303);
+    expect((await client.get("/rooms/1")).status).toBe(200);
+  });
+
+  test("the email address is matched whatever its case", async () => {
+    const { response } = await signIn(server, ADMIN.email.toUpperCase(), ADMIN.password);
+    expect(response.status).toBe(303);
+  });
+
+  test("the cookie carries a random token of at least 32 bytes and only its digest is stored", async () => {
+    const { client } = await signIn(server, ADMIN.email, ADMIN.password);
+    const token = client.cookies.get("session_token")!;
+    expect(Buffer.from(token, "base64url").length).toBeGreaterThanOrEqual(32);
+    const stored = server.db.query("SELECT token_digest FROM sessions").all() as { token_digest: string }[];
+    expect(stored.map((s) => s.token_digest)).toContain(digestToken(token));
+    expect(stored.map((s) => s.token_digest)).not.toContain(token);
+  });
+
+  test("the cookie is Secure when the request came over HTTPS through a local proxy", async () => {
+    const client = new Client(server.url);
+    const response = await client.post(
+      "/session",
+      { email_address: ADMIN.email, password: ADMIN.password },
+      { "X-Forwarded-Proto": "https" },
+    );
+    expect(response.headers.getSetCookie().find((c) => c.startsWith("session_token="))).toContain("Secure");
+  });
+
+  test("a wrong password answers 401 with the form and a message, and sets no cookie", async () => {
+    const before = sessionCount();
+    const { client, response } = await signIn(server, ADMIN.email, "wrong password");
+    expect(response.status).toBe(401);
+    const html = await response.text();
+    expect(html).toContain("don&#39;t match");
+    expect(html).toContain(`value="${ADMIN.email}"`);
+    expect(client.cookies.has("session_token")).toBe(false);
+    expect(sessionCount()).toBe(before);
+  });
+
+  test("an unknown email address gets the same answer as a wrong password", async () => {
+    const { response } = await signIn(server, "nobody@example.com", ADMIN.password);
+    expect(response.status).toBe(401);
+    expect(await response.text()).toContain("don&#39;t match");
+  });
+
+  test("a deactivated or banned person cannot sign in", async () => {
+    const member = await addMember(server);
+    for (const status of ["deactivated", "banned"]) {
+      server.db.query("UPDATE users SET status = ? WHERE id = ?").run(status, member.id);
+      const { response } = await signIn(server, MEMBER.email, MEMBER.password);
+      expect(response.status).toBe(401);
+    }
+  });
+
+  test("empty fields answer 422 with a message", async () => {
+    const response = await new Client(server.url).post("/session", { email_address: "", password: "" });
+    expect(response.status).toBe(422);
+    expect(await response.text()).toContain("Please enter your email address.");
+  });
+
+  test("a signed-in person visiting the sign-in page is sent into the app", async () => {
+    const { client } = await signIn(server, ADMIN.email, ADMIN.password);
+    const response = await client.get("/session/new");
+    expect(response.status).toBe(303);
+    expect(response.headers.get("location")).toBe("/");
+  });
+});
+
+describe("throttling", () => {
+  const fromIp = (ip: string, password: string) =>
+    new Client(server.url).post("/session", { email_address: ADMIN.email, password }, { "X-Forwarded-For": ip });
+
+  test("after 10 failures in 3 minutes an address gets 429, even with the right password, and others are unaffected", async () => {
+    for (let i = 0; i < 10; i++) expect((await fromIp("203.0.113.7", "guess " + i)).status).toBe(401);
+
+    const blocked = await fromIp("203.0.113.7", ADMIN.password);
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await blocked.text()).toContain("Too many failed sign-in attempts");
+    expect(blocked.headers.getSetCookie().some((c) => c.startsWith("session_token="))).toBe(false);
+
+    expect((await fromIp("198.51.100.20", ADMIN.password)).status).toBe(303);
+  });
+});
+
+describe("sessions", () => {
+  test("signing out ends the session on the server, so the old cookie no longer works", async () => {
+    const { client } = await signIn(server, ADMIN.email, ADMIN.password);
+    const token = client.cookies.get("session_token")!;
+    const response = await client.request("/session", { method: "DELETE" });
+    expect(response.status).toBe(303);
+    expect(response.headers.get("location")).toBe("/session/new");
+    expect(client.cookies.has("session_token")).toBe(false);
+    expect(server.db.query("SELECT id FROM sessions WHERE token_digest = ?").get(digestToken(token))).toBeNull();
+
+    const replay = new Client(server.url);
+    replay.cookies.set("session_token", token);
+    const page = await replay.get("/rooms/1");
+    expect(page.status).toBe(303);
+    expect(page.headers.get("location")).toBe("/session/new");
+  });
+
+  test("signing out over htmx navigates to the sign-in page", async () => {
+    const { client } = await signIn(server, ADMIN.email, ADMIN.password);
+    const response = await client.request("/session", { method: "DELETE", headers: { "HX-Request": "true" } });
+    expect(response.headers.get("hx-redirect")).toBe("/session/new");
+  });
+
+  test("a made-up cookie is treated as signed out", async () => {
+    const client = new Client(server.url);
+    client.cookies.set("session_token", "made-up");
+    expect((await client.get("/rooms/1")).headers.get("location")).toBe("/session/new");
+  });
+
+  test("signed-out htmx and JSON requests get 401 instead of a redirect", async () => {
+    const client = new Client(server.url);
+    const htmx = await client.get("/rooms/1", { "HX-Request": "true" });
+    expect(htmx.status).toBe(401);
+    expect(htmx.headers.get("hx-redirect")).toBe("/session/new");
+    const json = await client.get("/rooms/1", { Accept: "application/json" });
+    expect(json.status).toBe(401);
+    expect(await json.json()).toEqual({ error: "Please sign in first." });
+  });
+
+  test("last_active_at is refreshed only when it is a few minutes old", async () => {
+    const { client } = await signIn(server, ADMIN.email, ADMIN.password);
+    const digest = digestToken(client.cookies.get("session_token")!);
+    const lastActive = () => (server.db.query("SELECT last_active_at AS t FROM sessions WHERE token_digest = ?").get(digest) as { t: number }).t;
+
+    const recent = Date.now() - 1000;
+    server.db.query("UPDATE sessions SET last_active_at = ? WHERE token_digest = ?").run(recent, digest);
+    const quiet = await client.get("/rooms/1");
+    expect(lastActive()).toBe(recent);
+    expect(quiet.headers.getSetCookie().some((c) => c.startsWith("session_token="))).toBe(false);
+
+    const stale = Date.now() - ACTIVITY_REFRESH_MS - 1000;
+    server.db.query("UPDATE sessions SET last_active_at = ? WHERE token_digest = ?").run(stale, digest);
+    const renewed = await client.get("/rooms/1");
+    expect(lastActive()).toBeGreaterThan(stale + ACTIVITY_REFRESH_MS);
+    expect(renewed.headers.getSetCookie().some((c) => c.startsWith("session_token="))).toBe(true);
+  });
+});
