@@ -1,8 +1,9 @@
 /** @jsxImportSource hono/jsx */
 import { zValidator } from "@hono/zod-validator";
 import type { Context } from "hono";
-import type { z } from "zod";
+import { z } from "zod";
 import type { AppEnv } from "./env.ts";
+import { HttpError, NOT_FOUND_MESSAGE } from "./errors.tsx";
 
 type FormValues = Record<string, string>;
 
@@ -23,4 +24,17 @@ export function validForm<S extends z.ZodType>(
     ) as FormValues;
     return rerender(c as Context<AppEnv>, values, result.error.issues[0]?.message ?? "Please check the form.");
   });
+}
+
+export const positiveId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+/** A record id in the path; anything that is not a positive integer names nothing, so it is a 404. */
+export const idParam = zValidator("param", z.object({ id: positiveId }), (result) => {
+  if (!result.success) throw new HttpError(404, NOT_FOUND_MESSAGE);
+});
+
+/** Parses an optional value (query string, cookie) that may be ignored when it is malformed. */
+export function optional<T>(schema: z.ZodType<T>, value: unknown): T | undefined {
+  const result = schema.safeParse(value);
+  return result.success ? result.data : undefined;
 }

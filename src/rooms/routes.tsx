@@ -7,6 +7,7 @@ import { currentUser, requireUser } from "../http/authenticate.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
 import { orNotFound } from "../http/errors.tsx";
 import { redirectTo } from "../http/request.ts";
+import { idParam, optional, positiveId } from "../http/validate.tsx";
 import { findRoomFor, firstRoomFor, visibleRoomsFor } from "./rooms.ts";
 
 const LAST_ROOM_COOKIE = "last_room";
@@ -18,14 +19,14 @@ export function roomRoutes(ctx: AppContext) {
     .use("/rooms/*", requireUser)
     .get("/", (c) => {
       const user = currentUser(c);
-      const lastRoomId = Number(getCookie(c, LAST_ROOM_COOKIE));
-      const room = (lastRoomId > 0 && findRoomFor(ctx.db, user, lastRoomId)) || firstRoomFor(ctx.db, user);
+      const lastRoomId = optional(positiveId, getCookie(c, LAST_ROOM_COOKIE));
+      const room = (lastRoomId && findRoomFor(ctx.db, user, lastRoomId)) || firstRoomFor(ctx.db, user);
       if (room) return redirectTo(c, `/rooms/${room.id}`);
       return c.html(<RoomPage user={user} accountName={findAccount(ctx.db)!.name} rooms={[]} room={null} />);
     })
-    .get("/rooms/:id{[0-9]+}", (c) => {
+    .get("/rooms/:id", idParam, (c) => {
       const user = currentUser(c);
-      const room = orNotFound(findRoomFor(ctx.db, user, Number(c.req.param("id"))));
+      const room = orNotFound(findRoomFor(ctx.db, user, c.req.valid("param").id));
       setCookie(c, LAST_ROOM_COOKIE, String(room.id), { path: "/", sameSite: "Lax", httpOnly: true, maxAge: ONE_YEAR_S });
       return c.html(
         <RoomPage user={user} accountName={findAccount(ctx.db)!.name} rooms={visibleRoomsFor(ctx.db, user)} room={room} />,

@@ -6,7 +6,7 @@ import { findAccount } from "../accounts/accounts.ts";
 import { clearSessionCookie, clientInfo, setSessionCookie } from "../http/authenticate.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
 import { clientIp, isHtmx, redirectTo } from "../http/request.ts";
-import { validForm } from "../http/validate.tsx";
+import { optional, validForm } from "../http/validate.tsx";
 import { authenticate, firstAdministrator } from "../users/users.ts";
 import { endSession, startSession } from "./sessions.ts";
 
@@ -14,6 +14,9 @@ const signInForm = z.object({
   email_address: z.string().trim().toLowerCase().min(1, "Please enter your email address.").max(254, "That email address is too long."),
   password: z.string().min(1, "Please enter your password.").max(1024, "That password is too long."),
 });
+
+// The join page sends people who already have an account here with their address filled in.
+const prefilledEmail = z.string().trim().max(254);
 
 const WRONG_CREDENTIALS = "That email address and password don't match. Please try again.";
 
@@ -34,7 +37,9 @@ export function sessionRoutes(ctx: AppContext) {
     );
 
   return new Hono<AppEnv>()
-    .get("/session/new", (c) => (c.get("user") ? redirectTo(c, "/") : renderSignIn(c, 200, c.req.query("email_address"))))
+    .get("/session/new", (c) =>
+      c.get("user") ? redirectTo(c, "/") : renderSignIn(c, 200, optional(prefilledEmail, c.req.query("email_address"))),
+    )
     .post(
       "/session",
       async (c, next) => {

@@ -8,8 +8,8 @@ import { Logo } from "../shared/logo.tsx";
 export const SignInForm: FC<{ emailAddress?: string; error?: string }> = ({ emailAddress, error }) => (
   <form class="form" method="post" action="/session" hx-post="/session" hx-target="this" hx-swap="outerHTML">
     <FormError message={error} />
-    <TextField label="Email address" name="email_address" type="email" value={emailAddress} autocomplete="username" maxlength={254} required autofocus />
-    <PasswordField label="Password" name="password" autocomplete="current-password" />
+    <TextField label="Email address" name="email_address" type="email" value={emailAddress} autocomplete="username" maxlength={254} required autofocus={!emailAddress} />
+    <PasswordField label="Password" name="password" autocomplete="current-password" autofocus={!!emailAddress} />
     <button class="button button--primary form__submit" type="submit" name="log_in">
       Sign in
     </button>

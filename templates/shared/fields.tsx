@@ -20,16 +20,21 @@ export const TextField: FC<FieldProps> = ({ label, name, type = "text", ...input
   </label>
 );
 
-export const PasswordField: FC<{ label: string; name: string; autocomplete: string; hint?: string }> = ({
-  label,
-  name,
-  autocomplete,
-  hint,
-}) => (
+type PasswordProps = { label: string; name: string; autocomplete: string; hint?: string; autofocus?: boolean };
+
+export const PasswordField: FC<PasswordProps> = ({ label, name, autocomplete, hint, autofocus }) => (
   <label class="field">
     <span class="field__label">{label}</span>
     <span class="field__password">
-      <input class="field__input" type="password" name={name} autocomplete={autocomplete} maxlength={1024} required />
+      <input
+        class="field__input"
+        type="password"
+        name={name}
+        autocomplete={autocomplete}
+        maxlength={1024}
+        required
+        autofocus={autofocus}
+      />
       <button type="button" class="field__reveal" data-password-toggle aria-label="Show password">
         Show
       </button>

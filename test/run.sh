@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# `npm test`: installs what the tests need (Debian's Chromium, when it is missing and we are root),
+# then runs the type check, the fast suite and the browser suite, and ends with "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$PATH"
+CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+passed=0
+failed=0
+
+count() { grep -E "^ *[0-9]+ $1\$" "$2" | tail -1 | tr -dc 0-9; }
+tally() { # tally LOG EXIT_CODE: add bun test's counts; a run that failed without counting a failure still fails
+  local p f
+  p=$(count pass "$1"); f=$(count fail "$1")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+  if [ "$2" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then failed=$((failed + 1)); fi
+}
+
+if [ ! -x "$CHROMIUM" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing Debian's chromium for the browser tests (about a minute)…"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >"$logs/apt.log" 2>&1 ||
+      { tail -20 "$logs/apt.log"; echo "Could not install chromium."; }
+  else
+    echo "The browser tests need Chromium at $CHROMIUM: run 'sudo apt-get install chromium' (or set CHROMIUM_PATH)."
+  fi
+fi
+
+echo "== type check"
+if tsc --noEmit -p .; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+
+echo "== fast suite (test/**/*.test.ts)"
+bun test --timeout 30000 2>&1 | tee "$logs/fast.log"
+tally "$logs/fast.log" "${PIPESTATUS[0]}"
+
+echo "== browser suite (test/e2e/*.e2e.ts, headless Chromium)"
+bun test --timeout 60000 ./test/e2e/*.e2e.ts 2>&1 | tee "$logs/e2e.log"
+tally "$logs/e2e.log" "${PIPESTATUS[0]}"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
