@@ -1,5 +1,6 @@
 // Load generator, run as its own process so it never shares a thread with the server.
 // Usage: bun bench/load.ts URL CONNECTIONS SECONDS [COOKIE]  → prints one JSON line.
+export {};
 const [url, connectionsArg, secondsArg, cookie] = Bun.argv.slice(2);
 if (!url || !connectionsArg || !secondsArg) throw new Error("usage: bun bench/load.ts URL CONNECTIONS SECONDS [COOKIE]");
 const connections = Number(connectionsArg);

@@ -32,7 +32,14 @@ Environment (all optional):
 class UsageError extends Error {}
 
 function serve(config: Config): void {
-  const running = startServer(config);
+  let running: ReturnType<typeof startServer>;
+  try {
+    running = startServer(config);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === "EADDRINUSE") throw new UsageError(`port ${config.port} is already in use; set PORT to another port`);
+    throw new UsageError(`could not start: ${(error as Error).message}`);
+  }
   consoleLogger("info", `Campfire ${packageJson.version} is listening on ${running.url}`, { dataDir: config.dataDir });
   const shutDown = async (signal: string) => {
     consoleLogger("info", `received ${signal}, shutting down`);

@@ -6,7 +6,7 @@ import { findAccount } from "../accounts/accounts.ts";
 import { currentUser, requireUser } from "../http/authenticate.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
 import { orNotFound } from "../http/errors.tsx";
-import { redirectTo } from "../http/request.ts";
+import { isHttps, redirectTo } from "../http/request.ts";
 import { idParam, optional, positiveId } from "../http/validate.tsx";
 import { findRoomFor, firstRoomFor, visibleRoomsFor } from "./rooms.ts";
 
@@ -27,7 +27,7 @@ export function roomRoutes(ctx: AppContext) {
     .get("/rooms/:id", idParam, (c) => {
       const user = currentUser(c);
       const room = orNotFound(findRoomFor(ctx.db, user, c.req.valid("param").id));
-      setCookie(c, LAST_ROOM_COOKIE, String(room.id), { path: "/", sameSite: "Lax", httpOnly: true, maxAge: ONE_YEAR_S });
+      setCookie(c, LAST_ROOM_COOKIE, String(room.id), { path: "/", sameSite: "Lax", httpOnly: true, secure: isHttps(c), maxAge: ONE_YEAR_S });
       return c.html(
         <RoomPage user={user} accountName={findAccount(ctx.db)!.name} rooms={visibleRoomsFor(ctx.db, user)} room={room} />,
       );

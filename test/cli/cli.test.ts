@@ -94,3 +94,16 @@ test("npm start's command serves the app from ./storage by default", async () =>
     expect(await proc.exited).toBe(0);
   }
 });
+
+test("a port already in use stops start-up with one clear line", async () => {
+  const busy = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
+  const dir = makeDataDir();
+  dirs.push(dir);
+  try {
+    const { stderr, exitCode } = await campfire(["serve"], { PORT: String(busy.port), HOST: "127.0.0.1", CAMPFIRE_DATA_DIR: dir });
+    expect(exitCode).toBe(1);
+    expect(stderr.trim()).toBe(`campfire: port ${busy.port} is already in use; set PORT to another port`);
+  } finally {
+    busy.stop(true);
+  }
+});
