@@ -12,7 +12,6 @@ export class HttpError extends Error {
   constructor(
     readonly status: ContentfulStatusCode,
     message: string,
-    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -38,10 +37,7 @@ export function renderError(c: Context<AppEnv>, status: ContentfulStatusCode, me
 
 export function handleError(ctx: AppContext) {
   return (error: Error, c: Context<AppEnv>): Response | Promise<Response> => {
-    if (error instanceof HttpError) {
-      for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
-      return renderError(c, error.status, error.message);
-    }
+    if (error instanceof HttpError) return renderError(c, error.status, error.message);
     if (error instanceof HTTPException && error.status < 500) {
       return renderError(c, error.status, error.message || "That request could not be understood.");
     }
