@@ -9,8 +9,6 @@ export type User = { id: number; name: string; emailAddress: string | null; role
 const BCRYPT_COST = 10;
 const USER_COLUMNS = "id, name, email_address AS emailAddress, role, status, bio";
 
-export const isAdministrator = (user: User): boolean => user.role === "admin";
-
 export function hashPassword(password: string): Promise<string> {
   return Bun.password.hash(password, { algorithm: "bcrypt", cost: BCRYPT_COST });
 }
