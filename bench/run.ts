@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
-import { freePort } from "../test/helpers/processes.ts";
+import { freePort, waitUntilUp } from "../test/helpers/processes.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const EXECUTABLE = join(ROOT, "dist", "campfire");
@@ -34,16 +34,8 @@ async function startExecutable(dataDir: string) {
     stdout: "ignore",
     stderr: "inherit",
   });
-  for (;;) {
-    try {
-      if ((await fetch(`${base}/up`)).status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (performance.now() - started > 10_000) throw new Error("the executable did not start within 10 s");
-    await Bun.sleep(1);
-  }
-  return { proc, base, startupMs: performance.now() - started };
+  const startupMs = await waitUntilUp(base, { started, intervalMs: 1 });
+  return { proc, base, startupMs };
 }
 
 async function load(url: string, connections: number, seconds: number, cookie = "") {

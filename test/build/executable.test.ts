@@ -3,7 +3,8 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:f
 import { join } from "node:path";
 import packageJson from "../../package.json" with { type: "json" };
 import { ADMIN } from "../helpers/fixtures.ts";
-import { Client, freePort, run, waitUntilUp } from "../helpers/processes.ts";
+import { Client } from "../helpers/client.ts";
+import { freePort, run, waitUntilUp } from "../helpers/processes.ts";
 import { makeDataDir } from "../helpers/server.ts";
 
 // The executable must run on a machine with neither Bun nor node_modules: it gets an empty folder

@@ -3,7 +3,7 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import packageJson from "../../package.json" with { type: "json" };
 import { ADMIN, completeFirstRun, signIn } from "../helpers/fixtures.ts";
-import { run } from "../helpers/processes.ts";
+import { freePort, run, waitUntilUp } from "../helpers/processes.ts";
 import { makeDataDir, startTestServer } from "../helpers/server.ts";
 
 const MAIN = join(import.meta.dir, "../../src/main.ts");
@@ -83,7 +83,6 @@ test("reset-password refuses an unknown email or a too-short password and change
 test("npm start's command serves the app from ./storage by default", async () => {
   const dir = makeDataDir();
   dirs.push(dir);
-  const { freePort, waitUntilUp } = await import("../helpers/processes.ts");
   const port = freePort();
   const proc = Bun.spawn([process.execPath, MAIN], { cwd: dir, env: { PATH: process.env.PATH!, PORT: String(port), HOST: "127.0.0.1" }, stdout: "pipe", stderr: "pipe" });
   try {

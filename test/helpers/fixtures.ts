@@ -1,7 +1,7 @@
 import { expect } from "bun:test";
 import { createUser, hashPassword, type User } from "../../src/users/users.ts";
 import { Client } from "./client.ts";
-import type { TestServer } from "./server.ts";
+import { startTestServer, type TestServer } from "./server.ts";
 
 export const ADMIN = { name: "Ada Admin", email: "ada@example.com", password: "correct horse battery staple" };
 export const MEMBER = { name: "Milo Member", email: "milo@example.com", password: "milo's long password" };
@@ -17,6 +17,12 @@ export async function completeFirstRun(server: TestServer, accountName = "Acme C
   });
   expect(response.status).toBe(303);
   return admin;
+}
+
+/** A fresh server, already set up through the first-run form, with its administrator signed in. */
+export async function startSetUpServer(): Promise<{ server: TestServer; admin: Client }> {
+  const server = startTestServer();
+  return { server, admin: await completeFirstRun(server) };
 }
 
 /** A second person in the database, for tests that need one who is not the administrator. */

@@ -1,5 +1,3 @@
-import { Client } from "./client.ts";
-
 /** A port nobody is using right now, for servers started as separate processes. */
 export function freePort(): number {
   const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
@@ -8,15 +6,15 @@ export function freePort(): number {
   return port;
 }
 
-export async function waitUntilUp(base: string, timeoutMs = 10_000): Promise<number> {
-  const started = performance.now();
+/** Polls /up until it answers 200; returns the milliseconds since `started`. */
+export async function waitUntilUp(base: string, { started = performance.now(), intervalMs = 20, timeoutMs = 10_000 } = {}): Promise<number> {
   while (performance.now() - started < timeoutMs) {
     try {
       if ((await fetch(`${base}/up`)).status === 200) return performance.now() - started;
     } catch {
       // not listening yet
     }
-    await Bun.sleep(20);
+    await Bun.sleep(intervalMs);
   }
   throw new Error(`${base} did not come up within ${timeoutMs} ms`);
 }
@@ -33,5 +31,3 @@ export async function run(cmd: string[], options: { cwd?: string; env?: Record<s
   const [stdout, stderr, exitCode] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   return { stdout, stderr, exitCode };
 }
-
-export { Client };

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, expect, test } from "bun:test";
 import { Client } from "../helpers/client.ts";
-import { ADMIN, completeFirstRun } from "../helpers/fixtures.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { ADMIN, startSetUpServer } from "../helpers/fixtures.ts";
+import type { TestServer } from "../helpers/server.ts";
 
 let server: TestServer;
+let admin: Client;
 beforeEach(async () => {
-  server = startTestServer();
-  await completeFirstRun(server);
+  ({ server, admin } = await startSetUpServer());
 });
 afterEach(() => server.close());
 
@@ -43,14 +43,7 @@ test("a same-origin POST passes, by Origin or by Sec-Fetch-Site", async () => {
 });
 
 test("a DELETE from another website cannot sign someone out", async () => {
-  const admin = await completeFirstRunClient();
   const response = await admin.request("/session", { method: "DELETE", origin: "https://evil.example" });
   expect(response.status).toBe(403);
   expect((await admin.get("/rooms/1")).status).toBe(200);
 });
-
-async function completeFirstRunClient() {
-  const client = new Client(server.url);
-  await client.post("/session", { email_address: ADMIN.email, password: ADMIN.password });
-  return client;
-}

@@ -1,13 +1,12 @@
 import { afterEach, beforeEach, expect, test } from "bun:test";
 import { Client } from "../helpers/client.ts";
-import { completeFirstRun } from "../helpers/fixtures.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { startSetUpServer } from "../helpers/fixtures.ts";
+import type { TestServer } from "../helpers/server.ts";
 
 let server: TestServer;
 let admin: Client;
 beforeEach(async () => {
-  server = startTestServer();
-  admin = await completeFirstRun(server);
+  ({ server, admin } = await startSetUpServer());
 });
 afterEach(() => server.close());
 

@@ -2,14 +2,13 @@ import { afterEach, beforeEach, expect, test } from "bun:test";
 import { createOpenRoom } from "../../src/rooms/rooms.ts";
 import { findUser } from "../../src/users/users.ts";
 import { Client } from "../helpers/client.ts";
-import { MEMBER, addMember, completeFirstRun, signIn } from "../helpers/fixtures.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { MEMBER, addMember, signIn, startSetUpServer } from "../helpers/fixtures.ts";
+import type { TestServer } from "../helpers/server.ts";
 
 let server: TestServer;
 let admin: Client;
 beforeEach(async () => {
-  server = startTestServer();
-  admin = await completeFirstRun(server);
+  ({ server, admin } = await startSetUpServer());
 });
 afterEach(() => server.close());
 

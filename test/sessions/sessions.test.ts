@@ -1,13 +1,12 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { ACTIVITY_REFRESH_MS, digestToken } from "../../src/sessions/sessions.ts";
 import { Client } from "../helpers/client.ts";
-import { ADMIN, MEMBER, addMember, completeFirstRun, signIn } from "../helpers/fixtures.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { ADMIN, MEMBER, addMember, signIn, startSetUpServer } from "../helpers/fixtures.ts";
+import type { TestServer } from "../helpers/server.ts";
 
 let server: TestServer;
 beforeEach(async () => {
-  server = startTestServer();
-  await completeFirstRun(server);
+  ({ server } = await startSetUpServer());
 });
 afterEach(() => server.close());
 
