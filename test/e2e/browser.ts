@@ -1,4 +1,4 @@
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -10,6 +10,8 @@ export function launchBrowser(): Promise<Browser> {
       "--headless",
       "--no-sandbox",
       "--disable-gpu",
+      // CI containers often give /dev/shm only 64 MB; a renderer that runs out there dies silently mid-navigation.
+      "--disable-dev-shm-usage",
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
@@ -17,4 +19,34 @@ export function launchBrowser(): Promise<Browser> {
       "--disable-quic",
     ],
   });
+}
+
+/**
+ * Collects what went wrong in a page (console errors, script errors, failed requests, a crashed renderer)
+ * so a failing step reports why instead of only timing out.
+ */
+export function watchPage(page: Page): string[] {
+  const problems: string[] = [];
+  page.setDefaultTimeout(15_000);
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => problems.push(`script: ${error.message}`));
+  page.on("requestfailed", (request) => {
+    const failure = request.failure()?.errorText ?? "failed";
+    // A navigation away aborts the page's open socket and pending fetches; that is expected.
+    if (failure !== "net::ERR_ABORTED") problems.push(`request ${request.method()} ${request.url()}: ${failure}`);
+  });
+  page.on("crash", () => problems.push("renderer crashed"));
+  return problems;
+}
+
+/** Runs a step; when it throws, the error names the page's URL and whatever the page reported. */
+export async function step<T>(page: Page, problems: string[], name: string, action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    const detail = problems.length ? problems.join("\n  ") : "nothing reported";
+    throw new Error(`${name} failed at ${page.url()}: ${(error as Error).message}\n  page problems: ${detail}`);
+  }
 }

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Browser, ConsoleMessage } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { ADMIN } from "../helpers/fixtures.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
-import { launchBrowser } from "./browser.ts";
+import { launchBrowser, step, watchPage } from "./browser.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -20,11 +20,7 @@ afterAll(async () => {
 test("a person sets up Campfire in a real browser and lands in the app", async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
-  const problems: string[] = [];
-  page.on("console", (message: ConsoleMessage) => {
-    if (message.type() === "error") problems.push(message.text());
-  });
-  page.on("pageerror", (error) => problems.push(error.message));
+  const problems = watchPage(page);
 
   await page.goto(`${server.url}/`);
   expect(new URL(page.url()).pathname).toBe("/first_run");
@@ -42,9 +38,9 @@ test("a person sets up Campfire in a real browser and lands in the app", async (
   await page.getByLabel("Choose a password").fill(ADMIN.password);
   await page.getByRole("button", { name: "Show password" }).click();
   expect(await page.getByLabel("Choose a password").getAttribute("type")).toBe("text");
-  await page.getByRole("button", { name: "Set up Campfire" }).click();
-
-  await page.waitForURL(/\/rooms\/\d+$/);
+  await step(page, problems, "submitting the first run", () =>
+    Promise.all([page.waitForURL(/\/rooms\/\d+$/), page.getByRole("button", { name: "Set up Campfire" }).click()]),
+  );
   await page.getByRole("heading", { name: "All Talk" }).waitFor();
   expect(await page.locator(".sidebar__account").textContent()).toBe("Browser Camp");
   expect(await page.locator(".sidebar__me").textContent()).toBe(ADMIN.name);
