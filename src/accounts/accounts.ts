@@ -1,5 +1,7 @@
 import type { Database } from "bun:sqlite";
+import { timingSafeEqual } from "node:crypto";
 import { now } from "../db/time.ts";
+import { isAdministrator, type User } from "../users/users.ts";
 
 export type AccountSettings = { restrictRoomCreationToAdministrators: boolean };
 export type Account = { id: number; name: string; joinCode: string; customStyles: string; settings: AccountSettings };
@@ -36,4 +38,40 @@ export function createAccount(db: Database, name: string): void {
   db.query(
     "INSERT INTO accounts (id, name, join_code, settings, created_at, updated_at) VALUES (1, $name, $joinCode, $settings, $at, $at)",
   ).run({ name, joinCode: generateJoinCode(), settings: JSON.stringify(DEFAULT_SETTINGS), at });
+}
+
+/** The account a join link opens, or null for any code but the current one. */
+export function findAccountByJoinCode(db: Database, joinCode: string): Account | null {
+  const account = findAccount(db);
+  return account && sameSecret(account.joinCode, joinCode) ? account : null;
+}
+
+// The join code is the only gate to signing up, so it is compared in constant time.
+function sameSecret(expected: string, given: string): boolean {
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Replaces the join code, so links handed out before stop working at once; returns the new code. */
+export function regenerateJoinCode(db: Database): string {
+  const joinCode = generateJoinCode();
+  db.query("UPDATE accounts SET join_code = ?, updated_at = ? WHERE id = 1").run(joinCode, now());
+  return joinCode;
+}
+
+/** Renames the account (when a name is given) and stores the settings, keeping any other settings as they are. */
+export function updateAccountSettings(db: Database, update: { name?: string; restrictRoomCreationToAdministrators: boolean }): void {
+  db.query(
+    `UPDATE accounts SET
+       name = coalesce($name, name),
+       settings = json_set(settings, '$.restrictRoomCreationToAdministrators', json($restrict)),
+       updated_at = $at
+     WHERE id = 1`,
+  ).run({ name: update.name ?? null, restrict: String(update.restrictRoomCreationToAdministrators), at: now() });
+}
+
+/** Administrators may always create open and closed rooms; others only while the account allows it. */
+export function canCreateRooms(db: Database, user: User): boolean {
+  return isAdministrator(user) || !findAccount(db)?.settings.restrictRoomCreationToAdministrators;
 }

@@ -7,6 +7,7 @@ import formsCss from "../../assets/css/forms.css" with { type: "text" };
 import sidebarCss from "../../assets/css/sidebar.css" with { type: "text" };
 import roomCss from "../../assets/css/room.css" with { type: "text" };
 import flashCss from "../../assets/css/flash.css" with { type: "text" };
+import accountCss from "../../assets/css/account.css" with { type: "text" };
 import appJs from "../../assets/js/app.js" with { type: "text" };
 import flashJs from "../../assets/js/flash.js" with { type: "text" };
 import passwordJs from "../../assets/js/password.js" with { type: "text" };
@@ -15,7 +16,7 @@ import logoSvg from "../../assets/images/campfire.svg" with { type: "text" };
 // Every asset is embedded as text at build time, joined into a few bundles, and served from memory
 // under a content-hashed name so browsers may cache it for a year.
 const SOURCES: Record<string, string> = {
-  "app.css": [baseCss, layoutCss, formsCss, flashCss, sidebarCss, roomCss].join("\n"),
+  "app.css": [baseCss, layoutCss, formsCss, flashCss, sidebarCss, roomCss, accountCss].join("\n"),
   "htmx.js": `${htmx}\n${htmxWebSocket}`,
   "app.js": [appJs, flashJs, passwordJs].join("\n"),
   "campfire.svg": logoSvg,

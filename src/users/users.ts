@@ -9,6 +9,8 @@ export type User = { id: number; name: string; emailAddress: string | null; role
 const BCRYPT_COST = 10;
 const USER_COLUMNS = "id, name, email_address AS emailAddress, role, status, bio";
 
+export const isAdministrator = (user: User): boolean => user.role === "admin";
+
 export function hashPassword(password: string): Promise<string> {
   return Bun.password.hash(password, { algorithm: "bcrypt", cost: BCRYPT_COST });
 }
@@ -51,6 +53,41 @@ export function createUser(
   })();
 }
 
+/** Signs up a person unless their email address is taken (in any case); null means they already have an account. */
+export function createUserUnlessEmailTaken(db: Database, input: Parameters<typeof createUser>[1]): User | null {
+  return db.transaction(() => (findUserByEmail(db, input.emailAddress) ? null : createUser(db, input))).immediate();
+}
+
+/** The people on the account page: active humans, administrators first, then by name. */
+export function activePeople(db: Database): User[] {
+  return db
+    .query<User, []>(
+      `SELECT ${USER_COLUMNS} FROM users WHERE status = 'active' AND role != 'bot'
+       ORDER BY role = 'admin' DESC, name COLLATE NOCASE, id`,
+    )
+    .all();
+}
+
+export type UserMatch = Pick<User, "id" | "name">;
+
+/**
+ * Active people and bots whose name contains `query` (ASCII case-insensitively, as SQLite's LIKE is),
+ * optionally only the members of one room; for @mentions and people pickers.
+ */
+export function searchUsers(db: Database, search: { query: string; roomId?: number; limit: number }): UserMatch[] {
+  // The query is literal text: %, _ and \ in a name match themselves, not as wildcards.
+  const pattern = `%${search.query.replace(/[\\%_]/g, "\\$&")}%`;
+  return db
+    .query<UserMatch, { pattern: string; roomId: number | null; limit: number }>(
+      `SELECT id, name FROM users
+       WHERE status = 'active' AND name LIKE $pattern ESCAPE '\\'
+         AND ($roomId IS NULL OR EXISTS (SELECT 1 FROM memberships WHERE room_id = $roomId AND user_id = users.id))
+       ORDER BY name COLLATE NOCASE, id
+       LIMIT $limit`,
+    )
+    .all({ pattern, roomId: search.roomId ?? null, limit: search.limit });
+}
+
 /** Checks a password against an active person's account; bots, deactivated and banned users never sign in. */
 export async function authenticate(db: Database, emailAddress: string, password: string): Promise<User | null> {
   const row = db
@@ -70,4 +107,13 @@ let dummyDigest: Promise<string> | undefined; // made on first need, so start-up
 
 export function setPasswordDigest(db: Database, userId: number, passwordDigest: string): void {
   db.query("UPDATE users SET password_digest = ?, updated_at = ? WHERE id = ?").run(passwordDigest, now(), userId);
+}
+
+/** The active people among these ids, by name (a people picker's chosen list). */
+export function activeUsersById(db: Database, ids: number[]): { id: number; name: string }[] {
+  return db
+    .query<{ id: number; name: string }, [string]>(
+      "SELECT id, name FROM users WHERE status = 'active' AND id IN (SELECT value FROM json_each(?)) ORDER BY name COLLATE NOCASE, id",
+    )
+    .all(JSON.stringify(ids));
 }

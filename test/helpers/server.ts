@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Config } from "../../src/config.ts";
 import type { Logger } from "../../src/log.ts";
 import { startServer, type RunningServer } from "../../src/server.ts";
 
@@ -10,10 +11,15 @@ export const makeDataDir = (): string => mkdtempSync(join(tmpdir(), "campfire-te
 
 /** A real server on a random loopback port with its own SQLite file; log lines are kept for assertions. */
 export function startTestServer(dataDir = makeDataDir()): TestServer {
+  return startConfiguredTestServer({}, dataDir);
+}
+
+/** The same test server with some configuration set, as environment variables would (e.g. `publicUrl` for CAMPFIRE_URL). */
+export function startConfiguredTestServer(config: Partial<Omit<Config, "dataDir">>, dataDir = makeDataDir()): TestServer {
   const logs: string[] = [];
   const log: Logger = (level, message, fields) =>
     void logs.push(`${level} ${message} ${JSON.stringify(fields ?? {}, (_, v) => (v instanceof Error ? v.stack : v))}`);
-  const running = startServer({ port: 0, host: "127.0.0.1", dataDir }, log);
+  const running = startServer({ port: 0, host: "127.0.0.1", ...config, dataDir }, log);
   return {
     ...running,
     dataDir,

@@ -1,0 +1,102 @@
+/** @jsxImportSource hono/jsx */
+import type { FC } from "hono/jsx";
+import type { Account } from "../../src/accounts/accounts.ts";
+import { isAdministrator, type User } from "../../src/users/users.ts";
+import { Layout } from "../layout.tsx";
+import { Avatar } from "../shared/avatar.tsx";
+import { FormError } from "../shared/flash.tsx";
+import { TextField } from "../shared/fields.tsx";
+
+export type SettingsValues = Partial<Record<"name" | "restrict_room_creation_to_administrators", string>>;
+
+const isTicked = (value: string | undefined) => value === "on" || value === "true";
+
+/** Administrators only: rename the account and decide who may create rooms. */
+export const AccountSettingsForm: FC<{ account: Account; values?: SettingsValues; error?: string }> = ({ account, values, error }) => (
+  <form class="form" method="post" action="/account" hx-patch="/account" hx-target="this" hx-swap="outerHTML">
+    <FormError message={error} />
+    <TextField label="Account name" name="name" value={values ? values.name : account.name} maxlength={100} required />
+    <label class="field field--checkbox">
+      <input
+        type="checkbox"
+        name="restrict_room_creation_to_administrators"
+        checked={values ? isTicked(values.restrict_room_creation_to_administrators) : account.settings.restrictRoomCreationToAdministrators}
+      />
+      <span class="field__label">Only administrators can create rooms</span>
+    </label>
+    <button class="button button--primary" type="submit">
+      Save settings
+    </button>
+  </form>
+);
+
+const JoinLink: FC<{ accountName: string; url: string }> = ({ accountName, url }) => (
+  <section class="account__section" aria-labelledby="account_invite">
+    <h2 id="account_invite" class="account__heading">
+      Invite people
+    </h2>
+    <p class="account__text">Anyone with this link can join {accountName}.</p>
+    <label class="visually-hidden" for="account_join_link">
+      Join link
+    </label>
+    <input id="account_join_link" class="field__input account__join-link" type="url" value={url} readonly />
+    <form class="account__regenerate" method="post" action="/account/join_code">
+      <button class="button" type="submit">
+        Regenerate link
+      </button>
+      <span class="account__hint">The current link stops working at once.</span>
+    </form>
+  </section>
+);
+
+// Email addresses are for administrators only; everyone may see who is here.
+const People: FC<{ people: User[]; showEmails: boolean }> = ({ people, showEmails }) => (
+  <section class="account__section" aria-labelledby="account_people">
+    <h2 id="account_people" class="account__heading">
+      People
+    </h2>
+    <ul class="account__people">
+      {people.map((person) => (
+        <li class="account__person">
+          <Avatar user={person} />
+          <span class="account__person-name">{person.name}</span>
+          {showEmails && person.emailAddress ? <span class="account__person-email">{person.emailAddress}</span> : null}
+          {isAdministrator(person) ? <span class="account__role">Administrator</span> : null}
+        </li>
+      ))}
+    </ul>
+  </section>
+);
+
+type AccountPageProps = {
+  user: User;
+  account: Account;
+  people: User[];
+  joinUrl: string | null;
+  values?: SettingsValues;
+  error?: string;
+};
+
+export const AccountPage: FC<AccountPageProps> = ({ user, account, people, joinUrl, values, error }) => {
+  const admin = isAdministrator(user);
+  return (
+    <Layout title={`Account · ${account.name}`} bodyClass="panel-page" user={user}>
+      <main class="panel account">
+        <p class="account__back">
+          <a href="/">← Back to chat</a>
+        </p>
+        <h1 class="panel__title">{account.name}</h1>
+        {admin && joinUrl ? <JoinLink accountName={account.name} url={joinUrl} /> : null}
+        {admin ? (
+          <section class="account__section" aria-labelledby="account_settings">
+            <h2 id="account_settings" class="account__heading">
+              Settings
+            </h2>
+            <AccountSettingsForm account={account} values={values} error={error} />
+          </section>
+        ) : null}
+        <People people={people} showEmails={admin} />
+      </main>
+    </Layout>
+  );
+};
