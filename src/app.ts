@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { accountRoutes } from "./accounts/routes.tsx";
 import { firstRunRoutes, requireSetUp, setUpCheck } from "./first-run/routes.tsx";
 import { assetRoutes } from "./http/assets.ts";
 import { loadSession } from "./http/authenticate.ts";
@@ -6,8 +7,12 @@ import { csrfProtection } from "./http/csrf.ts";
 import type { AppContext, AppEnv } from "./http/env.ts";
 import { NOT_FOUND_MESSAGE, handleError, renderError } from "./http/errors.tsx";
 import { securityHeaders } from "./http/security.ts";
+import { messageRoutes } from "./messages/routes.tsx";
+import { cableRoutes } from "./realtime/routes.ts";
 import { roomRoutes } from "./rooms/routes.tsx";
 import { sessionRoutes } from "./sessions/routes.tsx";
+import { autocompleteRoutes } from "./users/autocomplete-routes.ts";
+import { joinRoutes } from "./users/join-routes.tsx";
 
 /** The whole HTTP surface. Order matters: the cheap, public routes answer before sessions are looked up. */
 export function createApp(ctx: AppContext): Hono<AppEnv> {
@@ -27,6 +32,11 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
 
   app.route("/", firstRunRoutes(ctx, isSetUp));
   app.route("/", sessionRoutes(ctx));
+  app.route("/", accountRoutes(ctx));
+  app.route("/", joinRoutes(ctx));
+  app.route("/", autocompleteRoutes(ctx));
+  app.route("/", cableRoutes(ctx));
+  app.route("/", messageRoutes(ctx));
   app.route("/", roomRoutes(ctx));
 
   app.notFound((c) => renderError(c, 404, NOT_FOUND_MESSAGE));

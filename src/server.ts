@@ -7,9 +7,13 @@ import type { Config } from "./config.ts";
 import { openDatabase } from "./db/connection.ts";
 import { migrate } from "./db/migrations.ts";
 import { consoleLogger, type Logger } from "./log.ts";
+import { Connections, type SocketData } from "./realtime/connections.ts";
+import { Publisher } from "./realtime/publish.ts";
+import { socketHandlers } from "./realtime/socket.tsx";
 import { SignInThrottle } from "./sessions/throttle.ts";
+import type { AppContext } from "./http/env.ts";
 
-export type RunningServer = { server: Server<undefined>; db: Database; url: string; stop: () => Promise<void> };
+export type RunningServer = { server: Server<SocketData>; db: Database; ctx: AppContext; url: string; stop: () => Promise<void> };
 
 export const databasePath = (dataDir: string): string => join(dataDir, "campfire.sqlite3");
 
@@ -20,21 +24,34 @@ export function startServer(config: Config, log: Logger = consoleLogger): Runnin
   const applied = migrate(db);
   if (applied.length > 0) log("info", "database migrated", { applied });
 
-  const app = createApp({ db, config, log, signInThrottle: new SignInThrottle() });
-  const server = Bun.serve({
+  const ctx: AppContext = {
+    db,
+    config,
+    log,
+    signInThrottle: new SignInThrottle(),
+    publisher: new Publisher(),
+    connections: new Connections(),
+    stopping: false,
+  };
+  const app = createApp(ctx);
+  const server = Bun.serve<SocketData>({
     port: config.port,
     hostname: config.host,
     fetch: app.fetch,
     tls: config.tls ? { cert: Bun.file(config.tls.certPath), key: Bun.file(config.tls.keyPath) } : undefined,
     // Uploads on slow connections need longer than Bun's 10 s default.
     idleTimeout: 120,
+    websocket: { ...socketHandlers(ctx), idleTimeout: 120, sendPings: true },
   });
+  ctx.publisher.attach(server);
   const url = server.url.href.replace(/\/$/, "");
   return {
     server,
     db,
+    ctx,
     url,
     stop: async () => {
+      ctx.stopping = true;
       await server.stop(true);
       db.close();
     },

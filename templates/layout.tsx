@@ -2,6 +2,7 @@
 import { raw } from "hono/html";
 import type { FC, PropsWithChildren } from "hono/jsx";
 import { assetPath } from "../src/http/assets.ts";
+import type { User } from "../src/users/users.ts";
 
 // htmx runs under a strict CSP: no eval, no injected <style>, and 4xx answers (a form with its
 // error, a refusal) are swapped in like any other answer instead of being dropped.
@@ -18,9 +19,9 @@ const HTMX_CONFIG = JSON.stringify({
   ],
 });
 
-type LayoutProps = PropsWithChildren<{ title: string; bodyClass?: string; userId?: number }>;
+type LayoutProps = PropsWithChildren<{ title: string; bodyClass?: string; user?: Pick<User, "id" | "name" | "role"> }>;
 
-export const Layout: FC<LayoutProps> = ({ title, bodyClass, userId, children }) => (
+export const Layout: FC<LayoutProps> = ({ title, bodyClass, user, children }) => (
   <>
     {raw("<!DOCTYPE html>")}
     <html lang="en">
@@ -35,7 +36,7 @@ export const Layout: FC<LayoutProps> = ({ title, bodyClass, userId, children }) 
         <script src={assetPath("htmx.js")} defer></script>
         <script src={assetPath("app.js")} defer></script>
       </head>
-      <body class={bodyClass} data-user-id={userId}>
+      <body class={bodyClass} data-user-id={user?.id} data-user-name={user?.name} data-user-role={user?.role}>
         <div id="flash" class="flash" aria-live="polite"></div>
         {children}
       </body>

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "./env.ts";
 import { HttpError } from "./errors.tsx";
 
@@ -12,14 +12,17 @@ export function csrfProtection(publicUrl?: string): MiddlewareHandler<AppEnv> {
   const publicOrigin = publicUrl ? new URL(publicUrl).origin : null;
   return async (c, next) => {
     if (SAFE_METHODS.has(c.req.method)) return next();
-    const origin = c.req.header("origin");
-    const sameSite =
-      origin !== undefined && origin !== "null"
-        ? origin === new URL(c.req.url).origin || origin === publicOrigin || sameHost(origin, c.req.header("host"))
-        : c.req.header("sec-fetch-site") === "same-origin";
-    if (!sameSite) throw new HttpError(403, "This request came from another website, so it was refused.");
+    if (!fromThisSite(c, publicOrigin)) throw new HttpError(403, "This request came from another website, so it was refused.");
     return next();
   };
+}
+
+/** Whether the browser says the request came from one of our own pages. */
+export function fromThisSite(c: Context<AppEnv>, publicOrigin: string | null): boolean {
+  const origin = c.req.header("origin");
+  return origin !== undefined && origin !== "null"
+    ? origin === new URL(c.req.url).origin || origin === publicOrigin || sameHost(origin, c.req.header("host"))
+    : c.req.header("sec-fetch-site") === "same-origin";
 }
 
 // Behind a TLS-terminating proxy the request URL says http:// while the browser's Origin says https://.

@@ -2,6 +2,8 @@ import type { Database } from "bun:sqlite";
 import type { Server } from "bun";
 import type { Config } from "../config.ts";
 import type { Logger } from "../log.ts";
+import type { Connections, SocketData } from "../realtime/connections.ts";
+import type { Publisher } from "../realtime/publish.ts";
 import type { Session } from "../sessions/sessions.ts";
 import type { SignInThrottle } from "../sessions/throttle.ts";
 import type { User } from "../users/users.ts";
@@ -12,9 +14,13 @@ export type AppContext = {
   config: Config;
   log: Logger;
   signInThrottle: SignInThrottle;
+  publisher: Publisher;
+  connections: Connections;
+  /** Set while the server shuts down, so closing sockets leave the database alone. */
+  stopping: boolean;
 };
 
 export type AppEnv = {
-  Bindings: Server<undefined>;
+  Bindings: Server<SocketData>;
   Variables: { requestId: string; user: User | null; session: Session | null };
 };

@@ -3,7 +3,7 @@ import { zValidator } from "@hono/zod-validator";
 import type { Context } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "./env.ts";
-import { HttpError, NOT_FOUND_MESSAGE } from "./errors.tsx";
+import { HttpError, NOT_FOUND_MESSAGE, renderError } from "./errors.tsx";
 
 type FormValues = Record<string, string>;
 
@@ -38,3 +38,13 @@ export function optional<T>(schema: z.ZodType<T>, value: unknown): T | undefined
   const result = schema.safeParse(value);
   return result.success ? result.data : undefined;
 }
+
+/**
+ * A zValidator hook for fragment and API routes: invalid input is answered with `status` and the
+ * first problem in words (or `message`, for a 404 that should not explain itself).
+ */
+export const refuseWith =
+  (status: 404 | 422, message?: string) =>
+  (result: { success: boolean; error?: { issues: { message: string }[] } }, c: Context<any>) => {
+    if (!result.success) return renderError(c, status, message ?? result.error?.issues[0]?.message ?? "Please check what you sent.");
+  };

@@ -1,12 +1,17 @@
 import type { Database } from "bun:sqlite";
 import { now } from "../db/time.ts";
 import type { User } from "../users/users.ts";
-import { grantMembershipsToActiveUsers } from "./memberships.ts";
+import { grantMemberships, grantMembershipsToActiveUsers, memberIds, revokeMemberships, type Member } from "./memberships.ts";
 
 export type RoomKind = "open" | "closed" | "direct";
 export type Room = { id: number; kind: RoomKind; name: string | null; creatorId: number; lastMessageAt: number | null };
 
-export const roomName = (room: Room): string => room.name ?? "Direct message";
+/** A direct room is named after the people in it, other than the reader (or the reader alone). */
+export function roomName(room: Room, members: Member[] = [], viewerId?: number): string {
+  if (room.name !== null) return room.name;
+  const others = members.filter((member) => member.id !== viewerId);
+  return (others.length > 0 ? others : members).map((member) => member.name).join(", ") || "Direct message";
+}
 
 const ROOM_COLUMNS = "rooms.id, rooms.kind, rooms.name, rooms.creator_id AS creatorId, rooms.last_message_at AS lastMessageAt";
 
@@ -21,7 +26,7 @@ export function createOpenRoom(db: Database, creator: User, name: string): Room 
   return findRoom(db, roomId)!;
 }
 
-function findRoom(db: Database, id: number): Room | null {
+export function findRoom(db: Database, id: number): Room | null {
   return db.query<Room, [number]>(`SELECT ${ROOM_COLUMNS} FROM rooms WHERE id = ?`).get(id);
 }
 
@@ -35,15 +40,42 @@ export function findRoomFor(db: Database, user: User, id: number): Room | null {
     .get(id, user.id);
 }
 
-/** The rooms a person sees in the sidebar, shared rooms by name. */
-export function visibleRoomsFor(db: Database, user: User): Room[] {
-  return db
-    .query<Room, [number]>(
-      `SELECT ${ROOM_COLUMNS} FROM rooms JOIN memberships ON memberships.room_id = rooms.id
+export type SidebarRoom = Room & { unread: boolean; members: Member[] };
+
+/**
+ * The sidebar: shared rooms by name, direct rooms most recent first, hidden ones left out. Direct
+ * rooms' people come from one query for all of them.
+ */
+export function sidebarFor(db: Database, user: User): { shared: SidebarRoom[]; directs: SidebarRoom[] } {
+  const rooms = db
+    .query<Room & { unreadAt: number | null }, [number]>(
+      `SELECT ${ROOM_COLUMNS}, memberships.unread_at AS unreadAt FROM rooms JOIN memberships ON memberships.room_id = rooms.id
        WHERE memberships.user_id = ? AND memberships.involvement != 'invisible'
-       ORDER BY rooms.kind = 'direct', lower(rooms.name), rooms.id`,
+       ORDER BY rooms.kind = 'direct', lower(rooms.name), coalesce(rooms.last_message_at, rooms.created_at) DESC, rooms.id`,
     )
     .all(user.id);
+  const people = new Map<number, Member[]>();
+  for (const row of db
+    .query<Member & { roomId: number }, [number]>(
+      `SELECT others.room_id AS roomId, users.id, users.name FROM memberships mine
+       JOIN rooms ON rooms.id = mine.room_id AND rooms.kind = 'direct'
+       JOIN memberships others ON others.room_id = mine.room_id JOIN users ON users.id = others.user_id
+       WHERE mine.user_id = ? ORDER BY lower(users.name), users.id`,
+    )
+    .all(user.id))
+    people.set(row.roomId, [...(people.get(row.roomId) ?? []), { id: row.id, name: row.name }]);
+  const sidebar = rooms.map(({ unreadAt, ...room }) => ({ ...room, unread: unreadAt !== null, members: people.get(room.id) ?? [] }));
+  return { shared: sidebar.filter((room) => room.kind !== "direct"), directs: sidebar.filter((room) => room.kind === "direct") };
+}
+
+/** Everyone in a room with their names (a direct room's title). */
+export function roomPeople(db: Database, roomId: number): Member[] {
+  return db
+    .query<Member, [number]>(
+      `SELECT users.id, users.name FROM memberships JOIN users ON users.id = memberships.user_id
+       WHERE memberships.room_id = ? ORDER BY lower(users.name), users.id`,
+    )
+    .all(roomId);
 }
 
 /** The room a person lands in when they have no recent one: the oldest they belong to. */
@@ -54,4 +86,82 @@ export function firstRoomFor(db: Database, user: User): Room | null {
        WHERE memberships.user_id = ? ORDER BY rooms.id LIMIT 1`,
     )
     .get(user.id);
+}
+
+/** A closed room: the creator plus the people chosen. */
+export function createClosedRoom(db: Database, creator: User, name: string, userIds: number[]): Room {
+  return db.transaction(() => {
+    const at = now();
+    const { lastInsertRowid } = db
+      .query("INSERT INTO rooms (kind, name, creator_id, created_at, updated_at) VALUES ('closed', ?, ?, ?, ?)")
+      .run(name, creator.id, at, at);
+    const roomId = Number(lastInsertRowid);
+    grantMemberships(db, roomId, activeUserIds(db, [creator.id, ...userIds]));
+    return findRoom(db, roomId)!;
+  })();
+}
+
+/** The same set of people always gets the same direct room, whoever starts it and in whatever order. */
+export function findOrCreateDirectRoom(db: Database, creator: User, userIds: number[]): { room: Room; created: boolean } {
+  return db.transaction(() => {
+    const people = activeUserIds(db, [creator.id, ...userIds]);
+    const directKey = people.join(",");
+    const existing = db.query<Room, [string]>(`SELECT ${ROOM_COLUMNS} FROM rooms WHERE direct_key = ?`).get(directKey);
+    if (existing) return { room: existing, created: false };
+    const at = now();
+    const { lastInsertRowid } = db
+      .query("INSERT INTO rooms (kind, creator_id, direct_key, created_at, updated_at) VALUES ('direct', ?, ?, ?, ?)")
+      .run(creator.id, directKey, at, at);
+    const roomId = Number(lastInsertRowid);
+    grantMemberships(db, roomId, people, "everything");
+    return { room: findRoom(db, roomId)!, created: true };
+  })();
+}
+
+export type MembershipChange = { kept: number[]; granted: number[]; revoked: number[] };
+
+/**
+ * Renames an open or closed room and sets who is in it: open means everyone active, closed means
+ * exactly the listed people. Says who stayed, who came and who went, for the broadcasts.
+ */
+export function updateSharedRoom(db: Database, room: Room, input: { kind: "open" | "closed"; name: string; userIds: number[] }): MembershipChange {
+  return db.transaction(() => {
+    const before = new Set(memberIds(db, room.id));
+    db.query("UPDATE rooms SET kind = ?, name = ?, updated_at = ? WHERE id = ?").run(input.kind, input.name, now(), room.id);
+    if (input.kind === "open") grantMembershipsToActiveUsers(db, room.id);
+    else {
+      const wanted = new Set(activeUserIds(db, input.userIds));
+      revokeMemberships(db, room.id, [...before].filter((id) => !wanted.has(id)));
+      grantMemberships(db, room.id, [...wanted]);
+    }
+    const after = new Set(memberIds(db, room.id));
+    return {
+      kept: [...after].filter((id) => before.has(id)),
+      granted: [...after].filter((id) => !before.has(id)),
+      revoked: [...before].filter((id) => !after.has(id)),
+    };
+  })();
+}
+
+/** Deletes the room with its messages; returns who was in it, so their tabs can be told. */
+export function deleteRoom(db: Database, room: Room): number[] {
+  return db.transaction(() => {
+    const members = memberIds(db, room.id);
+    db.query("DELETE FROM rooms WHERE id = ?").run(room.id);
+    return members;
+  })();
+}
+
+/** Who may edit or delete a room: its creator and administrators; any member may delete a direct room. */
+export const canAdministerRoom = (user: User, room: Room): boolean =>
+  user.role === "admin" || user.id === room.creatorId || room.kind === "direct";
+
+/** Of the given ids, the people who exist and are active, sorted and without repeats. */
+function activeUserIds(db: Database, ids: number[]): number[] {
+  return db
+    .query<{ id: number }, [string]>(
+      "SELECT id FROM users WHERE status = 'active' AND id IN (SELECT value FROM json_each(?)) ORDER BY id",
+    )
+    .all(JSON.stringify(ids))
+    .map((row) => row.id);
 }

@@ -1,35 +1,237 @@
 /** @jsxImportSource hono/jsx */
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
-import { RoomPage } from "../../templates/rooms/show.tsx";
-import { findAccount } from "../accounts/accounts.ts";
+import { z } from "zod";
+import { InvolvementControl } from "../../templates/rooms/involvement.tsx";
+import { DirectRoomForm, RoomFormPage, SharedRoomForm } from "../../templates/rooms/form.tsx";
+import { RoomPage, type RoomView } from "../../templates/rooms/show.tsx";
+import { canCreateRooms, findAccount } from "../accounts/accounts.ts";
 import { currentUser, requireUser } from "../http/authenticate.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
-import { orNotFound } from "../http/errors.tsx";
-import { isHttps, redirectTo } from "../http/request.ts";
-import { idParam, optional, positiveId } from "../http/validate.tsx";
-import { findRoomFor, firstRoomFor, visibleRoomsFor } from "./rooms.ts";
+import { HttpError, orNotFound } from "../http/errors.tsx";
+import { isHtmx, isHttps, redirectTo } from "../http/request.ts";
+import { idParam, optional, positiveId, validForm } from "../http/validate.tsx";
+import { findMessage, latestMessages, messagesAfter, messagesBefore, PAGE_SIZE } from "../messages/messages.ts";
+import { activeUsersById, type User } from "../users/users.ts";
+import { announceRoom, announceRoomChange, announceVisibility, withdrawRoom } from "./broadcasts.tsx";
+import { INVOLVEMENTS, activeMembers, involvementOf, memberIds, setInvolvement, type Involvement, type Member } from "./memberships.ts";
+import { presentUsers } from "./presence.ts";
+import {
+  canAdministerRoom,
+  createClosedRoom,
+  createOpenRoom,
+  deleteRoom,
+  findOrCreateDirectRoom,
+  findRoomFor,
+  firstRoomFor,
+  roomName,
+  roomPeople,
+  sidebarFor,
+  updateSharedRoom,
+  type Room,
+} from "./rooms.ts";
 
 const LAST_ROOM_COOKIE = "last_room";
 const ONE_YEAR_S = 365 * 24 * 60 * 60;
+const ONLY_ADMINS_CREATE = "Only administrators can create rooms on this Campfire.";
+const ONLY_ADMINISTRATORS_EDIT = "Only the room's creator or an administrator can change this room.";
+
+const roomNameField = z.string().trim().min(1, "Please give the room a name.").max(100, "A room name can be at most 100 characters.");
+// A form repeats `user_ids` once per person; one person arrives as a single value.
+const userIds = z
+  .union([positiveId, z.array(positiveId)], "Please pick people from the list.")
+  .optional()
+  .transform((ids) => (ids === undefined ? [] : Array.isArray(ids) ? ids : [ids]));
+const openForm = z.object({ name: roomNameField });
+const closedForm = z.object({ name: roomNameField, user_ids: userIds });
+const directForm = z.object({ user_ids: userIds });
+const involvementForm = z.object({ involvement: z.enum(INVOLVEMENTS as [Involvement, ...Involvement[]], "Please pick a notification level.") });
+const kindQuery = z.enum(["open", "closed"]);
 
 export function roomRoutes(ctx: AppContext) {
+  const { db } = ctx;
+
+  function renderRoom(c: Context<AppEnv>, room: Room, around?: number): Response | Promise<Response> {
+    const user = currentUser(c);
+    setCookie(c, LAST_ROOM_COOKIE, String(room.id), { path: "/", sameSite: "Lax", httpOnly: true, secure: isHttps(c), maxAge: ONE_YEAR_S });
+    return c.html(<RoomPage {...pageFrame(user)} view={roomView(user, room, around)} />);
+  }
+
+  const pageFrame = (user: User) => ({
+    user,
+    accountName: findAccount(db)!.name,
+    sidebar: sidebarFor(db, user),
+    canCreateRooms: canCreateRooms(db, user),
+  });
+
+  /** The latest page, or (for a permalink) half a page either side of one message. */
+  function roomView(user: User, room: Room, around?: number): RoomView {
+    let messages;
+    let hasOlder;
+    let hasNewer = false;
+    if (around === undefined) {
+      const page = latestMessages(db, room.id, PAGE_SIZE + 1);
+      hasOlder = page.length > PAGE_SIZE;
+      messages = hasOlder ? page.slice(1) : page;
+    } else {
+      const before = messagesBefore(db, room.id, around, PAGE_SIZE / 2 + 1);
+      const after = messagesAfter(db, room.id, around - 1, PAGE_SIZE / 2 + 1);
+      hasOlder = before.length > PAGE_SIZE / 2;
+      hasNewer = after.length > PAGE_SIZE / 2;
+      messages = [...(hasOlder ? before.slice(1) : before), ...(hasNewer ? after.slice(0, -1) : after)];
+    }
+    return {
+      room,
+      name: roomName(room, roomPeople(db, room.id), user.id),
+      messages,
+      hasOlder,
+      hasNewer,
+      highlightId: around,
+      present: presentUsers(db, room.id),
+      involvement: involvementOf(db, user.id, room.id)!,
+    };
+  }
+
+  const requireRoomCreation = (user: User) => {
+    if (!canCreateRooms(db, user)) throw new HttpError(403, ONLY_ADMINS_CREATE);
+  };
+
+  const administeredRoom = (c: Context<AppEnv>, id: number, kind?: "shared"): Room => {
+    const room = orNotFound(findRoomFor(db, currentUser(c), id));
+    if (kind === "shared" && room.kind === "direct") throw new HttpError(422, "A direct message can't become a room.");
+    if (!canAdministerRoom(currentUser(c), room)) throw new HttpError(403, ONLY_ADMINISTRATORS_EDIT);
+    return room;
+  };
+
+  const selectedPeople = (ids: number[], without?: number): Member[] =>
+    ids.length === 0 ? [] : activeUsersById(db, ids).filter((person) => person.id !== without);
+
+  const sharedFormError = (kind: "open" | "closed", room?: Room) => (c: Context<AppEnv>, values: Record<string, string>, error: string) =>
+    c.html(
+      <SharedRoomForm user={currentUser(c)} kind={kind} room={room} name={values.name ?? ""} members={[]} canEdit error={error} />,
+      422,
+    );
+
+  function updateShared(kind: "open" | "closed") {
+    return (c: Context<AppEnv>, id: number, input: { name: string; user_ids?: number[] }) => {
+      const room = administeredRoom(c, id, "shared");
+      const change = updateSharedRoom(db, room, { kind, name: input.name, userIds: input.user_ids ?? [] });
+      const updated = findRoomFor(db, currentUser(c), room.id);
+      announceRoomChange(ctx, { ...room, kind, name: input.name }, change);
+      return redirectTo(c, updated ? `/rooms/${room.id}` : "/");
+    };
+  }
+
   return new Hono<AppEnv>()
     .use("/", requireUser)
     .use("/rooms/*", requireUser)
     .get("/", (c) => {
       const user = currentUser(c);
       const lastRoomId = optional(positiveId, getCookie(c, LAST_ROOM_COOKIE));
-      const room = (lastRoomId && findRoomFor(ctx.db, user, lastRoomId)) || firstRoomFor(ctx.db, user);
+      const room = (lastRoomId && findRoomFor(db, user, lastRoomId)) || firstRoomFor(db, user);
       if (room) return redirectTo(c, `/rooms/${room.id}`);
-      return c.html(<RoomPage user={user} accountName={findAccount(ctx.db)!.name} rooms={[]} room={null} />);
+      return c.html(<RoomPage {...pageFrame(user)} view={null} />);
     })
-    .get("/rooms/:id", idParam, (c) => {
+    .get("/rooms/new", (c) => {
       const user = currentUser(c);
-      const room = orNotFound(findRoomFor(ctx.db, user, c.req.valid("param").id));
-      setCookie(c, LAST_ROOM_COOKIE, String(room.id), { path: "/", sameSite: "Lax", httpOnly: true, secure: isHttps(c), maxAge: ONE_YEAR_S });
+      requireRoomCreation(user);
+      const kind = optional(kindQuery, c.req.query("kind")) ?? "open";
       return c.html(
-        <RoomPage user={user} accountName={findAccount(ctx.db)!.name} rooms={visibleRoomsFor(ctx.db, user)} room={room} />,
+        <RoomFormPage user={user} title="New room" back="/">
+          <SharedRoomForm user={user} kind={kind} name="" members={[{ id: user.id, name: user.name }]} canEdit />
+        </RoomFormPage>,
       );
-    });
+    })
+    .post("/rooms/opens", validForm(openForm, sharedFormError("open")), (c) => {
+      const user = currentUser(c);
+      requireRoomCreation(user);
+      const room = createOpenRoom(db, user, c.req.valid("form").name);
+      announceRoom(ctx, room, memberIds(db, room.id));
+      return redirectTo(c, `/rooms/${room.id}`);
+    })
+    .post("/rooms/closeds", validForm(closedForm, sharedFormError("closed")), (c) => {
+      const user = currentUser(c);
+      requireRoomCreation(user);
+      const { name, user_ids } = c.req.valid("form");
+      const room = createClosedRoom(db, user, name, user_ids);
+      announceRoom(ctx, room, memberIds(db, room.id));
+      return redirectTo(c, `/rooms/${room.id}`);
+    })
+    .get("/rooms/directs/new", (c) => {
+      const user = currentUser(c);
+      const preselected = optional(positiveId, c.req.query("user_id"));
+      return c.html(
+        <RoomFormPage user={user} title="New direct message" back="/">
+          <DirectRoomForm selected={preselected ? selectedPeople([preselected], user.id) : []} />
+        </RoomFormPage>,
+      );
+    })
+    .post(
+      "/rooms/directs",
+      validForm(directForm, (c, _values, error) => c.html(<DirectRoomForm selected={[]} error={error} />, 422)),
+      (c) => {
+        const user = currentUser(c);
+        const { room, created } = findOrCreateDirectRoom(db, user, c.req.valid("form").user_ids);
+        if (created) announceRoom(ctx, room, memberIds(db, room.id));
+        return redirectTo(c, `/rooms/${room.id}`);
+      },
+    )
+    .get("/rooms/:id", idParam, (c) => renderRoom(c, orNotFound(findRoomFor(db, currentUser(c), c.req.valid("param").id))))
+    .get("/rooms/:id/:permalink{@[0-9]+}", idParam, (c) => {
+      const room = orNotFound(findRoomFor(db, currentUser(c), c.req.valid("param").id));
+      const message = orNotFound(findMessage(db, room.id, Number(c.req.param("permalink").slice(1))));
+      return renderRoom(c, room, message.id);
+    })
+    .get("/rooms/:id/edit", idParam, (c) => {
+      const user = currentUser(c);
+      const room = orNotFound(findRoomFor(db, user, c.req.valid("param").id));
+      const canEdit = canAdministerRoom(user, room);
+      const people = roomPeople(db, room.id);
+      const name = roomName(room, people, user.id);
+      if (room.kind === "direct") {
+        return c.html(
+          <RoomFormPage user={user} title={name} back={`/rooms/${room.id}`} deletable={room}>
+            <ul class="room-form__members">
+              {people.map((person) => (
+                <li>{person.name}</li>
+              ))}
+            </ul>
+          </RoomFormPage>,
+        );
+      }
+      const kind = optional(kindQuery, c.req.query("kind")) ?? room.kind;
+      return c.html(
+        <RoomFormPage user={user} title={`${name} settings`} back={`/rooms/${room.id}`} deletable={canEdit ? room : undefined}>
+          <SharedRoomForm user={user} kind={kind} room={room} name={room.name ?? ""} members={activeMembers(db, room.id)} canEdit={canEdit} />
+        </RoomFormPage>,
+      );
+    })
+    .patch("/rooms/opens/:id", idParam, validForm(openForm, (c, values, error) => sharedFormError("open", administeredRoom(c, Number(c.req.param("id")), "shared"))(c, values, error)), (c) =>
+      updateShared("open")(c, c.req.valid("param").id, c.req.valid("form")),
+    )
+    .patch("/rooms/closeds/:id", idParam, validForm(closedForm, (c, values, error) => sharedFormError("closed", administeredRoom(c, Number(c.req.param("id")), "shared"))(c, values, error)), (c) =>
+      updateShared("closed")(c, c.req.valid("param").id, c.req.valid("form")),
+    )
+    .delete("/rooms/:id", idParam, (c) => {
+      const room = administeredRoom(c, c.req.valid("param").id);
+      withdrawRoom(ctx, room.id, deleteRoom(db, room), room.kind === "direct" ? "This conversation was deleted." : "This room was deleted.");
+      return redirectTo(c, "/");
+    })
+    .patch(
+      "/rooms/:id/involvement",
+      idParam,
+      validForm(involvementForm, (c, _values, error) => {
+        throw new HttpError(422, error);
+      }),
+      (c) => {
+        const user = currentUser(c);
+        const room = orNotFound(findRoomFor(db, user, c.req.valid("param").id));
+        const { involvement } = c.req.valid("form");
+        const before = involvementOf(db, user.id, room.id);
+        setInvolvement(db, user.id, room.id, involvement);
+        if ((before === "invisible") !== (involvement === "invisible")) announceVisibility(ctx, room, user.id, involvement !== "invisible");
+        if (!isHtmx(c)) return redirectTo(c, `/rooms/${room.id}`);
+        return c.html(<InvolvementControl roomId={room.id} involvement={involvement} kind={room.kind} />);
+      },
+    );
 }

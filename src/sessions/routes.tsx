@@ -65,7 +65,10 @@ export function sessionRoutes(ctx: AppContext) {
     )
     .delete("/session", (c) => {
       const session = c.get("session");
-      if (session) endSession(ctx.db, session.id);
+      if (session) {
+        endSession(ctx.db, session.id);
+        ctx.connections.close((socket) => socket.sessionId === session.id, "Signed out");
+      }
       clearSessionCookie(c);
       return redirectTo(c, "/session/new");
     });

@@ -1,42 +1,120 @@
 /** @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
-import { roomName, type Room } from "../../src/rooms/rooms.ts";
+import type { Message } from "../../src/messages/messages.ts";
+import type { Involvement } from "../../src/rooms/memberships.ts";
+import type { PresentUser } from "../../src/rooms/presence.ts";
+import type { Room, SidebarRoom } from "../../src/rooms/rooms.ts";
 import type { User } from "../../src/users/users.ts";
+import { domId } from "../dom-id.ts";
 import { Layout } from "../layout.tsx";
+import { MessageList } from "../messages/message.tsx";
+import { InvolvementControl } from "./involvement.tsx";
+import { Presence } from "./presence.tsx";
 import { Sidebar } from "./sidebar.tsx";
 
-type RoomPageProps = { user: User; accountName: string; rooms: Room[]; room: Room | null };
+export type RoomView = {
+  room: Room;
+  name: string;
+  messages: Message[];
+  hasOlder: boolean;
+  hasNewer: boolean;
+  highlightId?: number;
+  present: PresentUser[];
+  involvement: Involvement;
+};
 
-export const RoomPage: FC<RoomPageProps> = ({ user, accountName, rooms, room }) => (
-  <Layout title={room ? `${roomName(room)} · ${accountName}` : accountName} bodyClass="app" userId={user.id}>
-    <Sidebar user={user} accountName={accountName} rooms={rooms} currentRoomId={room?.id} />
-    <main class="room" data-room-id={room?.id}>
-      {room ? (
-        <>
-          <header class="room__header">
-            <h1 class="room__name">{roomName(room)}</h1>
-          </header>
-          <section id={`room_${room.id}_messages`} class="room__messages" aria-label="Messages">
-            <p class="room__empty">This is the very beginning of {roomName(room)}. Say hello!</p>
-          </section>
-          <footer class="room__composer composer">
-            <form class="composer__form" method="post" action={`/rooms/${room.id}/messages`}>
-              <label class="visually-hidden" for="composer_body">
-                Message {roomName(room)}
-              </label>
-              <textarea id="composer_body" class="composer__input" name="body" rows={1} placeholder={`Message ${roomName(room)}`} required></textarea>
-              <button class="button button--primary composer__send" type="submit" name="send">
-                Send
-              </button>
-            </form>
-          </footer>
-        </>
-      ) : (
+type RoomPageProps = {
+  user: User;
+  accountName: string;
+  sidebar: { shared: SidebarRoom[]; directs: SidebarRoom[] };
+  canCreateRooms: boolean;
+  view: RoomView | null;
+};
+
+export const RoomPage: FC<RoomPageProps> = ({ user, accountName, sidebar, canCreateRooms, view }) => (
+  <Layout title={view ? `${view.name} · ${accountName}` : accountName} bodyClass="app" user={user}>
+    <Sidebar user={user} accountName={accountName} {...sidebar} currentRoomId={view?.room.id} canCreateRooms={canCreateRooms} />
+    {view ? (
+      <RoomColumn view={view} />
+    ) : (
+      <main class="room">
         <section class="room__none">
           <h1>No rooms yet</h1>
           <p>When someone adds you to a room, it shows up here.</p>
         </section>
-      )}
-    </main>
+      </main>
+    )}
   </Layout>
 );
+
+const RoomColumn: FC<{ view: RoomView }> = ({ view }) => {
+  const { room, name } = view;
+  return (
+    <main class="room" data-room-id={room.id} hx-ext="ws" ws-connect="/cable">
+      <header class="room__header">
+        <h1 class="room__name">{name}</h1>
+        <Presence roomId={room.id} users={view.present} />
+        <InvolvementControl roomId={room.id} involvement={view.involvement} kind={room.kind} />
+        <a class="room__settings button button--quiet" href={`/rooms/${room.id}/edit`} title="Room settings">
+          Settings
+        </a>
+      </header>
+      <div class="room__connection" data-connection-status hidden>
+        Reconnecting…
+      </div>
+      <section
+        id={domId("room", room.id, "messages")}
+        class="room__messages"
+        aria-label="Messages"
+        aria-live="polite"
+        data-messages
+        data-room-id={room.id}
+        data-has-older={String(view.hasOlder)}
+        data-has-newer={String(view.hasNewer)}
+        data-highlight-id={view.highlightId}
+      >
+        <MessageList messages={view.messages} />
+      </section>
+      <p class="room__empty" data-empty-note hidden={view.messages.length > 0}>
+        This is the very beginning of {name}. Say hello!
+      </p>
+      <button type="button" class="room__jump button" data-jump-to-latest hidden>
+        Jump to latest ↓
+      </button>
+      <footer class="room__composer composer">
+        <p id={domId("room", room.id, "typing")} class="composer__typing" data-typing aria-live="polite"></p>
+        <form class="composer__form" method="post" action={`/rooms/${room.id}/messages`} data-composer>
+          <label class="visually-hidden" for="composer_body">
+            Message {name}
+          </label>
+          <textarea id="composer_body" class="composer__input" name="body" rows={1} placeholder={`Message ${name}`} required maxlength={10000}></textarea>
+          <button class="button button--primary composer__send" type="submit" name="send">
+            Send
+          </button>
+        </form>
+      </footer>
+      <template id="pending_message_template">
+        <article class="message message--pending">
+          <div class="message__main">
+            <header class="message__meta">
+              <span class="message__author"></span>
+              <span class="message__status">Sending…</span>
+              <button type="button" class="message__retry button button--quiet" data-retry hidden>
+                Retry
+              </button>
+            </header>
+            <div class="message__body"></div>
+          </div>
+        </article>
+      </template>
+      <div class="message-actions" data-message-actions hidden>
+        <button type="button" class="message-actions__button" data-message-edit>
+          Edit
+        </button>
+        <button type="button" class="message-actions__button" data-message-delete>
+          Delete
+        </button>
+      </div>
+    </main>
+  );
+};

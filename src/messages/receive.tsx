@@ -1,0 +1,62 @@
+/** @jsxImportSource hono/jsx */
+import type { Database } from "bun:sqlite";
+import { activityFrame, messageRemovedFrame, messagesFrame } from "../../templates/frames.ts";
+import { MessageView } from "../../templates/messages/message.tsx";
+import { renderToString } from "../../templates/render.ts";
+import { now } from "../db/time.ts";
+import type { Publisher } from "../realtime/publish.ts";
+import { activityTopic, roomTopic } from "../realtime/topics.ts";
+import { markUnread } from "../rooms/memberships.ts";
+import { CONNECTION_TTL_MS } from "../rooms/presence.ts";
+import type { Room } from "../rooms/rooms.ts";
+import type { User } from "../users/users.ts";
+import { linkMentions } from "./mentions.ts";
+import { deleteMessage, insertMessage, updateMessageBody, type Message } from "./messages.ts";
+import { formatBody } from "./sanitize.ts";
+
+export const MAX_BODY_CHARS = 10_000;
+
+type Deps = { db: Database; publisher: Publisher };
+export type Posted = { message: Message; created: boolean; html: string };
+
+/** Sanitizes and checks a body; a string answer is the reason it was refused. */
+function prepareBody(db: Database, roomId: number, body: string) {
+  const { html, plain } = formatBody(body);
+  if (plain.length === 0) return "A message needs some text.";
+  if (plain.length > MAX_BODY_CHARS) return `A message can be at most ${MAX_BODY_CHARS.toLocaleString("en")} characters (this one has ${plain.length.toLocaleString("en")}).`;
+  return { ...linkMentions(db, roomId, html), plain };
+}
+
+/**
+ * Posting, step by step: check the body → store it (a retry with the same client_message_id gets
+ * the original back and goes no further) → mark the room unread → render once → publish.
+ */
+export function postMessage({ db, publisher }: Deps, user: User, room: Room, input: { body: string; clientMessageId: string }): Posted | string {
+  const body = prepareBody(db, room.id, input.body);
+  if (typeof body === "string") return body;
+  const { message, created } = db.transaction(() => {
+    const result = insertMessage(db, room.id, user, { ...body, clientMessageId: input.clientMessageId });
+    if (result.created) markUnread(db, room.id, user.id, now() - CONNECTION_TTL_MS);
+    return result;
+  })();
+  const html = renderToString(<MessageView message={message} />);
+  if (created) {
+    publisher.publish(roomTopic(room.id), messagesFrame(room.id, html));
+    publisher.publish(activityTopic(room.id), activityFrame(room.id, user.id, message.mentions));
+  }
+  return { message, created, html };
+}
+
+export function editMessage({ db, publisher }: Deps, message: Message, body: string): { message: Message; html: string } | string {
+  const prepared = prepareBody(db, message.roomId, body);
+  if (typeof prepared === "string") return prepared;
+  const edited = db.transaction(() => updateMessageBody(db, message, prepared))();
+  const html = renderToString(<MessageView message={edited} />);
+  publisher.publish(roomTopic(message.roomId), messagesFrame(message.roomId, html));
+  return { message: edited, html };
+}
+
+export function removeMessage({ db, publisher }: Deps, message: Message): void {
+  deleteMessage(db, message);
+  publisher.publish(roomTopic(message.roomId), messageRemovedFrame(message.roomId, message.id));
+}

@@ -1,0 +1,84 @@
+/** @jsxImportSource hono/jsx */
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import { MessageEditForm } from "../../templates/messages/edit.tsx";
+import { MessageList, MessageView } from "../../templates/messages/message.tsx";
+import { currentUser, requireUser } from "../http/authenticate.ts";
+import type { AppContext, AppEnv } from "../http/env.ts";
+import { HttpError, orNotFound, renderError } from "../http/errors.tsx";
+import { positiveId, refuseWith } from "../http/validate.tsx";
+import { findRoomFor } from "../rooms/rooms.ts";
+import { canAdministerMessage, findMessage, latestMessages, messagesAfter, messagesBefore, type Message } from "./messages.ts";
+import { editMessage, postMessage, removeMessage } from "./receive.tsx";
+import { zValidator } from "@hono/zod-validator";
+
+// Generous for pasted HTML; the real limit (10,000 characters of text) is checked after sanitizing.
+const MAX_RAW_BODY = 100_000;
+const body = z.string("A message needs some text.").max(MAX_RAW_BODY, "That message is far too long.");
+const postForm = z.object({
+  body,
+  client_message_id: z
+    .string()
+    .trim()
+    .regex(/^[\w-]{1,64}$/, "client_message_id must be 1–64 letters, digits, dashes or underscores.")
+    .optional(),
+});
+const roomParam = z.object({ room_id: positiveId });
+const messageParam = z.object({ room_id: positiveId, id: positiveId });
+const pageQuery = z.object({ before: positiveId.optional(), after: positiveId.optional() });
+
+const NOT_YOURS = "Only the person who wrote a message or an administrator can change it.";
+
+const notFound = refuseWith(404, "We couldn't find that message.");
+const unprocessable = refuseWith(422);
+
+export function messageRoutes(ctx: AppContext) {
+  const { db } = ctx;
+  const roomOf = (c: Context<AppEnv>, id: number) => orNotFound(findRoomFor(db, currentUser(c), id));
+
+  /** A message the person may change: in one of their rooms, and theirs (or they administer). */
+  function administeredMessage(c: Context<AppEnv>, roomId: number, id: number): Message {
+    const message = orNotFound(findMessage(db, roomOf(c, roomId).id, id));
+    if (!canAdministerMessage(currentUser(c), message)) throw new HttpError(403, NOT_YOURS);
+    return message;
+  }
+
+  return new Hono<AppEnv>()
+    .use("/rooms/*", requireUser)
+    .get("/rooms/:room_id/messages", zValidator("param", roomParam, notFound), zValidator("query", pageQuery, unprocessable), (c) => {
+      const room = roomOf(c, c.req.valid("param").room_id);
+      const { before, after } = c.req.valid("query");
+      const messages =
+        before !== undefined ? messagesBefore(db, room.id, before) : after !== undefined ? messagesAfter(db, room.id, after) : latestMessages(db, room.id);
+      if (messages.length === 0) return c.body(null, 204);
+      return c.html(<MessageList messages={messages} />);
+    })
+    .post("/rooms/:room_id/messages", zValidator("param", roomParam, notFound), zValidator("form", postForm, unprocessable), (c) => {
+      const room = roomOf(c, c.req.valid("param").room_id);
+      const form = c.req.valid("form");
+      const posted = postMessage(ctx, currentUser(c), room, { body: form.body, clientMessageId: form.client_message_id ?? crypto.randomUUID() });
+      if (typeof posted === "string") return renderError(c, 422, posted);
+      c.header("Location", `/rooms/${room.id}/@${posted.message.id}`);
+      return c.html(posted.html, posted.created ? 201 : 200);
+    })
+    .get("/rooms/:room_id/messages/:id", zValidator("param", messageParam, notFound), (c) => {
+      const { room_id, id } = c.req.valid("param");
+      return c.html(<MessageView message={orNotFound(findMessage(db, roomOf(c, room_id).id, id))} />);
+    })
+    .get("/rooms/:room_id/messages/:id/edit", zValidator("param", messageParam, notFound), (c) => {
+      const { room_id, id } = c.req.valid("param");
+      return c.html(<MessageEditForm message={administeredMessage(c, room_id, id)} />);
+    })
+    .patch("/rooms/:room_id/messages/:id", zValidator("param", messageParam, notFound), zValidator("form", z.object({ body }), unprocessable), (c) => {
+      const { room_id, id } = c.req.valid("param");
+      const message = administeredMessage(c, room_id, id);
+      const edited = editMessage(ctx, message, c.req.valid("form").body);
+      if (typeof edited === "string") return c.html(<MessageEditForm message={message} body={c.req.valid("form").body} error={edited} />, 422);
+      return c.html(edited.html);
+    })
+    .delete("/rooms/:room_id/messages/:id", zValidator("param", messageParam, notFound), (c) => {
+      const { room_id, id } = c.req.valid("param");
+      removeMessage(ctx, administeredMessage(c, room_id, id));
+      return c.body(null, 200);
+    });
+}

@@ -1,0 +1,60 @@
+import sanitizeHtml from "sanitize-html";
+
+/** Basic formatting, links, lists, quotes and code; everything else (scripts, handlers, images, styles) goes. */
+const RICH_TEXT: sanitizeHtml.IOptions = {
+  allowedTags: [
+    "a", "b", "strong", "i", "em", "u", "s", "del", "strike", "ins", "mark", "small", "sub", "sup",
+    "code", "pre", "kbd", "samp", "blockquote", "cite", "q", "p", "div", "br", "hr", "span",
+    "ul", "ol", "li", "h1", "h2", "h3", "h4",
+  ],
+  allowedAttributes: { a: ["href", "title", "rel", "target"] },
+  allowedSchemes: ["http", "https", "mailto"],
+  allowProtocolRelative: false,
+  transformTags: { a: sanitizeHtml.simpleTransform("a", { rel: "noopener noreferrer nofollow", target: "_blank" }) },
+  exclusiveFilter: (frame) => frame.tag === "a" && !frame.attribs.href && !frame.text.trim(),
+};
+
+const LOOKS_LIKE_HTML = /<\/?[a-z][a-z0-9]*(\s[^<>]*)?\/?>/i;
+const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/g;
+const BLOCK_END = /<\/(p|div|li|blockquote|pre|h[1-6])>|<br\s*\/?>|<hr\s*\/?>/gi;
+const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " ", "#39": "'" };
+
+export type FormattedBody = { html: string; plain: string };
+
+/**
+ * Turns what someone sent (HTML from a rich client or a bot, or plain text from the composer) into
+ * safe HTML plus the plain text that search and notifications read.
+ */
+export function formatBody(input: string): FormattedBody {
+  const html = LOOKS_LIKE_HTML.test(input) ? sanitizeHtml(input, RICH_TEXT).trim() : textToHtml(input);
+  return { html, plain: htmlToPlain(html) };
+}
+
+/** Plain text keeps its line breaks and gets its web addresses linked. */
+function textToHtml(text: string): string {
+  return escapeHtml(text.trim())
+    .replace(URL_IN_TEXT, (url) => `<a href="${url}" rel="noopener noreferrer nofollow" target="_blank">${url}</a>`)
+    .replace(/\r?\n/g, "<br>");
+}
+
+export function htmlToPlain(html: string): string {
+  const text = sanitizeHtml(html.replace(BLOCK_END, (tag) => `${tag}\n`), { allowedTags: [], allowedAttributes: {} });
+  return decodeEntities(text)
+    .replace(/[ \t\u00a0]+\n/g, "\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+function decodeEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, name: string) => {
+    if (name[0] === "#") {
+      const code = name[1] === "x" || name[1] === "X" ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+      return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : entity;
+    }
+    return ENTITIES[name.toLowerCase()] ?? entity;
+  });
+}

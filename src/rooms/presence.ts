@@ -1,0 +1,46 @@
+import type { Database } from "bun:sqlite";
+import { now } from "../db/time.ts";
+
+/** A tab pings every 50 s; a presence not refreshed for this long belongs to a tab that went away unseen. */
+export const CONNECTION_TTL_MS = 60_000;
+
+export type PresentUser = { id: number; name: string };
+
+/** A tab is looking at the room: count it, note the time, and the room is read. */
+export function enterRoom(db: Database, userId: number, roomId: number): void {
+  const at = now();
+  db.query(
+    `UPDATE memberships
+     SET connections = CASE WHEN connected_at IS NULL OR connected_at < $stale THEN 1 ELSE connections + 1 END,
+         connected_at = $at, unread_at = NULL
+     WHERE room_id = $roomId AND user_id = $userId`,
+  ).run({ at, stale: at - CONNECTION_TTL_MS, roomId, userId });
+}
+
+export function leaveRoom(db: Database, userId: number, roomId: number): void {
+  db.query(
+    `UPDATE memberships
+     SET connections = MAX(connections - 1, 0),
+         connected_at = CASE WHEN connections <= 1 THEN NULL ELSE connected_at END
+     WHERE room_id = ? AND user_id = ?`,
+  ).run(roomId, userId);
+}
+
+/** A ping from a tab keeps its rooms' presence fresh. */
+export function refreshPresence(db: Database, userId: number, roomIds: number[]): void {
+  if (roomIds.length === 0) return;
+  db.query(
+    `UPDATE memberships SET connected_at = ?, connections = MAX(connections, 1)
+     WHERE user_id = ? AND room_id IN (SELECT value FROM json_each(?))`,
+  ).run(now(), userId, JSON.stringify(roomIds));
+}
+
+export function presentUsers(db: Database, roomId: number): PresentUser[] {
+  return db
+    .query<PresentUser, [number, number]>(
+      `SELECT users.id, users.name FROM memberships JOIN users ON users.id = memberships.user_id
+       WHERE memberships.room_id = ? AND memberships.connections > 0 AND memberships.connected_at >= ?
+       ORDER BY lower(users.name), users.id`,
+    )
+    .all(roomId, now() - CONNECTION_TTL_MS);
+}

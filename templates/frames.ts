@@ -1,0 +1,39 @@
+import { escapeHtml } from "../src/messages/sanitize.ts";
+
+/**
+ * WebSocket frames the client script handles itself (everything else is an htmx out-of-band swap).
+ * Each is a <template data-frame="…"> so it can never render by accident, built from ids and
+ * already-rendered fragments only.
+ */
+type FrameData = Record<string, string | number | undefined>;
+
+export function frame(kind: string, data: FrameData, content = ""): string {
+  let attributes = "";
+  for (const [name, value] of Object.entries(data))
+    if (value !== undefined) attributes += ` data-${name}="${escapeHtml(String(value))}"`;
+  return `<template data-frame="${kind}"${attributes}>${content}</template>`;
+}
+
+/** New or changed messages (rendered once by MessageView) for everyone looking at the room. */
+export const messagesFrame = (roomId: number, messagesHtml: string): string => frame("messages", { "room-id": roomId }, messagesHtml);
+
+export const messageRemovedFrame = (roomId: number, messageId: number): string =>
+  frame("message-removed", { "room-id": roomId, "message-id": messageId });
+
+/** For sidebars of people not looking at the room: mark it unread, move a direct message up. */
+export const activityFrame = (roomId: number, creatorId: number, mentions: string): string =>
+  frame("activity", { "room-id": roomId, "creator-id": creatorId, mentions: mentions || undefined });
+
+export const typingFrame = (roomId: number, user: { id: number; name: string }, state: "start" | "stop"): string =>
+  frame("typing", { "room-id": roomId, "user-id": user.id, "user-name": user.name, state });
+
+/** The room was read in one tab: the others clear its unread mark. */
+export const readFrame = (roomId: number): string => frame("read", { "room-id": roomId });
+
+/** Too much was missed while away to send piece by piece: reload the room. */
+export const refreshFrame = (roomId: number): string => frame("refresh", { "room-id": roomId });
+
+/** The person lost the room (removed from it, or it was deleted). */
+export const roomRemovedFrame = (roomId: number, reason: string): string => frame("room-removed", { "room-id": roomId, reason });
+
+export const sidebarRoomFrame = (roomId: number, itemHtml: string): string => frame("sidebar-room", { "room-id": roomId }, itemHtml);

@@ -1,0 +1,32 @@
+/** @jsxImportSource hono/jsx */
+import type { FC } from "hono/jsx";
+import type { Involvement } from "../../src/rooms/memberships.ts";
+import { domId } from "../dom-id.ts";
+
+const LABELS: Record<Involvement, { label: string; hint: string; icon: string }> = {
+  everything: { label: "All messages", hint: "Notify me about every message", icon: "🔔" },
+  mentions: { label: "Mentions", hint: "Notify me when someone mentions me", icon: "🔔" },
+  nothing: { label: "Nothing", hint: "No notifications; the room is still marked unread", icon: "🔕" },
+  invisible: { label: "Hidden", hint: "Hide the room from my sidebar", icon: "🙈" },
+};
+
+/** The bell in the room header: how much this room may ask for the reader's attention. */
+export const InvolvementControl: FC<{ roomId: number; involvement: Involvement; kind: "open" | "closed" | "direct" }> = ({ roomId, involvement, kind }) => {
+  const levels: Involvement[] = kind === "direct" ? ["everything", "nothing", "invisible"] : ["everything", "mentions", "nothing", "invisible"];
+  return (
+    <details id={domId("room", roomId, "involvement")} class="involvement" data-involvement={involvement}>
+      <summary class="involvement__summary" title={`Notifications: ${LABELS[involvement].label}`}>
+        <span aria-hidden="true">{LABELS[involvement].icon}</span>
+        <span class="involvement__label">{LABELS[involvement].label}</span>
+      </summary>
+      <form class="involvement__menu" hx-patch={`/rooms/${roomId}/involvement`} hx-target="closest details" hx-swap="outerHTML">
+        {levels.map((level) => (
+          <button type="submit" name="involvement" value={level} class="involvement__option" aria-pressed={level === involvement ? "true" : "false"}>
+            <strong>{LABELS[level].label}</strong>
+            <span>{LABELS[level].hint}</span>
+          </button>
+        ))}
+      </form>
+    </details>
+  );
+};
