@@ -12,3 +12,25 @@
     for (const message of messages) setTimeout(() => message.remove(), FLASH_LIFETIME_MS);
   });
 })();
+
+/** Shows a refusal the server sent (a flash fragment or a page) as an alert, using only its text. */
+Campfire.flash = function flash(html) {
+  const holder = document.createElement("template");
+  holder.innerHTML = html;
+  const text = (holder.content.querySelector(".flash__message span, .form__error, .panel__text") ?? holder.content).textContent.trim();
+  const message = document.createElement("div");
+  message.className = "flash__message flash__message--alert";
+  message.setAttribute("role", "alert");
+  const span = document.createElement("span");
+  span.textContent = text || "Something went wrong.";
+  const close = document.createElement("button");
+  close.type = "button";
+  close.className = "flash__close";
+  close.dataset.flashClose = "";
+  close.setAttribute("aria-label", "Dismiss");
+  close.textContent = "×";
+  message.append(span, close);
+  document.getElementById("flash")?.append(message);
+  setTimeout(() => message.remove(), 8000);
+  return span.textContent;
+};

@@ -3,11 +3,11 @@ import type { FC } from "hono/jsx";
 import type { Involvement } from "../../src/rooms/memberships.ts";
 import { domId } from "../dom-id.ts";
 
-const LABELS: Record<Involvement, { label: string; hint: string; icon: string }> = {
-  everything: { label: "All messages", hint: "Notify me about every message", icon: "🔔" },
-  mentions: { label: "Mentions", hint: "Notify me when someone mentions me", icon: "🔔" },
-  nothing: { label: "Nothing", hint: "No notifications; the room is still marked unread", icon: "🔕" },
-  invisible: { label: "Hidden", hint: "Hide the room from my sidebar", icon: "🙈" },
+const LABELS: Record<Involvement, { label: string; hint: string }> = {
+  everything: { label: "All messages", hint: "Notify me about every message" },
+  mentions: { label: "Mentions", hint: "Notify me when someone mentions me" },
+  nothing: { label: "Nothing", hint: "No notifications; the room is still marked unread" },
+  invisible: { label: "Hidden", hint: "Hide the room from my sidebar" },
 };
 
 /** The bell in the room header: how much this room may ask for the reader's attention. */
@@ -16,8 +16,7 @@ export const InvolvementControl: FC<{ roomId: number; involvement: Involvement; 
   return (
     <details id={domId("room", roomId, "involvement")} class="involvement" data-involvement={involvement}>
       <summary class="involvement__summary" title={`Notifications: ${LABELS[involvement].label}`}>
-        <span aria-hidden="true">{LABELS[involvement].icon}</span>
-        <span class="involvement__label">{LABELS[involvement].label}</span>
+        <span class="involvement__label">Notify: {LABELS[involvement].label}</span>
       </summary>
       <form class="involvement__menu" hx-patch={`/rooms/${roomId}/involvement`} hx-target="closest details" hx-swap="outerHTML">
         {levels.map((level) => (

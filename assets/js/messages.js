@@ -1,0 +1,229 @@
+// The message list: places messages arriving from the server (POST replies, the socket, pages of
+// history) exactly once and in order, marks mine and mentions of me, and manages scrolling.
+(() => {
+  const NEAR_BOTTOM_PX = 100;
+  const NEAR_TOP_PX = 200;
+  const PAGE_SIZE = 40;
+  const me = () => document.body.dataset.userId;
+  const list = () => document.querySelector("[data-messages]");
+  const confirmed = (container) => container.querySelectorAll(".message[data-message-id]");
+
+  function lastId() {
+    const messages = list() ? confirmed(list()) : [];
+    return messages.length ? Number(messages[messages.length - 1].dataset.messageId) : 0;
+  }
+
+  const nearBottom = (container) => container.scrollHeight - container.scrollTop - container.clientHeight < NEAR_BOTTOM_PX;
+  const scrollToBottom = (container) => {
+    container.scrollTop = container.scrollHeight;
+  };
+
+  /** Per-reader touches on the shared fragment: mine, mentions me, times in my time zone. */
+  function decorate(root) {
+    const elements = root.matches?.(".message") ? [root] : [...root.querySelectorAll(".message")];
+    for (const message of elements) {
+      message.classList.toggle("message--me", message.dataset.creatorId === me());
+      const mentions = (message.dataset.mentions || "").split(" ");
+      message.classList.toggle("message--mentioned", mentions.includes(me()));
+    }
+    for (const time of root.querySelectorAll("time[data-local-time]")) {
+      const at = new Date(time.dateTime);
+      time.textContent = at.toLocaleTimeString([], { hour: "numeric", minute: "2-digit" });
+      time.title = at.toLocaleString();
+    }
+  }
+
+  /** Puts one message where it belongs: over its old self, over its pending copy, or in id order. */
+  function place(container, message, live) {
+    const existing = document.getElementById(message.id);
+    if (existing) {
+      // Someone else's edit must not throw away an edit in progress here.
+      if (!existing.classList.contains("message--editing")) existing.replaceWith(message);
+      return true;
+    }
+    const clientId = message.dataset.clientMessageId;
+    for (const pending of container.querySelectorAll(".message--pending")) if (pending.dataset.clientMessageId === clientId) pending.remove();
+    // While reading older history, live messages would leave a gap; "Jump to latest" fetches them.
+    if (live && container.dataset.hasNewer === "true") return false;
+    const id = Number(message.dataset.messageId);
+    let before = null;
+    for (const other of confirmed(container)) if (Number(other.dataset.messageId) < id) before = other;
+    if (before) before.after(message);
+    else container.prepend(message);
+    return true;
+  }
+
+  /** Messages as HTML or a parsed fragment; `live` when they came over the socket or as a POST reply. */
+  function receive(html, { live = true, own = false } = {}) {
+    const container = list();
+    if (!container) return;
+    let fragment = html;
+    if (typeof html === "string") {
+      const holder = document.createElement("template");
+      holder.innerHTML = html;
+      fragment = holder.content;
+    }
+    const wasNearBottom = nearBottom(container);
+    let added = 0;
+    for (const message of [...fragment.querySelectorAll(".message[data-message-id]")]) {
+      decorate(message);
+      if (place(container, message, live)) added += 1;
+    }
+    updateEmptyNote();
+    if (own || wasNearBottom) scrollToBottom(container);
+    else if (added > 0) showJump(true);
+  }
+
+  function remove(messageId) {
+    document.getElementById(`message_${messageId}`)?.remove();
+    updateEmptyNote();
+  }
+
+  function updateEmptyNote() {
+    const note = document.querySelector("[data-empty-note]");
+    const container = list();
+    if (note && container) note.hidden = container.querySelector(".message") !== null || container.dataset.hasOlder === "true";
+  }
+
+  function showJump(visible) {
+    const jump = document.querySelector("[data-jump-to-latest]");
+    if (jump) jump.hidden = !visible;
+  }
+
+  // History in pages of 40, fetched as the reader nears either end.
+  let loading = false;
+  async function loadPage(container, direction) {
+    if (loading) return;
+    const messages = confirmed(container);
+    if (messages.length === 0) return;
+    const anchor = direction === "before" ? messages[0] : messages[messages.length - 1];
+    loading = true;
+    try {
+      const response = await fetch(`/rooms/${container.dataset.roomId}/messages?${direction}=${anchor.dataset.messageId}`, {
+        headers: { Accept: "text/html" },
+      });
+      if (!response.ok) return;
+      const html = response.status === 204 ? "" : await response.text();
+      const holder = document.createElement("template");
+      holder.innerHTML = html;
+      const count = holder.content.querySelectorAll(".message").length;
+      const height = container.scrollHeight;
+      const top = container.scrollTop;
+      receive(html, { live: false });
+      if (direction === "before") {
+        container.scrollTop = top + (container.scrollHeight - height);
+        if (count < PAGE_SIZE) container.dataset.hasOlder = "false";
+      } else if (count < PAGE_SIZE) container.dataset.hasNewer = "false";
+    } finally {
+      loading = false;
+    }
+  }
+
+  function onScroll(event) {
+    const container = event.currentTarget;
+    if (container.scrollTop < NEAR_TOP_PX && container.dataset.hasOlder === "true") loadPage(container, "before");
+    if (nearBottom(container)) {
+      if (container.dataset.hasNewer === "true") loadPage(container, "after");
+      else showJump(false);
+    }
+  }
+
+  function jumpToLatest() {
+    const container = list();
+    if (!container) return;
+    if (container.dataset.hasNewer === "true") window.location.href = `/rooms/${container.dataset.roomId}`;
+    else scrollToBottom(container);
+    showJump(false);
+  }
+
+  // Edit and delete controls: one shared bar, moved into whichever of my messages is pointed at.
+  function canChange(message) {
+    return message.dataset.creatorId === me() || document.body.dataset.userRole === "admin";
+  }
+
+  function showActions(event) {
+    const message = event.target.closest?.(".message[data-message-id]:not(.message--editing)");
+    const bar = document.querySelector("[data-message-actions]");
+    if (!message || !bar || !canChange(message) || bar.parentElement === message.querySelector(".message__meta")) return;
+    message.querySelector(".message__meta")?.append(bar);
+    bar.hidden = false;
+    bar.dataset.messageId = message.dataset.messageId;
+  }
+
+  function parkActions() {
+    const bar = document.querySelector("[data-message-actions]");
+    const room = document.querySelector("main.room");
+    if (bar && room) {
+      bar.hidden = true;
+      room.append(bar);
+    }
+  }
+
+  function edit(messageId) {
+    const container = list();
+    parkActions();
+    htmx.ajax("GET", `/rooms/${container.dataset.roomId}/messages/${messageId}/edit`, {
+      target: `#message_${messageId}`,
+      swap: "outerHTML",
+    });
+  }
+
+  function destroy(messageId) {
+    const container = list();
+    if (!window.confirm("Delete this message?")) return;
+    parkActions();
+    fetch(`/rooms/${container.dataset.roomId}/messages/${messageId}`, { method: "DELETE", headers: { "HX-Request": "true" } }).then(
+      async (response) => {
+        if (response.ok) remove(messageId);
+        else Campfire.flash?.(await response.text());
+      },
+    );
+  }
+
+  /** Up arrow in an empty composer: edit my latest message. */
+  function editLast() {
+    const mine = list()?.querySelectorAll(".message--me[data-message-id]:not(.message--editing)");
+    if (mine?.length) edit(mine[mine.length - 1].dataset.messageId);
+    return Boolean(mine?.length);
+  }
+
+  document.addEventListener("click", (event) => {
+    const bar = event.target.closest("[data-message-actions]");
+    if (event.target.closest("[data-jump-to-latest]")) jumpToLatest();
+    else if (bar && event.target.closest("[data-message-edit]")) edit(bar.dataset.messageId);
+    else if (bar && event.target.closest("[data-message-delete]")) destroy(bar.dataset.messageId);
+  });
+  document.addEventListener("mouseover", showActions);
+  document.addEventListener("focusin", showActions);
+  document.addEventListener("keydown", (event) => {
+    const editor = event.target.closest?.(".message--editing textarea");
+    if (!editor) return;
+    if (event.key === "Escape") editor.closest("form").querySelector("[data-edit-cancel]")?.click();
+    else if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      editor.form.requestSubmit();
+    }
+  });
+
+  Campfire.onLoad((root) => {
+    decorate(root);
+    const container = root.querySelector?.("[data-messages]") ?? (root.matches?.("[data-messages]") ? root : null);
+    if (!container || container.dataset.ready) return;
+    container.dataset.ready = "true";
+    container.addEventListener("scroll", onScroll, { passive: true });
+    const highlighted = container.dataset.highlightId && document.getElementById(`message_${container.dataset.highlightId}`);
+    if (highlighted) {
+      highlighted.classList.add("message--highlight");
+      highlighted.scrollIntoView({ block: "center" });
+    } else scrollToBottom(container);
+    updateEmptyNote();
+  });
+
+  Campfire.socket.on("messages", (data, content) => {
+    const container = list();
+    if (container && container.dataset.roomId === data.roomId) receive(content);
+  });
+  Campfire.socket.on("message-removed", (data) => remove(data.messageId));
+
+  Campfire.messages = { lastId, receive, editLast, decorate };
+})();

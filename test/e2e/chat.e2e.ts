@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { ADMIN, MEMBER, addMember, signIn, startSetUpServer } from "../helpers/fixtures.ts";
+import type { TestServer } from "../helpers/server.ts";
+import { launchBrowser, step, watchPage } from "./browser.ts";
+
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  ({ server } = await startSetUpServer());
+  await addMember(server);
+  browser = await launchBrowser();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A browser context signed in as someone, with a page open in All Talk. */
+async function personAt(email: string, password: string): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const { client } = await signIn(server, email, password);
+  const context = await browser.newContext();
+  await context.addCookies([...client.cookies].map(([name, value]) => ({ name, value, url: server.url })));
+  const page = await context.newPage();
+  const problems = watchPage(page);
+  await page.goto(`${server.url}/rooms/1`);
+  return { context, page, problems };
+}
+
+const messages = (page: Page) => page.locator("#room_1_messages .message[data-message-id]");
+
+test("two people chat live, see each other typing and unread rooms, and the talk survives a reload", async () => {
+  const ada = await personAt(ADMIN.email, ADMIN.password);
+  const milo = await personAt(MEMBER.email, MEMBER.password);
+
+  // Both sockets are in: each sees the other in the room's presence list.
+  await step(ada.page, ada.problems, "seeing Milo arrive", () =>
+    ada.page.locator("#room_1_presence .avatar[title='Milo Member']").waitFor(),
+  );
+
+  // Ada types; Milo sees it. Enter sends, and the message shows for both without a reload.
+  await ada.page.locator("#composer_body").pressSequentially("Morning, Milo!");
+  await step(milo.page, milo.problems, "seeing Ada type", () => milo.page.getByText("Ada Admin is typing…").waitFor());
+  await ada.page.locator("#composer_body").press("Enter");
+  await step(milo.page, milo.problems, "receiving Ada's message", () =>
+    messages(milo.page).filter({ hasText: "Morning, Milo!" }).waitFor(),
+  );
+  expect(await messages(ada.page).filter({ hasText: "Morning, Milo!" }).getAttribute("class")).toContain("message--me");
+  await milo.page.getByText("Ada Admin is typing…").waitFor({ state: "detached" });
+
+  // Shift+Enter makes a second line; Milo's answer reaches Ada.
+  await milo.page.locator("#composer_body").pressSequentially("Hi Ada");
+  await milo.page.locator("#composer_body").press("Shift+Enter");
+  await milo.page.locator("#composer_body").pressSequentially("coffee?");
+  expect(await milo.page.locator("#composer_body").inputValue()).toBe("Hi Ada\ncoffee?");
+  await milo.page.locator("#composer_body").press("Enter");
+  await step(ada.page, ada.problems, "receiving Milo's reply", () =>
+    messages(ada.page).filter({ hasText: "coffee?" }).waitFor(),
+  );
+  expect(await messages(ada.page).count()).toBe(2);
+  expect(await messages(milo.page).count()).toBe(2);
+
+  // Up arrow edits my last message; the edit reaches the other person.
+  await milo.page.locator("#composer_body").press("ArrowUp");
+  const editor = milo.page.locator(".message--editing textarea");
+  await editor.fill("Hi Ada, tea?");
+  await editor.press("Enter");
+  await step(ada.page, ada.problems, "seeing Milo's edit", () => messages(ada.page).filter({ hasText: "Hi Ada, tea?" }).waitFor());
+
+  // Ada opens a new room; it appears in Milo's sidebar live, and turns unread when Ada writes there.
+  await ada.page.goto(`${server.url}/rooms/new`);
+  await ada.page.getByLabel("Room name").fill("Coffee corner");
+  await Promise.all([ada.page.waitForURL(/\/rooms\/2$/), ada.page.getByRole("button", { name: "Create room" }).click()]);
+  const miloSidebarItem = milo.page.locator("#sidebar_room_2");
+  await step(milo.page, milo.problems, "seeing the new room", () => miloSidebarItem.waitFor());
+  await ada.page.locator("#composer_body").fill("Beans are in.");
+  await ada.page.locator("#composer_body").press("Enter");
+  await step(milo.page, milo.problems, "seeing the room turn unread", () =>
+    milo.page.locator("#sidebar_room_2.sidebar__item--unread").waitFor(),
+  );
+  expect(await milo.page.locator("#sidebar_room_1").getAttribute("class")).not.toContain("unread");
+
+  // Opening it clears the mark; the conversation in All Talk survives a reload.
+  await milo.page.locator("#sidebar_room_2 a").click();
+  await milo.page.getByText("Beans are in.").waitFor();
+  expect(await milo.page.locator("#sidebar_room_2").getAttribute("class")).not.toContain("unread");
+  await milo.page.goto(`${server.url}/rooms/1`);
+  await milo.page.reload();
+  expect(await messages(milo.page).allTextContents()).toEqual([
+    expect.stringContaining("Morning, Milo!"),
+    expect.stringContaining("Hi Ada, tea?"),
+  ]);
+
+  const ignorable = (problem: string) => problem.includes("status of 4");
+  expect(ada.problems.filter((p) => !ignorable(p))).toEqual([]);
+  expect(milo.problems.filter((p) => !ignorable(p))).toEqual([]);
+  await ada.context.close();
+  await milo.context.close();
+}, 90_000);
