@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { postMessage } from "../../src/messages/receive.tsx";
+import { findRoom } from "../../src/rooms/rooms.ts";
+import { findUser } from "../../src/users/users.ts";
 import { ADMIN, MEMBER, addMember, signIn, startSetUpServer } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
 import { launchBrowser, step, watchPage } from "./browser.ts";
@@ -99,3 +102,74 @@ test("two people chat live, see each other typing and unread rooms, and the talk
   await ada.context.close();
   await milo.context.close();
 }, 90_000);
+
+test("a message that fails to post is marked, and Retry sends it exactly once", async () => {
+  const ada = await personAt(ADMIN.email, ADMIN.password);
+  let refusals = 0;
+  await ada.page.route("**/rooms/1/messages", (route) => (refusals++ === 0 ? route.abort("connectionrefused") : route.continue()));
+  await ada.page.locator("#composer_body").fill("This one fights the network");
+  await ada.page.locator("#composer_body").press("Enter");
+  const pending = ada.page.locator(".message--failed").filter({ hasText: "This one fights the network" });
+  await step(ada.page, ada.problems, "seeing the failure", () => pending.waitFor());
+  expect(await pending.locator(".message__status").textContent()).toContain("Not sent");
+
+  await pending.getByRole("button", { name: "Retry" }).click();
+  await step(ada.page, ada.problems, "seeing the retry confirmed", () =>
+    messages(ada.page).filter({ hasText: "This one fights the network" }).waitFor(),
+  );
+  expect(await ada.page.locator(".message--pending").count()).toBe(0);
+  const rows = server.db.query("SELECT count(*) AS n FROM messages WHERE body_plain = 'This one fights the network'").get() as { n: number };
+  expect(rows.n).toBe(1);
+  await ada.context.close();
+}, 60_000);
+
+test("scrolling up loads older pages in order, and Jump to latest appears when new messages arrive out of sight", async () => {
+  const room = findRoom(server.db, 1)!;
+  const milo = findUser(server.db, 2)!;
+  const before = (server.db.query("SELECT count(*) AS n FROM messages WHERE room_id = 1").get() as { n: number }).n;
+  for (let i = 1; i <= 100; i++) postMessage(server.ctx, milo, room, { body: `History line ${i}`, clientMessageId: `history-${i}` });
+  const ada = await personAt(ADMIN.email, ADMIN.password);
+  expect(await messages(ada.page).count()).toBe(40);
+
+  const list = ada.page.locator("#room_1_messages");
+  for (let page = 0; page < 4; page++) {
+    await list.evaluate((element) => element.scrollTo(0, 0));
+    await ada.page.waitForTimeout(150);
+  }
+  await step(ada.page, ada.problems, "loading every older page", async () => {
+    await ada.page.waitForFunction((total) => document.querySelectorAll("#room_1_messages .message[data-message-id]").length === total, before + 100);
+  });
+  const ids = (await messages(ada.page).evaluateAll((elements) => elements.map((element) => Number((element as HTMLElement).dataset.messageId))));
+  expect(ids).toEqual([...ids].sort((a, b) => a - b));
+  expect(new Set(ids).size).toBe(ids.length);
+
+  // Scrolled away from the bottom, a new message does not yank the view; a button offers it.
+  postMessage(server.ctx, milo, room, { body: "Fresh news", clientMessageId: "fresh-news" });
+  const jump = ada.page.getByRole("button", { name: "Jump to latest ↓" });
+  await step(ada.page, ada.problems, "being offered the latest", () => jump.waitFor());
+  await jump.click();
+  await ada.page.waitForFunction(() => {
+    const list = document.querySelector("#room_1_messages")!;
+    return list.scrollHeight - list.scrollTop - list.clientHeight < 5;
+  });
+  expect(await jump.isHidden()).toBe(true);
+  await ada.context.close();
+}, 60_000);
+
+test("after the connection drops, the page reconnects by itself and receives exactly what it missed", async () => {
+  const room = findRoom(server.db, 1)!;
+  const milo = findUser(server.db, 2)!;
+  const ada = await personAt(ADMIN.email, ADMIN.password);
+  await ada.page.locator("#room_1_presence .avatar[title='Ada Admin']").waitFor();
+  const shown = await messages(ada.page).count();
+
+  for (const socket of server.ctx.connections.socketsOf(1)) socket.terminate();
+  for (let i = 1; i <= 3; i++) postMessage(server.ctx, milo, room, { body: `While you were away ${i}`, clientMessageId: `away-${i}` });
+
+  await step(ada.page, ada.problems, "catching up after reconnecting", () =>
+    messages(ada.page).filter({ hasText: "While you were away 3" }).waitFor(),
+  );
+  expect(await messages(ada.page).count()).toBe(shown + 3);
+  expect(await ada.page.locator("[data-connection-status]").isHidden()).toBe(true);
+  await ada.context.close();
+}, 60_000);
