@@ -13,7 +13,7 @@ export function linkMentions(db: Database, roomId: number, html: string): { html
   const members = activeMembers(db, roomId).sort((a, b) => b.name.length - a.name.length);
   if (members.length === 0) return { html, mentionIds: [] };
   const byName = new Map(members.map((member) => [member.name.toLowerCase(), member.id]));
-  const pattern = new RegExp(`@(${members.map((member) => escapeRegExp(escapeText(member.name))).join("|")})(?![\\p{L}\\p{N}_])`, "giu");
+  const pattern = new RegExp(`(?<![\\p{L}\\p{N}_.])@(${members.map((member) => escapeRegExp(escapeText(member.name))).join("|")})(?![\\p{L}\\p{N}_])`, "giu");
   const mentionIds = new Set<number>();
   const linked = html
     .split(TAG_OR_TEXT)

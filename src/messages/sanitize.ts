@@ -14,7 +14,11 @@ const RICH_TEXT: sanitizeHtml.IOptions = {
   exclusiveFilter: (frame) => frame.tag === "a" && !frame.attribs.href && !frame.text.trim(),
 };
 
-const LOOKS_LIKE_HTML = /<\/?[a-z][a-z0-9]*(\s[^<>]*)?\/?>/i;
+// Only tags we keep (or markup like scripts we must strip) make a body HTML; "x<y and z>w" stays text.
+const LOOKS_LIKE_HTML = new RegExp(
+  `<\\/?(${[...(RICH_TEXT.allowedTags as string[]), "script", "style", "img", "iframe", "svg", "object", "embed", "form", "input", "table"].join("|")})(\\s[^<>]*)?\\/?>`,
+  "i",
+);
 const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/g;
 const BLOCK_END = /<\/(p|div|li|blockquote|pre|h[1-6])>|<br\s*\/?>|<hr\s*\/?>/gi;
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " ", "#39": "'" };

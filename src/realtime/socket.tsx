@@ -3,12 +3,12 @@ import type { WebSocketHandler } from "bun";
 import { z } from "zod";
 import { messagesFrame, readFrame, refreshFrame, roomRemovedFrame, typingFrame } from "../../templates/frames.ts";
 import { MessageList } from "../../templates/messages/message.tsx";
-import { Presence } from "../../templates/rooms/presence.tsx";
 import { renderToString } from "../../templates/render.ts";
 import type { AppContext } from "../http/env.ts";
 import { messagesAfter } from "../messages/messages.ts";
-import { isMember, visibleRoomIds } from "../rooms/memberships.ts";
-import { enterRoom, leaveRoom, presentUsers, refreshPresence } from "../rooms/presence.ts";
+import { involvementOf, isMember, visibleRoomIds } from "../rooms/memberships.ts";
+import { announcePresence } from "../rooms/broadcasts.tsx";
+import { enterRoom, leaveRoom, refreshPresence } from "../rooms/presence.ts";
 import type { Socket, SocketData } from "./connections.ts";
 import { activityTopic, roomTopic, userTopic } from "./topics.ts";
 
@@ -27,22 +27,21 @@ const ClientFrame = z.discriminatedUnion("type", [
 export function socketHandlers(ctx: AppContext): WebSocketHandler<SocketData> {
   const { db, publisher, connections } = ctx;
 
-  const publishPresence = (id: number) =>
-    publisher.publish(roomTopic(id), renderToString(<Presence roomId={id} users={presentUsers(db, id)} oob />));
 
   function enter(ws: Socket, id: number, after: number | undefined): void {
     if (!isMember(db, ws.data.userId, id)) {
       ws.send(roomRemovedFrame(id, "This room doesn't exist or you're not in it."));
       return;
     }
-    if (!ws.data.entered.has(id)) {
+    const newTab = !ws.data.entered.has(id);
+    if (newTab) {
       ws.data.entered.add(id);
       ws.unsubscribe(activityTopic(id));
       ws.subscribe(roomTopic(id));
     }
-    enterRoom(db, ws.data.userId, id);
+    enterRoom(db, ws.data.userId, id, newTab);
     if (after !== undefined) sendMissed(ws, id, after);
-    publishPresence(id);
+    announcePresence(ctx, id);
     publisher.publish(userTopic(ws.data.userId), readFrame(id));
   }
 
@@ -58,10 +57,12 @@ export function socketHandlers(ctx: AppContext): WebSocketHandler<SocketData> {
     if (!ws.data.entered.delete(id)) return;
     if (!closing) {
       ws.unsubscribe(roomTopic(id));
-      if (isMember(db, ws.data.userId, id)) ws.subscribe(activityTopic(id));
+      // Back to the sidebar's view of the room, unless it is not in the sidebar (hidden, or lost meanwhile).
+      const involvement = involvementOf(db, ws.data.userId, id);
+      if (involvement !== null && involvement !== "invisible") ws.subscribe(activityTopic(id));
     }
     leaveRoom(db, ws.data.userId, id);
-    publishPresence(id);
+    announcePresence(ctx, id);
   }
 
   return {

@@ -1,9 +1,12 @@
 /** @jsxImportSource hono/jsx */
 import { frame, roomRemovedFrame, sidebarRoomFrame } from "../../templates/frames.ts";
 import { renderToString } from "../../templates/render.ts";
+import { Presence } from "../../templates/rooms/presence.tsx";
 import { SidebarItem } from "../../templates/rooms/sidebar.tsx";
 import type { AppContext } from "../http/env.ts";
+import { roomTopic } from "../realtime/topics.ts";
 import { visibleMemberIds } from "./memberships.ts";
+import { presentUsers } from "./presence.ts";
 import { roomPeople, type MembershipChange, type Room } from "./rooms.ts";
 
 type Deps = Pick<AppContext, "db" | "publisher" | "connections">;
@@ -26,6 +29,13 @@ export function announceRoomChange(deps: Deps, room: Room, change: MembershipCha
   deps.publisher.publishToUsers([...change.kept, ...change.granted].filter((id) => visible.has(id)), sidebarFrame(deps, room));
   deps.connections.follow(change.granted, room.id);
   withdrawRoom(deps, room.id, change.revoked, "You were removed from this room.");
+  // Anyone removed while looking at the room leaves its "here now" list too.
+  if (change.revoked.length > 0) announcePresence(deps, room.id);
+}
+
+/** Who is looking at the room, for everyone looking at it. */
+export function announcePresence({ db, publisher }: Deps, roomId: number): void {
+  publisher.publish(roomTopic(roomId), renderToString(<Presence roomId={roomId} users={presentUsers(db, roomId)} oob />));
 }
 
 /** People lost a room: it leaves their sidebars and nothing more of it reaches their open tabs. */

@@ -6,15 +6,18 @@ export const CONNECTION_TTL_MS = 60_000;
 
 export type PresentUser = { id: number; name: string };
 
-/** A tab is looking at the room: count it, note the time, and the room is read. */
-export function enterRoom(db: Database, userId: number, roomId: number): void {
+/**
+ * A tab is looking at the room: count it, note the time, and the room is read. A tab entering again
+ * (`newTab` false) is not counted twice, since it will leave only once.
+ */
+export function enterRoom(db: Database, userId: number, roomId: number, newTab = true): void {
   const at = now();
   db.query(
     `UPDATE memberships
-     SET connections = CASE WHEN connected_at IS NULL OR connected_at < $stale THEN 1 ELSE connections + 1 END,
+     SET connections = CASE WHEN connected_at IS NULL OR connected_at < $stale THEN 1 ELSE connections + $added END,
          connected_at = $at, unread_at = NULL
      WHERE room_id = $roomId AND user_id = $userId`,
-  ).run({ at, stale: at - CONNECTION_TTL_MS, roomId, userId });
+  ).run({ at, stale: at - CONNECTION_TTL_MS, roomId, userId, added: newTab ? 1 : 0 });
 }
 
 export function leaveRoom(db: Database, userId: number, roomId: number): void {

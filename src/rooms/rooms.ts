@@ -83,7 +83,7 @@ export function firstRoomFor(db: Database, user: User): Room | null {
   return db
     .query<Room, [number]>(
       `SELECT ${ROOM_COLUMNS} FROM rooms JOIN memberships ON memberships.room_id = rooms.id
-       WHERE memberships.user_id = ? ORDER BY rooms.id LIMIT 1`,
+       WHERE memberships.user_id = ? ORDER BY memberships.involvement = 'invisible', rooms.id LIMIT 1`,
     )
     .get(user.id);
 }

@@ -115,7 +115,8 @@ export function roomRoutes(ctx: AppContext) {
   function updateShared(kind: "open" | "closed") {
     return (c: Context<AppEnv>, id: number, input: { name: string; user_ids?: number[] }) => {
       const room = administeredRoom(c, id, "shared");
-      const change = updateSharedRoom(db, room, { kind, name: input.name, userIds: input.user_ids ?? [] });
+      // The editor stays in a closed room they edit, so a room can never be left with nobody in it.
+      const change = updateSharedRoom(db, room, { kind, name: input.name, userIds: [...(input.user_ids ?? []), currentUser(c).id] });
       const updated = findRoomFor(db, currentUser(c), room.id);
       announceRoomChange(ctx, { ...room, kind, name: input.name }, change);
       return redirectTo(c, updated ? `/rooms/${room.id}` : "/");
@@ -171,7 +172,11 @@ export function roomRoutes(ctx: AppContext) {
       validForm(directForm, (c, _values, error) => c.html(<DirectRoomForm selected={[]} error={error} />, 422)),
       (c) => {
         const user = currentUser(c);
-        const { room, created } = findOrCreateDirectRoom(db, user, c.req.valid("form").user_ids);
+        const ids = [...new Set(c.req.valid("form").user_ids)];
+        const people = selectedPeople(ids);
+        if (people.length < ids.length)
+          return c.html(<DirectRoomForm selected={people} error="Some of those people aren't on this Campfire any more." />, 422);
+        const { room, created } = findOrCreateDirectRoom(db, user, ids);
         if (created) announceRoom(ctx, room, memberIds(db, room.id));
         return redirectTo(c, `/rooms/${room.id}`);
       },

@@ -1,0 +1,180 @@
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { MISSED_MESSAGES_CAP } from "../../src/realtime/socket.tsx";
+import type { Client } from "../helpers/client.ts";
+import { THIRD, addSignedInMember, createRoom, postMessage, sendForm, startSetUpServer } from "../helpers/fixtures.ts";
+import type { TestServer } from "../helpers/server.ts";
+import { carrying, frameOf, idsIn, kindOf, messageIdFrom, openSocket, type TestSocket } from "../helpers/socket.ts";
+
+const ALL_TALK = 1;
+
+let server: TestServer;
+let admin: Client;
+beforeEach(async () => {
+  ({ server, admin } = await startSetUpServer());
+});
+afterEach(() => server.close());
+
+const roomMessageIds = (roomId: number) =>
+  server.db
+    .query<{ id: number }, [number]>("SELECT id FROM messages WHERE room_id = ? ORDER BY id")
+    .all(roomId)
+    .map((row) => row.id);
+
+async function post(client: Client, roomId: number, body: string): Promise<number> {
+  const response = await postMessage(client, roomId, body);
+  expect(response.status).toBe(201);
+  return messageIdFrom(response);
+}
+
+/** Posts `count` messages at once (in flight together), returning their ids in ascending order. */
+async function postMany(client: Client, roomId: number, count: number, label = "missed"): Promise<number[]> {
+  const ids = await Promise.all(Array.from({ length: count }, (_, i) => post(client, roomId, `${label} ${i}`)));
+  return ids.sort((a, b) => a - b);
+}
+
+describe("messages reach the room's members", () => {
+  test("new, edited and deleted messages reach a member's tab in the room", async () => {
+    const { client: milo } = await addSignedInMember(server);
+    const tab = await openSocket(server, milo);
+    await tab.enter(ALL_TALK);
+
+    const id = await post(admin, ALL_TALK, "Hello <b>everyone</b>");
+    const created = await tab.waitFor(carrying(id));
+    expect(created).toContain('data-room-id="1"');
+    expect(created).toContain("Hello <b>everyone</b>");
+
+    const edit = await sendForm(admin, `/rooms/${ALL_TALK}/messages/${id}`, { body: "Hello, edited" }, { method: "PATCH" });
+    expect(edit.status).toBe(200);
+    const edited = await tab.waitFor((frame) => carrying(id)(frame) && frame.includes("Hello, edited"));
+    expect(edited).toContain("message__edited");
+
+    const removal = await admin.request(`/rooms/${ALL_TALK}/messages/${id}`, { method: "DELETE" });
+    expect(removal.status).toBe(200);
+    const removed = await tab.waitFor(frameOf("message-removed", ALL_TALK));
+    expect(removed).toContain(`data-message-id="${id}"`);
+    expect(tab.messageIds()).toEqual([id, id]);
+  });
+
+  test("a retried post with the same client_message_id is broadcast exactly once", async () => {
+    const tab = await openSocket(server, admin);
+    await tab.enter(ALL_TALK);
+    const first = await postMessage(admin, ALL_TALK, "only once", "retry-me-123");
+    const retry = await postMessage(admin, ALL_TALK, "only once", "retry-me-123");
+    expect(first.status).toBe(201);
+    expect(retry.status).toBe(200);
+    const id = messageIdFrom(first);
+    expect(messageIdFrom(retry)).toBe(id);
+
+    const marker = await post(admin, ALL_TALK, "marker");
+    await tab.waitFor(carrying(marker));
+    expect(tab.frames.filter(carrying(id))).toHaveLength(1);
+    expect(tab.messageIds()).toEqual([id, marker]);
+    expect(roomMessageIds(ALL_TALK)).toEqual([id, marker]);
+  });
+
+  test("100 concurrent posts from three people reach every tab once each, in the same ascending order", async () => {
+    const { client: milo } = await addSignedInMember(server);
+    const { client: tess } = await addSignedInMember(server, THIRD);
+    const authors = [admin, milo, tess];
+    const tabs: TestSocket[] = [];
+    for (const client of [admin, admin, milo, tess]) {
+      const tab = await openSocket(server, client);
+      await tab.enter(ALL_TALK);
+      tabs.push(tab);
+    }
+
+    const COUNT = 100;
+    const responses = await Promise.all(
+      Array.from({ length: COUNT }, (_, i) => postMessage(authors[i % authors.length]!, ALL_TALK, `message ${i}`, `concurrent-${i}`)),
+    );
+    expect(responses.map((response) => response.status)).toEqual(Array(COUNT).fill(201));
+    const stored = roomMessageIds(ALL_TALK);
+    expect(stored).toHaveLength(COUNT);
+    expect(new Set(responses.map(messageIdFrom))).toEqual(new Set(stored));
+
+    await Promise.all(tabs.map((tab) => tab.waitUntil(() => tab.messageIds().length >= COUNT, 5_000, `${COUNT} messages`)));
+    for (const tab of tabs) {
+      const last = await post(admin, ALL_TALK, "marker"); // anything extra would have arrived before it
+      await tab.waitFor(carrying(last));
+      expect(tab.messageIds().slice(0, -1)).toEqual(stored); // once each, ascending, identical for every tab
+      stored.push(last);
+    }
+  });
+});
+
+describe("catching up after a reconnect", () => {
+  test("re-entering with the last id seen brings exactly the messages missed", async () => {
+    const { client: milo } = await addSignedInMember(server);
+    const before = await openSocket(server, milo);
+    await before.enter(ALL_TALK);
+    await post(admin, ALL_TALK, "seen 1");
+    const seen = await post(admin, ALL_TALK, "seen 2");
+    await before.waitFor(carrying(seen));
+    before.close();
+    await before.closed;
+
+    const missed = await postMany(admin, ALL_TALK, 7);
+    const after = await openSocket(server, milo);
+    await after.enter(ALL_TALK, seen);
+    // The catch-up is sent before the read mark that `enter` waits for.
+    expect(after.frames.filter(frameOf("messages"))).toHaveLength(1);
+    expect(after.messageIds()).toEqual(missed);
+
+    const next = await post(admin, ALL_TALK, "live again");
+    await after.waitFor(carrying(next));
+    expect(after.messageIds()).toEqual([...missed, next]);
+  });
+
+  test("nothing missed sends no catch-up frame; no `after` sends none either", async () => {
+    const last = await post(admin, ALL_TALK, "the latest");
+    const current = await openSocket(server, admin);
+    await current.enter(ALL_TALK, last);
+    const fresh = await openSocket(server, admin);
+    await fresh.enter(ALL_TALK);
+    for (const tab of [current, fresh]) expect(tab.frames.filter(frameOf("messages"))).toEqual([]);
+  });
+
+  test("catch-up stays within the room: messages of other rooms are not sent", async () => {
+    const other = await createRoom(admin, "opens", { name: "Elsewhere" });
+    const seen = await post(admin, ALL_TALK, "seen");
+    const elsewhere = await postMany(admin, other, 3, "elsewhere");
+    const missed = await postMany(admin, ALL_TALK, 2);
+    const tab = await openSocket(server, admin);
+    await tab.enter(ALL_TALK, seen);
+    expect(tab.messageIds()).toEqual(missed);
+    for (const id of elsewhere) expect(tab.frames.some(carrying(id))).toBe(false);
+  });
+
+  test(`up to ${MISSED_MESSAGES_CAP} missed messages are sent; one more and the tab is told to refresh`, async () => {
+    const seen = await post(admin, ALL_TALK, "seen");
+    const missed = await postMany(admin, ALL_TALK, MISSED_MESSAGES_CAP);
+
+    const atCap = await openSocket(server, admin);
+    await atCap.enter(ALL_TALK, seen);
+    expect(atCap.messageIds()).toEqual(missed);
+    expect(atCap.frames.filter(frameOf("refresh"))).toEqual([]);
+
+    await post(admin, ALL_TALK, "one too many");
+    const overCap = await openSocket(server, admin);
+    await overCap.enter(ALL_TALK, seen);
+    expect(overCap.frames.filter(frameOf("refresh", ALL_TALK))).toHaveLength(1);
+    expect(overCap.frames.filter(frameOf("messages"))).toEqual([]);
+    expect(overCap.frames.map(kindOf)).toEqual(["refresh", "presence", "read"]);
+  });
+
+  test("a message posted right after entering arrives exactly once, after the catch-up", async () => {
+    const seen = await post(admin, ALL_TALK, "seen");
+    const missed = await postMany(admin, ALL_TALK, 3);
+    const tab = await openSocket(server, admin);
+    tab.send({ type: "enter", room_id: ALL_TALK, after: seen });
+    const live = await post(admin, ALL_TALK, "live"); // may be handled before or after the enter
+    await tab.waitFor(carrying(live));
+    await tab.sync();
+    const ids = tab.messageIds();
+    expect(ids.filter((id) => id === live)).toHaveLength(1);
+    // If the post beat the enter, the catch-up carries it; either way each message comes once and in order.
+    expect([...new Set(ids)]).toEqual([...missed, live]);
+    expect(ids).toEqual([...missed, live]);
+    expect(tab.frames.filter(frameOf("messages")).flatMap(idsIn)).toEqual(ids);
+  });
+});
