@@ -10,8 +10,10 @@ import { Avatar } from "../shared/avatar.tsx";
  * lists everyone and the client hides the reader's own name; unread and current marks are added
  * per reader (on the page by the server, live by the client).
  */
-export const SidebarItem: FC<{ room: SidebarRoom; currentRoomId?: number }> = ({ room, currentRoomId }) => {
+export const SidebarItem: FC<{ room: SidebarRoom; currentRoomId?: number; viewerId?: number }> = ({ room, currentRoomId, viewerId }) => {
   const current = room.id === currentRoomId;
+  // On a page the server knows the reader and hides their name itself; broadcasts leave it to the client.
+  const hideViewer = viewerId !== undefined && room.members.some((member) => member.id !== viewerId);
   return (
     <li
       id={domId("sidebar_room", room.id)}
@@ -25,7 +27,7 @@ export const SidebarItem: FC<{ room: SidebarRoom; currentRoomId?: number }> = ({
         {room.kind === "direct" ? (
           <span class="direct-names">
             {room.members.map((member) => (
-              <span class="direct-names__name" data-user-id={member.id}>
+              <span class="direct-names__name" data-user-id={member.id} hidden={hideViewer && member.id === viewerId}>
                 {member.name}
               </span>
             ))}
@@ -57,7 +59,7 @@ export const Sidebar: FC<SidebarProps> = ({ user, accountName, shared, directs, 
     </div>
     <ul id="shared_rooms" class="sidebar__rooms" data-sort="name">
       {shared.map((room) => (
-        <SidebarItem room={room} currentRoomId={currentRoomId} />
+        <SidebarItem room={room} currentRoomId={currentRoomId} viewerId={user.id} />
       ))}
     </ul>
     <div class="sidebar__section">
@@ -68,7 +70,7 @@ export const Sidebar: FC<SidebarProps> = ({ user, accountName, shared, directs, 
     </div>
     <ul id="direct_rooms" class="sidebar__rooms" data-sort="recent">
       {directs.map((room) => (
-        <SidebarItem room={room} currentRoomId={currentRoomId} />
+        <SidebarItem room={room} currentRoomId={currentRoomId} viewerId={user.id} />
       ))}
     </ul>
     <footer class="sidebar__footer">

@@ -2,7 +2,7 @@ import { expect } from "bun:test";
 import { createAccount } from "../../src/accounts/accounts.ts";
 import { DEFAULT_ROOM_NAME } from "../../src/first-run/first-run.ts";
 import { createOpenRoom } from "../../src/rooms/rooms.ts";
-import { createUser, hashPassword, type User } from "../../src/users/users.ts";
+import { createUser, findUserByEmail, hashPassword, type User } from "../../src/users/users.ts";
 import { Client } from "./client.ts";
 import { startTestServer, type TestServer } from "./server.ts";
 
@@ -78,6 +78,24 @@ export async function addSignedInMember(server: TestServer, person = MEMBER): Pr
   const { client, response } = await signIn(server, person.email, person.password);
   expect(response.status).toBe(303);
   return { user, client };
+}
+
+export type ThreePeople = {
+  server: TestServer;
+  admin: Client;
+  adminUser: User;
+  member: Client;
+  memberUser: User;
+  third: Client;
+  thirdUser: User;
+};
+
+/** A set-up server with three signed-in people: the administrator, a member and a third person. */
+export async function startThreePersonServer(): Promise<ThreePeople> {
+  const { server, admin } = await startQuickSetUpServer();
+  const { user: memberUser, client: member } = await addSignedInMember(server, MEMBER);
+  const { user: thirdUser, client: third } = await addSignedInMember(server, THIRD);
+  return { server, admin, adminUser: findUserByEmail(server.db, ADMIN.email)!, member, memberUser, third, thirdUser };
 }
 
 /** Fields for a form whose names may repeat (`user_ids`), in the order given. */

@@ -6,15 +6,12 @@ import { findUserByEmail, type User } from "../../src/users/users.ts";
 import type { Client } from "../helpers/client.ts";
 import {
   ADMIN,
-  MEMBER,
-  THIRD,
-  addSignedInMember,
   createRoom,
   messageIdsIn,
   postMessage,
   sendBody,
   sendForm,
-  startQuickSetUpServer,
+  startThreePersonServer,
 } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
 
@@ -28,10 +25,7 @@ let thirdUser: User;
 /** A closed room of the administrator and the member; the third person is outside it. */
 let roomId: number;
 beforeEach(async () => {
-  ({ server, admin } = await startQuickSetUpServer());
-  adminUser = findUserByEmail(server.db, ADMIN.email)!;
-  ({ user: memberUser, client: member } = await addSignedInMember(server, MEMBER));
-  ({ user: thirdUser, client: third } = await addSignedInMember(server, THIRD));
+  ({ server, admin, adminUser, member, memberUser, third, thirdUser } = await startThreePersonServer());
   roomId = await createRoom(admin, "closeds", { name: "Project", user_ids: [memberUser.id] });
 });
 afterEach(() => server.close());

@@ -1,18 +1,14 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { enterRoom, leaveRoom } from "../../src/rooms/presence.ts";
-import { findUserByEmail, type User } from "../../src/users/users.ts";
+import type { User } from "../../src/users/users.ts";
 import type { Client } from "../helpers/client.ts";
 import {
-  ADMIN,
-  MEMBER,
-  THIRD,
-  addSignedInMember,
   createRoom,
   postMessage,
   sendForm,
   sidebarItemClass,
   sidebarRoomIds,
-  startQuickSetUpServer,
+  startThreePersonServer,
 } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
 
@@ -24,10 +20,7 @@ let memberUser: User;
 let third: Client;
 let thirdUser: User;
 beforeEach(async () => {
-  ({ server, admin } = await startQuickSetUpServer());
-  adminUser = findUserByEmail(server.db, ADMIN.email)!;
-  ({ user: memberUser, client: member } = await addSignedInMember(server, MEMBER));
-  ({ user: thirdUser, client: third } = await addSignedInMember(server, THIRD));
+  ({ server, admin, adminUser, member, memberUser, third, thirdUser } = await startThreePersonServer());
 });
 afterEach(() => server.close());
 

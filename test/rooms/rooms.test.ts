@@ -1,11 +1,7 @@
 import { afterEach, beforeEach, describe, expect, setSystemTime, test } from "bun:test";
-import { createUser, findUserByEmail, type User } from "../../src/users/users.ts";
+import { createUser, type User } from "../../src/users/users.ts";
 import { Client } from "../helpers/client.ts";
 import {
-  ADMIN,
-  MEMBER,
-  THIRD,
-  addSignedInMember,
   createRoom,
   type FormFields,
   postMessage,
@@ -13,7 +9,7 @@ import {
   sendBody,
   sendForm,
   sidebarRoomIds,
-  startQuickSetUpServer,
+  startThreePersonServer,
 } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
 
@@ -25,10 +21,7 @@ let memberUser: User;
 let third: Client;
 let thirdUser: User;
 beforeEach(async () => {
-  ({ server, admin } = await startQuickSetUpServer());
-  adminUser = findUserByEmail(server.db, ADMIN.email)!;
-  ({ user: memberUser, client: member } = await addSignedInMember(server, MEMBER));
-  ({ user: thirdUser, client: third } = await addSignedInMember(server, THIRD));
+  ({ server, admin, adminUser, member, memberUser, third, thirdUser } = await startThreePersonServer());
 });
 afterEach(async () => {
   setSystemTime();
