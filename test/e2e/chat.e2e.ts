@@ -173,3 +173,21 @@ test("after the connection drops, the page reconnects by itself and receives exa
   expect(await ada.page.locator("[data-connection-status]").isHidden()).toBe(true);
   await ada.context.close();
 }, 60_000);
+
+test("the people picker finds someone by name and makes a closed room with them", async () => {
+  const ada = await personAt(ADMIN.email, ADMIN.password);
+  const milo = await personAt(MEMBER.email, MEMBER.password);
+  await ada.page.goto(`${server.url}/rooms/new`);
+  await ada.page.getByRole("link", { name: "Selected people" }).click();
+  await ada.page.getByLabel("Room name").fill("Secret plans");
+  await ada.page.getByPlaceholder("Type a name…").pressSequentially("mil");
+  await step(ada.page, ada.problems, "finding Milo", () => ada.page.getByRole("button", { name: "Milo Member" }).click());
+  await ada.page.locator(".picker__pill", { hasText: "Milo Member" }).waitFor();
+  await Promise.all([ada.page.waitForURL(/\/rooms\/\d+$/), ada.page.getByRole("button", { name: "Create room" }).click()]);
+  await ada.page.getByRole("heading", { name: "Secret plans" }).waitFor();
+  const roomId = Number(new URL(ada.page.url()).pathname.split("/").pop());
+  expect(server.db.query("SELECT user_id AS id FROM memberships WHERE room_id = ? ORDER BY user_id").all(roomId)).toEqual([{ id: 1 }, { id: 2 }]);
+  await step(milo.page, milo.problems, "seeing the new room in the sidebar", () => milo.page.locator(`#sidebar_room_${roomId}`).waitFor());
+  await ada.context.close();
+  await milo.context.close();
+}, 60_000);
