@@ -9,7 +9,7 @@ import { migrate } from "./db/migrations.ts";
 import { consoleLogger, type Logger } from "./log.ts";
 import { Connections, type SocketData } from "./realtime/connections.ts";
 import { Publisher } from "./realtime/publish.ts";
-import { socketHandlers } from "./realtime/socket.tsx";
+import { socketHandlers } from "./realtime/socket.ts";
 import { SignInThrottle } from "./sessions/throttle.ts";
 import type { AppContext } from "./http/env.ts";
 

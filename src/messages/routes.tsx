@@ -9,7 +9,7 @@ import { HttpError, orNotFound, renderError } from "../http/errors.tsx";
 import { positiveId, refuseWith } from "../http/validate.tsx";
 import { findRoomFor } from "../rooms/rooms.ts";
 import { canAdministerMessage, findMessage, latestMessages, messagesAfter, messagesBefore, type Message } from "./messages.ts";
-import { editMessage, postMessage, removeMessage } from "./receive.tsx";
+import { editMessage, postMessage, removeMessage } from "./receive.ts";
 import { zValidator } from "@hono/zod-validator";
 
 // Generous for pasted HTML; the real limit (10,000 characters of text) is checked after sanitizing.

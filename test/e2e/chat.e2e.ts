@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { postMessage } from "../../src/messages/receive.tsx";
+import { postMessage } from "../../src/messages/receive.ts";
 import { findRoom } from "../../src/rooms/rooms.ts";
 import { findUser } from "../../src/users/users.ts";
 import { ADMIN, MEMBER, addMember, signIn, startSetUpServer } from "../helpers/fixtures.ts";

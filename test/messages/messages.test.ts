@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { postMessage as receiveMessage } from "../../src/messages/receive.tsx";
+import { postMessage as receiveMessage } from "../../src/messages/receive.ts";
 import { activityTopic, roomTopic } from "../../src/realtime/topics.ts";
 import { findRoom } from "../../src/rooms/rooms.ts";
 import { findUserByEmail, type User } from "../../src/users/users.ts";

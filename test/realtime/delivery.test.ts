@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { MISSED_MESSAGES_CAP } from "../../src/realtime/socket.tsx";
+import { MISSED_MESSAGES_CAP } from "../../src/realtime/socket.ts";
 import type { Client } from "../helpers/client.ts";
 import { THIRD, addSignedInMember, createRoom, postMessage, sendForm, startSetUpServer } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";

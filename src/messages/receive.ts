@@ -1,8 +1,6 @@
-/** @jsxImportSource hono/jsx */
 import type { Database } from "bun:sqlite";
 import { activityFrame, messageRemovedFrame, messagesFrame } from "../../templates/frames.ts";
-import { MessageView } from "../../templates/messages/message.tsx";
-import { renderToString } from "../../templates/render.ts";
+import { messageHtml } from "../../templates/messages/message.tsx";
 import { now } from "../db/time.ts";
 import type { Publisher } from "../realtime/publish.ts";
 import { activityTopic, roomTopic } from "../realtime/topics.ts";
@@ -39,7 +37,7 @@ export function postMessage({ db, publisher }: Deps, user: User, room: Room, inp
     if (result.created) markUnread(db, room.id, user.id, now() - CONNECTION_TTL_MS);
     return result;
   })();
-  const html = renderToString(<MessageView message={message} />);
+  const html = messageHtml(message);
   if (created) {
     publisher.publish(roomTopic(room.id), messagesFrame(room.id, html));
     publisher.publish(activityTopic(room.id), activityFrame(room.id, user.id, message.mentions));
@@ -51,7 +49,7 @@ export function editMessage({ db, publisher }: Deps, message: Message, body: str
   const prepared = prepareBody(db, message.roomId, body);
   if (typeof prepared === "string") return prepared;
   const edited = db.transaction(() => updateMessageBody(db, message, prepared))();
-  const html = renderToString(<MessageView message={edited} />);
+  const html = messageHtml(edited);
   publisher.publish(roomTopic(message.roomId), messagesFrame(message.roomId, html));
   return { message: edited, html };
 }

@@ -1,9 +1,7 @@
-/** @jsxImportSource hono/jsx */
 import type { WebSocketHandler } from "bun";
 import { z } from "zod";
 import { messagesFrame, readFrame, refreshFrame, roomRemovedFrame, typingFrame } from "../../templates/frames.ts";
-import { MessageList } from "../../templates/messages/message.tsx";
-import { renderToString } from "../../templates/render.ts";
+import { messagesHtml } from "../../templates/messages/message.tsx";
 import type { AppContext } from "../http/env.ts";
 import { messagesAfter } from "../messages/messages.ts";
 import { involvementOf, isMember, visibleRoomIds } from "../rooms/memberships.ts";
@@ -50,7 +48,7 @@ export function socketHandlers(ctx: AppContext): WebSocketHandler<SocketData> {
   function sendMissed(ws: Socket, id: number, after: number): void {
     const missed = messagesAfter(db, id, after, MISSED_MESSAGES_CAP + 1);
     if (missed.length > MISSED_MESSAGES_CAP) ws.send(refreshFrame(id));
-    else if (missed.length > 0) ws.send(messagesFrame(id, renderToString(<MessageList messages={missed} />)));
+    else if (missed.length > 0) ws.send(messagesFrame(id, messagesHtml(missed)));
   }
 
   function leave(ws: Socket, id: number, closing = false): void {
