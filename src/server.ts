@@ -10,12 +10,16 @@ import { consoleLogger, type Logger } from "./log.ts";
 import { Connections, type SocketData } from "./realtime/connections.ts";
 import { Publisher } from "./realtime/publish.ts";
 import { socketHandlers } from "./realtime/socket.ts";
+import { sweepPresence } from "./rooms/broadcasts.tsx";
 import { SignInThrottle } from "./sessions/throttle.ts";
 import type { AppContext } from "./http/env.ts";
 
 export type RunningServer = { server: Server<SocketData>; db: Database; ctx: AppContext; url: string; stop: () => Promise<void> };
 
 export const databasePath = (dataDir: string): string => join(dataDir, "campfire.sqlite3");
+
+// Half the presence TTL, so a silent tab leaves "here now" within 90 s at most.
+const PRESENCE_SWEEP_MS = 30_000;
 
 /** Opens and migrates the data directory, then listens: the only place a port is opened. */
 export function startServer(config: Config, log: Logger = consoleLogger): RunningServer {
@@ -44,6 +48,13 @@ export function startServer(config: Config, log: Logger = consoleLogger): Runnin
     websocket: { ...socketHandlers(ctx), idleTimeout: 120, sendPings: true },
   });
   ctx.publisher.attach(server);
+  const presenceSweep = setInterval(() => {
+    try {
+      sweepPresence(ctx);
+    } catch (error) {
+      log("error", "presence sweep failed", { error });
+    }
+  }, PRESENCE_SWEEP_MS);
   const url = server.url.href.replace(/\/$/, "");
   return {
     server,
@@ -52,6 +63,7 @@ export function startServer(config: Config, log: Logger = consoleLogger): Runnin
     url,
     stop: async () => {
       ctx.stopping = true;
+      clearInterval(presenceSweep);
       await server.stop(true);
       db.close();
     },

@@ -89,7 +89,8 @@ export function socketHandlers(ctx: AppContext): WebSocketHandler<SocketData> {
             ws.publish(roomTopic(frame.room_id), typingFrame(frame.room_id, { id: ws.data.userId, name: ws.data.userName }, frame.state));
           return;
         case "ping":
-          return refreshPresence(db, ws.data.userId, [...ws.data.entered]);
+          for (const id of refreshPresence(db, ws.data.userId, [...ws.data.entered])) announcePresence(ctx, id);
+          return;
       }
     },
     close(ws) {

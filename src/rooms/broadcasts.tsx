@@ -6,7 +6,7 @@ import { SidebarItem } from "../../templates/rooms/sidebar.tsx";
 import type { AppContext } from "../http/env.ts";
 import { roomTopic } from "../realtime/topics.ts";
 import { visibleMemberIds } from "./memberships.ts";
-import { presentUsers } from "./presence.ts";
+import { expireStalePresence, presentUsers } from "./presence.ts";
 import { roomPeople, type MembershipChange, type Room } from "./rooms.ts";
 
 type Deps = Pick<AppContext, "db" | "publisher" | "connections">;
@@ -52,4 +52,9 @@ export function announceVisibility(deps: Deps, room: Room, userId: number, visib
     deps.publisher.publishToUsers([userId], frame("sidebar-remove", { "room-id": room.id }));
     deps.connections.unfollow([userId], room.id);
   }
+}
+
+/** Run every little while: people whose tabs went silent leave the rooms' "here now" lists. */
+export function sweepPresence(deps: Deps): void {
+  for (const roomId of expireStalePresence(deps.db)) announcePresence(deps, roomId);
 }

@@ -29,13 +29,41 @@ export function leaveRoom(db: Database, userId: number, roomId: number): void {
   ).run(roomId, userId);
 }
 
-/** A ping from a tab keeps its rooms' presence fresh. */
-export function refreshPresence(db: Database, userId: number, roomIds: number[]): void {
-  if (roomIds.length === 0) return;
+/**
+ * A ping from a tab keeps its rooms' presence fresh; returns the rooms where the person had lapsed
+ * (a throttled background tab, say) and so shows up again.
+ */
+export function refreshPresence(db: Database, userId: number, roomIds: number[]): number[] {
+  if (roomIds.length === 0) return [];
+  const at = now();
+  const ids = JSON.stringify(roomIds);
+  const lapsed = db
+    .query<{ roomId: number }, [number, string, number]>(
+      `SELECT room_id AS roomId FROM memberships WHERE user_id = ? AND room_id IN (SELECT value FROM json_each(?))
+       AND (connections = 0 OR connected_at IS NULL OR connected_at < ?)`,
+    )
+    .all(userId, ids, at - CONNECTION_TTL_MS)
+    .map((row) => row.roomId);
   db.query(
     `UPDATE memberships SET connected_at = ?, connections = MAX(connections, 1)
      WHERE user_id = ? AND room_id IN (SELECT value FROM json_each(?))`,
-  ).run(now(), userId, JSON.stringify(roomIds));
+  ).run(at, userId, ids);
+  return lapsed;
+}
+
+/** Tabs that stopped pinging without closing (a crash, a lost network) are no longer counted; returns the rooms affected. */
+export function expireStalePresence(db: Database): number[] {
+  const stale = now() - CONNECTION_TTL_MS;
+  return db.transaction(() => {
+    const rooms = db
+      .query<{ roomId: number }, [number]>(
+        "SELECT DISTINCT room_id AS roomId FROM memberships WHERE connections > 0 AND connected_at < ?",
+      )
+      .all(stale)
+      .map((row) => row.roomId);
+    db.query("UPDATE memberships SET connections = 0, connected_at = NULL WHERE connections > 0 AND connected_at < ?").run(stale);
+    return rooms;
+  })();
 }
 
 export function presentUsers(db: Database, roomId: number): PresentUser[] {

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { sweepPresence } from "../../src/rooms/broadcasts.tsx";
 import { CONNECTION_TTL_MS, presentUsers } from "../../src/rooms/presence.ts";
 import type { Client } from "../helpers/client.ts";
 import { MEMBER, THIRD, addSignedInMember, createRoom, postMessage, signIn, startSetUpServer } from "../helpers/fixtures.ts";
@@ -166,6 +167,33 @@ describe("presence", () => {
     expect(connectedAt).toBeGreaterThanOrEqual(before);
     expect(connections).toBe(1);
     expect(presentUsers(server.db, ALL_TALK).map((user) => user.name)).toEqual(["Ada Admin"]);
+  });
+
+  test("a tab that goes silent leaves the list at the next sweep, and comes back with its next ping", async () => {
+    const { client: milo, user } = await addSignedInMember(server);
+    const watcher = await openSocket(server, admin);
+    await watcher.enter(ALL_TALK);
+    const tab = await openSocket(server, milo);
+    await tab.enter(ALL_TALK);
+
+    server.db
+      .query("UPDATE memberships SET connected_at = ? WHERE user_id = ? AND room_id = ?")
+      .run(Date.now() - 2 * CONNECTION_TTL_MS, user.id, ALL_TALK);
+    let from = watcher.frames.length;
+    sweepPresence(server.ctx);
+    expect(presentNames(await watcher.waitFor(frameOf("presence", ALL_TALK), 3_000, from))).toEqual(["Ada Admin"]);
+    expect(membership(user.id, ALL_TALK)).toEqual({ connections: 0, connectedAt: null });
+
+    from = watcher.frames.length;
+    tab.send({ type: "ping" });
+    expect(presentNames(await watcher.waitFor(frameOf("presence", ALL_TALK), 3_000, from))).toEqual(["Ada Admin", MEMBER.name]);
+    expect(membership(user.id, ALL_TALK).connections).toBe(1);
+
+    // A sweep with nobody stale announces nothing.
+    from = watcher.frames.length;
+    sweepPresence(server.ctx);
+    await watcher.sync();
+    expect(watcher.frames.slice(from).filter(frameOf("presence"))).toEqual([]);
   });
 
   test("a ping from a tab that has entered no room changes nothing", async () => {
