@@ -59,6 +59,7 @@
     list.scrollTop = list.scrollHeight;
     document.querySelector("[data-empty-note]")?.setAttribute("hidden", "");
     input.value = "";
+    Campfire.mentions.close();
     resize(input);
     typing(form, "stop");
     post(form, pending, text);
@@ -78,7 +79,7 @@
 
   document.addEventListener("keydown", (event) => {
     const form = event.target.closest?.("[data-composer]");
-    if (!form || event.target.name !== "body") return;
+    if (!form || event.target.name !== "body" || Campfire.mentions.handleKey(event)) return;
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
       send(form);

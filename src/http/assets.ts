@@ -15,6 +15,7 @@ import flashJs from "../../assets/js/flash.js" with { type: "text" };
 import passwordJs from "../../assets/js/password.js" with { type: "text" };
 import socketJs from "../../assets/js/socket.js" with { type: "text" };
 import messagesJs from "../../assets/js/messages.js" with { type: "text" };
+import mentionsJs from "../../assets/js/mentions.js" with { type: "text" };
 import composerJs from "../../assets/js/composer.js" with { type: "text" };
 import sidebarJs from "../../assets/js/sidebar.js" with { type: "text" };
 import pickerJs from "../../assets/js/picker.js" with { type: "text" };
@@ -26,7 +27,7 @@ const SOURCES: Record<string, string> = {
   "app.css": [baseCss, layoutCss, formsCss, flashCss, sidebarCss, roomCss, messagesCss, roomFormCss, accountCss].join("\n"),
   "htmx.js": `${htmx}\n${htmxWebSocket}`,
   // Order matters: app.js defines Campfire, socket.js the frame registry the others add to.
-  "app.js": [appJs, flashJs, passwordJs, socketJs, messagesJs, composerJs, sidebarJs, pickerJs].join("\n"),
+  "app.js": [appJs, flashJs, passwordJs, socketJs, messagesJs, mentionsJs, composerJs, sidebarJs, pickerJs].join("\n"),
   "campfire.svg": logoSvg,
 };
 

@@ -83,6 +83,7 @@ const RoomColumn: FC<{ view: RoomView }> = ({ view }) => {
       </button>
       <footer class="room__composer composer">
         <p id={domId("room", room.id, "typing")} class="composer__typing" data-typing aria-live="polite"></p>
+        <ul class="composer__mentions" data-mention-list role="listbox" aria-label="People to mention" hidden></ul>
         <form class="composer__form" method="post" action={`/rooms/${room.id}/messages`} data-composer>
           <label class="visually-hidden" for="composer_body">
             Message {name}

@@ -195,3 +195,21 @@ test("the people picker finds someone by name and makes a closed room with them"
   await ada.context.close();
   await milo.context.close();
 }, 60_000);
+
+test("typing @ offers the room's people; the chosen name becomes a mention the other person sees highlighted", async () => {
+  const ada = await personAt(ADMIN.email, ADMIN.password);
+  const milo = await personAt(MEMBER.email, MEMBER.password);
+  const composer = ada.page.locator("#composer_body");
+  await composer.pressSequentially("Lunch, @mi");
+  await step(ada.page, ada.problems, "being offered Milo", () => ada.page.getByRole("option", { name: "Milo Member" }).waitFor());
+  await composer.press("Enter");
+  expect(await composer.inputValue()).toBe("Lunch, @Milo Member ");
+  await composer.pressSequentially("?");
+  await composer.press("Enter");
+  const mention = messages(milo.page).filter({ hasText: "Lunch, @Milo Member ?" });
+  await step(milo.page, milo.problems, "seeing the mention", () => mention.waitFor());
+  expect(await mention.getAttribute("class")).toContain("message--mentioned");
+  expect(await messages(ada.page).filter({ hasText: "Lunch," }).getAttribute("class")).not.toContain("message--mentioned");
+  await ada.context.close();
+  await milo.context.close();
+}, 60_000);
