@@ -33,6 +33,28 @@
     }
   }
 
+  const THREAD_GAP_MS = 5 * 60_000;
+  const dayOf = (ms) => new Date(ms).toDateString();
+
+  /**
+   * Reading aids that depend on neighbours and the reader's calendar: a day heading where the date
+   * changes, and consecutive messages by one person within five minutes shown as one block.
+   */
+  function regroup(container) {
+    let previous = null;
+    for (const message of container.querySelectorAll(".message[data-created-at]")) {
+      const at = Number(message.dataset.createdAt);
+      const newDay = !previous || dayOf(at) !== dayOf(Number(previous.dataset.createdAt));
+      message.classList.toggle("message--first-of-day", newDay);
+      if (newDay) message.dataset.dayLabel = new Date(at).toLocaleDateString([], { weekday: "long", month: "long", day: "numeric" });
+      message.classList.toggle(
+        "message--threaded",
+        !newDay && previous?.dataset.creatorId === message.dataset.creatorId && at - Number(previous.dataset.createdAt) < THREAD_GAP_MS,
+      );
+      previous = message;
+    }
+  }
+
   /** Puts one message where it belongs: over its old self, over its pending copy, or in id order. */
   function place(container, message, live) {
     const existing = document.getElementById(message.id);
@@ -69,6 +91,7 @@
       decorate(message);
       if (place(container, message, live)) added += 1;
     }
+    regroup(container);
     updateEmptyNote();
     if (own || wasNearBottom) scrollToBottom(container);
     else if (added > 0) showJump(true);
@@ -76,6 +99,7 @@
 
   function remove(messageId) {
     document.getElementById(`message_${messageId}`)?.remove();
+    if (list()) regroup(list());
     updateEmptyNote();
   }
 
@@ -207,10 +231,12 @@
 
   Campfire.onLoad((root) => {
     decorate(root);
+    if (root.matches?.(".message") && list()) regroup(list()); // an edited message swapped back in
     const container = root.querySelector?.("[data-messages]") ?? (root.matches?.("[data-messages]") ? root : null);
     if (!container || container.dataset.ready) return;
     container.dataset.ready = "true";
     container.addEventListener("scroll", onScroll, { passive: true });
+    regroup(container);
     const highlighted = container.dataset.highlightId && document.getElementById(`message_${container.dataset.highlightId}`);
     if (highlighted) {
       highlighted.classList.add("message--highlight");

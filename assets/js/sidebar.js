@@ -97,5 +97,33 @@
   });
   setInterval(showTypists, 1000);
 
+  // While the tab is in the background, its title counts what arrived from others: "(3) All Talk".
+  const baseTitle = document.title;
+  let unseen = 0;
+  function countUnseen(creatorId) {
+    if (!document.hidden || creatorId === me()) return;
+    unseen += 1;
+    document.title = `(${unseen}) ${baseTitle}`;
+  }
+  document.addEventListener("visibilitychange", () => {
+    if (document.hidden) return;
+    unseen = 0;
+    document.title = baseTitle;
+  });
+  document.addEventListener("htmx:wsBeforeMessage", (event) => {
+    const frame = String(event.detail.message);
+    const arrival = frame.startsWith('<template data-frame="activity"') || frame.startsWith('<template data-frame="messages"');
+    // An edit comes as a messages frame too, but it is not something new to read.
+    if (!arrival || frame.includes('class="message__edited"')) return;
+    const creator = /data-creator-id="(\d+)"/.exec(frame);
+    if (creator) countUnseen(creator[1]);
+  });
+
+  // Phones: the Rooms button opens the sidebar over the room; choosing a room or tapping away closes it.
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("[data-sidebar-toggle]")) document.body.classList.toggle("sidebar-open");
+    else if (!event.target.closest(".sidebar") || event.target.closest(".sidebar__room")) document.body.classList.remove("sidebar-open");
+  });
+
   Campfire.onLoad(nameDirects);
 })();

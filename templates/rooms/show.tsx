@@ -52,6 +52,9 @@ const RoomColumn: FC<{ view: RoomView }> = ({ view }) => {
   return (
     <main class="room" data-room-id={room.id} hx-ext="ws" ws-connect="/cable">
       <header class="room__header">
+        <button type="button" class="room__menu button button--quiet" data-sidebar-toggle aria-label="Show rooms">
+          ☰
+        </button>
         <h1 class="room__name">{name}</h1>
         <Presence roomId={room.id} users={view.present} />
         <InvolvementControl roomId={room.id} involvement={view.involvement} kind={room.kind} />

@@ -213,3 +213,37 @@ test("typing @ offers the room's people; the chosen name becomes a mention the o
   await ada.context.close();
   await milo.context.close();
 }, 60_000);
+
+test("on a phone the room fills the screen and the Rooms button slides the sidebar over it", async () => {
+  const { client } = await signIn(server, MEMBER.email, MEMBER.password);
+  const context = await browser.newContext({ viewport: { width: 390, height: 740 }, hasTouch: true });
+  await context.addCookies([...client.cookies].map(([name, value]) => ({ name, value, url: server.url })));
+  const page = await context.newPage();
+  const problems = watchPage(page);
+  await page.goto(`${server.url}/rooms/1`);
+  const sidebar = page.locator(".sidebar");
+  const onScreen = async () => ((await sidebar.boundingBox())?.x ?? -1) >= 0;
+  expect(await onScreen()).toBe(false);
+  await page.getByRole("button", { name: "Show rooms" }).click();
+  await step(page, problems, "opening the sidebar", () => page.waitForFunction(() => document.querySelector(".sidebar")!.getBoundingClientRect().x >= 0));
+  await page.locator("#sidebar_room_2 a").click();
+  await page.waitForURL(/\/rooms\/2$/);
+  expect(await onScreen()).toBe(false);
+  await context.close();
+}, 60_000);
+
+test("one person's consecutive messages read as one block, and a new day gets a heading", async () => {
+  // Someone else speaks last, so Ada's first line starts a block of its own.
+  postMessage(server.ctx, findUser(server.db, 2)!, findRoom(server.db, 1)!, { body: "Over to you", clientMessageId: "over-to-you" });
+  const ada = await personAt(ADMIN.email, ADMIN.password);
+  const composer = ada.page.locator("#composer_body");
+  for (const line of ["First thought", "Second thought"]) {
+    await composer.fill(line);
+    await composer.press("Enter");
+    await messages(ada.page).filter({ hasText: line }).waitFor();
+  }
+  expect(await messages(ada.page).filter({ hasText: "Second thought" }).getAttribute("class")).toContain("message--threaded");
+  expect(await messages(ada.page).filter({ hasText: "First thought" }).getAttribute("class")).not.toContain("message--threaded");
+  expect(await messages(ada.page).first().getAttribute("class")).toContain("message--first-of-day");
+  await ada.context.close();
+}, 60_000);
