@@ -19,6 +19,8 @@ const LOOKS_LIKE_HTML = new RegExp(
   `<\\/?(${[...(RICH_TEXT.allowedTags as string[]), "script", "style", "img", "iframe", "svg", "object", "embed", "form", "input", "table"].join("|")})(\\s[^<>]*)?\\/?>`,
   "i",
 );
+const CODE_BLOCK = /```([\s\S]+?)```/;
+const CODE_SPAN = /`([^`\n]+)`/;
 const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/g;
 const BLOCK_END = /<\/(p|div|li|blockquote|pre|h[1-6])>|<br\s*\/?>|<hr\s*\/?>/gi;
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " ", "#39": "'" };
@@ -30,19 +32,44 @@ export type FormattedBody = { html: string; plain: string };
  * safe HTML plus the plain text that search and notifications read.
  */
 export function formatBody(input: string): FormattedBody {
-  const html = LOOKS_LIKE_HTML.test(input) ? sanitizeHtml(input, RICH_TEXT).trim() : textToHtml(input);
+  // Markup quoted in `code` is text someone wants shown, not HTML to apply.
+  const outsideCode = input.replace(new RegExp(CODE_BLOCK, "g"), "").replace(new RegExp(CODE_SPAN, "g"), "");
+  const html = LOOKS_LIKE_HTML.test(outsideCode) ? sanitizeHtml(input, RICH_TEXT).trim() : textToHtml(input);
   return { html, plain: htmlToPlain(html) };
 }
 
-/** Plain text keeps its line breaks and gets its web addresses linked. */
+/**
+ * Plain text keeps its line breaks and gets its web addresses linked; `code` and ```blocks``` are
+ * shown as code, untouched, as people type them in chat.
+ */
 function textToHtml(text: string): string {
-  return escapeHtml(text.trim())
-    .replace(URL_IN_TEXT, (url) => `<a href="${url}" rel="noopener noreferrer nofollow" target="_blank">${url}</a>`)
-    .replace(/\r?\n/g, "<br>");
+  const parts = text.trim().split(CODE_BLOCK);
+  return parts
+    .map((part, index) => {
+      if (index % 2 === 1) return `<pre><code>${escapeHtml(part.replace(/^\r?\n/, "").replace(/\r?\n$/, ""))}</code></pre>`;
+      // A block stands on its own lines; the line breaks around it are not extra blank lines.
+      const around = part.replace(index > 0 ? /^\r?\n/ : /^/, "").replace(index < parts.length - 1 ? /\r?\n$/ : /$/, "");
+      return inlineText(around);
+    })
+    .join("");
+}
+
+function inlineText(text: string): string {
+  return text
+    .split(CODE_SPAN)
+    .map((part, index) =>
+      index % 2 === 1
+        ? `<code>${escapeHtml(part)}</code>`
+        : escapeHtml(part)
+            .replace(URL_IN_TEXT, (url) => `<a href="${url}" rel="noopener noreferrer nofollow" target="_blank">${url}</a>`)
+            .replace(/\r?\n/g, "<br>"),
+    )
+    .join("");
 }
 
 export function htmlToPlain(html: string): string {
-  const text = sanitizeHtml(html.replace(BLOCK_END, (tag) => `${tag}\n`), { allowedTags: [], allowedAttributes: {} });
+  const lines = html.replace(BLOCK_END, (tag) => `${tag}\n`).replace(/(?<!\n(?:<\/[a-z0-9]+>)*)<pre[\s>]/gi, (tag) => `\n${tag}`);
+  const text = sanitizeHtml(lines, { allowedTags: [], allowedAttributes: {} });
   return decodeEntities(text)
     .replace(/[ \t\u00a0]+\n/g, "\n")
     .replace(/\n{3,}/g, "\n\n")
@@ -61,4 +88,13 @@ function decodeEntities(text: string): string {
     }
     return ENTITIES[name.toLowerCase()] ?? entity;
   });
+}
+
+/** The text to put back in an editor: what was typed, with `code` and ```blocks``` as they were written. */
+export function editableText(html: string): string {
+  return htmlToPlain(
+    html
+      .replace(/<pre><code>([\s\S]*?)<\/code><\/pre>/g, (_, code: string) => `<br>\`\`\`<br>${code.replace(/\n/g, "<br>")}<br>\`\`\`<br>`)
+      .replace(/<code>([^<]*)<\/code>/g, (_, code: string) => `\`${code}\``),
+  );
 }

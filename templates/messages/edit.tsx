@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
 import type { Message } from "../../src/messages/messages.ts";
+import { editableText } from "../../src/messages/sanitize.ts";
 import { domId } from "../dom-id.ts";
 import { FormError } from "../shared/flash.tsx";
 
@@ -22,7 +23,7 @@ export const MessageEditForm: FC<{ message: Message; body?: string; error?: stri
         Edit message
       </label>
       <textarea id={domId("message", message.id, "body")} class="message__editor" name="body" rows={3} required data-edit-body>
-        {body ?? message.bodyPlain}
+        {body ?? editableText(message.bodyHtml)}
       </textarea>
       <div class="message__edit-actions">
         <button type="button" class="button button--quiet" hx-get={path} hx-target="closest form" hx-swap="outerHTML" data-edit-cancel>

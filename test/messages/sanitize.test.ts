@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { openDatabase } from "../../src/db/connection.ts";
 import { migrate } from "../../src/db/migrations.ts";
 import { linkMentions } from "../../src/messages/mentions.ts";
-import { formatBody } from "../../src/messages/sanitize.ts";
+import { editableText, formatBody } from "../../src/messages/sanitize.ts";
 import { createClosedRoom } from "../../src/rooms/rooms.ts";
 import { createUser, type User } from "../../src/users/users.ts";
 import type { Client } from "../helpers/client.ts";
@@ -60,6 +60,24 @@ describe("formatBody: what survives", () => {
     expect(formatBody("see https://example.com/path?x=1. ok").html).toBe(
       `see <a href="https://example.com/path?x=1" ${LINK_ATTRIBUTES}>https://example.com/path?x=1</a>. ok`,
     );
+  });
+});
+
+describe("formatBody: code in plain text", () => {
+  test("`code` and ```blocks``` are shown as code, untouched, and markup quoted in them stays text", () => {
+    expect(formatBody("use `<div>` here").html).toBe("use <code>&lt;div&gt;</code> here");
+    expect(formatBody("see:\n```\nif (a < b) {\n  go();\n}\n```\nthen https://x.com").html).toBe(
+      'see:<pre><code>if (a &lt; b) {\n  go();\n}</code></pre>then <a href="https://x.com" rel="noopener noreferrer nofollow" target="_blank">https://x.com</a>',
+    );
+    expect(formatBody("a lone ` backtick").html).toBe("a lone ` backtick");
+  });
+
+  test("editing gets back exactly what was typed, so saving it unchanged changes nothing", () => {
+    for (const typed of ["use `<div>` & more\nline two https://x.com", "see:\n```\nconst a = 1 < 2;\n  indented\n```\nok", "@Ana hi"]) {
+      const { html } = formatBody(typed);
+      expect(editableText(html)).toBe(typed);
+      expect(formatBody(editableText(html)).html).toBe(html);
+    }
   });
 });
 
