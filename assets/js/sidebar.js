@@ -44,6 +44,9 @@
     }
     insertSorted(entry);
     nameDirects(entry);
+    // A rename reaches the header of the room being looked at, too.
+    const heading = document.querySelector(".room__name");
+    if (heading && data.roomId === currentRoomId() && entry.dataset.kind !== "direct") heading.textContent = entry.textContent.trim();
   });
 
   Campfire.socket.on("sidebar-remove", (data) => item(data.roomId)?.remove());

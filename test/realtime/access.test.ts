@@ -224,6 +224,23 @@ describe("gaining a room", () => {
     expect(framesAbout(tessTab, plans)).toEqual([]);
   });
 
+  test("renaming a room updates the entry in every member's sidebar, and only theirs", async () => {
+    const { client: milo, user } = await addSignedInMember(server);
+    const { client: tess } = await addSignedInMember(server, THIRD);
+    const room = await createRoom(admin, "closeds", { name: "Plans", user_ids: [user.id] });
+    const miloTab = await openSocket(server, milo);
+    const tessTab = await openSocket(server, tess);
+
+    const rename = await sendForm(admin, `/rooms/closeds/${room}`, { name: "Grand plans", user_ids: [adminId, user.id] }, { method: "PATCH" });
+    expect(rename.status).toBe(303);
+    const entry = await miloTab.waitFor(frameOf("sidebar-room", room));
+    expect(entry).toContain(">Grand plans</a>");
+
+    await post(admin, ALL_TALK, "marker");
+    await tessTab.waitFor(frameOf("activity", ALL_TALK));
+    expect(framesAbout(tessTab, room)).toEqual([]);
+  });
+
   test("adding someone to an existing closed room lets their open tab enter it and follow it", async () => {
     const { client: milo, user } = await addSignedInMember(server);
     const later = await createRoom(admin, "closeds", { name: "Later", user_ids: [] });
