@@ -1,6 +1,6 @@
 import type { Database } from "bun:sqlite";
 import { now } from "../db/time.ts";
-import type { User } from "../users/users.ts";
+import { isAdministrator, type User } from "../users/users.ts";
 
 export type Message = {
   id: number;
@@ -111,4 +111,4 @@ export function messagesAfter(db: Database, roomId: number, afterId: number, lim
 
 /** Who may edit or delete a message: its author and administrators. */
 export const canAdministerMessage = (user: User, message: Message): boolean =>
-  user.role === "admin" || user.id === message.creatorId;
+  isAdministrator(user) || user.id === message.creatorId;

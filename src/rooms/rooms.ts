@@ -1,6 +1,6 @@
 import type { Database } from "bun:sqlite";
 import { now } from "../db/time.ts";
-import type { User } from "../users/users.ts";
+import { isAdministrator, type User } from "../users/users.ts";
 import { grantMemberships, grantMembershipsToActiveUsers, memberIds, revokeMemberships, type Member } from "./memberships.ts";
 
 export type RoomKind = "open" | "closed" | "direct";
@@ -154,7 +154,7 @@ export function deleteRoom(db: Database, room: Room): number[] {
 
 /** Who may edit or delete a room: its creator and administrators; any member may delete a direct room. */
 export const canAdministerRoom = (user: User, room: Room): boolean =>
-  user.role === "admin" || user.id === room.creatorId || room.kind === "direct";
+  isAdministrator(user) || user.id === room.creatorId || room.kind === "direct";
 
 /** Of the given ids, the people who exist and are active, sorted and without repeats. */
 function activeUserIds(db: Database, ids: number[]): number[] {

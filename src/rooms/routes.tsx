@@ -82,7 +82,7 @@ export function roomRoutes(ctx: AppContext) {
     }
     return {
       room,
-      name: roomName(room, roomPeople(db, room.id), user.id),
+      name: roomName(room, room.kind === "direct" ? roomPeople(db, room.id) : [], user.id),
       messages,
       hasOlder,
       hasNewer,
@@ -106,21 +106,18 @@ export function roomRoutes(ctx: AppContext) {
   const selectedPeople = (ids: number[], without?: number): Member[] =>
     ids.length === 0 ? [] : activeUsersById(db, ids).filter((person) => person.id !== without);
 
-  const sharedFormError = (kind: "open" | "closed", room?: Room) => (c: Context<AppEnv>, values: Record<string, string>, error: string) =>
-    c.html(
-      <SharedRoomForm user={currentUser(c)} kind={kind} room={room} name={values.name ?? ""} members={[]} canEdit error={error} />,
-      422,
-    );
+  /** A 422 with the room form again; when editing, the room comes from the path (and must be theirs to edit). */
+  const sharedFormError = (kind: "open" | "closed", editing = false) => (c: Context<AppEnv>, values: Record<string, string>, error: string) => {
+    const room = editing ? administeredRoom(c, Number(c.req.param("id")), "shared") : undefined;
+    return c.html(<SharedRoomForm user={currentUser(c)} kind={kind} room={room} name={values.name ?? ""} members={[]} canEdit error={error} />, 422);
+  };
 
-  function updateShared(kind: "open" | "closed") {
-    return (c: Context<AppEnv>, id: number, input: { name: string; user_ids?: number[] }) => {
-      const room = administeredRoom(c, id, "shared");
-      // The editor stays in a closed room they edit, so a room can never be left with nobody in it.
-      const change = updateSharedRoom(db, room, { kind, name: input.name, userIds: [...(input.user_ids ?? []), currentUser(c).id] });
-      const updated = findRoomFor(db, currentUser(c), room.id);
-      announceRoomChange(ctx, { ...room, kind, name: input.name }, change);
-      return redirectTo(c, updated ? `/rooms/${room.id}` : "/");
-    };
+  function updateShared(c: Context<AppEnv>, kind: "open" | "closed", id: number, input: { name: string; user_ids?: number[] }) {
+    const room = administeredRoom(c, id, "shared");
+    // The editor stays in a closed room they edit, so a room can never be left with nobody in it.
+    const change = updateSharedRoom(db, room, { kind, name: input.name, userIds: [...(input.user_ids ?? []), currentUser(c).id] });
+    announceRoomChange(ctx, { ...room, kind, name: input.name }, change);
+    return redirectTo(c, `/rooms/${room.id}`);
   }
 
   return new Hono<AppEnv>()
@@ -211,11 +208,11 @@ export function roomRoutes(ctx: AppContext) {
         </RoomFormPage>,
       );
     })
-    .patch("/rooms/opens/:id", idParam, validForm(openForm, (c, values, error) => sharedFormError("open", administeredRoom(c, Number(c.req.param("id")), "shared"))(c, values, error)), (c) =>
-      updateShared("open")(c, c.req.valid("param").id, c.req.valid("form")),
+    .patch("/rooms/opens/:id", idParam, validForm(openForm, sharedFormError("open", true)), (c) =>
+      updateShared(c, "open", c.req.valid("param").id, c.req.valid("form")),
     )
-    .patch("/rooms/closeds/:id", idParam, validForm(closedForm, (c, values, error) => sharedFormError("closed", administeredRoom(c, Number(c.req.param("id")), "shared"))(c, values, error)), (c) =>
-      updateShared("closed")(c, c.req.valid("param").id, c.req.valid("form")),
+    .patch("/rooms/closeds/:id", idParam, validForm(closedForm, sharedFormError("closed", true)), (c) =>
+      updateShared(c, "closed", c.req.valid("param").id, c.req.valid("form")),
     )
     .delete("/rooms/:id", idParam, (c) => {
       const room = administeredRoom(c, c.req.valid("param").id);
