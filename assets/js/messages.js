@@ -87,7 +87,9 @@
     }
     const wasNearBottom = nearBottom(container);
     let added = 0;
-    for (const message of [...fragment.querySelectorAll(".message[data-message-id]")]) {
+    for (const incoming of fragment.querySelectorAll(".message[data-message-id]")) {
+      // A copy, so the frame stays whole for anyone else handling it.
+      const message = document.importNode(incoming, true);
       decorate(message);
       if (place(container, message, live)) added += 1;
     }
@@ -127,13 +129,12 @@
         headers: { Accept: "text/html" },
       });
       if (!response.ok) return;
-      const html = response.status === 204 ? "" : await response.text();
       const holder = document.createElement("template");
-      holder.innerHTML = html;
+      holder.innerHTML = response.status === 204 ? "" : await response.text();
       const count = holder.content.querySelectorAll(".message").length;
       const height = container.scrollHeight;
       const top = container.scrollTop;
-      receive(html, { live: false });
+      receive(holder.content, { live: false });
       if (direction === "before") {
         container.scrollTop = top + (container.scrollHeight - height);
         if (count < PAGE_SIZE) container.dataset.hasOlder = "false";

@@ -73,11 +73,9 @@
   });
 
   // Live messages in the open room move its direct conversation up, and end their authors' typing.
-  document.addEventListener("htmx:wsBeforeMessage", (event) => {
-    const frame = String(event.detail.message);
-    if (!frame.startsWith('<template data-frame="messages"')) return;
+  Campfire.socket.on("messages", (data, content) => {
     moveToTop(item(currentRoomId()));
-    for (const [, id] of frame.matchAll(/data-creator-id="(\d+)"/g)) typists.delete(id);
+    for (const message of content.querySelectorAll(".message[data-creator-id]")) typists.delete(message.dataset.creatorId);
     showTypists();
   });
 
@@ -113,13 +111,11 @@
     unseen = 0;
     document.title = baseTitle;
   });
-  document.addEventListener("htmx:wsBeforeMessage", (event) => {
-    const frame = String(event.detail.message);
-    const arrival = frame.startsWith('<template data-frame="activity"') || frame.startsWith('<template data-frame="messages"');
+  Campfire.socket.on("activity", (data) => countUnseen(data.creatorId));
+  Campfire.socket.on("messages", (data, content) => {
     // An edit comes as a messages frame too, but it is not something new to read.
-    if (!arrival || frame.includes('class="message__edited"')) return;
-    const creator = /data-creator-id="(\d+)"/.exec(frame);
-    if (creator) countUnseen(creator[1]);
+    const message = content.querySelector(".message[data-creator-id]");
+    if (message && !message.querySelector(".message__edited")) countUnseen(message.dataset.creatorId);
   });
 
   // Phones: the Rooms button opens the sidebar over the room; choosing a room or tapping away closes it.

@@ -56,16 +56,15 @@
     const holder = document.createElement("template");
     holder.innerHTML = data;
     for (const frame of holder.content.querySelectorAll("template[data-frame]")) {
-      const handle = handlers[frame.dataset.frame];
-      if (handle) handle(frame.dataset, frame.content);
+      for (const handle of handlers[frame.dataset.frame] ?? []) handle(frame.dataset, frame.content);
     }
   });
 
   Campfire.socket = {
     send,
-    /** Registers what to do with one kind of frame: handler(dataset, content fragment). */
+    /** Adds something to do with one kind of frame: handler(dataset, content fragment), which it must not consume. */
     on(kind, handler) {
-      handlers[kind] = handler;
+      (handlers[kind] ??= []).push(handler);
     },
   };
 })();
