@@ -226,6 +226,8 @@
     if (event.key === "Escape") editor.closest("form").querySelector("[data-edit-cancel]")?.click();
     else if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
+      // htmx wires swapped-in content up after its settle delay; a fast Enter must not fall back to a native GET submit.
+      htmx.process(editor.form);
       editor.form.requestSubmit();
     }
   });
