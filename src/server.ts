@@ -5,6 +5,7 @@ import { mkdirSync } from "node:fs";
 import { createApp } from "./app.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/connection.ts";
+import { GroupCommit } from "./db/group-commit.ts";
 import { migrate } from "./db/migrations.ts";
 import { consoleLogger, type Logger } from "./log.ts";
 import { Connections, type SocketData } from "./realtime/connections.ts";
@@ -30,6 +31,7 @@ export function startServer(config: Config, log: Logger = consoleLogger): Runnin
 
   const ctx: AppContext = {
     db,
+    writer: new GroupCommit(db),
     config,
     log,
     signInThrottle: new SignInThrottle(),
@@ -65,6 +67,7 @@ export function startServer(config: Config, log: Logger = consoleLogger): Runnin
       ctx.stopping = true;
       clearInterval(presenceSweep);
       await server.stop(true);
+      ctx.writer.flush();
       db.close();
     },
   };

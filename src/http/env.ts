@@ -1,6 +1,7 @@
 import type { Database } from "bun:sqlite";
 import type { Server } from "bun";
 import type { Config } from "../config.ts";
+import type { GroupCommit } from "../db/group-commit.ts";
 import type { Logger } from "../log.ts";
 import type { Connections, SocketData } from "../realtime/connections.ts";
 import type { Publisher } from "../realtime/publish.ts";
@@ -11,6 +12,8 @@ import type { User } from "../users/users.ts";
 /** What every route needs, built once at start and passed down explicitly. */
 export type AppContext = {
   db: Database;
+  /** Where posts are written, so that posts arriving together share one commit. */
+  writer: GroupCommit;
   config: Config;
   log: Logger;
   signInThrottle: SignInThrottle;

@@ -18,11 +18,11 @@ export type Message = {
 
 export const PAGE_SIZE = 40;
 
-const MESSAGE_COLUMNS = `messages.id, messages.room_id AS roomId, messages.creator_id AS creatorId,
+export const MESSAGE_COLUMNS = `messages.id, messages.room_id AS roomId, messages.creator_id AS creatorId,
   users.name AS creatorName, messages.client_message_id AS clientMessageId, messages.body_html AS bodyHtml,
   messages.body_plain AS bodyPlain, messages.created_at AS createdAt, messages.updated_at AS updatedAt,
   coalesce((SELECT group_concat(user_id, ' ') FROM mentions WHERE message_id = messages.id), '') AS mentions`;
-const FROM_MESSAGES = "FROM messages JOIN users ON users.id = messages.creator_id";
+export const FROM_MESSAGES = "FROM messages JOIN users ON users.id = messages.creator_id";
 
 export type NewMessage = { clientMessageId: string; html: string; plain: string; mentionIds: number[] };
 
@@ -30,8 +30,7 @@ export type NewMessage = { clientMessageId: string; html: string; plain: string;
  * Stores a message unless this room already has one with the same client_message_id (a retry):
  * then the original comes back with `created: false`, and nothing is written.
  */
-export function insertMessage(db: Database, roomId: number, creator: User, input: NewMessage): { message: Message; created: boolean } {
-  const at = now();
+export function insertMessage(db: Database, roomId: number, creator: User, input: NewMessage, at = now()): { message: Message; created: boolean } {
   const { changes, lastInsertRowid } = db
     .query(
       `INSERT INTO messages (room_id, creator_id, client_message_id, body_html, body_plain, created_at, updated_at)

@@ -1,6 +1,7 @@
 import type { Database } from "bun:sqlite";
 import { activityFrame, messageRemovedFrame, messagesFrame } from "../../templates/frames.ts";
 import { messageHtml } from "../../templates/messages/message.tsx";
+import type { GroupCommit } from "../db/group-commit.ts";
 import { now } from "../db/time.ts";
 import type { Publisher } from "../realtime/publish.ts";
 import { activityTopic, roomTopic } from "../realtime/topics.ts";
@@ -15,6 +16,7 @@ import { formatBody } from "./sanitize.ts";
 export const MAX_BODY_CHARS = 10_000;
 
 type Deps = { db: Database; publisher: Publisher };
+type PostDeps = Deps & { writer: GroupCommit };
 export type Posted = { message: Message; created: boolean; html: string };
 
 /** Sanitizes and checks a body; a string answer is the reason it was refused. */
@@ -27,16 +29,23 @@ function prepareBody(db: Database, roomId: number, body: string) {
 
 /**
  * Posting, step by step: check the body → store it (a retry with the same client_message_id gets
- * the original back and goes no further) → mark the room unread → render once → publish.
+ * the original back and goes no further) and mark the room unread, committed together with the
+ * other posts of this moment → render once → publish.
+ * `at` backdates a message (imports, the benchmark's seed); people's posts take the clock.
  */
-export function postMessage({ db, publisher }: Deps, user: User, room: Room, input: { body: string; clientMessageId: string }): Posted | string {
+export async function postMessage(
+  { db, publisher, writer }: PostDeps,
+  user: User,
+  room: Room,
+  input: { body: string; clientMessageId: string; at?: number },
+): Promise<Posted | string> {
   const body = prepareBody(db, room.id, input.body);
   if (typeof body === "string") return body;
-  const { message, created } = db.transaction(() => {
-    const result = insertMessage(db, room.id, user, { ...body, clientMessageId: input.clientMessageId });
+  const { message, created } = await writer.run(() => {
+    const result = insertMessage(db, room.id, user, { ...body, clientMessageId: input.clientMessageId }, input.at);
     if (result.created) markUnread(db, room.id, user.id, now() - CONNECTION_TTL_MS);
     return result;
-  })();
+  });
   const html = messageHtml(message);
   if (created) {
     publisher.publish(roomTopic(room.id), messagesFrame(room.id, html));

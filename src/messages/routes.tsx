@@ -53,10 +53,10 @@ export function messageRoutes(ctx: AppContext) {
       if (messages.length === 0) return c.body(null, 204);
       return c.html(<MessageList messages={messages} />);
     })
-    .post("/rooms/:room_id/messages", zValidator("param", roomParam, notFound), zValidator("form", postForm, unprocessable), (c) => {
+    .post("/rooms/:room_id/messages", zValidator("param", roomParam, notFound), zValidator("form", postForm, unprocessable), async (c) => {
       const room = roomOf(c, c.req.valid("param").room_id);
       const form = c.req.valid("form");
-      const posted = postMessage(ctx, currentUser(c), room, { body: form.body, clientMessageId: form.client_message_id ?? crypto.randomUUID() });
+      const posted = await postMessage(ctx, currentUser(c), room, { body: form.body, clientMessageId: form.client_message_id ?? crypto.randomUUID() });
       if (typeof posted === "string") return renderError(c, 422, posted);
       c.header("Location", `/rooms/${room.id}/@${posted.message.id}`);
       return c.html(posted.html, posted.created ? 201 : 200);

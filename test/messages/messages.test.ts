@@ -53,14 +53,16 @@ async function posted(client: Client, room: number, body: string, clientMessageI
   return messageIdsIn(await response.text())[0]!;
 }
 /** Many messages at once through the same domain function the route uses; returns their ids, oldest first. */
-function seedMessages(room: number, n: number): number[] {
+async function seedMessages(room: number, n: number): Promise<number[]> {
   const user = findUserByEmail(server.db, ADMIN.email)!;
   const target = findRoom(server.db, room)!;
-  return Array.from({ length: n }, (_, i) => {
-    const result = receiveMessage(server.ctx, user, target, { body: `message number ${i + 1}`, clientMessageId: `seed-${i + 1}` });
+  const ids: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const result = await receiveMessage(server.ctx, user, target, { body: `message number ${i + 1}`, clientMessageId: `seed-${i + 1}` });
     if (typeof result === "string") throw new Error(result);
-    return result.message.id;
-  });
+    ids.push(result.message.id);
+  }
+  return ids;
 }
 const editMessage = (client: Client, room: number, id: number, body: string) =>
   client.request(`/rooms/${room}/messages/${id}`, { method: "PATCH", form: { body } });
@@ -229,7 +231,7 @@ describe("mentions", () => {
 
 describe("reading history", () => {
   test("the room page shows the latest 40 messages, oldest first, and says there are older ones", async () => {
-    const ids = seedMessages(roomId, 100);
+    const ids = await seedMessages(roomId, 100);
     const html = await (await member.get(`/rooms/${roomId}`)).text();
     expect(messageIdsIn(html)).toEqual(range(ids, 60, 100));
     expect(html).toContain('data-has-older="true"');
@@ -237,14 +239,14 @@ describe("reading history", () => {
   });
 
   test("a short room's page has everything and no older messages", async () => {
-    const ids = seedMessages(roomId, 3);
+    const ids = await seedMessages(roomId, 3);
     const html = await (await member.get(`/rooms/${roomId}`)).text();
     expect(messageIdsIn(html)).toEqual(ids);
     expect(html).toContain('data-has-older="false"');
   });
 
   test("pages of 40 walk back through history in order, with no gaps or overlap", async () => {
-    const ids = seedMessages(roomId, 100);
+    const ids = await seedMessages(roomId, 100);
     const page = async (query: string) => {
       const response = await member.get(`/rooms/${roomId}/messages${query}`);
       return { status: response.status, ids: messageIdsIn(await response.text()) };
@@ -260,7 +262,7 @@ describe("reading history", () => {
   });
 
   test("after= pages forward, oldest first, and says 204 at the end", async () => {
-    const ids = seedMessages(roomId, 100);
+    const ids = await seedMessages(roomId, 100);
     const forward = await member.get(`/rooms/${roomId}/messages?after=${ids[0]}`);
     expect(forward.status).toBe(200);
     expect(messageIdsIn(await forward.text())).toEqual(range(ids, 1, 41));
@@ -272,15 +274,15 @@ describe("reading history", () => {
   test("a page answers with message fragments only, and an empty room with 204", async () => {
     const empty = await member.get(`/rooms/${roomId}/messages`);
     expect(empty.status).toBe(204);
-    seedMessages(roomId, 2);
+    await seedMessages(roomId, 2);
     const html = await (await member.get(`/rooms/${roomId}/messages`)).text();
     expect(html.startsWith("<article")).toBe(true);
     expect(html).not.toContain("<html");
   });
 
   test("pages hold only this room's messages", async () => {
-    const elsewhere = seedMessages(ALL_TALK, 5);
-    const here = seedMessages(roomId, 5);
+    const elsewhere = await seedMessages(ALL_TALK, 5);
+    const here = await seedMessages(roomId, 5);
     expect(messageIdsIn(await (await member.get(`/rooms/${roomId}/messages?after=${elsewhere[0]}`)).text())).toEqual(here);
     expect(messageIdsIn(await (await member.get(`/rooms/${ALL_TALK}/messages?before=${here[4]}`)).text())).toEqual(elsewhere);
   });
@@ -304,7 +306,7 @@ describe("reading history", () => {
 
 describe("permalinks", () => {
   test("a permalink to an old message opens the room around it and marks it", async () => {
-    const ids = seedMessages(roomId, 100);
+    const ids = await seedMessages(roomId, 100);
     const target = ids[4]!;
     const response = await member.get(`/rooms/${roomId}/@${target}`);
     expect(response.status).toBe(200);
@@ -318,7 +320,7 @@ describe("permalinks", () => {
   });
 
   test("a permalink in the middle shows half a page either side", async () => {
-    const ids = seedMessages(roomId, 100);
+    const ids = await seedMessages(roomId, 100);
     const html = await (await member.get(`/rooms/${roomId}/@${ids[50]}`)).text();
     expect(messageIdsIn(html)).toEqual(range(ids, 30, 70));
     expect(html).toContain('data-has-older="true"');
@@ -326,7 +328,7 @@ describe("permalinks", () => {
   });
 
   test("a permalink to the newest message has nothing newer", async () => {
-    const ids = seedMessages(roomId, 10);
+    const ids = await seedMessages(roomId, 10);
     const html = await (await member.get(`/rooms/${roomId}/@${ids[9]}`)).text();
     expect(messageIdsIn(html)).toEqual(ids);
     expect(html).toContain('data-has-newer="false"');

@@ -1,0 +1,57 @@
+import type { Database } from "bun:sqlite";
+
+type Job = { write: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void };
+
+/**
+ * Commits the writes that arrive in the same turn of the event loop in one transaction. With WAL
+ * and FTS5 a commit costs several times the insert itself (PERF-NOTES: 7.4k vs 32.8k inserts/s), so
+ * sixteen posts arriving together commit once. Each write runs in its own savepoint, so a failing
+ * one takes back only itself, and each caller's promise settles after the commit holding its write.
+ */
+export class GroupCommit {
+  private pending: Job[] = [];
+  private scheduled = false;
+
+  constructor(private readonly db: Database) {}
+
+  run<T>(write: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ write, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        // setImmediate, not a microtask: it waits for every request read in this turn.
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Commits what is waiting now; also called on shutdown, before the database closes. */
+  flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    this.scheduled = false;
+    if (batch.length === 0) return;
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    try {
+      this.db
+        .transaction(() => {
+          for (const job of batch) {
+            try {
+              outcomes.push({ ok: true, value: this.db.transaction(job.write)() });
+            } catch (error) {
+              outcomes.push({ ok: false, error });
+            }
+          }
+        })
+        .immediate();
+    } catch (error) {
+      for (const job of batch) job.reject(error);
+      return;
+    }
+    batch.forEach((job, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) job.resolve(outcome.value);
+      else job.reject(outcome.error);
+    });
+  }
+}
