@@ -10,6 +10,7 @@ import { securityHeaders } from "./http/security.ts";
 import { messageRoutes } from "./messages/routes.tsx";
 import { cableRoutes } from "./realtime/routes.ts";
 import { roomRoutes } from "./rooms/routes.tsx";
+import { searchRoutes } from "./search/routes.tsx";
 import { sessionRoutes } from "./sessions/routes.tsx";
 import { autocompleteRoutes } from "./users/autocomplete-routes.ts";
 import { joinRoutes } from "./users/join-routes.tsx";
@@ -37,6 +38,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.route("/", autocompleteRoutes(ctx));
   app.route("/", cableRoutes(ctx));
   app.route("/", messageRoutes(ctx));
+  app.route("/", searchRoutes(ctx));
   app.route("/", roomRoutes(ctx));
 
   app.notFound((c) => renderError(c, 404, NOT_FOUND_MESSAGE));

@@ -10,6 +10,7 @@ import flashCss from "../../assets/css/flash.css" with { type: "text" };
 import accountCss from "../../assets/css/account.css" with { type: "text" };
 import messagesCss from "../../assets/css/messages.css" with { type: "text" };
 import roomFormCss from "../../assets/css/room-form.css" with { type: "text" };
+import searchCss from "../../assets/css/search.css" with { type: "text" };
 import appJs from "../../assets/js/app.js" with { type: "text" };
 import flashJs from "../../assets/js/flash.js" with { type: "text" };
 import passwordJs from "../../assets/js/password.js" with { type: "text" };
@@ -24,7 +25,7 @@ import logoSvg from "../../assets/images/campfire.svg" with { type: "text" };
 // Every asset is embedded as text at build time, joined into a few bundles, and served from memory
 // under a content-hashed name so browsers may cache it for a year.
 const SOURCES: Record<string, string> = {
-  "app.css": [baseCss, layoutCss, formsCss, flashCss, sidebarCss, roomCss, messagesCss, roomFormCss, accountCss].join("\n"),
+  "app.css": [baseCss, layoutCss, formsCss, flashCss, sidebarCss, roomCss, messagesCss, roomFormCss, searchCss, accountCss].join("\n"),
   "htmx.js": `${htmx}\n${htmxWebSocket}`,
   // Order matters: app.js defines Campfire, socket.js the frame registry the others add to.
   "app.js": [appJs, flashJs, passwordJs, socketJs, messagesJs, mentionsJs, composerJs, sidebarJs, pickerJs].join("\n"),

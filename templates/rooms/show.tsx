@@ -58,6 +58,9 @@ const RoomColumn: FC<{ view: RoomView }> = ({ view }) => {
         <h1 class="room__name">{name}</h1>
         <Presence roomId={room.id} users={view.present} />
         <InvolvementControl roomId={room.id} involvement={view.involvement} kind={room.kind} />
+        <a class="room__search button button--quiet" href="/searches" title="Search messages">
+          Search
+        </a>
         <a class="room__settings button button--quiet" href={`/rooms/${room.id}/edit`} title="Room settings">
           Settings
         </a>

@@ -1,0 +1,78 @@
+/** @jsxImportSource hono/jsx */
+import { zValidator } from "@hono/zod-validator";
+import { Hono, type Context } from "hono";
+import { getCookie } from "hono/cookie";
+import { z } from "zod";
+import { SearchPage } from "../../templates/search/page.tsx";
+import { canCreateRooms, findAccount } from "../accounts/accounts.ts";
+import { currentUser, requireUser } from "../http/authenticate.ts";
+import type { AppContext, AppEnv } from "../http/env.ts";
+import { redirectTo } from "../http/request.ts";
+import { optional, positiveId, validForm } from "../http/validate.tsx";
+import { findRoomFor, roomName, roomPeople, sidebarFor } from "../rooms/rooms.ts";
+import { MAX_QUERY_CHARS, clearSearches, matchExpression, recentSearches, recordSearch, searchMessages } from "./searches.ts";
+
+// Set by the room page; "back" returns to the room the person came from.
+const LAST_ROOM_COOKIE = "last_room";
+
+const q = z
+  .string("Please type the words to search for.")
+  .trim()
+  .max(MAX_QUERY_CHARS, `A search can be at most ${MAX_QUERY_CHARS} characters. Try fewer words.`);
+const searchForm = z.object({ q });
+const searchQuery = z.object({ q: q.default("") });
+
+const searchUrl = (query: string) => (query ? `/searches?q=${encodeURIComponent(query)}` : "/searches");
+
+export function searchRoutes(ctx: AppContext) {
+  const { db } = ctx;
+
+  /** The search page; a refused query comes back in the box with the reason and no results. */
+  function renderSearch(c: Context<AppEnv>, query: string, error?: string) {
+    const user = currentUser(c);
+    const lastRoomId = optional(positiveId, getCookie(c, LAST_ROOM_COOKIE));
+    const lastRoom = lastRoomId ? findRoomFor(db, user, lastRoomId) : null;
+    const { results, more } = error ? { results: [], more: false } : searchMessages(db, user, query);
+    return c.html(
+      <SearchPage
+        user={user}
+        accountName={findAccount(db)!.name}
+        sidebar={sidebarFor(db, user)}
+        canCreateRooms={canCreateRooms(db, user)}
+        view={{
+          query,
+          results,
+          more,
+          recent: recentSearches(db, user.id),
+          back: lastRoom ? { href: `/rooms/${lastRoom.id}`, name: roomName(lastRoom, roomPeople(db, lastRoom.id), user.id) } : { href: "/", name: "your rooms" },
+          error,
+        }}
+      />,
+      error ? 422 : 200,
+    );
+  }
+
+  return new Hono<AppEnv>()
+    .use("/searches/*", requireUser)
+    .get(
+      "/searches",
+      zValidator("query", searchQuery, (result, c) => {
+        if (!result.success) return renderSearch(c as Context<AppEnv>, "", result.error.issues[0]?.message);
+      }),
+      (c) => renderSearch(c, c.req.valid("query").q),
+    )
+    .post(
+      "/searches",
+      validForm(searchForm, (c, values, error) => renderSearch(c, values.q ?? "", error)),
+      (c) => {
+        const { q } = c.req.valid("form");
+        // Only searches that can find something become chips; "?!" would be a chip that never matches.
+        if (matchExpression(q) !== null) recordSearch(db, currentUser(c).id, q);
+        return redirectTo(c, searchUrl(q));
+      },
+    )
+    .delete("/searches/clear", (c) => {
+      clearSearches(db, currentUser(c).id);
+      return redirectTo(c, "/searches");
+    });
+}

@@ -1,0 +1,120 @@
+/** @jsxImportSource hono/jsx */
+import type { FC } from "hono/jsx";
+import type { SidebarRoom } from "../../src/rooms/rooms.ts";
+import { MAX_QUERY_CHARS, type RecentSearch, type SearchResult } from "../../src/search/searches.ts";
+import type { User } from "../../src/users/users.ts";
+import { domId } from "../dom-id.ts";
+import { Layout } from "../layout.tsx";
+import { MessageView } from "../messages/message.tsx";
+import { Sidebar } from "../rooms/sidebar.tsx";
+
+export type SearchView = {
+  query: string;
+  /** Newest first; `more` when there are more than RESULT_LIMIT of them. */
+  results: SearchResult[];
+  more: boolean;
+  recent: RecentSearch[];
+  back: { href: string; name: string };
+  error?: string;
+};
+
+type SearchPageProps = {
+  user: User;
+  accountName: string;
+  sidebar: { shared: SidebarRoom[]; directs: SidebarRoom[] };
+  canCreateRooms: boolean;
+  view: SearchView;
+};
+
+export const SearchPage: FC<SearchPageProps> = ({ user, accountName, sidebar, canCreateRooms, view }) => (
+  <Layout title={view.query ? `“${view.query}” · Search · ${accountName}` : `Search · ${accountName}`} bodyClass="app" user={user}>
+    <Sidebar user={user} accountName={accountName} {...sidebar} canCreateRooms={canCreateRooms} />
+    <main class="search">
+      <header class="search__header">
+        <button type="button" class="search__menu button button--quiet" data-sidebar-toggle aria-label="Show rooms">
+          ☰
+        </button>
+        <h1 class="search__title">Search</h1>
+        <a class="search__back button button--quiet" href={view.back.href}>
+          ← Back to {view.back.name}
+        </a>
+      </header>
+      <div class="search__body">
+        <form class="search__form" method="post" action="/searches" role="search">
+          <label class="visually-hidden" for="search_q">
+            Search messages
+          </label>
+          <input
+            id="search_q"
+            class="field__input search__input"
+            type="search"
+            name="q"
+            value={view.query}
+            placeholder="Search messages in your rooms"
+            maxlength={MAX_QUERY_CHARS}
+            autocomplete="off"
+            autofocus={!view.query}
+          />
+          <button class="button button--primary" type="submit">
+            Search
+          </button>
+        </form>
+        {view.error ? (
+          <p class="form__error" role="alert">
+            {view.error}
+          </p>
+        ) : null}
+        <RecentSearches recent={view.recent} />
+        {view.query && !view.error ? <Results query={view.query} results={view.results} more={view.more} /> : null}
+      </div>
+    </main>
+  </Layout>
+);
+
+const RecentSearches: FC<{ recent: RecentSearch[] }> = ({ recent }) =>
+  recent.length === 0 ? null : (
+    <nav class="search__recent" aria-label="Recent searches">
+      <ul class="search__chips">
+        {recent.map((search) => (
+          <li>
+            <a class="search__chip" href={`/searches?q=${encodeURIComponent(search.query)}`}>
+              {search.query}
+            </a>
+          </li>
+        ))}
+      </ul>
+      <button type="button" class="search__clear button button--quiet" hx-delete="/searches/clear">
+        Clear
+      </button>
+    </nav>
+  );
+
+const Results: FC<{ query: string; results: SearchResult[]; more: boolean }> = ({ query, results, more }) => (
+    <section class="search__results" aria-label="Results">
+      <p class="search__summary" role="status">
+        {summary(query, results.length, more)}
+      </p>
+      <ol class="search__list">
+        {results.map((message) => (
+          <li id={domId("search_result", message.id)} class="search-result">
+            <a class="search-result__room" href={`/rooms/${message.roomId}/@${message.id}`}>
+              {message.roomName}
+            </a>
+            <time class="search-result__date" datetime={new Date(message.createdAt).toISOString()}>
+              {DATE.format(message.createdAt)}
+            </time>
+            <MessageView message={message} />
+          </li>
+        ))}
+      </ol>
+    </section>
+);
+
+// The message itself shows only the time; across days and rooms the date matters too.
+const DATE = new Intl.DateTimeFormat("en", { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
+
+function summary(query: string, count: number, more: boolean): string {
+  if (count === 0) return `No messages match “${query}”.`;
+  if (more) return `More than ${count} messages match “${query}”; here are the newest ${count}.`;
+  return `${count} ${count === 1 ? "message matches" : "messages match"} “${query}”.`;
+}
