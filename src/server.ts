@@ -66,6 +66,7 @@ export function startServer(config: Config, log: Logger = consoleLogger): Runnin
     stop: async () => {
       ctx.stopping = true;
       clearInterval(presenceSweep);
+      ctx.publisher.cancelPending();
       await server.stop(true);
       ctx.writer.flush();
       db.close();

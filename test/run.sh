@@ -31,7 +31,7 @@ fi
 echo "== type check"
 if tsc --noEmit -p .; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
-echo "== fast suite (test/**/*.test.ts)"
+echo "== fast suite (test/**/*.test.ts[x])"
 bun test --timeout 30000 2>&1 | tee "$logs/fast.log"
 tally "$logs/fast.log" "${PIPESTATUS[0]}"
 

@@ -7,6 +7,7 @@ import { userTopic } from "./topics.ts";
  */
 export class Publisher {
   private server: Server<unknown> | null = null;
+  private pending = new Map<string, ReturnType<typeof setTimeout>>();
 
   attach(server: Server<unknown>): void {
     this.server = server;
@@ -19,6 +20,26 @@ export class Publisher {
   /** For the rare per-person events (a room appearing in a sidebar); messages never go this way. */
   publishToUsers(userIds: Iterable<number>, html: string): void {
     for (const userId of userIds) this.publish(userTopic(userId), html);
+  }
+
+  /**
+   * For state where only the latest counts (who is in a room): renders and publishes at most once
+   * per `delayMs` per key. A thousand tabs reconnecting after a restart then cost a few renders,
+   * not a thousand renders each sent to a thousand sockets.
+   */
+  publishLatest(key: string, topic: string, render: () => string, delayMs: number): void {
+    if (this.pending.has(key)) return;
+    const timer = setTimeout(() => {
+      this.pending.delete(key);
+      this.publish(topic, render());
+    }, delayMs);
+    this.pending.set(key, timer);
+  }
+
+  /** The server is stopping: nothing more is rendered from a database about to close. */
+  cancelPending(): void {
+    for (const timer of this.pending.values()) clearTimeout(timer);
+    this.pending.clear();
   }
 
   subscriberCount(topic: string): number {

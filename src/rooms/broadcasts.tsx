@@ -33,9 +33,17 @@ export function announceRoomChange(deps: Deps, room: Room, change: MembershipCha
   if (change.revoked.length > 0) announcePresence(deps, room.id);
 }
 
-/** Who is looking at the room, for everyone looking at it. */
+// Comings and goings within this long go out as one update.
+const PRESENCE_DELAY_MS = 50;
+
+/** Who is looking at the room, for everyone looking at it, as of a moment from now. */
 export function announcePresence({ db, publisher }: Deps, roomId: number): void {
-  publisher.publish(roomTopic(roomId), renderToString(<Presence roomId={roomId} users={presentUsers(db, roomId)} oob />));
+  publisher.publishLatest(
+    `presence:${roomId}`,
+    roomTopic(roomId),
+    () => renderToString(<Presence roomId={roomId} users={presentUsers(db, roomId)} oob />),
+    PRESENCE_DELAY_MS,
+  );
 }
 
 /** People lost a room: it leaves their sidebars and nothing more of it reaches their open tabs. */

@@ -1,5 +1,8 @@
+/** @jsxImportSource hono/jsx */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { sweepPresence } from "../../src/rooms/broadcasts.tsx";
+import { renderToString } from "../../templates/render.ts";
+import { PRESENCE_FACES, Presence } from "../../templates/rooms/presence.tsx";
 import { CONNECTION_TTL_MS, presentUsers } from "../../src/rooms/presence.ts";
 import type { Client } from "../helpers/client.ts";
 import { MEMBER, THIRD, addSignedInMember, createRoom, postMessage, signIn, startSetUpServer } from "../helpers/fixtures.ts";
@@ -101,6 +104,29 @@ describe("frames the server does not understand", () => {
 });
 
 describe("presence", () => {
+  test("tabs entering together reach the others as one presence update, not one each", async () => {
+    const watcher = await openSocket(server, admin);
+    await watcher.enter(ALL_TALK);
+    await Bun.sleep(200); // let the watcher's own arrival go out first
+    const from = watcher.frames.length;
+    const { client: milo } = await addSignedInMember(server);
+    const tabs = await Promise.all(Array.from({ length: 20 }, () => openSocket(server, milo)));
+    await Promise.all(tabs.map((tab) => tab.enter(ALL_TALK)));
+    const update = await watcher.waitFor(frameOf("presence", ALL_TALK), 3_000, from);
+    expect(presentNames(update)).toEqual(["Ada Admin", MEMBER.name]);
+    await Bun.sleep(200);
+    expect(watcher.frames.slice(from).filter(frameOf("presence", ALL_TALK)).length).toBeLessThanOrEqual(2);
+  });
+
+  test("a crowded room shows twelve faces and how many more are here", () => {
+    const users = Array.from({ length: 15 }, (_, i) => ({ id: i + 1, name: `Person ${String(i + 1).padStart(2, "0")}` }));
+    const html = renderToString(<Presence roomId={ALL_TALK} users={users} oob />);
+    expect(html.match(/class="avatar /g)).toHaveLength(PRESENCE_FACES);
+    expect(html).toContain("+3");
+    expect(html).toContain("Person 12 and 3 more");
+    expect(html).not.toContain("Person 13");
+  });
+
   test("entering lists the person as here now; leaving and closing drop them", async () => {
     const { client: milo, user } = await addSignedInMember(server);
     const watcher = await openSocket(server, admin);
