@@ -124,5 +124,23 @@
     else if (!event.target.closest(".sidebar") || event.target.closest(".sidebar__room")) document.body.classList.remove("sidebar-open");
   });
 
+  // Frames sent while the socket was down are lost, so a reconnect brings the whole sidebar again.
+  let opened = false;
+  document.addEventListener("htmx:wsOpen", async () => {
+    if (!opened) {
+      opened = true;
+      return;
+    }
+    const response = await fetch(`/users/me/sidebar?room_id=${currentRoomId() ?? ""}`, { headers: { "hx-request": "true" } });
+    const sidebar = document.querySelector("nav.sidebar");
+    if (!response.ok || !sidebar) return;
+    const fresh = document.createElement("template");
+    fresh.innerHTML = await response.text();
+    const nav = fresh.content.querySelector("nav.sidebar");
+    if (!nav) return;
+    nameDirects(nav);
+    sidebar.replaceWith(nav);
+  });
+
   Campfire.onLoad(nameDirects);
 })();

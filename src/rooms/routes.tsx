@@ -5,6 +5,7 @@ import { z } from "zod";
 import { InvolvementControl } from "../../templates/rooms/involvement.tsx";
 import { DirectRoomForm, RoomFormPage, SharedRoomForm } from "../../templates/rooms/form.tsx";
 import { RoomPage, type RoomView } from "../../templates/rooms/show.tsx";
+import { Sidebar } from "../../templates/rooms/sidebar.tsx";
 import { canCreateRooms, findAccount } from "../accounts/accounts.ts";
 import { currentUser, requireUser } from "../http/authenticate.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
@@ -123,12 +124,19 @@ export function roomRoutes(ctx: AppContext) {
   return new Hono<AppEnv>()
     .use("/", requireUser)
     .use("/rooms/*", requireUser)
+    .use("/users/me/sidebar", requireUser)
     .get("/", (c) => {
       const user = currentUser(c);
       const lastRoomId = optional(positiveId, getCookie(c, LAST_ROOM_COOKIE));
       const room = (lastRoomId && findRoomFor(db, user, lastRoomId)) || firstRoomFor(db, user);
       if (room) return redirectTo(c, `/rooms/${room.id}`);
       return c.html(<RoomPage {...pageFrame(user)} view={null} />);
+    })
+    // The sidebar alone: a tab that was offline for a while fetches it again on reconnecting.
+    .get("/users/me/sidebar", (c) => {
+      const { user, accountName, sidebar, canCreateRooms } = pageFrame(currentUser(c));
+      const currentRoomId = optional(positiveId, c.req.query("room_id"));
+      return c.html(<Sidebar user={user} accountName={accountName} {...sidebar} currentRoomId={currentRoomId} canCreateRooms={canCreateRooms} />);
     })
     .get("/rooms/new", (c) => {
       const user = currentUser(c);

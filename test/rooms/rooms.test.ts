@@ -8,6 +8,7 @@ import {
   roomIdFrom,
   sendBody,
   sendForm,
+  sidebarItemClass,
   sidebarRoomIds,
   startThreePersonServer,
 } from "../helpers/fixtures.ts";
@@ -480,6 +481,29 @@ describe("the sidebar", () => {
     const roomId = await createRoom(admin, "directs", { user_ids: memberUser.id });
     expect(await sidebarOf(member, "direct_rooms")).toEqual([roomId]);
     expect(await sidebarOf(third, "direct_rooms")).toEqual([]);
+  });
+
+  test("comes alone from /users/me/sidebar, as the room page shows it, with unread marks and the current room", async () => {
+    const closed = await createRoom(admin, "closeds", { name: "Quiet corner", user_ids: memberUser.id });
+    const direct = await createRoom(member, "directs", { user_ids: adminUser.id });
+    expect((await postMessage(admin, closed, "anyone?")).status).toBe(201);
+    const response = await member.get(`/users/me/sidebar?room_id=${direct}`);
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html.startsWith('<nav class="sidebar"')).toBe(true);
+    expect(html).not.toContain("<html");
+    expect(sidebarRoomIds(html, "shared_rooms")).toEqual(await sidebarOf(member, "shared_rooms"));
+    expect(sidebarRoomIds(html, "direct_rooms")).toEqual([direct]);
+    expect(sidebarItemClass(html, closed)).toContain("sidebar__item--unread");
+    expect(sidebarItemClass(html, direct)).toContain("current");
+    expect(sidebarRoomIds(await (await third.get("/users/me/sidebar")).text(), "shared_rooms")).toEqual([ALL_TALK]);
+  });
+
+  test("is only for people who are signed in, and ignores a room_id that is not a room", async () => {
+    expect((await member.get("/users/me/sidebar?room_id=banana")).status).toBe(200);
+    const stranger = await fetch(`${server.url}/users/me/sidebar`, { redirect: "manual" });
+    expect(stranger.status).toBe(303);
+    expect(stranger.headers.get("location")).toBe("/session/new");
   });
 });
 
