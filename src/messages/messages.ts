@@ -18,6 +18,24 @@ export type Message = {
 
 export const PAGE_SIZE = 40;
 
+// Every visit to a room opens on its newest page, the same for everyone, so whatever a caller
+// builds from it (the rendered page) is kept until the room's messages change. Per connection,
+// so servers sharing a process (the tests) never share pages.
+const latestPages = new WeakMap<Database, Map<number, unknown>>();
+
+/** What `build` makes of a room's newest page, built again only after its messages change. */
+export function rememberLatestPage<T>(db: Database, roomId: number, build: () => T): T {
+  let pages = latestPages.get(db);
+  if (!pages) latestPages.set(db, (pages = new Map()));
+  if (!pages.has(roomId)) pages.set(roomId, build());
+  return pages.get(roomId) as T;
+}
+
+/** Called by every write to a room's messages (and by deleting a room, whose id may be reused). */
+export function forgetLatestPage(db: Database, roomId: number): void {
+  latestPages.get(db)?.delete(roomId);
+}
+
 export const MESSAGE_COLUMNS = `messages.id, messages.room_id AS roomId, messages.creator_id AS creatorId,
   users.name AS creatorName, messages.client_message_id AS clientMessageId, messages.body_html AS bodyHtml,
   messages.body_plain AS bodyPlain, messages.created_at AS createdAt, messages.updated_at AS updatedAt,
@@ -39,9 +57,16 @@ export function insertMessage(db: Database, roomId: number, creator: User, input
     .run(roomId, creator.id, input.clientMessageId, input.html, input.plain, at, at);
   if (changes === 0) return { message: findMessageByClientId(db, roomId, input.clientMessageId)!, created: false };
   const id = Number(lastInsertRowid);
+  forgetLatestPage(db, roomId);
   insertMentions(db, id, input.mentionIds);
   db.query("UPDATE rooms SET last_message_at = ? WHERE id = ?").run(at, roomId);
-  return { message: findMessage(db, roomId, id)!, created: true };
+  // Everything the new row holds is known here, so it is not read back (it is on the hot path).
+  const mentions = [...new Set(input.mentionIds)].sort((a, b) => a - b).join(" ");
+  const message: Message = {
+    id, roomId, creatorId: creator.id, creatorName: creator.name, clientMessageId: input.clientMessageId,
+    bodyHtml: input.html, bodyPlain: input.plain, createdAt: at, updatedAt: at, mentions,
+  };
+  return { message, created: true };
 }
 
 export function updateMessageBody(db: Database, message: Message, input: Omit<NewMessage, "clientMessageId">): Message {
@@ -50,11 +75,13 @@ export function updateMessageBody(db: Database, message: Message, input: Omit<Ne
   );
   db.query("DELETE FROM mentions WHERE message_id = ?").run(message.id);
   insertMentions(db, message.id, input.mentionIds);
+  forgetLatestPage(db, message.roomId);
   return findMessage(db, message.roomId, message.id)!;
 }
 
 export function deleteMessage(db: Database, message: Message): void {
   db.query("DELETE FROM messages WHERE id = ?").run(message.id);
+  forgetLatestPage(db, message.roomId);
 }
 
 function insertMentions(db: Database, messageId: number, userIds: number[]): void {

@@ -1,5 +1,6 @@
 import type { Database } from "bun:sqlite";
 import { now } from "../db/time.ts";
+import { forgetLatestPage } from "../messages/messages.ts";
 import { isAdministrator, type User } from "../users/users.ts";
 import { grantMemberships, grantMembershipsToActiveUsers, memberIds, revokeMemberships, type Member } from "./memberships.ts";
 
@@ -44,27 +45,27 @@ export type SidebarRoom = Room & { unread: boolean; members: Member[] };
 
 /**
  * The sidebar: shared rooms by name, direct rooms most recent first, hidden ones left out. Direct
- * rooms' people come from one query for all of them.
+ * rooms' people come along in the same query, as JSON, so a page costs one statement for it.
  */
 export function sidebarFor(db: Database, user: User): { shared: SidebarRoom[]; directs: SidebarRoom[] } {
-  const rooms = db
-    .query<Room & { unreadAt: number | null }, [number]>(
-      `SELECT ${ROOM_COLUMNS}, memberships.unread_at AS unreadAt FROM rooms JOIN memberships ON memberships.room_id = rooms.id
+  const rows = db
+    .query<Room & { unreadAt: number | null; people: string | null }, [number]>(
+      `SELECT ${ROOM_COLUMNS}, memberships.unread_at AS unreadAt,
+         CASE WHEN rooms.kind = 'direct' THEN (
+           SELECT json_group_array(json_array(id, name)) FROM (
+             SELECT users.id, users.name FROM memberships others JOIN users ON users.id = others.user_id
+             WHERE others.room_id = rooms.id ORDER BY lower(users.name), users.id)
+         ) END AS people
+       FROM memberships JOIN rooms ON rooms.id = memberships.room_id
        WHERE memberships.user_id = ? AND memberships.involvement != 'invisible'
        ORDER BY rooms.kind = 'direct', lower(rooms.name), coalesce(rooms.last_message_at, rooms.created_at) DESC, rooms.id`,
     )
     .all(user.id);
-  const people = new Map<number, Member[]>();
-  for (const row of db
-    .query<Member & { roomId: number }, [number]>(
-      `SELECT others.room_id AS roomId, users.id, users.name FROM memberships mine
-       JOIN rooms ON rooms.id = mine.room_id AND rooms.kind = 'direct'
-       JOIN memberships others ON others.room_id = mine.room_id JOIN users ON users.id = others.user_id
-       WHERE mine.user_id = ? ORDER BY lower(users.name), users.id`,
-    )
-    .all(user.id))
-    people.set(row.roomId, [...(people.get(row.roomId) ?? []), { id: row.id, name: row.name }]);
-  const sidebar = rooms.map(({ unreadAt, ...room }) => ({ ...room, unread: unreadAt !== null, members: people.get(room.id) ?? [] }));
+  const sidebar = rows.map(({ unreadAt, people, ...room }) => ({
+    ...room,
+    unread: unreadAt !== null,
+    members: people ? (JSON.parse(people) as [number, string][]).map(([id, name]) => ({ id, name })) : [],
+  }));
   return { shared: sidebar.filter((room) => room.kind !== "direct"), directs: sidebar.filter((room) => room.kind === "direct") };
 }
 
@@ -148,6 +149,7 @@ export function deleteRoom(db: Database, room: Room): number[] {
   return db.transaction(() => {
     const members = memberIds(db, room.id);
     db.query("DELETE FROM rooms WHERE id = ?").run(room.id);
+    forgetLatestPage(db, room.id);
     return members;
   })();
 }

@@ -12,7 +12,8 @@ import type { AppContext, AppEnv } from "../http/env.ts";
 import { HttpError, orNotFound } from "../http/errors.tsx";
 import { isHtmx, isHttps, redirectTo } from "../http/request.ts";
 import { idParam, optional, positiveId, validForm } from "../http/validate.tsx";
-import { findMessage, latestMessages, messagesAfter, messagesBefore, PAGE_SIZE } from "../messages/messages.ts";
+import { findMessage, latestMessages, messagesAfter, messagesBefore, PAGE_SIZE, rememberLatestPage } from "../messages/messages.ts";
+import { messagesHtml } from "../../templates/messages/message.tsx";
 import { activeUsersById, type User } from "../users/users.ts";
 import { announceRoom, announceRoomChange, announceVisibility, withdrawRoom } from "./broadcasts.tsx";
 import { INVOLVEMENTS, activeMembers, involvementOf, memberIds, setInvolvement, type Involvement, type Member } from "./memberships.ts";
@@ -55,7 +56,9 @@ export function roomRoutes(ctx: AppContext) {
   function renderRoom(c: Context<AppEnv>, room: Room, around?: number): Response | Promise<Response> {
     const user = currentUser(c);
     setCookie(c, LAST_ROOM_COOKIE, String(room.id), { path: "/", sameSite: "Lax", httpOnly: true, secure: isHttps(c), maxAge: ONE_YEAR_S });
-    return c.html(<RoomPage {...pageFrame(user)} view={roomView(user, room, around)} />);
+    // One read transaction for the page's queries: one snapshot, and one lock instead of one per query.
+    const page = db.transaction(() => ({ ...pageFrame(user), view: roomView(user, room, around) }))();
+    return c.html(<RoomPage {...page} />);
   }
 
   const pageFrame = (user: User) => ({
@@ -65,28 +68,31 @@ export function roomRoutes(ctx: AppContext) {
     canCreateRooms: canCreateRooms(db, user),
   });
 
-  /** The latest page, or (for a permalink) half a page either side of one message. */
+  /** The latest page (remembered between visits), or (for a permalink) half a page either side of one message. */
   function roomView(user: User, room: Room, around?: number): RoomView {
-    let messages;
-    let hasOlder;
-    let hasNewer = false;
+    let page: { html: string; count: number; hasOlder: boolean; hasNewer: boolean };
     if (around === undefined) {
-      const page = latestMessages(db, room.id, PAGE_SIZE + 1);
-      hasOlder = page.length > PAGE_SIZE;
-      messages = hasOlder ? page.slice(1) : page;
+      page = rememberLatestPage(db, room.id, () => {
+        const latest = latestMessages(db, room.id, PAGE_SIZE + 1);
+        const hasOlder = latest.length > PAGE_SIZE;
+        const messages = hasOlder ? latest.slice(1) : latest;
+        return { html: messagesHtml(messages), count: messages.length, hasOlder, hasNewer: false };
+      });
     } else {
       const before = messagesBefore(db, room.id, around, PAGE_SIZE / 2 + 1);
       const after = messagesAfter(db, room.id, around - 1, PAGE_SIZE / 2 + 1);
-      hasOlder = before.length > PAGE_SIZE / 2;
-      hasNewer = after.length > PAGE_SIZE / 2;
-      messages = [...(hasOlder ? before.slice(1) : before), ...(hasNewer ? after.slice(0, -1) : after)];
+      const hasOlder = before.length > PAGE_SIZE / 2;
+      const hasNewer = after.length > PAGE_SIZE / 2;
+      const messages = [...(hasOlder ? before.slice(1) : before), ...(hasNewer ? after.slice(0, -1) : after)];
+      page = { html: messagesHtml(messages), count: messages.length, hasOlder, hasNewer };
     }
     return {
       room,
       name: roomName(room, room.kind === "direct" ? roomPeople(db, room.id) : [], user.id),
-      messages,
-      hasOlder,
-      hasNewer,
+      messagesHtml: page.html,
+      messageCount: page.count,
+      hasOlder: page.hasOlder,
+      hasNewer: page.hasNewer,
       highlightId: around,
       present: presentUsers(db, room.id),
       involvement: involvementOf(db, user.id, room.id)!,

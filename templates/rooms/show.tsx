@@ -1,13 +1,12 @@
 /** @jsxImportSource hono/jsx */
+import { raw } from "hono/html";
 import type { FC } from "hono/jsx";
-import type { Message } from "../../src/messages/messages.ts";
 import type { Involvement } from "../../src/rooms/memberships.ts";
 import type { PresentUser } from "../../src/rooms/presence.ts";
 import type { Room, SidebarRoom } from "../../src/rooms/rooms.ts";
 import type { User } from "../../src/users/users.ts";
 import { domId } from "../dom-id.ts";
 import { Layout } from "../layout.tsx";
-import { MessageList } from "../messages/message.tsx";
 import { InvolvementControl } from "./involvement.tsx";
 import { Presence } from "./presence.tsx";
 import { Sidebar } from "./sidebar.tsx";
@@ -15,7 +14,9 @@ import { Sidebar } from "./sidebar.tsx";
 export type RoomView = {
   room: Room;
   name: string;
-  messages: Message[];
+  /** The page of messages, already rendered (the newest page is rendered once per change). */
+  messagesHtml: string;
+  messageCount: number;
   hasOlder: boolean;
   hasNewer: boolean;
   highlightId?: number;
@@ -79,9 +80,9 @@ const RoomColumn: FC<{ view: RoomView }> = ({ view }) => {
         data-has-newer={String(view.hasNewer)}
         data-highlight-id={view.highlightId}
       >
-        <MessageList messages={view.messages} />
+        {raw(view.messagesHtml)}
       </section>
-      <p class="room__empty" data-empty-note hidden={view.messages.length > 0}>
+      <p class="room__empty" data-empty-note hidden={view.messageCount > 0}>
         This is the very beginning of {name}. Say hello!
       </p>
       <button type="button" class="room__jump button" data-jump-to-latest hidden>

@@ -212,6 +212,14 @@ describe("mentions", () => {
     expect(mentionedIn(id!)).toEqual([memberUser.id]);
   });
 
+  test("the fragment a post answers with is exactly the one read back later", async () => {
+    const response = await postMessage(admin, roomId, "@Milo Member and @Ada Admin, **see** https://example.com <b>now</b>");
+    const posted = await response.text();
+    const [id] = messageIdsIn(posted);
+    expect(posted).toContain(`data-mentions="${[adminUser.id, memberUser.id].sort((a, b) => a - b).join(" ")}"`);
+    expect(await (await member.get(`/rooms/${roomId}/messages/${id}`)).text()).toBe(posted);
+  });
+
   test("mentioning someone who is not in the room records nothing", async () => {
     const response = await postMessage(admin, roomId, "@Tess Third is not here");
     const html = await response.text();
@@ -236,6 +244,27 @@ describe("reading history", () => {
     expect(messageIdsIn(html)).toEqual(range(ids, 60, 100));
     expect(html).toContain('data-has-older="true"');
     expect(html).toContain('data-has-newer="false"');
+  });
+
+  test("the room page, remembered between visits, follows every post, edit, deletion and room deletion", async () => {
+    const page = async (room = roomId) => (await (await member.get(`/rooms/${room}`)).text()) as string;
+    const first = await posted(member, roomId, "first words");
+    expect(messageIdsIn(await page())).toEqual([first]);
+    const second = await posted(admin, roomId, "second words");
+    expect(messageIdsIn(await page())).toEqual([first, second]);
+    expect((await editMessage(member, roomId, first, "first words, revised")).status).toBe(200);
+    expect(await page()).toContain("first words, revised");
+    expect((await deleteMessage(admin, roomId, second)).status).toBe(200);
+    expect(messageIdsIn(await page())).toEqual([first]);
+
+    // SQLite may give a new room the id of the newest one deleted: it must open empty.
+    const doomed = await createRoom(member, "opens", { name: "Short-lived" });
+    await posted(member, doomed, "soon gone");
+    expect(messageIdsIn(await page(doomed))).toHaveLength(1);
+    expect((await member.request(`/rooms/${doomed}`, { method: "DELETE" })).status).toBeLessThan(400);
+    const reborn = await createRoom(member, "opens", { name: "Reborn" });
+    expect(reborn).toBe(doomed);
+    expect(messageIdsIn(await page(reborn))).toEqual([]);
   });
 
   test("a short room's page has everything and no older messages", async () => {
