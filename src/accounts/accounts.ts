@@ -18,19 +18,26 @@ export function generateJoinCode(): string {
   return [0, 4, 8].map((start) => chars.slice(start, start + 4).join("")).join("-");
 }
 
+// Every page reads the account and it almost never changes, so it is kept until this module
+// changes it. Only committed rows are kept: a transaction might still roll back.
+const accounts = new WeakMap<Database, Account>();
+
 export function findAccount(db: Database): Account | null {
+  const cached = accounts.get(db);
+  if (cached) return cached;
   const row = db
     .query<AccountRow, []>("SELECT id, name, join_code, custom_styles, settings FROM accounts WHERE id = 1")
     .get();
-  return row
-    ? {
-        id: row.id,
-        name: row.name,
-        joinCode: row.join_code,
-        customStyles: row.custom_styles,
-        settings: { ...DEFAULT_SETTINGS, ...JSON.parse(row.settings) },
-      }
-    : null;
+  if (!row) return null;
+  const account = {
+    id: row.id,
+    name: row.name,
+    joinCode: row.join_code,
+    customStyles: row.custom_styles,
+    settings: { ...DEFAULT_SETTINGS, ...JSON.parse(row.settings) },
+  };
+  if (!db.inTransaction) accounts.set(db, account);
+  return account;
 }
 
 export function createAccount(db: Database, name: string): void {
@@ -38,6 +45,7 @@ export function createAccount(db: Database, name: string): void {
   db.query(
     "INSERT INTO accounts (id, name, join_code, settings, created_at, updated_at) VALUES (1, $name, $joinCode, $settings, $at, $at)",
   ).run({ name, joinCode: generateJoinCode(), settings: JSON.stringify(DEFAULT_SETTINGS), at });
+  accounts.delete(db);
 }
 
 /** The account a join link opens, or null for any code but the current one. */
@@ -57,6 +65,7 @@ function sameSecret(expected: string, given: string): boolean {
 export function regenerateJoinCode(db: Database): string {
   const joinCode = generateJoinCode();
   db.query("UPDATE accounts SET join_code = ?, updated_at = ? WHERE id = 1").run(joinCode, now());
+  accounts.delete(db);
   return joinCode;
 }
 
@@ -69,6 +78,7 @@ export function updateAccountSettings(db: Database, update: { name?: string; res
        updated_at = $at
      WHERE id = 1`,
   ).run({ name: update.name ?? null, restrict: String(update.restrictRoomCreationToAdministrators), at: now() });
+  accounts.delete(db);
 }
 
 /** Administrators may always create open and closed rooms; others only while the account allows it. */

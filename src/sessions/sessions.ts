@@ -1,6 +1,6 @@
 import type { Database } from "bun:sqlite";
 import { now } from "../db/time.ts";
-import { findUser, type User } from "../users/users.ts";
+import { USER_COLUMNS, type User } from "../users/users.ts";
 
 export type Session = { id: number; userId: number; lastActiveAt: number };
 export type ClientInfo = { ipAddress: string | null; userAgent: string | null };
@@ -24,25 +24,29 @@ export function startSession(db: Database, user: User, client: ClientInfo): stri
   return token;
 }
 
-/** The session and its active user for a cookie token, or null; notes activity every few minutes. */
+/**
+ * The session and its active user for a cookie token, or null; notes activity every few minutes
+ * (`client` is asked for the address and browser only then).
+ */
 export function resumeSession(
   db: Database,
   token: string,
-  client: ClientInfo,
+  client: () => ClientInfo,
 ): { session: Session; user: User; refreshed: boolean } | null {
-  const session = db
-    .query<Session, [string]>(
-      "SELECT id, user_id AS userId, last_active_at AS lastActiveAt FROM sessions WHERE token_digest = ?",
+  const row = db
+    .query<User & { sessionId: number; lastActiveAt: number }, [string]>(
+      `SELECT sessions.id AS sessionId, sessions.last_active_at AS lastActiveAt, ${USER_COLUMNS}
+       FROM sessions JOIN users ON users.id = sessions.user_id WHERE sessions.token_digest = ? AND users.status = 'active'`,
     )
     .get(digestToken(token));
-  if (!session) return null;
-  const user = findUser(db, session.userId);
-  if (!user || user.status !== "active") return null;
+  if (!row) return null;
+  const { sessionId, lastActiveAt, ...user } = row;
+  const session: Session = { id: sessionId, userId: user.id, lastActiveAt };
   const at = now();
   const refreshed = at - session.lastActiveAt >= ACTIVITY_REFRESH_MS;
   if (refreshed) {
     db.query("UPDATE sessions SET last_active_at = $at, ip_address = $ipAddress, user_agent = $userAgent WHERE id = $id").run(
-      { at, id: session.id, ...client },
+      { at, id: session.id, ...client() },
     );
     session.lastActiveAt = at;
   }

@@ -7,7 +7,7 @@ export type UserStatus = "active" | "deactivated" | "banned";
 export type User = { id: number; name: string; emailAddress: string | null; role: Role; status: UserStatus; bio: string };
 
 const BCRYPT_COST = 10;
-const USER_COLUMNS = "id, name, email_address AS emailAddress, role, status, bio";
+export const USER_COLUMNS = "users.id, users.name, users.email_address AS emailAddress, users.role, users.status, users.bio";
 
 export const isAdministrator = (user: User): boolean => user.role === "admin";
 
