@@ -2,6 +2,7 @@
 import { raw } from "hono/html";
 import type { FC, PropsWithChildren } from "hono/jsx";
 import { assetPath } from "../src/http/assets.ts";
+import { escapeHtml } from "../src/messages/sanitize.ts";
 import type { User } from "../src/users/users.ts";
 
 // htmx runs under a strict CSP: no eval, no injected <style>, and 4xx answers (a form with its
@@ -19,6 +20,15 @@ const HTMX_CONFIG = JSON.stringify({
   ],
 });
 
+// Everything in the head but the title is the same on every page: built once, not per request.
+let head: string | undefined;
+const staticHead = (): string =>
+  (head ??=
+    '<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">' +
+    `<meta name="color-scheme" content="light dark"><meta name="htmx-config" content="${escapeHtml(HTMX_CONFIG)}">` +
+    `<link rel="icon" type="image/svg+xml" href="${assetPath("campfire.svg")}"><link rel="stylesheet" href="${assetPath("app.css")}">` +
+    `<script src="${assetPath("htmx.js")}" defer></script><script src="${assetPath("app.js")}" defer></script>`);
+
 type LayoutProps = PropsWithChildren<{ title: string; bodyClass?: string; user?: Pick<User, "id" | "name" | "role"> }>;
 
 export const Layout: FC<LayoutProps> = ({ title, bodyClass, user, children }) => (
@@ -26,15 +36,8 @@ export const Layout: FC<LayoutProps> = ({ title, bodyClass, user, children }) =>
     {raw("<!DOCTYPE html>")}
     <html lang="en">
       <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
-        <meta name="color-scheme" content="light dark" />
-        <meta name="htmx-config" content={HTMX_CONFIG} />
+        {raw(staticHead())}
         <title>{title}</title>
-        <link rel="icon" type="image/svg+xml" href={assetPath("campfire.svg")} />
-        <link rel="stylesheet" href={assetPath("app.css")} />
-        <script src={assetPath("htmx.js")} defer></script>
-        <script src={assetPath("app.js")} defer></script>
       </head>
       <body class={bodyClass} data-user-id={user?.id} data-user-name={user?.name} data-user-role={user?.role}>
         <div id="flash" class="flash" aria-live="polite"></div>
