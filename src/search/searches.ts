@@ -1,5 +1,6 @@
 import type { Database } from "bun:sqlite";
 import { now } from "../db/time.ts";
+import { indexPendingMessages } from "./indexer.ts";
 import { FROM_MESSAGES, MESSAGE_COLUMNS, type Message } from "../messages/messages.ts";
 import { findRoomFor, roomName, roomPeople } from "../rooms/rooms.ts";
 import type { User } from "../users/users.ts";
@@ -31,6 +32,7 @@ export function matchExpression(query: string): string | null {
 export function searchMessages(db: Database, user: User, query: string, limit = RESULT_LIMIT): { results: SearchResult[]; more: boolean } {
   const match = matchExpression(query);
   if (match === null) return { results: [], more: false };
+  indexPendingMessages(db); // whatever was posted a moment ago is found too
   const rows = db
     .query<Message & { roomName: string | null }, [number, string, number]>(
       `SELECT ${MESSAGE_COLUMNS}, rooms.name AS roomName

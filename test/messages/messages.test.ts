@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { postMessage as receiveMessage } from "../../src/messages/receive.ts";
 import { activityTopic, roomTopic } from "../../src/realtime/topics.ts";
 import { findRoom } from "../../src/rooms/rooms.ts";
+import { indexPendingMessages } from "../../src/search/indexer.ts";
 import { findUserByEmail, type User } from "../../src/users/users.ts";
 import type { Client } from "../helpers/client.ts";
 import {
@@ -39,8 +40,11 @@ const messageRows = (room = roomId): MessageRow[] =>
     .all(room);
 const messageRow = (id: number) => server.db.query<MessageRow, [number]>("SELECT id, room_id, creator_id, client_message_id, body_html, body_plain FROM messages WHERE id = ?").get(id);
 const messageCount = () => (server.db.query("SELECT count(*) AS n FROM messages").get() as { n: number }).n;
-const hits = (word: string) =>
-  (server.db.query("SELECT count(*) AS n FROM message_search_index WHERE message_search_index MATCH ?").get(word) as { n: number }).n;
+/** Search hits for a word, once the indexer has caught up (as a search does first). */
+function hits(word: string): number {
+  indexPendingMessages(server.db);
+  return (server.db.query("SELECT count(*) AS n FROM message_search_index WHERE message_search_index MATCH ?").get(word) as { n: number }).n;
+}
 const mentionedIn = (messageId: number) =>
   server.db
     .query<{ user_id: number }, [number]>("SELECT user_id FROM mentions WHERE message_id = ? ORDER BY user_id")
@@ -143,6 +147,15 @@ describe("posting a message", () => {
     expect(ids.size).toBe(1);
     expect(messageRows()).toHaveLength(1);
     expect(hits("please")).toBe(1);
+  });
+
+  test("a post reaches the search index by itself within moments, with no search asking", async () => {
+    expect((await postMessage(member, roomId, "a quokka appeared")).status).toBe(201);
+    const indexed = () =>
+      (server.db.query("SELECT count(*) AS n FROM message_search_index WHERE message_search_index MATCH 'quokka'").get() as { n: number }).n;
+    const deadline = Date.now() + 2_000;
+    while (indexed() === 0 && Date.now() < deadline) await Bun.sleep(20);
+    expect(indexed()).toBe(1);
   });
 
   test("a body that is empty once sanitized is refused with 422 and nothing is stored", async () => {

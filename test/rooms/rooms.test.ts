@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, setSystemTime, test } from "bun:test";
+import { indexPendingMessages } from "../../src/search/indexer.ts";
 import { createUser, type User } from "../../src/users/users.ts";
 import { Client } from "../helpers/client.ts";
 import {
@@ -347,7 +348,10 @@ describe("changing a room", () => {
 });
 
 describe("deleting a room", () => {
-  const hits = (word: string) => count("SELECT count(*) AS n FROM message_search_index WHERE message_search_index MATCH ?", word);
+  const hits = (word: string) => {
+    indexPendingMessages(server.db);
+    return count("SELECT count(*) AS n FROM message_search_index WHERE message_search_index MATCH ?", word);
+  };
 
   test("deletes the room with its messages, their search entries, mentions and memberships", async () => {
     const doomed = await createRoom(admin, "opens", { name: "Doomed" });
