@@ -33,13 +33,15 @@ export function resumeSession(
   token: string,
   client: () => ClientInfo,
 ): { session: Session; user: User; refreshed: boolean } | null {
-  const row = db
+  const digest = digestToken(token);
+  const row = rememberedSession(db, digest) ?? db
     .query<User & { sessionId: number; lastActiveAt: number }, [string]>(
       `SELECT sessions.id AS sessionId, sessions.last_active_at AS lastActiveAt, ${USER_COLUMNS}
        FROM sessions JOIN users ON users.id = sessions.user_id WHERE sessions.token_digest = ? AND users.status = 'active'`,
     )
-    .get(digestToken(token));
+    .get(digest);
   if (!row) return null;
+  rememberSession(db, digest, row);
   const { sessionId, lastActiveAt, ...user } = row;
   const session: Session = { id: sessionId, userId: user.id, lastActiveAt };
   const at = now();
@@ -49,15 +51,38 @@ export function resumeSession(
       { at, id: session.id, ...client() },
     );
     session.lastActiveAt = at;
+    row.lastActiveAt = at;
   }
   return { session, user, refreshed };
 }
 
+// Every request resolves its session, so the answer is kept for a second: that saves a query per
+// request. Ending sessions forgets them at once; anything else about a person (a new name or
+// role) shows within the second.
+const SESSION_MEMORY_MS = 1000;
+const SESSION_MEMORY_LIMIT = 10_000;
+type SessionRow = User & { sessionId: number; lastActiveAt: number };
+const sessionMemory = new WeakMap<Database, Map<string, { row: SessionRow; until: number }>>();
+
+function rememberedSession(db: Database, digest: string): SessionRow | null {
+  const kept = sessionMemory.get(db)?.get(digest);
+  return kept && kept.until > now() ? kept.row : null;
+}
+
+function rememberSession(db: Database, digest: string, row: SessionRow): void {
+  let memory = sessionMemory.get(db);
+  if (!memory) sessionMemory.set(db, (memory = new Map()));
+  if (memory.size >= SESSION_MEMORY_LIMIT) memory.clear();
+  if (!memory.has(digest)) memory.set(digest, { row, until: now() + SESSION_MEMORY_MS });
+}
+
 export function endSession(db: Database, sessionId: number): void {
   db.query("DELETE FROM sessions WHERE id = ?").run(sessionId);
+  sessionMemory.delete(db);
 }
 
 /** Signs a person out everywhere, e.g. after a password reset. */
 export function endAllSessions(db: Database, userId: number): void {
   db.query("DELETE FROM sessions WHERE user_id = ?").run(userId);
+  sessionMemory.delete(db);
 }

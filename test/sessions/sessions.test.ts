@@ -1,5 +1,6 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { ACTIVITY_REFRESH_MS, digestToken } from "../../src/sessions/sessions.ts";
+import { afterEach, beforeEach, describe, expect, setSystemTime, test } from "bun:test";
+import { ACTIVITY_REFRESH_MS, digestToken, endAllSessions } from "../../src/sessions/sessions.ts";
+import { findUserByEmail } from "../../src/users/users.ts";
 import { Client } from "../helpers/client.ts";
 import { ADMIN, MEMBER, addMember, signIn, startSetUpServer } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
@@ -130,6 +131,15 @@ describe("sessions", () => {
     expect(page.headers.get("location")).toBe("/session/new");
   });
 
+  test("ending all of a person's sessions (a password reset) locks out a cookie that was just used", async () => {
+    const { client } = await signIn(server, ADMIN.email, ADMIN.password);
+    expect((await client.get("/rooms/1")).status).toBe(200); // resolved, and so remembered for a moment
+    endAllSessions(server.db, findUserByEmail(server.db, ADMIN.email)!.id);
+    const page = await client.get("/rooms/1");
+    expect(page.status).toBe(303);
+    expect(page.headers.get("location")).toBe("/session/new");
+  });
+
   test("signing out over htmx navigates to the sign-in page", async () => {
     const { client } = await signIn(server, ADMIN.email, ADMIN.password);
     const response = await client.request("/session", { method: "DELETE", headers: { "HX-Request": "true" } });
@@ -156,17 +166,19 @@ describe("sessions", () => {
     const { client } = await signIn(server, ADMIN.email, ADMIN.password);
     const digest = digestToken(client.cookies.get("session_token")!);
     const lastActive = () => (server.db.query("SELECT last_active_at AS t FROM sessions WHERE token_digest = ?").get(digest) as { t: number }).t;
+    const signedIn = lastActive();
 
-    const recent = Date.now() - 1000;
-    server.db.query("UPDATE sessions SET last_active_at = ? WHERE token_digest = ?").run(recent, digest);
     const quiet = await client.get("/rooms/1");
-    expect(lastActive()).toBe(recent);
+    expect(lastActive()).toBe(signedIn);
     expect(quiet.headers.getSetCookie().some((c) => c.startsWith("session_token="))).toBe(false);
 
-    const stale = Date.now() - ACTIVITY_REFRESH_MS - 1000;
-    server.db.query("UPDATE sessions SET last_active_at = ? WHERE token_digest = ?").run(stale, digest);
-    const renewed = await client.get("/rooms/1");
-    expect(lastActive()).toBeGreaterThan(stale + ACTIVITY_REFRESH_MS);
-    expect(renewed.headers.getSetCookie().some((c) => c.startsWith("session_token="))).toBe(true);
+    try {
+      setSystemTime(new Date(signedIn + ACTIVITY_REFRESH_MS + 1000));
+      const renewed = await client.get("/rooms/1");
+      expect(lastActive()).toBe(signedIn + ACTIVITY_REFRESH_MS + 1000);
+      expect(renewed.headers.getSetCookie().some((c) => c.startsWith("session_token="))).toBe(true);
+    } finally {
+      setSystemTime();
+    }
   });
 });
