@@ -14,6 +14,7 @@ import { isHtmx, isHttps, redirectTo } from "../http/request.ts";
 import { idParam, optional, positiveId, validForm } from "../http/validate.tsx";
 import { findMessage, latestMessages, messagesAfter, messagesBefore, PAGE_SIZE, rememberLatestPage } from "../messages/messages.ts";
 import { messagesHtml } from "../../templates/messages/message.tsx";
+import { renderToString } from "../../templates/render.ts";
 import { activeUsersById, type User } from "../users/users.ts";
 import { announceRoom, announceRoomChange, announceVisibility, withdrawRoom } from "./broadcasts.tsx";
 import { INVOLVEMENTS, activeMembers, involvementOf, memberIds, setInvolvement, type Involvement, type Member } from "./memberships.ts";
@@ -58,7 +59,7 @@ export function roomRoutes(ctx: AppContext) {
     setCookie(c, LAST_ROOM_COOKIE, String(room.id), { path: "/", sameSite: "Lax", httpOnly: true, secure: isHttps(c), maxAge: ONE_YEAR_S });
     // One read transaction for the page's queries: one snapshot, and one lock instead of one per query.
     const page = db.transaction(() => ({ ...pageFrame(user), view: roomView(user, room, around) }))();
-    return c.html(<RoomPage {...page} />);
+    return c.html(renderToString(<RoomPage {...page} />));
   }
 
   const pageFrame = (user: User) => ({

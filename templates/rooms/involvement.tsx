@@ -1,5 +1,7 @@
 /** @jsxImportSource hono/jsx */
+import { raw } from "hono/html";
 import type { FC } from "hono/jsx";
+import { rememberedHtml, renderToString } from "../render.ts";
 import type { Involvement } from "../../src/rooms/memberships.ts";
 import { domId } from "../dom-id.ts";
 
@@ -11,7 +13,14 @@ const LABELS: Record<Involvement, { label: string; hint: string }> = {
 };
 
 /** The bell in the room header: how much this room may ask for the reader's attention. */
-export const InvolvementControl: FC<{ roomId: number; involvement: Involvement; kind: "open" | "closed" | "direct" }> = ({ roomId, involvement, kind }) => {
+type InvolvementProps = { roomId: number; involvement: Involvement; kind: "open" | "closed" | "direct" };
+
+// Shown on every room page, and it depends on nothing but these three values.
+const controls = rememberedHtml();
+export const InvolvementControl: FC<InvolvementProps> = (props) =>
+  raw(controls(`${props.roomId}:${props.involvement}:${props.kind}`, () => renderToString(<Control {...props} />)));
+
+const Control: FC<InvolvementProps> = ({ roomId, involvement, kind }) => {
   const levels: Involvement[] = kind === "direct" ? ["everything", "nothing", "invisible"] : ["everything", "mentions", "nothing", "invisible"];
   return (
     <details id={domId("room", roomId, "involvement")} class="involvement" data-involvement={involvement}>

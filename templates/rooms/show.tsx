@@ -7,6 +7,7 @@ import type { Room, SidebarRoom } from "../../src/rooms/rooms.ts";
 import type { User } from "../../src/users/users.ts";
 import { domId } from "../dom-id.ts";
 import { Layout } from "../layout.tsx";
+import { rememberedHtml, renderToString } from "../render.ts";
 import { InvolvementControl } from "./involvement.tsx";
 import { Presence } from "./presence.tsx";
 import { Sidebar } from "./sidebar.tsx";
@@ -85,44 +86,56 @@ const RoomColumn: FC<{ view: RoomView }> = ({ view }) => {
       <p class="room__empty" data-empty-note hidden={view.messageCount > 0}>
         This is the very beginning of {name}. Say hello!
       </p>
-      <button type="button" class="room__jump button" data-jump-to-latest hidden>
-        Jump to latest ↓
-      </button>
-      <footer class="room__composer composer">
-        <p id={domId("room", room.id, "typing")} class="composer__typing" data-typing aria-live="polite"></p>
-        <ul class="composer__mentions" data-mention-list role="listbox" aria-label="People to mention" hidden></ul>
-        <form class="composer__form" method="post" action={`/rooms/${room.id}/messages`} data-composer>
-          <label class="visually-hidden" for="composer_body">
-            Message {name}
-          </label>
-          <textarea id="composer_body" class="composer__input" name="body" rows={1} placeholder={`Message ${name}`} required maxlength={10000}></textarea>
-          <button class="button button--primary composer__send" type="submit" name="send">
-            Send
-          </button>
-        </form>
-      </footer>
-      <template id="pending_message_template">
-        <article class="message message--pending">
-          <div class="message__main">
-            <header class="message__meta">
-              <span class="message__author"></span>
-              <span class="message__status">Sending…</span>
-              <button type="button" class="message__retry button button--quiet" data-retry hidden>
-                Retry
-              </button>
-            </header>
-            <div class="message__body"></div>
-          </div>
-        </article>
-      </template>
-      <div class="message-actions" data-message-actions hidden>
-        <button type="button" class="message-actions__button" data-message-edit>
-          Edit
-        </button>
-        <button type="button" class="message-actions__button" data-message-delete>
-          Delete
-        </button>
-      </div>
+      {raw(roomTail(room.id, name))}
     </main>
   );
 };
+
+// The composer and the hidden templates below the messages are the same on every visit to a room,
+// so they are rendered once per room (and name) rather than on every page view.
+const tails = rememberedHtml();
+const roomTail = (roomId: number, name: string): string =>
+  tails(`${roomId}:${name}`, () => renderToString(<RoomTail roomId={roomId} name={name} />));
+
+const RoomTail: FC<{ roomId: number; name: string }> = ({ roomId, name }) => (
+  <>
+    <button type="button" class="room__jump button" data-jump-to-latest hidden>
+      Jump to latest ↓
+    </button>
+    <footer class="room__composer composer">
+      <p id={domId("room", roomId, "typing")} class="composer__typing" data-typing aria-live="polite"></p>
+      <ul class="composer__mentions" data-mention-list role="listbox" aria-label="People to mention" hidden></ul>
+      <form class="composer__form" method="post" action={`/rooms/${roomId}/messages`} data-composer>
+        <label class="visually-hidden" for="composer_body">
+          Message {name}
+        </label>
+        <textarea id="composer_body" class="composer__input" name="body" rows={1} placeholder={`Message ${name}`} required maxlength={10000}></textarea>
+        <button class="button button--primary composer__send" type="submit" name="send">
+          Send
+        </button>
+      </form>
+    </footer>
+    <template id="pending_message_template">
+      <article class="message message--pending">
+        <div class="message__main">
+          <header class="message__meta">
+            <span class="message__author"></span>
+            <span class="message__status">Sending…</span>
+            <button type="button" class="message__retry button button--quiet" data-retry hidden>
+              Retry
+            </button>
+          </header>
+          <div class="message__body"></div>
+        </div>
+      </article>
+    </template>
+    <div class="message-actions" data-message-actions hidden>
+      <button type="button" class="message-actions__button" data-message-edit>
+        Edit
+      </button>
+      <button type="button" class="message-actions__button" data-message-delete>
+        Delete
+      </button>
+    </div>
+  </>
+);
