@@ -12,7 +12,7 @@ import { Connections, type SocketData } from "./realtime/connections.ts";
 import { Publisher } from "./realtime/publish.ts";
 import { socketHandlers } from "./realtime/socket.ts";
 import { sweepPresence } from "./rooms/broadcasts.tsx";
-import { INDEX_BATCH, indexPendingMessages } from "./search/indexer.ts";
+import { indexPendingMessages } from "./search/indexer.ts";
 import { SignInThrottle } from "./sessions/throttle.ts";
 import type { AppContext } from "./http/env.ts";
 
@@ -22,8 +22,10 @@ export const databasePath = (dataDir: string): string => join(dataDir, "campfire
 
 // Half the presence TTL, so a silent tab leaves "here now" within 90 s at most.
 const PRESENCE_SWEEP_MS = 30_000;
-// Posts reach the search index this often, a batch at a time (a search catches up first anyway).
-const SEARCH_INDEXING_MS = 100;
+// Posts reach the search index this often, a small batch at a time so that no request waits long
+// behind it (a search catches up first anyway).
+const SEARCH_INDEXING_MS = 50;
+const SEARCH_INDEXING_BATCH = 250;
 
 /** Opens and migrates the data directory, then listens: the only place a port is opened. */
 export function startServer(config: Config, log: Logger = consoleLogger): RunningServer {
@@ -62,7 +64,7 @@ export function startServer(config: Config, log: Logger = consoleLogger): Runnin
   }, PRESENCE_SWEEP_MS);
   const searchIndexing = setInterval(() => {
     try {
-      indexPendingMessages(db, INDEX_BATCH);
+      indexPendingMessages(db, SEARCH_INDEXING_BATCH);
     } catch (error) {
       log("error", "search indexing failed", { error });
     }

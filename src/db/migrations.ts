@@ -1,13 +1,13 @@
 import type { Database } from "bun:sqlite";
 import schema from "./migrations/001_schema.sql" with { type: "text" };
-import presentIndex from "./migrations/002_present_index.sql" with { type: "text" };
+import hotPathIndexes from "./migrations/002_hot_path_indexes.sql" with { type: "text" };
 import searchInBatches from "./migrations/003_search_in_batches.sql" with { type: "text" };
 
 // Ordered and embedded in the executable; PRAGMA user_version counts how many have been applied.
 // Append new files here; never edit one that has shipped.
 export const MIGRATIONS: readonly { name: string; sql: string }[] = [
   { name: "001_schema", sql: schema },
-  { name: "002_present_index", sql: presentIndex },
+  { name: "002_hot_path_indexes", sql: hotPathIndexes },
   { name: "003_search_in_batches", sql: searchInBatches },
 ];
 
