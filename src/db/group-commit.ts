@@ -31,6 +31,16 @@ export class GroupCommit {
     this.pending = [];
     this.scheduled = false;
     if (batch.length === 0) return;
+    if (batch.length === 1) {
+      // Alone, a write needs no savepoint: the transaction is its own.
+      const [job] = batch as [Job];
+      try {
+        job.resolve(this.db.transaction(job.write).immediate());
+      } catch (error) {
+        job.reject(error);
+      }
+      return;
+    }
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     try {
       this.db

@@ -34,14 +34,17 @@ export function resumeSession(
   client: () => ClientInfo,
 ): { session: Session; user: User; refreshed: boolean } | null {
   const digest = digestToken(token);
-  const row = rememberedSession(db, digest) ?? db
-    .query<User & { sessionId: number; lastActiveAt: number }, [string]>(
-      `SELECT sessions.id AS sessionId, sessions.last_active_at AS lastActiveAt, ${USER_COLUMNS}
-       FROM sessions JOIN users ON users.id = sessions.user_id WHERE sessions.token_digest = ? AND users.status = 'active'`,
-    )
-    .get(digest);
-  if (!row) return null;
-  rememberSession(db, digest, row);
+  let row = rememberedSession(db, digest);
+  if (!row) {
+    row = db
+      .query<SessionRow, [string]>(
+        `SELECT sessions.id AS sessionId, sessions.last_active_at AS lastActiveAt, ${USER_COLUMNS}
+         FROM sessions JOIN users ON users.id = sessions.user_id WHERE sessions.token_digest = ? AND users.status = 'active'`,
+      )
+      .get(digest);
+    if (!row) return null;
+    rememberSession(db, digest, row);
+  }
   const { sessionId, lastActiveAt, ...user } = row;
   const session: Session = { id: sessionId, userId: user.id, lastActiveAt };
   const at = now();
@@ -73,7 +76,7 @@ function rememberSession(db: Database, digest: string, row: SessionRow): void {
   let memory = sessionMemory.get(db);
   if (!memory) sessionMemory.set(db, (memory = new Map()));
   if (memory.size >= SESSION_MEMORY_LIMIT) memory.clear();
-  if (!memory.has(digest)) memory.set(digest, { row, until: now() + SESSION_MEMORY_MS });
+  memory.set(digest, { row, until: now() + SESSION_MEMORY_MS });
 }
 
 export function endSession(db: Database, sessionId: number): void {

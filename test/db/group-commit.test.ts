@@ -57,3 +57,13 @@ test("later writes start a new batch", async () => {
   await writer.run(insert("second"));
   expect(texts()).toEqual(["first", "second"]);
 });
+
+test("a write alone in its turn that fails leaves nothing behind", async () => {
+  await expect(
+    writer.run(() => {
+      insert("half-done")();
+      throw new Error("changed its mind");
+    }),
+  ).rejects.toThrow("changed its mind");
+  expect(texts()).toEqual([]);
+});
