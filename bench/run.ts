@@ -1,9 +1,14 @@
-// `npm run bench`: builds the executable and measures it from separate processes on 127.0.0.1.
-// Every figure is a median of repeated runs with its min–max; results go to bench/RESULTS.md.
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+// `npm run bench`: builds the executable, seeds 200,000 messages and measures Campfire from separate
+// processes on 127.0.0.1, side by side with the limit (bench/limit-server.ts) under the same load.
+// HTTP load comes from wrk; fan-out from bench/fanout.ts. Every figure is the median of 3 runs with
+// the min–max; the report goes to bench/RESULTS.md.
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { freePort, waitUntilUp } from "../test/helpers/processes.ts";
+import type { FanoutConfig, FanoutResult } from "./fanout.ts";
+import { figure, ratio, renderResults, show, spliceResults, type Figure, type HttpFigures, type PostingFigures } from "./report.ts";
+import type { Seed } from "./seed.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const EXECUTABLE = join(ROOT, "dist", "campfire");
@@ -11,18 +16,26 @@ const REPETITIONS = 3;
 const WARMUP_S = 1;
 const MEASURE_S = 3;
 const STARTUP_RUNS = 7;
-
-type Figure = { median: number; min: number; max: number };
-const figure = (values: number[]): Figure => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { median: sorted[Math.floor(sorted.length / 2)]!, min: sorted[0]!, max: sorted.at(-1)! };
-};
-const show = (f: Figure, digits = 0, unit = "") =>
-  `${f.median.toFixed(digits)}${unit} (${f.min.toFixed(digits)}–${f.max.toFixed(digits)})`;
+const MESSAGES = 200_000;
+// Fan-out: clients → messages posted in a run, by 8 people with one post each in flight.
+// Largest first: the first run meets a fresh server, so its memory per client is not flattered by
+// memory freed from earlier runs.
+const FANOUT: [clients: number, messages: number][] = [[5000, 300], [1000, 1000], [100, 3000]];
+const POSTERS = 8;
+const POST_BODY = "Message of the posting run: the deploy went out and the dashboard looks good.";
 
 function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(status.match(/VmRSS:\s+(\d+)/)![1]) / 1024;
+  return Number(readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)![1]) / 1024;
+}
+
+function ensureWrk(): void {
+  if (Bun.which("wrk")) return;
+  if (process.getuid?.() === 0) {
+    console.log("installing wrk (Debian package) for the HTTP load…");
+    const install = Bun.spawnSync(["sh", "-c", "apt-get install -y wrk || (apt-get update && apt-get install -y wrk)"], { stdout: "ignore", stderr: "inherit" });
+    if (install.exitCode === 0) return;
+  }
+  throw new Error("the HTTP benchmark needs wrk: sudo apt-get install wrk");
 }
 
 async function startExecutable(dataDir: string) {
@@ -35,98 +48,191 @@ async function startExecutable(dataDir: string) {
     stderr: "inherit",
   });
   const startupMs = await waitUntilUp(base, { started, intervalMs: 1 });
-  return { proc, base, startupMs };
+  return { proc, base, startupMs, stop: async () => (proc.kill("SIGTERM"), await proc.exited) };
 }
 
-async function load(url: string, connections: number, seconds: number, cookie = "") {
-  const proc = Bun.spawn([process.execPath, join(import.meta.dir, "load.ts"), url, String(connections), String(seconds), cookie], {
-    stdout: "pipe",
+async function startLimit(dataDir: string, frameBytes: number) {
+  const port = freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const proc = Bun.spawn([process.execPath, join(import.meta.dir, "limit-server.ts"), String(port), dataDir, String(frameBytes)], {
+    stdout: "ignore",
     stderr: "inherit",
   });
-  const out = await new Response(proc.stdout).text();
-  await proc.exited;
-  return JSON.parse(out) as { requests: number; errors: number; rps: number; p50: number; p99: number };
+  await waitUntilUp(base, { intervalMs: 5 });
+  return { proc, base, stop: async () => (proc.kill("SIGTERM"), await proc.exited) };
 }
 
+type WrkResult = { rps: number; p50: number; p99: number };
+type Target = { path: string; cookie?: string; postBody?: string };
+
+/** One wrk run; posting sends a fresh client_message_id with every request (bench/wrk.lua). */
+async function wrk(base: string, target: Target, connections: number, seconds: number): Promise<WrkResult> {
+  const headers = [`Origin: ${base}`, ...(target.cookie ? [`Cookie: ${target.cookie}`] : [])];
+  if (target.postBody !== undefined) headers.push("Content-Type: application/x-www-form-urlencoded");
+  const proc = Bun.spawn(
+    ["wrk", `-t${Math.min(connections, 2)}`, `-c${connections}`, `-d${seconds}s`, "-s", join(import.meta.dir, "wrk.lua"), ...headers.flatMap((h) => ["-H", h]), base + target.path],
+    {
+      env: { ...process.env, WRK_RUN: Math.random().toString(36).slice(2, 8), ...(target.postBody !== undefined ? { WRK_POST_BODY: target.postBody } : {}) },
+      stdout: "pipe",
+      stderr: "inherit",
+    },
+  );
+  const out = await new Response(proc.stdout).text();
+  await proc.exited;
+  const result = JSON.parse(out.trim().split("\n").at(-1)!) as { requests: number; duration_us: number; errors: number; p50_us: number; p99_us: number };
+  if (result.errors > 0) throw new Error(`${target.path} answered ${result.errors} errors under load`);
+  return { rps: result.requests / (result.duration_us / 1e6), p50: result.p50_us / 1000, p99: result.p99_us / 1000 };
+}
+
+/** Warm-up, then REPETITIONS measured runs. */
+async function measureHttp(base: string, target: Target, connections: number): Promise<HttpFigures> {
+  const runs: WrkResult[] = [];
+  for (let r = 0; r < REPETITIONS; r++) {
+    await wrk(base, target, connections, WARMUP_S);
+    runs.push(await wrk(base, target, connections, MEASURE_S));
+  }
+  return { rps: figure(runs.map((r) => r.rps)), p50: figure(runs.map((r) => r.p50)), p99: figure(runs.map((r) => r.p99)) };
+}
+
+/** One fan-out run; the server's RSS is read once every client is in the room. */
+async function fanout(config: FanoutConfig, serverPid: number, scratch: string) {
+  const path = join(scratch, "fanout.json");
+  await Bun.write(path, JSON.stringify(config));
+  const rssBefore = rssMb(serverPid);
+  const proc = Bun.spawn([process.execPath, join(import.meta.dir, "fanout.ts"), path], { stdin: "pipe", stdout: "pipe", stderr: "inherit" });
+  const reader = proc.stdout.getReader();
+  let output = "";
+  let rssReady = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    output += new TextDecoder().decode(value);
+    if (rssReady === 0 && output.includes("READY\n")) {
+      rssReady = rssMb(serverPid);
+      proc.stdin.write("go\n");
+      await proc.stdin.flush();
+    }
+  }
+  if ((await proc.exited) !== 0) throw new Error(`the fan-out run with ${config.receivers.length} clients failed`);
+  const result = JSON.parse(output.trim().split("\n").at(-1)!) as FanoutResult;
+  if (result.lost > 0 || result.duplicated > 0 || result.postErrors > 0)
+    throw new Error(`fan-out to ${result.clients}: ${result.lost} frames lost, ${result.duplicated} duplicated, ${result.postErrors} posts failed`);
+  return { ...result, perClientKb: ((rssReady - rssBefore) * 1024) / config.receivers.length };
+}
+
+ensureWrk();
 console.log("building the executable…");
 const build = Bun.spawnSync([process.execPath, "build.ts"], { cwd: ROOT, stdout: "inherit", stderr: "inherit" });
 if (build.exitCode !== 0) process.exit(1);
 
 const scratch = mkdtempSync(join(tmpdir(), "campfire-bench-"));
+const benchStarted = performance.now();
 try {
-  console.log(`start-up: ${STARTUP_RUNS} cold starts, each on a new data directory…`);
+  const dataDir = join(scratch, "seeded");
+  console.log(`seeding ${MESSAGES.toLocaleString("en")} messages through the domain functions…`);
+  const seeding = Bun.spawnSync([process.execPath, join(import.meta.dir, "seed.ts"), dataDir, String(MESSAGES), "5100"], { stdout: "inherit", stderr: "inherit" });
+  if (seeding.exitCode !== 0) throw new Error("seeding failed");
+  const seed = (await Bun.file(join(dataDir, "seed.json")).json()) as Seed;
+  const databaseMb = statSync(join(dataDir, "campfire.sqlite3")).size / 1024 ** 2;
+
+  console.log(`start-up: ${STARTUP_RUNS} cold starts on an empty data directory, ${STARTUP_RUNS} on a copy of the seeded one…`);
   const startups: number[] = [];
+  const seededStartups: number[] = [];
   for (let i = 0; i < STARTUP_RUNS; i++) {
-    const { proc, startupMs } = await startExecutable(join(scratch, `startup-${i}`));
-    startups.push(startupMs);
-    proc.kill("SIGTERM");
-    await proc.exited;
+    const empty = await startExecutable(join(scratch, `startup-${i}`));
+    startups.push(empty.startupMs);
+    await empty.stop();
+  }
+  cpSync(dataDir, join(scratch, "startup-seeded"), { recursive: true });
+  for (let i = 0; i < STARTUP_RUNS; i++) {
+    const seeded = await startExecutable(join(scratch, "startup-seeded"));
+    seededStartups.push(seeded.startupMs);
+    await seeded.stop();
   }
 
-  const { proc, base } = await startExecutable(join(scratch, "http"));
-  await Bun.sleep(500);
-  const idleRss = rssMb(proc.pid);
-
-  // Set up through the real first-run form, then keep the admin's session cookie.
-  const firstRun = await fetch(`${base}/first_run`, {
-    method: "POST",
-    headers: { origin: base },
-    body: new URLSearchParams({ name: "Bench Admin", email_address: "bench@example.com", password: "benchmark password" }),
-    redirect: "manual",
-  });
-  const cookie = firstRun.headers.getSetCookie()[0]!.split(";")[0]!;
-
-  const endpoints = [
-    { name: "GET /up", path: "/up", cookie: "" },
-    { name: "GET /session/new (sign-in page)", path: "/session/new", cookie: "" },
-    { name: "GET /rooms/1 (room page, signed in)", path: "/rooms/1", cookie },
+  // HTTP, against the seeded database; the cookie is a member's session.
+  const app = await startExecutable(dataDir);
+  await Bun.sleep(1000);
+  const idleRss = rssMb(app.proc.pid);
+  const cookie = seed.cookies[0]!;
+  const postBody = new URLSearchParams({ body: POST_BODY }).toString();
+  const endpoints: { name: string; target: Target }[] = [
+    { name: "room page `GET /rooms/1`", target: { path: `/rooms/${seed.allTalkId}`, cookie } },
+    { name: `messages page \`GET /rooms/1/messages?before=${seed.deepMessageId}\``, target: { path: `/rooms/${seed.allTalkId}/messages?before=${seed.deepMessageId}`, cookie } },
+    { name: `search \`GET /searches?q=${seed.searchWord}\``, target: { path: `/searches?q=${seed.searchWord}`, cookie } },
+    { name: "sidebar `GET /users/me/sidebar`", target: { path: "/users/me/sidebar", cookie } },
+    { name: "post message `POST /rooms/1/messages`", target: { path: `/rooms/${seed.allTalkId}/messages`, cookie, postBody } },
   ];
-  const rows: string[] = [];
-  for (const endpoint of endpoints) {
+  const httpRows: string[] = [];
+  const http: Record<string, HttpFigures> = {};
+  for (const { name, target } of endpoints) {
     for (const connections of [1, 16]) {
-      const runs = [];
-      for (let r = 0; r < REPETITIONS; r++) {
-        await load(base + endpoint.path, connections, WARMUP_S, endpoint.cookie);
-        runs.push(await load(base + endpoint.path, connections, MEASURE_S, endpoint.cookie));
-      }
-      if (runs.some((run) => run.errors > 0)) throw new Error(`${endpoint.name} answered errors under load`);
-      const row = `| ${endpoint.name} | ${connections} | ${show(figure(runs.map((r) => r.rps)))} | ${show(figure(runs.map((r) => r.p50)), 2)} | ${show(figure(runs.map((r) => r.p99)), 2)} |`;
+      const m = await measureHttp(app.base, target, connections);
+      http[`${name}@${connections}`] = m;
+      const row = `| ${name} | ${connections} | ${show(m.rps)} | ${show(m.p50, 2)} | ${show(m.p99, 2)} |`;
       console.log(row);
-      rows.push(row);
+      httpRows.push(row);
     }
   }
-  const loadedRss = rssMb(proc.pid);
-  proc.kill("SIGTERM");
-  await proc.exited;
+  const loadedRss = rssMb(app.proc.pid);
+  await app.stop();
+
+  // Fan-out: a fresh server on the same data, so memory per client is measured from a clean start.
+  const fanoutServer = await startExecutable(dataDir);
+  await Bun.sleep(500);
+  const fanoutIdleRss = rssMb(fanoutServer.proc.pid);
+  const posters = seed.cookies.slice(5000, 5000 + POSTERS);
+  const fanoutRows: string[] = [];
+  const fanoutFigures: { clients: number; ours: Figure; limit: Figure }[] = [];
+  const perClient: number[] = [];
+  let frameBytes = 0;
+  for (const [clients, messages] of FANOUT) {
+    const ours: FanoutResult[] = [];
+    const limits: FanoutResult[] = [];
+    for (let r = 0; r < REPETITIONS; r++) {
+      const config = { roomId: seed.allTalkId, posters, messages, concurrency: POSTERS };
+      const result = await fanout({ ...config, base: fanoutServer.base, receivers: seed.cookies.slice(0, clients) }, fanoutServer.proc.pid, scratch);
+      ours.push(result);
+      if (clients === FANOUT[0]![0]) perClient.push(result.perClientKb);
+      frameBytes = result.frameBytes;
+      const limit = await startLimit(mkdtempSync(join(scratch, "limit-")), result.frameBytes);
+      limits.push(await fanout({ ...config, base: limit.base, receivers: Array(clients).fill("") }, limit.proc.pid, scratch));
+      await limit.stop();
+      console.log(`fan-out to ${clients}: ours ${result.msgsPerSec.toFixed(0)} msgs/s, limit ${limits.at(-1)!.msgsPerSec.toFixed(0)} msgs/s`);
+    }
+    const f = (runs: FanoutResult[], key: "msgsPerSec" | "framesPerSec" | "p50" | "p99") => figure(runs.map((run) => run[key]));
+    fanoutFigures.push({ clients, ours: f(ours, "msgsPerSec"), limit: f(limits, "msgsPerSec") });
+    fanoutRows.push(
+      `| ${clients.toLocaleString("en")} | ${messages} | ${show(f(ours, "msgsPerSec"))} | ${show(f(limits, "msgsPerSec"))} | **${ratio(f(ours, "msgsPerSec"), f(limits, "msgsPerSec"))}** | ${show(f(ours, "framesPerSec"))} | ${show(f(ours, "p50"), 1)} / ${show(f(ours, "p99"), 1)} | ${show(f(limits, "p50"), 1)} / ${show(f(limits, "p99"), 1)} | 0 / 0 |`,
+    );
+  }
+  await fanoutServer.stop();
+
+  // Posting against the limit: same wrk, same form body, a fragment the size of ours.
+  const posting: PostingFigures = {};
+  for (const connections of [1, 16]) {
+    const limitRuns = [];
+    for (let r = 0; r < REPETITIONS; r++) {
+      const limit = await startLimit(mkdtempSync(join(scratch, "limit-")), frameBytes);
+      await wrk(limit.base, { path: "/rooms/1/messages", postBody }, connections, WARMUP_S);
+      limitRuns.push(await wrk(limit.base, { path: "/rooms/1/messages", postBody }, connections, MEASURE_S));
+      await limit.stop();
+    }
+    const ours = http[`${endpoints.at(-1)!.name}@${connections}`]!;
+    posting[connections] = { ours, limit: { rps: figure(limitRuns.map((r) => r.rps)), p50: figure(limitRuns.map((r) => r.p50)), p99: figure(limitRuns.map((r) => r.p99)) } };
+  }
 
   const cpu = cpus();
   const machine = `${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB RAM, ${process.platform} ${process.arch}, Bun ${Bun.version}`;
-  const report = `# Benchmark results
-
-Produced by \`npm run bench\` (\`bun bench/run.ts\`) on ${new Date().toISOString().slice(0, 10)}.
-Machine: ${machine}.
-Method: the compiled executable (\`dist/campfire\`) and the load generator (\`bench/load.ts\`, Bun's
-fetch with keep-alive) run as separate processes on 127.0.0.1. Each HTTP figure is the median of
-${REPETITIONS} runs of ${MEASURE_S} s, each after a ${WARMUP_S} s warm-up, with the min–max in brackets.
-Start-up is spawn → first \`/up\` 200 on an empty data directory (migrations included), ${STARTUP_RUNS} runs.
-
-## Resources
-
-| what | figure |
-|---|---|
-| start-up to first \`/up\` 200 | ${show(figure(startups), 0, " ms")} |
-| RSS idle, after start | ${idleRss.toFixed(1)} MB |
-| RSS after the HTTP runs | ${loadedRss.toFixed(1)} MB |
-| executable size | ${(statSync(EXECUTABLE).size / 1024 ** 2).toFixed(1)} MB |
-
-## HTTP
-
-| endpoint | connections | requests/s | p50 ms | p99 ms |
-|---|---|---|---|---|
-${rows.join("\n")}
-`;
-  await Bun.write(join(import.meta.dir, "RESULTS.md"), report);
-  console.log(`\n${report}`);
+  const minutes = (performance.now() - benchStarted) / 60_000;
+  const results = renderResults({
+    machine, minutes, seed, databaseMb, startups: figure(startups), seededStartups: figure(seededStartups), idleRss, fanoutIdleRss, loadedRss,
+    perClientKb: perClient[0]!, laterPerClientKb: figure(perClient.slice(1)), frameBytes, httpRows, roomPage: http[`${endpoints[0]!.name}@16`]!, messagesPage: http[`${endpoints[1]!.name}@16`]!,
+    posting, fanoutRows, fanoutFigures, executableMb: statSync(EXECUTABLE).size / 1024 ** 2,
+  });
+  const resultsPath = join(import.meta.dir, "RESULTS.md");
+  await Bun.write(resultsPath, spliceResults(await Bun.file(resultsPath).text().catch(() => ""), results));
+  console.log(`\n${results}`);
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
