@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { postMessage } from "../../src/messages/receive.ts";
-import { findRoom } from "../../src/rooms/rooms.ts";
+import { announceRoom } from "../../src/rooms/broadcasts.tsx";
+import { createOpenRoom, findRoom } from "../../src/rooms/rooms.ts";
 import { findUser } from "../../src/users/users.ts";
 import { ADMIN, MEMBER, addMember, signIn, startSetUpServer } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
@@ -160,7 +161,7 @@ test("scrolling up loads older pages in order, and Jump to latest appears when n
   await ada.context.close();
 }, 60_000);
 
-test("after the connection drops, the page reconnects by itself and receives exactly what it missed", async () => {
+test("after the connection drops, the page reconnects by itself and receives exactly what it missed, sidebar included", async () => {
   const room = findRoom(server.db, 1)!;
   const milo = findUser(server.db, 2)!;
   const ada = await personAt(ADMIN.email, ADMIN.password);
@@ -168,13 +169,19 @@ test("after the connection drops, the page reconnects by itself and receives exa
   const shown = await messages(ada.page).count();
 
   for (const socket of server.ctx.connections.socketsOf(1)) socket.terminate();
-  for (let i = 1; i <= 3; i++) postMessage(server.ctx, milo, room, { body: `While you were away ${i}`, clientMessageId: `away-${i}` });
+  for (let i = 1; i <= 3; i++) void postMessage(server.ctx, milo, room, { body: `While you were away ${i}`, clientMessageId: `away-${i}` });
+  // A room that appears while the socket is down: its sidebar frame reaches nobody.
+  const appeared = createOpenRoom(server.db, milo, "Appeared meanwhile");
+  announceRoom(server.ctx, appeared, [1, 2]);
 
   await step(ada.page, ada.problems, "catching up after reconnecting", () =>
     messages(ada.page).filter({ hasText: "While you were away 3" }).waitFor(),
   );
   expect(await messages(ada.page).count()).toBe(shown + 3);
   expect(await ada.page.locator("[data-connection-status]").isHidden()).toBe(true);
+  await step(ada.page, ada.problems, "the sidebar fetched again shows the room that appeared", () =>
+    ada.page.locator(`#sidebar_room_${appeared.id}`, { hasText: "Appeared meanwhile" }).waitFor(),
+  );
   await ada.context.close();
 }, 60_000);
 
@@ -245,5 +252,23 @@ test("one person's consecutive messages read as one block, and a new day gets a 
   expect(await messages(ada.page).filter({ hasText: "Second thought" }).getAttribute("class")).toContain("message--threaded");
   expect(await messages(ada.page).filter({ hasText: "First thought" }).getAttribute("class")).not.toContain("message--threaded");
   expect(await messages(ada.page).first().getAttribute("class")).toContain("message--first-of-day");
+  await ada.context.close();
+}, 60_000);
+
+test("searching from a room finds a message, remembers the search, and opens the message in its room", async () => {
+  const milo = findUser(server.db, 2)!;
+  await postMessage(server.ctx, milo, findRoom(server.db, 1)!, { body: "The quarterly platypus report is ready", clientMessageId: "platypus" });
+  const ada = await personAt(ADMIN.email, ADMIN.password);
+  await Promise.all([ada.page.waitForURL(/\/searches$/), ada.page.getByRole("link", { name: "Search" }).click()]);
+  await ada.page.getByLabel("Search messages").fill("platypus reports");
+  await Promise.all([ada.page.waitForURL(/\/searches\?q=/), ada.page.getByLabel("Search messages").press("Enter")]);
+  const result = ada.page.locator(".search-result", { hasText: "The quarterly platypus report is ready" });
+  await step(ada.page, ada.problems, "seeing the result", () => result.waitFor());
+  await ada.page.locator(".search__chip", { hasText: "platypus reports" }).waitFor();
+  await Promise.all([ada.page.waitForURL(/\/rooms\/1\/@\d+$/), result.locator(".search-result__room").click()]);
+  await step(ada.page, ada.problems, "landing on the message in its room", () =>
+    ada.page.locator("#room_1_messages .message.message--highlight", { hasText: "The quarterly platypus report is ready" }).waitFor(),
+  );
+  expect(ada.problems).toEqual([]);
   await ada.context.close();
 }, 60_000);
