@@ -40,7 +40,7 @@ export function startServer(config: Config, log: Logger = consoleLogger): Runnin
     config,
     log,
     signInThrottle: new SignInThrottle(),
-    publisher: new Publisher(),
+    publisher: new Publisher((error) => log("error", "a deferred broadcast failed", { error })),
     connections: new Connections(),
     stopping: false,
   };

@@ -9,6 +9,9 @@ export class Publisher {
   private server: Server<unknown> | null = null;
   private pending = new Map<string, ReturnType<typeof setTimeout>>();
 
+  /** `onError` hears about a deferred render that failed; nothing else here runs outside a request. */
+  constructor(private readonly onError: (error: unknown) => void = (error) => console.error(error)) {}
+
   attach(server: Server<unknown>): void {
     this.server = server;
   }
@@ -31,7 +34,11 @@ export class Publisher {
     if (this.pending.has(key)) return;
     const timer = setTimeout(() => {
       this.pending.delete(key);
-      this.publish(topic, render());
+      try {
+        this.publish(topic, render());
+      } catch (error) {
+        this.onError(error);
+      }
     }, delayMs);
     this.pending.set(key, timer);
   }
