@@ -1,6 +1,7 @@
 import type { Database } from "bun:sqlite";
 import { now } from "../db/time.ts";
 import { forgetLatestPage } from "../messages/messages.ts";
+import { forgetRoomEntry, roomEntries } from "./room-entries.ts";
 import { isAdministrator, type User } from "../users/users.ts";
 import { grantMemberships, grantMembershipsToActiveUsers, memberIds, revokeMemberships, type Member } from "./memberships.ts";
 
@@ -44,29 +45,31 @@ export function findRoomFor(db: Database, user: User, id: number): Room | null {
 export type SidebarRoom = Room & { unread: boolean; members: Member[] };
 
 /**
- * The sidebar: shared rooms by name, direct rooms most recent first, hidden ones left out. Direct
- * rooms' people come along in the same query, as JSON, so a page costs one statement for it.
+ * The sidebar: shared rooms by name, direct rooms most recent first, hidden ones left out. The
+ * rooms come from their kept entries, so this costs one query of the person's memberships.
  */
 export function sidebarFor(db: Database, user: User): { shared: SidebarRoom[]; directs: SidebarRoom[] } {
-  const rows = db
-    .query<Room & { unreadAt: number | null; people: string | null }, [number]>(
-      `SELECT ${ROOM_COLUMNS}, memberships.unread_at AS unreadAt,
-         CASE WHEN rooms.kind = 'direct' THEN (
-           SELECT json_group_array(json_array(id, name)) FROM (
-             SELECT users.id, users.name FROM memberships others JOIN users ON users.id = others.user_id
-             WHERE others.room_id = rooms.id ORDER BY lower(users.name), users.id)
-         ) END AS people
-       FROM memberships JOIN rooms ON rooms.id = memberships.room_id
-       WHERE memberships.user_id = ? AND memberships.involvement != 'invisible'
-       ORDER BY rooms.kind = 'direct', lower(rooms.name), coalesce(rooms.last_message_at, rooms.created_at) DESC, rooms.id`,
+  const memberships = db
+    .query<{ roomId: number; unreadAt: number | null }, [number]>(
+      "SELECT room_id AS roomId, unread_at AS unreadAt FROM memberships WHERE user_id = ? AND involvement != 'invisible'",
     )
     .all(user.id);
-  const sidebar = rows.map(({ unreadAt, people, ...room }) => ({
+  const unread = new Map(memberships.map((m) => [m.roomId, m.unreadAt !== null]));
+  const rooms = roomEntries(db, memberships.map((m) => m.roomId)).map(({ createdAt, ...room }) => ({
     ...room,
-    unread: unreadAt !== null,
-    members: people ? (JSON.parse(people) as [number, string][]).map(([id, name]) => ({ id, name })) : [],
+    unread: unread.get(room.id)!,
+    recency: room.lastMessageAt ?? createdAt,
   }));
-  return { shared: sidebar.filter((room) => room.kind !== "direct"), directs: sidebar.filter((room) => room.kind === "direct") };
+  const byName = (a: (typeof rooms)[number], b: (typeof rooms)[number]) => {
+    const [x, y] = [a.name!.toLowerCase(), b.name!.toLowerCase()];
+    return x < y ? -1 : x > y ? 1 : b.recency - a.recency || a.id - b.id;
+  };
+  const byRecency = (a: (typeof rooms)[number], b: (typeof rooms)[number]) => b.recency - a.recency || a.id - b.id;
+  const plain = ({ recency: _, ...room }: (typeof rooms)[number]): SidebarRoom => room;
+  return {
+    shared: rooms.filter((room) => room.kind !== "direct").sort(byName).map(plain),
+    directs: rooms.filter((room) => room.kind === "direct").sort(byRecency).map(plain),
+  };
 }
 
 /** Everyone in a room with their names (a direct room's title). */
@@ -129,6 +132,7 @@ export function updateSharedRoom(db: Database, room: Room, input: { kind: "open"
   return db.transaction(() => {
     const before = new Set(memberIds(db, room.id));
     db.query("UPDATE rooms SET kind = ?, name = ?, updated_at = ? WHERE id = ?").run(input.kind, input.name, now(), room.id);
+    forgetRoomEntry(db, room.id);
     if (input.kind === "open") grantMembershipsToActiveUsers(db, room.id);
     else {
       const wanted = new Set(activeUserIds(db, input.userIds));
@@ -150,6 +154,7 @@ export function deleteRoom(db: Database, room: Room): number[] {
     const members = memberIds(db, room.id);
     db.query("DELETE FROM rooms WHERE id = ?").run(room.id);
     forgetLatestPage(db, room.id);
+    forgetRoomEntry(db, room.id);
     return members;
   })();
 }

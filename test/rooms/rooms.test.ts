@@ -503,6 +503,27 @@ describe("the sidebar", () => {
     expect(sidebarRoomIds(await (await third.get("/users/me/sidebar")).text(), "shared_rooms")).toEqual([ALL_TALK]);
   });
 
+  test("shows a room's rename, new messages and deletion at once, though rooms' entries are kept between pages", async () => {
+    const sidebar = async () => (await (await member.get("/users/me/sidebar")).text()) as string;
+    const roomId = await createRoom(admin, "opens", { name: "Before" });
+    expect(await sidebar()).toContain(">Before</a>");
+    expect((await patchRoom(admin, "opens", roomId, { name: "After" })).status).toBeLessThan(400);
+    expect(await sidebar()).toContain(">After</a>");
+    expect(await sidebar()).not.toContain(">Before</a>");
+
+    const withAdmin = await createRoom(admin, "directs", { user_ids: memberUser.id });
+    const withThird = await createRoom(third, "directs", { user_ids: memberUser.id });
+    expect(sidebarRoomIds(await sidebar(), "direct_rooms")).toEqual([withThird, withAdmin]);
+    expect((await postMessage(admin, withAdmin, "newer now")).status).toBe(201);
+    expect(sidebarRoomIds(await sidebar(), "direct_rooms")).toEqual([withAdmin, withThird]);
+
+    expect((await deleteRoom(admin, roomId)).status).toBeLessThan(400);
+    expect(sidebarRoomIds(await sidebar(), "shared_rooms")).not.toContain(roomId);
+    const reborn = await createRoom(admin, "opens", { name: "Reborn" }); // SQLite may reuse the id
+    expect(await sidebar()).toContain(`id="sidebar_room_${reborn}"`);
+    expect(await sidebar()).toContain(">Reborn</a>");
+  });
+
   test("is only for people who are signed in, and ignores a room_id that is not a room", async () => {
     expect((await member.get("/users/me/sidebar?room_id=banana")).status).toBe(200);
     const stranger = await fetch(`${server.url}/users/me/sidebar`, { redirect: "manual" });
