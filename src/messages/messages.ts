@@ -10,7 +10,6 @@ export type Message = {
   creatorName: string;
   clientMessageId: string;
   bodyHtml: string;
-  bodyPlain: string;
   createdAt: number;
   updatedAt: number;
   /** Space-separated ids of the people it mentions, for the "you were mentioned" highlight. */
@@ -23,12 +22,17 @@ export const PAGE_SIZE = 40;
 // builds from it (the rendered page) is kept until the room's messages change. Per connection,
 // so servers sharing a process (the tests) never share pages.
 const latestPages = new WeakMap<Database, Map<number, unknown>>();
+// A page is ~25 KB; beyond this many rooms the one kept longest is dropped (many direct rooms).
+const LATEST_PAGES_KEPT = 200;
 
 /** What `build` makes of a room's newest page, built again only after its messages change. */
 export function rememberLatestPage<T>(db: Database, roomId: number, build: () => T): T {
   let pages = latestPages.get(db);
   if (!pages) latestPages.set(db, (pages = new Map()));
-  if (!pages.has(roomId)) pages.set(roomId, build());
+  if (!pages.has(roomId)) {
+    if (pages.size >= LATEST_PAGES_KEPT) pages.delete(pages.keys().next().value!);
+    pages.set(roomId, build());
+  }
   return pages.get(roomId) as T;
 }
 
@@ -39,7 +43,7 @@ export function forgetLatestPage(db: Database, roomId: number): void {
 
 export const MESSAGE_COLUMNS = `messages.id, messages.room_id AS roomId, messages.creator_id AS creatorId,
   users.name AS creatorName, messages.client_message_id AS clientMessageId, messages.body_html AS bodyHtml,
-  messages.body_plain AS bodyPlain, messages.created_at AS createdAt, messages.updated_at AS updatedAt,
+  messages.created_at AS createdAt, messages.updated_at AS updatedAt,
   coalesce((SELECT group_concat(user_id, ' ') FROM mentions WHERE message_id = messages.id), '') AS mentions`;
 export const FROM_MESSAGES = "FROM messages JOIN users ON users.id = messages.creator_id";
 
@@ -66,7 +70,7 @@ export function insertMessage(db: Database, roomId: number, creator: User, input
   const mentions = [...new Set(input.mentionIds)].sort((a, b) => a - b).join(" ");
   const message: Message = {
     id, roomId, creatorId: creator.id, creatorName: creator.name, clientMessageId: input.clientMessageId,
-    bodyHtml: input.html, bodyPlain: input.plain, createdAt: at, updatedAt: at, mentions,
+    bodyHtml: input.html, createdAt: at, updatedAt: at, mentions,
   };
   return { message, created: true };
 }

@@ -2,7 +2,7 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { MessageEditForm } from "../../templates/messages/edit.tsx";
-import { MessageList, MessageView } from "../../templates/messages/message.tsx";
+import { MessageView, messagesHtml } from "../../templates/messages/message.tsx";
 import { currentUser, requireUser } from "../http/authenticate.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
 import { HttpError, orNotFound, renderError } from "../http/errors.tsx";
@@ -51,7 +51,7 @@ export function messageRoutes(ctx: AppContext) {
       const messages =
         before !== undefined ? messagesBefore(db, room.id, before) : after !== undefined ? messagesAfter(db, room.id, after) : latestMessages(db, room.id);
       if (messages.length === 0) return c.body(null, 204);
-      return c.html(<MessageList messages={messages} />);
+      return c.html(messagesHtml(messages));
     })
     .post("/rooms/:room_id/messages", zValidator("param", roomParam, notFound), zValidator("form", postForm, unprocessable), async (c) => {
       const room = roomOf(c, c.req.valid("param").room_id);

@@ -47,4 +47,3 @@ export const messagesHtml = (messages: Message[]): string => messages.map(messag
 
 export const MessageView: FC<{ message: Message }> = ({ message }) => raw(messageHtml(message));
 
-export const MessageList: FC<{ messages: Message[] }> = ({ messages }) => raw(messagesHtml(messages));

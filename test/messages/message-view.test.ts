@@ -9,7 +9,6 @@ const message = (overrides: Partial<Message> = {}): Message => ({
   creatorName: "Ana Lucia",
   clientMessageId: "c-1",
   bodyHtml: "<b>hi</b>",
-  bodyPlain: "hi",
   createdAt: Date.UTC(2026, 10, 25, 9, 30),
   updatedAt: Date.UTC(2026, 10, 25, 9, 30),
   mentions: "",

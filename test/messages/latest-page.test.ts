@@ -1,0 +1,21 @@
+import { expect, test } from "bun:test";
+import { openDatabase } from "../../src/db/connection.ts";
+import { forgetLatestPage, rememberLatestPage } from "../../src/messages/messages.ts";
+
+test("newest pages are kept per room until forgotten, and only so many rooms' worth", () => {
+  const db = openDatabase(":memory:");
+  let builds = 0;
+  const page = (roomId: number) => rememberLatestPage(db, roomId, () => `page of room ${roomId}, build ${++builds}`);
+  expect(page(1)).toBe("page of room 1, build 1");
+  expect(page(1)).toBe("page of room 1, build 1");
+  forgetLatestPage(db, 1);
+  expect(page(1)).toBe("page of room 1, build 2");
+
+  for (let roomId = 2; roomId <= 201; roomId++) page(roomId); // room 1 is the one kept longest
+  const before = builds;
+  expect(page(201)).toContain(", build "); // still kept
+  expect(builds).toBe(before);
+  page(1); // dropped to make room, so built again
+  expect(builds).toBe(before + 1);
+  db.close();
+});
