@@ -7,7 +7,7 @@ import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { freePort, waitUntilUp } from "../test/helpers/processes.ts";
 import type { FanoutConfig, FanoutResult } from "./fanout.ts";
-import { figure, ratio, renderResults, show, spliceResults, type Figure, type HttpFigures, type PostingFigures } from "./report.ts";
+import { figure, ratio, renderResults, show, spliceResults, type FanoutFigures, type HttpFigures, type PostingFigures } from "./report.ts";
 import type { Seed } from "./seed.ts";
 
 const ROOT = join(import.meta.dir, "..");
@@ -183,7 +183,7 @@ try {
   const fanoutIdleRss = rssMb(fanoutServer.proc.pid);
   const posters = seed.cookies.slice(5000, 5000 + POSTERS);
   const fanoutRows: string[] = [];
-  const fanoutFigures: { clients: number; ours: Figure; limit: Figure }[] = [];
+  const fanoutFigures: FanoutFigures[] = [];
   const perClient: number[] = [];
   let frameBytes = 0;
   for (const [clients, messages] of FANOUT) {
@@ -201,9 +201,10 @@ try {
       console.log(`fan-out to ${clients}: ours ${result.msgsPerSec.toFixed(0)} msgs/s, limit ${limits.at(-1)!.msgsPerSec.toFixed(0)} msgs/s`);
     }
     const f = (runs: FanoutResult[], key: "msgsPerSec" | "framesPerSec" | "p50" | "p99") => figure(runs.map((run) => run[key]));
-    fanoutFigures.push({ clients, ours: f(ours, "msgsPerSec"), limit: f(limits, "msgsPerSec") });
+    const total = (runs: FanoutResult[], key: "lost" | "duplicated") => runs.reduce((sum, run) => sum + run[key], 0);
+    fanoutFigures.push({ clients, ours: f(ours, "msgsPerSec"), limit: f(limits, "msgsPerSec"), lost: total(ours, "lost"), duplicated: total(ours, "duplicated") });
     fanoutRows.push(
-      `| ${clients.toLocaleString("en")} | ${messages} | ${show(f(ours, "msgsPerSec"))} | ${show(f(limits, "msgsPerSec"))} | **${ratio(f(ours, "msgsPerSec"), f(limits, "msgsPerSec"))}** | ${show(f(ours, "framesPerSec"))} | ${show(f(ours, "p50"), 1)} / ${show(f(ours, "p99"), 1)} | ${show(f(limits, "p50"), 1)} / ${show(f(limits, "p99"), 1)} | 0 / 0 |`,
+      `| ${clients.toLocaleString("en")} | ${messages} | ${show(f(ours, "msgsPerSec"))} | ${show(f(limits, "msgsPerSec"))} | **${ratio(f(ours, "msgsPerSec"), f(limits, "msgsPerSec"))}** | ${show(f(ours, "framesPerSec"))} | ${show(f(ours, "p50"), 1)} / ${show(f(ours, "p99"), 1)} | ${show(f(limits, "p50"), 1)} / ${show(f(limits, "p99"), 1)} | ${total(ours, "lost")} / ${total(ours, "duplicated")} |`,
     );
   }
   await fanoutServer.stop();
