@@ -1,6 +1,6 @@
 import type { Database } from "bun:sqlite";
 import { now } from "../db/time.ts";
-import { forgetRoomEntry } from "../rooms/room-entries.ts";
+import { noteRoomMessage } from "../rooms/room-entries.ts";
 import { isAdministrator, type User } from "../users/users.ts";
 
 export type Message = {
@@ -65,7 +65,7 @@ export function insertMessage(db: Database, roomId: number, creator: User, input
   forgetLatestPage(db, roomId);
   insertMentions(db, id, input.mentionIds);
   db.query("UPDATE rooms SET last_message_at = ? WHERE id = ?").run(at, roomId);
-  forgetRoomEntry(db, roomId);
+  noteRoomMessage(db, roomId, at);
   // Everything the new row holds is known here, so it is not read back (it is on the hot path).
   const mentions = [...new Set(input.mentionIds)].sort((a, b) => a - b).join(" ");
   const message: Message = {

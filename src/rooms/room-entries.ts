@@ -5,14 +5,25 @@ import type { Room } from "./rooms.ts";
 /** What a sidebar shows of a room, the same for everyone in it. */
 export type RoomEntry = Room & { createdAt: number; members: Member[] };
 
-// A sidebar lists the same rooms for everyone in them, so each room's entry (name, kind, last
-// message time, a direct room's people) is read once and kept until the room changes: renaming,
-// deleting and every new message forget it. A sidebar then costs one small query of the person's
-// memberships. (Direct rooms' people never change; renaming a person must forget their rooms.)
+// Every room-scoped request and every sidebar needs the same few facts about a room, so each
+// room's entry (name, kind, last message time, a direct room's people) is read once and kept:
+// renaming or deleting a room forgets it, and a new message moves its time along. A sidebar then
+// costs one small query of the person's memberships. (Direct rooms' people never change; renaming
+// a person must forget their direct rooms.)
 const entriesByDatabase = new WeakMap<Database, Map<number, RoomEntry>>();
 
 export function forgetRoomEntry(db: Database, roomId: number): void {
   entriesByDatabase.get(db)?.delete(roomId);
+}
+
+/** A message was posted: the kept entry moves along with `rooms.last_message_at`. */
+export function noteRoomMessage(db: Database, roomId: number, at: number): void {
+  const entry = entriesByDatabase.get(db)?.get(roomId);
+  if (entry) entry.lastMessageAt = at;
+}
+
+export function roomEntry(db: Database, roomId: number): RoomEntry | null {
+  return roomEntries(db, [roomId])[0] ?? null;
 }
 
 /** The entries of these rooms, in the order given; rooms that no longer exist are left out. */

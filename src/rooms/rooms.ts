@@ -1,9 +1,9 @@
 import type { Database } from "bun:sqlite";
 import { now } from "../db/time.ts";
 import { forgetLatestPage } from "../messages/messages.ts";
-import { forgetRoomEntry, roomEntries } from "./room-entries.ts";
+import { forgetRoomEntry, roomEntries, roomEntry } from "./room-entries.ts";
 import { isAdministrator, type User } from "../users/users.ts";
-import { grantMemberships, grantMembershipsToActiveUsers, memberIds, revokeMemberships, type Member } from "./memberships.ts";
+import { grantMemberships, grantMembershipsToActiveUsers, isMember, memberIds, revokeMemberships, type Member } from "./memberships.ts";
 
 export type RoomKind = "open" | "closed" | "direct";
 export type Room = { id: number; kind: RoomKind; name: string | null; creatorId: number; lastMessageAt: number | null };
@@ -32,14 +32,14 @@ export function findRoom(db: Database, id: number): Room | null {
   return db.query<Room, [number]>(`SELECT ${ROOM_COLUMNS} FROM rooms WHERE id = ?`).get(id);
 }
 
-/** The only way to look a room up for a person: through their membership, so a stranger gets null. */
+/**
+ * The only way to look a room up for a person: through their membership, so a stranger gets null.
+ * The membership is checked on every call; the room's facts come from its kept entry.
+ */
 export function findRoomFor(db: Database, user: User, id: number): Room | null {
-  return db
-    .query<Room, [number, number]>(
-      `SELECT ${ROOM_COLUMNS} FROM rooms JOIN memberships ON memberships.room_id = rooms.id
-       WHERE rooms.id = ? AND memberships.user_id = ?`,
-    )
-    .get(id, user.id);
+  if (!isMember(db, user.id, id)) return null;
+  const entry = roomEntry(db, id);
+  return entry && { id: entry.id, kind: entry.kind, name: entry.name, creatorId: entry.creatorId, lastMessageAt: entry.lastMessageAt };
 }
 
 export type SidebarRoom = Room & { unread: boolean; members: Member[] };
