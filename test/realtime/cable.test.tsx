@@ -115,7 +115,8 @@ describe("presence", () => {
     const update = await watcher.waitFor(frameOf("presence", ALL_TALK), 3_000, from);
     expect(presentNames(update)).toEqual(["Ada Admin", MEMBER.name]);
     await Bun.sleep(200);
-    expect(watcher.frames.slice(from).filter(frameOf("presence", ALL_TALK)).length).toBeLessThanOrEqual(2);
+    // One per 50 ms at most while they arrive; without coalescing there would be twenty.
+    expect(watcher.frames.slice(from).filter(frameOf("presence", ALL_TALK)).length).toBeLessThan(10);
   });
 
   test("a crowded room shows twelve faces and how many more are here", () => {

@@ -511,11 +511,20 @@ describe("the sidebar", () => {
     expect(await sidebar()).toContain(">After</a>");
     expect(await sidebar()).not.toContain(">Before</a>");
 
-    const withAdmin = await createRoom(admin, "directs", { user_ids: memberUser.id });
-    const withThird = await createRoom(third, "directs", { user_ids: memberUser.id });
-    expect(sidebarRoomIds(await sidebar(), "direct_rooms")).toEqual([withThird, withAdmin]);
-    expect((await postMessage(admin, withAdmin, "newer now")).status).toBe(201);
-    expect(sidebarRoomIds(await sidebar(), "direct_rooms")).toEqual([withAdmin, withThird]);
+    // Minutes apart, so the order never hangs on two rooms sharing a millisecond.
+    const start = Date.now();
+    try {
+      setSystemTime(new Date(start + 60_000));
+      const withAdmin = await createRoom(admin, "directs", { user_ids: memberUser.id });
+      setSystemTime(new Date(start + 120_000));
+      const withThird = await createRoom(third, "directs", { user_ids: memberUser.id });
+      expect(sidebarRoomIds(await sidebar(), "direct_rooms")).toEqual([withThird, withAdmin]);
+      setSystemTime(new Date(start + 180_000));
+      expect((await postMessage(admin, withAdmin, "newer now")).status).toBe(201);
+      expect(sidebarRoomIds(await sidebar(), "direct_rooms")).toEqual([withAdmin, withThird]);
+    } finally {
+      setSystemTime();
+    }
 
     expect((await deleteRoom(admin, roomId)).status).toBeLessThan(400);
     expect(sidebarRoomIds(await sidebar(), "shared_rooms")).not.toContain(roomId);
