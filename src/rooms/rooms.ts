@@ -1,4 +1,5 @@
 import type { Database } from "bun:sqlite";
+import { canCreateRooms, findAccount } from "../accounts/accounts.ts";
 import { now } from "../db/time.ts";
 import { forgetLatestPage } from "../messages/messages.ts";
 import { forgetRoomEntry, roomEntries, roomEntry } from "./room-entries.ts";
@@ -70,6 +71,16 @@ export function sidebarFor(db: Database, user: User): { shared: SidebarRoom[]; d
     shared: rooms.filter((room) => room.kind !== "direct").sort(byName).map(plain),
     directs: rooms.filter((room) => room.kind === "direct").sort(byRecency).map(plain),
   };
+}
+
+/** A room's name as this person sees it; a direct room's people come from its kept entry. */
+export function roomNameFor(db: Database, room: Room, viewerId: number): string {
+  return roomName(room, room.kind === "direct" ? (roomEntry(db, room.id)?.members ?? []) : [], viewerId);
+}
+
+/** What every signed-in page shows around its content: the account's name and the person's sidebar. */
+export function pageFrame(db: Database, user: User) {
+  return { user, accountName: findAccount(db)!.name, sidebar: sidebarFor(db, user), canCreateRooms: canCreateRooms(db, user) };
 }
 
 /** Everyone in a room with their names (a direct room's title). */

@@ -6,7 +6,7 @@ import { InvolvementControl } from "../../templates/rooms/involvement.tsx";
 import { DirectRoomForm, RoomFormPage, SharedRoomForm } from "../../templates/rooms/form.tsx";
 import { RoomPage, type RoomView } from "../../templates/rooms/show.tsx";
 import { Sidebar } from "../../templates/rooms/sidebar.tsx";
-import { canCreateRooms, findAccount } from "../accounts/accounts.ts";
+import { canCreateRooms } from "../accounts/accounts.ts";
 import { currentUser, requireUser } from "../http/authenticate.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
 import { HttpError, orNotFound } from "../http/errors.tsx";
@@ -27,14 +27,16 @@ import {
   findOrCreateDirectRoom,
   findRoomFor,
   firstRoomFor,
+  pageFrame,
   roomName,
+  roomNameFor,
   roomPeople,
-  sidebarFor,
   updateSharedRoom,
   type Room,
 } from "./rooms.ts";
 
-const LAST_ROOM_COOKIE = "last_room";
+/** The room a person last opened: home leads back to it, and so does search. */
+export const LAST_ROOM_COOKIE = "last_room";
 const ONE_YEAR_S = 365 * 24 * 60 * 60;
 const ONLY_ADMINS_CREATE = "Only administrators can create rooms on this Campfire.";
 const ONLY_ADMINISTRATORS_EDIT = "Only the room's creator or an administrator can change this room.";
@@ -58,16 +60,9 @@ export function roomRoutes(ctx: AppContext) {
     const user = currentUser(c);
     setCookie(c, LAST_ROOM_COOKIE, String(room.id), { path: "/", sameSite: "Lax", httpOnly: true, secure: isHttps(c), maxAge: ONE_YEAR_S });
     // One read transaction for the page's queries: one snapshot, and one lock instead of one per query.
-    const page = db.transaction(() => ({ ...pageFrame(user), view: roomView(user, room, around) }))();
+    const page = db.transaction(() => ({ ...pageFrame(db, user), view: roomView(user, room, around) }))();
     return c.html(renderToString(<RoomPage {...page} />));
   }
-
-  const pageFrame = (user: User) => ({
-    user,
-    accountName: findAccount(db)!.name,
-    sidebar: sidebarFor(db, user),
-    canCreateRooms: canCreateRooms(db, user),
-  });
 
   /** The latest page (remembered between visits), or (for a permalink) half a page either side of one message. */
   function roomView(user: User, room: Room, around?: number): RoomView {
@@ -89,7 +84,7 @@ export function roomRoutes(ctx: AppContext) {
     }
     return {
       room,
-      name: roomName(room, room.kind === "direct" ? roomPeople(db, room.id) : [], user.id),
+      name: roomNameFor(db, room, user.id),
       messagesHtml: page.html,
       messageCount: page.count,
       hasOlder: page.hasOlder,
@@ -137,11 +132,11 @@ export function roomRoutes(ctx: AppContext) {
       const lastRoomId = optional(positiveId, getCookie(c, LAST_ROOM_COOKIE));
       const room = (lastRoomId && findRoomFor(db, user, lastRoomId)) || firstRoomFor(db, user);
       if (room) return redirectTo(c, `/rooms/${room.id}`);
-      return c.html(<RoomPage {...pageFrame(user)} view={null} />);
+      return c.html(<RoomPage {...pageFrame(db, user)} view={null} />);
     })
     // The sidebar alone: a tab that was offline for a while fetches it again on reconnecting.
     .get("/users/me/sidebar", (c) => {
-      const { user, accountName, sidebar, canCreateRooms } = pageFrame(currentUser(c));
+      const { user, accountName, sidebar, canCreateRooms } = pageFrame(db, currentUser(c));
       const currentRoomId = optional(positiveId, c.req.query("room_id"));
       return c.html(<Sidebar user={user} accountName={accountName} {...sidebar} currentRoomId={currentRoomId} canCreateRooms={canCreateRooms} />);
     })

@@ -4,16 +4,13 @@ import { Hono, type Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { z } from "zod";
 import { SearchPage } from "../../templates/search/page.tsx";
-import { canCreateRooms, findAccount } from "../accounts/accounts.ts";
 import { currentUser, requireUser } from "../http/authenticate.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
 import { redirectTo } from "../http/request.ts";
 import { optional, positiveId, validForm } from "../http/validate.tsx";
-import { findRoomFor, roomName, roomPeople, sidebarFor } from "../rooms/rooms.ts";
+import { findRoomFor, pageFrame, roomNameFor } from "../rooms/rooms.ts";
+import { LAST_ROOM_COOKIE } from "../rooms/routes.tsx";
 import { MAX_QUERY_CHARS, clearSearches, matchExpression, recentSearches, recordSearch, searchMessages } from "./searches.ts";
-
-// Set by the room page; "back" returns to the room the person came from.
-const LAST_ROOM_COOKIE = "last_room";
 
 const q = z
   .string("Please type the words to search for.")
@@ -35,16 +32,13 @@ export function searchRoutes(ctx: AppContext) {
     const { results, more } = error ? { results: [], more: false } : searchMessages(db, user, query);
     return c.html(
       <SearchPage
-        user={user}
-        accountName={findAccount(db)!.name}
-        sidebar={sidebarFor(db, user)}
-        canCreateRooms={canCreateRooms(db, user)}
+        {...pageFrame(db, user)}
         view={{
           query,
           results,
           more,
           recent: recentSearches(db, user.id),
-          back: lastRoom ? { href: `/rooms/${lastRoom.id}`, name: roomName(lastRoom, roomPeople(db, lastRoom.id), user.id) } : { href: "/", name: "your rooms" },
+          back: lastRoom ? { href: `/rooms/${lastRoom.id}`, name: roomNameFor(db, lastRoom, user.id) } : { href: "/", name: "your rooms" },
           error,
         }}
       />,

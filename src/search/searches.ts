@@ -2,7 +2,7 @@ import type { Database } from "bun:sqlite";
 import { now } from "../db/time.ts";
 import { indexPendingMessages } from "./indexer.ts";
 import { FROM_MESSAGES, MESSAGE_COLUMNS, type Message } from "../messages/messages.ts";
-import { findRoomFor, roomName, roomPeople } from "../rooms/rooms.ts";
+import { findRoomFor, roomNameFor } from "../rooms/rooms.ts";
 import type { User } from "../users/users.ts";
 
 /** The longest query anyone may search for or keep (the searches table's CHECK says the same). */
@@ -50,7 +50,7 @@ export function searchMessages(db: Database, user: User, query: string, limit = 
   const directNames = new Map<number, string>();
   for (const row of rows)
     if (row.roomName === null && !directNames.has(row.roomId))
-      directNames.set(row.roomId, roomName(findRoomFor(db, user, row.roomId)!, roomPeople(db, row.roomId), user.id));
+      directNames.set(row.roomId, roomNameFor(db, findRoomFor(db, user, row.roomId)!, user.id));
   return { results: rows.map((row) => ({ ...row, roomName: row.roomName ?? directNames.get(row.roomId)! })), more };
 }
 
