@@ -3,6 +3,7 @@ import type { Server } from "bun";
 import { join } from "node:path";
 import { mkdirSync } from "node:fs";
 import { createApp } from "./app.ts";
+import { FORM_MAX_BYTES } from "./http/body-limits.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/connection.ts";
 import { GroupCommit } from "./db/group-commit.ts";
@@ -52,6 +53,9 @@ export function startServer(config: Config, log: Logger = consoleLogger): Runnin
     tls: config.tls ? { cert: Bun.file(config.tls.certPath), key: Bun.file(config.tls.keyPath) } : undefined,
     // Uploads on slow connections need longer than Bun's 10 s default.
     idleTimeout: 120,
+    // Nothing larger than an upload (plus the form fields around it) is read at all; each route has
+    // its own, smaller limit (http/body-limits.ts).
+    maxRequestBodySize: config.maxUploadBytes + FORM_MAX_BYTES,
     websocket: { ...socketHandlers(ctx), idleTimeout: 120, sendPings: true },
   });
   ctx.publisher.attach(server);
