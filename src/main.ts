@@ -44,7 +44,10 @@ function serve(config: Config): void {
     throw new UsageError(`could not start: ${(error as Error).message}`);
   }
   consoleLogger("info", `Campfire ${packageJson.version} is listening on ${running.url}`, { dataDir: config.dataDir });
+  let shuttingDown = false;
   const shutDown = async (signal: string) => {
+    if (shuttingDown) return; // a second signal waits for the first shutdown
+    shuttingDown = true;
     consoleLogger("info", `received ${signal}, shutting down`);
     await running.stop();
     process.exit(0);

@@ -9,7 +9,7 @@ import { openDatabase } from "./db/connection.ts";
 import { GroupCommit } from "./db/group-commit.ts";
 import { migrate } from "./db/migrations.ts";
 import { consoleLogger, type Logger } from "./log.ts";
-import { Connections, type SocketData } from "./realtime/connections.ts";
+import { Connections, RESTARTING_CLOSE_CODE, type SocketData } from "./realtime/connections.ts";
 import { Publisher } from "./realtime/publish.ts";
 import { socketHandlers } from "./realtime/socket.ts";
 import { sweepPresence } from "./rooms/broadcasts.tsx";
@@ -17,7 +17,14 @@ import { indexPendingMessages } from "./search/indexer.ts";
 import { SignInThrottle } from "./sessions/throttle.ts";
 import type { AppContext } from "./http/env.ts";
 
-export type RunningServer = { server: Server<SocketData>; db: Database; ctx: AppContext; url: string; stop: () => Promise<void> };
+export type RunningServer = {
+  server: Server<SocketData>;
+  db: Database;
+  ctx: AppContext;
+  url: string;
+  /** Stops gracefully: in-flight requests get up to `graceMs` to finish. */
+  stop: (graceMs?: number) => Promise<void>;
+};
 
 export const databasePath = (dataDir: string): string => join(dataDir, "campfire.sqlite3");
 
@@ -27,6 +34,8 @@ const PRESENCE_SWEEP_MS = 30_000;
 // behind it (a search catches up first anyway).
 const SEARCH_INDEXING_MS = 50;
 const SEARCH_INDEXING_BATCH = 250;
+// Long enough for any sign-in or post, short enough for systemd's default 90 s stop timeout.
+const SHUTDOWN_GRACE_MS = 10_000;
 
 /** Opens and migrates the data directory, then listens: the only place a port is opened. */
 export function startServer(config: Config, log: Logger = consoleLogger): RunningServer {
@@ -79,13 +88,20 @@ export function startServer(config: Config, log: Logger = consoleLogger): Runnin
     db,
     ctx,
     url,
-    stop: async () => {
+    stop: async (graceMs = SHUTDOWN_GRACE_MS) => {
       ctx.stopping = true;
       clearInterval(presenceSweep);
       clearInterval(searchIndexing);
       ctx.publisher.cancelPending();
-      await server.stop(true);
+      // Stop accepting, and let the requests already in flight (a sign-in, an upload) finish.
+      const drained = server.stop(false);
+      ctx.connections.close(() => true, "Campfire is restarting", RESTARTING_CLOSE_CODE);
+      await Promise.race([drained, Bun.sleep(graceMs)]);
+      await server.stop(true); // whatever is still open after the grace period
+      ctx.publisher.cancelPending(); // anything the last requests deferred
       ctx.writer.flush();
+      // Folds the WAL into the database file, so a backup or copy of the file alone is complete.
+      db.run("PRAGMA wal_checkpoint(TRUNCATE)");
       db.close();
     },
   };

@@ -55,11 +55,13 @@ export class Connections {
   }
 
   /** Signed out, deactivated or banned: the tabs are closed with a code that tells them not to come back. */
-  close(match: (data: SocketData) => boolean, reason: string): void {
+  close(match: (data: SocketData) => boolean, reason: string, code = SIGNED_OUT_CLOSE_CODE): void {
     for (const sockets of this.byUser.values())
-      for (const ws of sockets) if (match(ws.data)) ws.close(SIGNED_OUT_CLOSE_CODE, reason);
+      for (const ws of sockets) if (match(ws.data)) ws.close(code, reason);
   }
 }
 
 /** A private-use close code the client reads as "go to the sign-in page" rather than "reconnect". */
 export const SIGNED_OUT_CLOSE_CODE = 4401;
+/** "Service restart": the server is shutting down, and the client reconnects in a moment (socket.js). */
+export const RESTARTING_CLOSE_CODE = 1012;
