@@ -27,6 +27,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.use(limitBody(FORM_MAX_BYTES));
   app.get("/up", (c) => {
     ctx.db.query("SELECT 1").get();
+    if (!ctx.diskSpace.writable()) return c.text("The database is unwritable: the disk is full.", 503);
     return c.text("OK");
   });
   app.route("/", assetRoutes);

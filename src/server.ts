@@ -6,6 +6,7 @@ import { createApp } from "./app.ts";
 import { FORM_MAX_BYTES } from "./http/body-limits.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/connection.ts";
+import { DiskSpace } from "./db/disk-space.ts";
 import { GroupCommit } from "./db/group-commit.ts";
 import { migrate } from "./db/migrations.ts";
 import { consoleLogger, type Logger } from "./log.ts";
@@ -47,6 +48,7 @@ export function startServer(config: Config, log: Logger = consoleLogger): Runnin
   const ctx: AppContext = {
     db,
     writer: new GroupCommit(db),
+    diskSpace: new DiskSpace(db),
     config,
     log,
     signInThrottle: new SignInThrottle(),
