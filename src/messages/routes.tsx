@@ -6,7 +6,7 @@ import { MessageView, messagesHtml } from "../../templates/messages/message.tsx"
 import { currentUser, requireUser } from "../http/authenticate.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
 import { HttpError, orNotFound, renderError } from "../http/errors.tsx";
-import { positiveId, refuseWith } from "../http/validate.tsx";
+import { positionId, positiveId, refuseWith } from "../http/validate.tsx";
 import { findRoomFor } from "../rooms/rooms.ts";
 import { canAdministerMessage, findMessage, latestMessages, messagesAfter, messagesBefore, type Message } from "./messages.ts";
 import { editMessage, postMessage, removeMessage } from "./receive.ts";
@@ -25,7 +25,8 @@ const postForm = z.object({
 });
 const roomParam = z.object({ room_id: positiveId });
 const messageParam = z.object({ room_id: positiveId, id: positiveId });
-const pageQuery = z.object({ before: positiveId.optional(), after: positiveId.optional() });
+// after=0 pages from the very first message.
+const pageQuery = z.object({ before: positiveId.optional(), after: positionId.optional() });
 
 const NOT_YOURS = "Only the person who wrote a message or an administrator can change it.";
 
