@@ -35,6 +35,9 @@ const PRESENCE_SWEEP_MS = 30_000;
 // behind it (a search catches up first anyway).
 const SEARCH_INDEXING_MS = 50;
 const SEARCH_INDEXING_BATCH = 250;
+// A tab sends only small JSON frames (enter, leave, typing, ping: under 200 bytes); Bun's 16 MB
+// default let one socket make the server parse megabytes per frame. Larger ones close with 1009.
+const MAX_CLIENT_FRAME_BYTES = 16 * 1024;
 // Long enough for any sign-in or post, short enough for systemd's default 90 s stop timeout.
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -67,7 +70,7 @@ export function startServer(config: Config, log: Logger = consoleLogger): Runnin
     // Nothing larger than an upload (plus the form fields around it) is read at all; each route has
     // its own, smaller limit (http/body-limits.ts).
     maxRequestBodySize: config.maxUploadBytes + FORM_MAX_BYTES,
-    websocket: { ...socketHandlers(ctx), idleTimeout: 120, sendPings: true },
+    websocket: { ...socketHandlers(ctx), idleTimeout: 120, sendPings: true, maxPayloadLength: MAX_CLIENT_FRAME_BYTES },
   });
   ctx.publisher.attach(server);
   const presenceSweep = setInterval(() => {
