@@ -10,8 +10,8 @@ import { startTestServer, type TestServer } from "../helpers/server.ts";
 
 let server: TestServer;
 let admin: Client;
-let roomId: number;
-let messageId: number;
+let roomId = 0;
+let messageId = 0;
 
 beforeAll(async () => {
   ({ server, admin } = await startQuickSetUpServer());
