@@ -159,7 +159,7 @@ function* cases(): Generator<Case> {
     ["a broken cookie header", "session_token=%zz; ;;=;last_room=0x1"],
     ["an enormous cookie", `session_token=${"a".repeat(7000)}`],
     ["a bad last room", "last_room=-1"],
-  ])
+  ] as const)
     for (const path of ["/", "/rooms/1", "/searches", "/account"]) yield { name: `GET ${path} with ${what}`, method: "GET", path, headers: { cookie } };
   for (const [what, headers] of [
     ["JSON", { accept: "application/json" }],
