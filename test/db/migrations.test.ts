@@ -169,14 +169,15 @@ test("a database built before ids were kept unique is migrated with every row, r
   db.run("INSERT INTO boosts (id, message_id, booster_id, content, created_at) VALUES (1, 3, 1, '👍', 0)");
   indexPendingMessages(db);
   const tables = ["users", "sessions", "rooms", "memberships", "attachments", "messages", "mentions", "boosts"];
-  const snapshot = () => Object.fromEntries(tables.map((table) => [table, db.query(`SELECT * FROM ${table} ORDER BY id`).all()]));
+  type Row = Record<string, unknown>;
+  const snapshot = () => Object.fromEntries(tables.map((table) => [table, db.query<Row, []>(`SELECT * FROM ${table} ORDER BY id`).all()]));
   const before = snapshot();
 
   expect(migrate(db)).toEqual(MIGRATIONS.slice(3).map((m) => m.name));
 
   // Every row is still there as it was, apart from the new change numbers; nothing cascaded away.
   const after = snapshot();
-  const withoutSeq = (rows: unknown[]) => rows.map((row) => Object.fromEntries(Object.entries(row as object).filter(([k]) => k !== "change_seq")));
+  const withoutSeq = (rows: Row[]) => rows.map((row) => Object.fromEntries(Object.entries(row).filter(([k]) => k !== "change_seq")));
   for (const table of tables) expect(withoutSeq(after[table]!)).toEqual(before[table]!);
   expect(db.query("PRAGMA foreign_key_check").all()).toEqual([]);
   expect(db.query("PRAGMA foreign_keys").get()).toEqual({ foreign_keys: 1 });

@@ -76,7 +76,7 @@ const cookieHeader = (client: Client): string => [...client.cookies].map(([name,
 let syncRoomId = 1_000_000_000;
 
 /** Opens /cable as the client's browser tab would (its cookie, a same-origin Origin) and waits for it to open. */
-export async function openSocket(server: TestServer, client: Client): Promise<TestSocket> {
+export async function openSocket(server: Pick<TestServer, "url">, client: Client): Promise<TestSocket> {
   const ws = new WebSocketWithHeaders(server.url.replace(/^http/, "ws") + "/cable", {
     headers: { cookie: cookieHeader(client), origin: server.url },
   });
