@@ -11,15 +11,24 @@ import accountCss from "../../assets/css/account.css" with { type: "text" };
 import messagesCss from "../../assets/css/messages.css" with { type: "text" };
 import roomFormCss from "../../assets/css/room-form.css" with { type: "text" };
 import searchCss from "../../assets/css/search.css" with { type: "text" };
-import appJs from "../../assets/js/app.js" with { type: "text" };
-import flashJs from "../../assets/js/flash.js" with { type: "text" };
-import passwordJs from "../../assets/js/password.js" with { type: "text" };
-import socketJs from "../../assets/js/socket.js" with { type: "text" };
-import messagesJs from "../../assets/js/messages.js" with { type: "text" };
-import mentionsJs from "../../assets/js/mentions.js" with { type: "text" };
-import composerJs from "../../assets/js/composer.js" with { type: "text" };
-import sidebarJs from "../../assets/js/sidebar.js" with { type: "text" };
-import pickerJs from "../../assets/js/picker.js" with { type: "text" };
+// @ts-expect-error: a plain script, read as text, until the next commit types it
+import appJs from "../../assets/client/app.ts" with { type: "text" };
+// @ts-expect-error: a plain script, read as text, until the next commit types it
+import flashJs from "../../assets/client/flash.ts" with { type: "text" };
+// @ts-expect-error: a plain script, read as text, until the next commit types it
+import passwordJs from "../../assets/client/password.ts" with { type: "text" };
+// @ts-expect-error: a plain script, read as text, until the next commit types it
+import socketJs from "../../assets/client/socket.ts" with { type: "text" };
+// @ts-expect-error: a plain script, read as text, until the next commit types it
+import messagesJs from "../../assets/client/messages.ts" with { type: "text" };
+// @ts-expect-error: a plain script, read as text, until the next commit types it
+import mentionsJs from "../../assets/client/mentions.ts" with { type: "text" };
+// @ts-expect-error: a plain script, read as text, until the next commit types it
+import composerJs from "../../assets/client/composer.ts" with { type: "text" };
+// @ts-expect-error: a plain script, read as text, until the next commit types it
+import sidebarJs from "../../assets/client/sidebar.ts" with { type: "text" };
+// @ts-expect-error: a plain script, read as text, until the next commit types it
+import pickerJs from "../../assets/client/picker.ts" with { type: "text" };
 import logoSvg from "../../assets/images/campfire.svg" with { type: "text" };
 
 // Every asset is embedded as text at build time, joined into a few bundles, and served from memory

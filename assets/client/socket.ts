@@ -1,3 +1,4 @@
+// @ts-nocheck: still the plain script, joined as text; typed in the next commit.
 // The room's WebSocket (/cable), carried by htmx's ws extension: htmx swaps plain out-of-band
 // fragments (presence); <template data-frame> frames go to the handlers registered here.
 (() => {

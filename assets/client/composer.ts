@@ -1,3 +1,4 @@
+// @ts-nocheck: still the plain script, joined as text; typed in the next commit.
 // The composer: Enter sends, Shift+Enter adds a line. A message shows at once as pending, is
 // confirmed in place by the server's fragment, and can be retried (same client_message_id, so
 // never twice) when posting fails. Typing is announced to the room, throttled.

@@ -1,3 +1,4 @@
+// @ts-nocheck: still the plain script, joined as text; typed in the next commit.
 // Campfire's client: small modules joined into one file. Behaviour hangs off data attributes
 // because the Content-Security-Policy forbids inline handlers.
 window.Campfire = window.Campfire || {};

@@ -1,3 +1,4 @@
+// @ts-nocheck: still the plain script, joined as text; typed in the next commit.
 // "Show" buttons beside password fields, so people can check what they typed.
 document.addEventListener("click", (event) => {
   const toggle = event.target.closest("[data-password-toggle]");

@@ -1,3 +1,4 @@
+// @ts-nocheck: still the plain script, joined as text; typed in the next commit.
 // @mentions in the composer: typing "@" and a few letters offers the room's people; Enter or Tab
 // puts "@Full Name " in the text, which the server turns into a mention.
 (() => {

@@ -1,3 +1,4 @@
+// @ts-nocheck: still the plain script, joined as text; typed in the next commit.
 // People pickers: type a name, pick from /autocompletable/users, and the person becomes a
 // removable pill carrying a hidden user_ids field.
 (() => {

@@ -1,3 +1,4 @@
+// @ts-nocheck: still the plain script, joined as text; typed in the next commit.
 // The message list: places messages arriving from the server (POST replies, the socket, pages of
 // history) exactly once and in order, marks mine and mentions of me, and manages scrolling.
 (() => {

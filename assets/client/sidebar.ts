@@ -1,3 +1,4 @@
+// @ts-nocheck: still the plain script, joined as text; typed in the next commit.
 // Live sidebar and room header: unread marks, rooms appearing, renamed, hidden or gone, direct
 // messages ordered by recency, and who is typing.
 (() => {

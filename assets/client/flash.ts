@@ -1,3 +1,4 @@
+// @ts-nocheck: still the plain script, joined as text; typed in the next commit.
 // Flash messages close on click and fade away by themselves after a while.
 (() => {
   const FLASH_LIFETIME_MS = 8000;
