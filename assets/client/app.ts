@@ -1,10 +1,11 @@
-// @ts-nocheck: still the plain script, joined as text; typed in the next commit.
-// Campfire's client: small modules joined into one file. Behaviour hangs off data attributes
-// because the Content-Security-Policy forbids inline handlers.
-window.Campfire = window.Campfire || {};
-
-/** Runs `callback` now and again for everything htmx swaps in later. */
-Campfire.onLoad = function onLoad(callback) {
-  document.addEventListener("DOMContentLoaded", () => callback(document.body));
-  document.addEventListener("htmx:load", (event) => callback(event.target));
-};
+// Campfire's client: small modules bundled into one file by Bun.build (src/http/client-bundle.ts).
+// Behaviour hangs off data attributes because the Content-Security-Policy forbids inline handlers.
+// Each module wires itself to the document when imported, in this order.
+import "./flash.ts";
+import "./password.ts";
+import "./socket.ts";
+import "./messages.ts";
+import "./mentions.ts";
+import "./composer.ts";
+import "./sidebar.ts";
+import "./picker.ts";

@@ -11,33 +11,19 @@ import accountCss from "../../assets/css/account.css" with { type: "text" };
 import messagesCss from "../../assets/css/messages.css" with { type: "text" };
 import roomFormCss from "../../assets/css/room-form.css" with { type: "text" };
 import searchCss from "../../assets/css/search.css" with { type: "text" };
-// @ts-expect-error: a plain script, read as text, until the next commit types it
-import appJs from "../../assets/client/app.ts" with { type: "text" };
-// @ts-expect-error: a plain script, read as text, until the next commit types it
-import flashJs from "../../assets/client/flash.ts" with { type: "text" };
-// @ts-expect-error: a plain script, read as text, until the next commit types it
-import passwordJs from "../../assets/client/password.ts" with { type: "text" };
-// @ts-expect-error: a plain script, read as text, until the next commit types it
-import socketJs from "../../assets/client/socket.ts" with { type: "text" };
-// @ts-expect-error: a plain script, read as text, until the next commit types it
-import messagesJs from "../../assets/client/messages.ts" with { type: "text" };
-// @ts-expect-error: a plain script, read as text, until the next commit types it
-import mentionsJs from "../../assets/client/mentions.ts" with { type: "text" };
-// @ts-expect-error: a plain script, read as text, until the next commit types it
-import composerJs from "../../assets/client/composer.ts" with { type: "text" };
-// @ts-expect-error: a plain script, read as text, until the next commit types it
-import sidebarJs from "../../assets/client/sidebar.ts" with { type: "text" };
-// @ts-expect-error: a plain script, read as text, until the next commit types it
-import pickerJs from "../../assets/client/picker.ts" with { type: "text" };
 import logoSvg from "../../assets/images/campfire.svg" with { type: "text" };
+import { bundleClient } from "./client-bundle.ts";
+
+// Set by build.ts for the executable only.
+declare const CLIENT_BUNDLE: string | undefined;
+const clientJs = typeof CLIENT_BUNDLE === "string" ? CLIENT_BUNDLE : await bundleClient({ minify: process.env.NODE_ENV === "production" });
 
 // Every asset is embedded as text at build time, joined into a few bundles, and served from memory
 // under a content-hashed name so browsers may cache it for a year.
 const SOURCES: Record<string, string> = {
   "app.css": [baseCss, layoutCss, formsCss, flashCss, sidebarCss, roomCss, messagesCss, roomFormCss, searchCss, accountCss].join("\n"),
   "htmx.js": `${htmx}\n${htmxWebSocket}`,
-  // Order matters: app.js defines Campfire, socket.js the frame registry the others add to.
-  "app.js": [appJs, flashJs, passwordJs, socketJs, messagesJs, mentionsJs, composerJs, sidebarJs, pickerJs].join("\n"),
+  "app.js": clientJs,
   "campfire.svg": logoSvg,
 };
 
