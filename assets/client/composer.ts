@@ -1,17 +1,17 @@
 // The composer: Enter sends, Shift+Enter adds a line. A message shows at once as pending, is
 // confirmed in place by the server's fragment, and can be retried (same client_message_id, so
 // never twice) when posting fails. Typing is announced to the room, throttled.
+import { TYPING_THROTTLE_MS, type TypingState } from "../../src/realtime/protocol.ts";
 import { flash } from "./flash.ts";
 import * as mentions from "./mentions.ts";
 import * as messages from "./messages.ts";
 import { send as sendFrame } from "./socket.ts";
 
-const TYPING_THROTTLE_MS = 1000;
 let lastTypingSent = 0;
 
 const roomId = (form: HTMLFormElement) => Number(form.closest<HTMLElement>("main.room")!.dataset.roomId);
 
-function typing(form: HTMLFormElement, state: "start" | "stop") {
+function typing(form: HTMLFormElement, state: TypingState) {
   const now = Date.now();
   if (state === "start" && now - lastTypingSent < TYPING_THROTTLE_MS) return;
   lastTypingSent = state === "start" ? now : 0;

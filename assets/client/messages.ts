@@ -1,5 +1,6 @@
 // The message list: places messages arriving from the server (POST replies, the socket, pages of
 // history) exactly once and in order, marks mine and mentions of me, and manages scrolling.
+import { domId, FRAME, PAGE_SIZE } from "../../src/realtime/protocol.ts";
 import { flash } from "./flash.ts";
 import { confirmed, list } from "./message-list.ts";
 import { onLoad } from "./on-load.ts";
@@ -7,7 +8,6 @@ import { on } from "./socket.ts";
 
 const NEAR_BOTTOM_PX = 100;
 const NEAR_TOP_PX = 200;
-const PAGE_SIZE = 40;
 const me = () => document.body.dataset.userId;
 
 const nearBottom = (container: HTMLElement) => container.scrollHeight - container.scrollTop - container.clientHeight < NEAR_BOTTOM_PX;
@@ -96,8 +96,8 @@ export function receive(html: string | DocumentFragment, { live = true, own = fa
   else if (added > 0) showJump(true);
 }
 
-function remove(messageId: string | undefined) {
-  document.getElementById(`message_${messageId}`)?.remove();
+function remove(messageId: string) {
+  document.getElementById(domId("message", messageId))?.remove();
   const container = list();
   if (container) regroup(container);
   updateEmptyNote();
@@ -182,16 +182,16 @@ function parkActions() {
   }
 }
 
-function edit(messageId: string | undefined) {
+function edit(messageId: string) {
   const container = list()!;
   parkActions();
   htmx.ajax("get", `/rooms/${container.dataset.roomId}/messages/${messageId}/edit`, {
-    target: `#message_${messageId}`,
+    target: `#${domId("message", messageId)}`,
     swap: "outerHTML",
   });
 }
 
-function destroy(messageId: string | undefined) {
+function destroy(messageId: string) {
   const container = list()!;
   if (!window.confirm("Delete this message?")) return;
   parkActions();
@@ -206,7 +206,7 @@ function destroy(messageId: string | undefined) {
 /** Up arrow in an empty composer: edit my latest message. */
 export function editLast(): boolean {
   const mine = list()?.querySelectorAll<HTMLElement>(".message--me[data-message-id]:not(.message--editing)");
-  if (mine?.length) edit(mine[mine.length - 1]!.dataset.messageId);
+  if (mine?.length) edit(mine[mine.length - 1]!.dataset.messageId!);
   return Boolean(mine?.length);
 }
 
@@ -214,8 +214,8 @@ document.addEventListener("click", (event) => {
   const target = event.target as Element;
   const bar = target.closest<HTMLElement>("[data-message-actions]");
   if (target.closest("[data-jump-to-latest]")) jumpToLatest();
-  else if (bar && target.closest("[data-message-edit]")) edit(bar.dataset.messageId);
-  else if (bar && target.closest("[data-message-delete]")) destroy(bar.dataset.messageId);
+  else if (bar && target.closest("[data-message-edit]")) edit(bar.dataset.messageId!);
+  else if (bar && target.closest("[data-message-delete]")) destroy(bar.dataset.messageId!);
 });
 document.addEventListener("mouseover", showActions);
 document.addEventListener("focusin", showActions);
@@ -240,7 +240,7 @@ onLoad((root) => {
   container.dataset.ready = "true";
   container.addEventListener("scroll", onScroll, { passive: true });
   regroup(container);
-  const highlighted = container.dataset.highlightId && document.getElementById(`message_${container.dataset.highlightId}`);
+  const highlighted = container.dataset.highlightId && document.getElementById(domId("message", container.dataset.highlightId));
   if (highlighted) {
     highlighted.classList.add("message--highlight");
     highlighted.scrollIntoView({ block: "center" });
@@ -248,8 +248,8 @@ onLoad((root) => {
   updateEmptyNote();
 });
 
-on("messages", (data, content) => {
+on(FRAME.messages, (data, content) => {
   const container = list();
   if (container && container.dataset.roomId === data.roomId) receive(content);
 });
-on("message-removed", (data) => remove(data.messageId));
+on(FRAME.messageRemoved, (data) => remove(data.messageId));

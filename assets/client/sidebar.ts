@@ -1,13 +1,13 @@
 // Live sidebar and room header: unread marks, rooms appearing, renamed, hidden or gone, direct
 // messages ordered by recency, and who is typing.
+import { domId, FRAME, TYPING_EXPIRES_MS } from "../../src/realtime/protocol.ts";
 import { flash } from "./flash.ts";
 import { onLoad } from "./on-load.ts";
 import { on } from "./socket.ts";
 
-const TYPING_EXPIRES_MS = 5000;
 const me = () => document.body.dataset.userId;
 const currentRoomId = () => document.querySelector<HTMLElement>("main.room[data-room-id]")?.dataset.roomId;
-const item = (roomId: string | undefined) => document.getElementById(`sidebar_room_${roomId}`);
+const item = (roomId: string | undefined) => (roomId ? document.getElementById(domId("sidebar_room", roomId)) : null);
 
 /** A direct room lists everyone; the reader sees the others (or themselves, in a note-to-self). */
 function nameDirects(root: Element) {
@@ -35,7 +35,7 @@ function insertSorted(entry: HTMLElement) {
   shared.insertBefore(entry, next ?? null);
 }
 
-on("sidebar-room", (data, content) => {
+on(FRAME.sidebarRoom, (data, content) => {
   const entry = content.querySelector("li");
   if (!entry) return;
   const existing = item(data.roomId);
@@ -52,31 +52,31 @@ on("sidebar-room", (data, content) => {
   if (heading && data.roomId === currentRoomId() && entry.dataset.kind !== "direct") heading.textContent = entry.textContent.trim();
 });
 
-on("sidebar-remove", (data) => item(data.roomId)?.remove());
+on(FRAME.sidebarRemove, (data) => item(data.roomId)?.remove());
 
-on("activity", (data) => {
+on(FRAME.activity, (data) => {
   const entry = item(data.roomId);
   if (!entry) return;
   if (data.roomId !== currentRoomId() && data.creatorId !== me()) entry.classList.add("sidebar__item--unread");
   moveToTop(entry);
 });
 
-on("read", (data) => item(data.roomId)?.classList.remove("sidebar__item--unread"));
+on(FRAME.read, (data) => item(data.roomId)?.classList.remove("sidebar__item--unread"));
 
-on("room-removed", (data) => {
+on(FRAME.roomRemoved, (data) => {
   item(data.roomId)?.remove();
   if (data.roomId !== currentRoomId()) return;
-  flash(data.reason!);
+  flash(data.reason);
   const composer = document.querySelector<HTMLFormElement>("[data-composer]");
   if (composer) for (const control of composer.elements) (control as HTMLInputElement).disabled = true;
 });
 
-on("refresh", (data) => {
+on(FRAME.refresh, (data) => {
   if (data.roomId === currentRoomId()) window.location.reload();
 });
 
 // Live messages in the open room move its direct conversation up, and end their authors' typing.
-on("messages", (_data, content) => {
+on(FRAME.messages, (_data, content) => {
   moveToTop(item(currentRoomId()));
   for (const message of content.querySelectorAll<HTMLElement>(".message[data-creator-id]")) typists.delete(message.dataset.creatorId!);
   showTypists();
@@ -93,10 +93,10 @@ function showTypists() {
   line.textContent =
     names.length === 0 ? "" : names.length === 1 ? `${names[0]} is typing…` : names.length === 2 ? `${names[0]} and ${names[1]} are typing…` : "Several people are typing…";
 }
-on("typing", (data) => {
+on(FRAME.typing, (data) => {
   if (data.userId === me() || data.roomId !== currentRoomId()) return;
-  if (data.state === "start") typists.set(data.userId!, { name: data.userName!, until: Date.now() + TYPING_EXPIRES_MS });
-  else typists.delete(data.userId!);
+  if (data.state === "start") typists.set(data.userId, { name: data.userName, until: Date.now() + TYPING_EXPIRES_MS });
+  else typists.delete(data.userId);
   showTypists();
 });
 setInterval(showTypists, 1000);
@@ -114,8 +114,8 @@ document.addEventListener("visibilitychange", () => {
   unseen = 0;
   document.title = baseTitle;
 });
-on("activity", (data) => countUnseen(data.creatorId));
-on("messages", (_data, content) => {
+on(FRAME.activity, (data) => countUnseen(data.creatorId));
+on(FRAME.messages, (_data, content) => {
   // An edit comes as a messages frame too, but it is not something new to read.
   const message = content.querySelector<HTMLElement>(".message[data-creator-id]");
   if (message && !message.querySelector(".message__edited")) countUnseen(message.dataset.creatorId);

@@ -1,25 +1,24 @@
 // The room's WebSocket (/cable), carried by htmx's ws extension: htmx swaps plain out-of-band
 // fragments (presence); <template data-frame> frames go to the handlers registered here.
+import { type ClientFrame, type FrameDataset, type FrameKind, PING_MS, SIGNED_OUT_CLOSE_CODE } from "../../src/realtime/protocol.ts";
 import { lastId } from "./message-list.ts";
 
 /** What a frame handler gets: the frame's data attributes and its content, which it must not consume. */
-export type FrameHandler = (data: DOMStringMap, content: DocumentFragment) => void;
+export type FrameHandler<K extends FrameKind> = (data: FrameDataset<K>, content: DocumentFragment) => void;
 
 // The parts of htmx-ext-ws's event details used here.
 type SocketWrapper = { send(message: string): void; reconnect(): void };
 type SocketEvent = CustomEvent<{ socketWrapper: SocketWrapper; event: CloseEvent; message: unknown }>;
 
-const PING_MS = 50_000;
-const SIGNED_OUT = 4401;
 const RETRIED_BY_HTMX = [1006, 1011, 1012, 1013];
-const handlers: Record<string, FrameHandler[]> = {};
+const handlers: { [K in FrameKind]?: FrameHandler<K>[] } = {};
 let wrapper: SocketWrapper | null = null;
 let pingTimer: ReturnType<typeof setInterval> | undefined;
 let attempts = 0;
 
 const roomElement = () => document.querySelector<HTMLElement>("main.room[data-room-id]");
 
-export function send(frame: object): void {
+export function send(frame: ClientFrame): void {
   if (wrapper) wrapper.send(JSON.stringify(frame));
 }
 
@@ -46,7 +45,7 @@ document.addEventListener("htmx:wsClose", (event) => {
   if (!roomElement()) return;
   setConnected(false);
   const code = detail.event.code;
-  if (code === SIGNED_OUT) {
+  if (code === SIGNED_OUT_CLOSE_CODE) {
     window.location.href = "/session/new";
     return;
   }
@@ -65,11 +64,15 @@ document.addEventListener("htmx:wsBeforeMessage", (event) => {
   const holder = document.createElement("template");
   holder.innerHTML = data;
   for (const frame of holder.content.querySelectorAll<HTMLTemplateElement>("template[data-frame]")) {
-    for (const handle of handlers[frame.dataset.frame!] ?? []) handle(frame.dataset, frame.content);
+    const kind = frame.dataset.frame as FrameKind;
+    const kindHandlers = handlers[kind] as FrameHandler<typeof kind>[] | undefined;
+    // A kind nobody handles means this script and the server disagree: say so rather than drop it quietly.
+    if (!kindHandlers) console.error(`Campfire: no handler for "${kind}" frames`);
+    for (const handle of kindHandlers ?? []) handle(frame.dataset as FrameDataset<typeof kind>, frame.content);
   }
 });
 
 /** Adds something to do with one kind of frame. */
-export function on(kind: string, handler: FrameHandler): void {
-  (handlers[kind] ??= []).push(handler);
+export function on<K extends FrameKind>(kind: K, handler: FrameHandler<K>): void {
+  ((handlers[kind] ??= []) as FrameHandler<K>[]).push(handler);
 }
