@@ -114,7 +114,7 @@ function showJump(visible: boolean) {
   if (jump) jump.hidden = !visible;
 }
 
-// History in pages of 40, fetched as the reader nears either end.
+// History in pages of PAGE_SIZE, fetched as the reader nears either end.
 let loading = false;
 async function loadPage(container: HTMLElement, direction: "before" | "after") {
   if (loading) return;
