@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: installs what the tests need (Debian's Chromium, when it is missing and we are root),
-# then runs the type check, the fast suite and the browser suite, and ends with "N passed, N failed".
+# then runs the type check, the format and lint check, the fast suite and the browser suite, and ends
+# with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$PATH"
@@ -30,6 +31,9 @@ fi
 
 echo "== type check"
 if tsc --noEmit -p .; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+
+echo "== format and lint (biome; \`npm run format\` fixes most of it)"
+if npm run --silent lint; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
 echo "== fast suite (test/**/*.test.ts[x])"
 bun test --timeout 30000 2>&1 | tee "$logs/fast.log"
