@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { setClock, useRealClock } from "../../src/db/time.ts";
-import { ACTIVITY_REFRESH_MS, digestToken, endAllSessions } from "../../src/sessions/sessions.ts";
+import { openDatabase } from "../../src/db/connection.ts";
+import { databasePath } from "../../src/server.ts";
+import { ACTIVITY_REFRESH_MS, SESSION_MEMORY_MS, digestToken, endAllSessions } from "../../src/sessions/sessions.ts";
 import { findUserByEmail } from "../../src/users/users.ts";
 import { Client } from "../helpers/client.ts";
 import { ADMIN, MEMBER, addMember, signIn, startSetUpServer } from "../helpers/fixtures.ts";
@@ -156,6 +158,18 @@ describe("sessions", () => {
     const page = await client.get("/rooms/1");
     expect(page.status).toBe(303);
     expect(page.headers.get("location")).toBe("/session/new");
+  });
+
+  test("a password reset by another process (the CLI) locks out a remembered cookie within a second, whatever the clock says", async () => {
+    const stopped = Date.now();
+    setClock(() => stopped);
+    const { client } = await signIn(server, ADMIN.email, ADMIN.password);
+    expect((await client.get("/rooms/1")).status).toBe(200); // resolved, and so remembered for a moment
+    const cli = openDatabase(databasePath(server.dataDir));
+    endAllSessions(cli, findUserByEmail(cli, ADMIN.email)!.id);
+    cli.close();
+    await Bun.sleep(SESSION_MEMORY_MS + 100);
+    expect((await client.get("/rooms/1")).headers.get("location")).toBe("/session/new");
   });
 
   test("signing out over htmx navigates to the sign-in page", async () => {
