@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { setClock, useRealClock } from "../../src/db/time.ts";
 import { openDatabase } from "../../src/db/connection.ts";
+import { setClock, useRealClock } from "../../src/db/time.ts";
 import { databasePath } from "../../src/server.ts";
 import { ACTIVITY_REFRESH_MS, SESSION_MEMORY_MS, digestToken, endAllSessions } from "../../src/sessions/sessions.ts";
 import { findUserByEmail } from "../../src/users/users.ts";
