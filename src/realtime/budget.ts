@@ -10,9 +10,6 @@ export const CATCH_UP_ROWS_PER_MINUTE = 2_000;
 /** Beyond this many open tabs one person is a runaway script; every tab costs every broadcast to them. */
 export const MAX_SOCKETS_PER_PERSON = 100;
 
-/** The standard close code for "you broke the rules": the browser backs off before reconnecting. */
-export const POLICY_VIOLATION_CLOSE_CODE = 1008;
-
 /** Counts a socket's frames per second and catch-up rows per minute in fixed windows. */
 export class SocketBudget {
   private frames = 0;

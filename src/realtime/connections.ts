@@ -1,5 +1,6 @@
 import type { ServerWebSocket } from "bun";
 import type { SocketBudget } from "./budget.ts";
+import { SIGNED_OUT_CLOSE_CODE } from "./protocol.ts";
 import { activityTopic, roomTopic } from "./topics.ts";
 
 export type SocketData = {
@@ -73,6 +74,3 @@ export class Connections {
       for (const ws of sockets) if (match(ws.data)) ws.close(SIGNED_OUT_CLOSE_CODE, reason);
   }
 }
-
-/** A private-use close code the client reads as "go to the sign-in page" rather than "reconnect". */
-export const SIGNED_OUT_CLOSE_CODE = 4401;

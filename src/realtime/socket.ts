@@ -7,24 +7,21 @@ import { changesSince } from "../messages/messages.ts";
 import { involvementOf, isMember, visibleRoomIds } from "../rooms/memberships.ts";
 import { announcePresence } from "../rooms/broadcasts.tsx";
 import { enterRoom, leaveRoom, refreshPresence } from "../rooms/presence.ts";
-import { MAX_SOCKETS_PER_PERSON, POLICY_VIOLATION_CLOSE_CODE } from "./budget.ts";
+import { MAX_SOCKETS_PER_PERSON } from "./budget.ts";
 import type { Socket, SocketData } from "./connections.ts";
+import { POLICY_VIOLATION_CLOSE_CODE, SERVER_ERROR_CLOSE_CODE, type ClientFrame } from "./protocol.ts";
 import { activityTopic, roomTopic, userTopic } from "./topics.ts";
 
 /** Past this many missed changes, a reload is cheaper than a catch-up frame. */
 export const MISSED_MESSAGES_CAP = 200;
 
-/** The standard "internal error" close code: the browser reconnects (htmx retries it by itself). */
-export const SERVER_ERROR_CLOSE_CODE = 1011;
-
 const roomId = z.number().int().positive();
-const ClientFrame = z.discriminatedUnion("type", [
-  // `since`: the highest change number of the room the tab has seen (its page's, or a later frame's).
+const ClientFrameSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("enter"), room_id: roomId, since: z.number().int().nonnegative().optional() }),
   z.object({ type: z.literal("leave"), room_id: roomId }),
   z.object({ type: z.literal("typing"), room_id: roomId, state: z.enum(["start", "stop"]) }),
   z.object({ type: z.literal("ping") }),
-]);
+]) satisfies z.ZodType<ClientFrame>;
 
 /** Bun's handlers for /cable sockets; the upgrade route has already resolved the session. */
 export function socketHandlers(ctx: AppContext): WebSocketHandler<SocketData> {
@@ -85,7 +82,7 @@ export function socketHandlers(ctx: AppContext): WebSocketHandler<SocketData> {
     if (!ws.data.budget.takeFrame(performance.now())) return refuse(ws, "Too many frames; slow down.");
     let parsed;
     try {
-      parsed = ClientFrame.safeParse(JSON.parse(String(raw)));
+      parsed = ClientFrameSchema.safeParse(JSON.parse(String(raw)));
     } catch {
       return; // not JSON: nothing to act on
     }

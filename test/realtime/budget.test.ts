@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { postMessage as receiveMessage } from "../../src/messages/receive.ts";
-import { CATCH_UP_ROWS_PER_MINUTE, FRAMES_PER_SECOND, MAX_SOCKETS_PER_PERSON, POLICY_VIOLATION_CLOSE_CODE } from "../../src/realtime/budget.ts";
+import { CATCH_UP_ROWS_PER_MINUTE, FRAMES_PER_SECOND, MAX_SOCKETS_PER_PERSON } from "../../src/realtime/budget.ts";
+import { POLICY_VIOLATION_CLOSE_CODE } from "../../src/realtime/protocol.ts";
 import { MISSED_MESSAGES_CAP } from "../../src/realtime/socket.ts";
 import { findRoom } from "../../src/rooms/rooms.ts";
 import { findUserByEmail } from "../../src/users/users.ts";

@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { SERVER_ERROR_CLOSE_CODE } from "../../src/realtime/socket.ts";
+import { SERVER_ERROR_CLOSE_CODE } from "../../src/realtime/protocol.ts";
 import { sweepPresence } from "../../src/rooms/broadcasts.tsx";
 import { renderToString } from "../../templates/render.ts";
 import { PRESENCE_FACES, Presence } from "../../templates/rooms/presence.tsx";
