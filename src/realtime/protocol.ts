@@ -35,7 +35,8 @@ export type TypingState = "start" | "stop";
 export type ClientFrame =
   // since: the highest room change number the tab has seen (its page's data-change-seq, or a later frame's);
   // the server answers with every change after it: new and edited messages, and removals.
-  | { type: "enter"; room_id: number; since?: number }
+  // after (a message id) is what pages loaded before change numbers existed still send: they are told to reload.
+  | { type: "enter"; room_id: number; since?: number; after?: number }
   | { type: "leave"; room_id: number }
   | { type: "typing"; room_id: number; state: TypingState }
   | { type: "ping" };

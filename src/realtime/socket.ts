@@ -17,7 +17,12 @@ export const MISSED_MESSAGES_CAP = 200;
 
 const roomId = z.number().int().positive();
 const ClientFrameSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("enter"), room_id: roomId, since: z.number().int().nonnegative().optional() }),
+  z.object({
+    type: z.literal("enter"),
+    room_id: roomId,
+    since: z.number().int().nonnegative().optional(),
+    after: z.number().int().nonnegative().optional(),
+  }),
   z.object({ type: z.literal("leave"), room_id: roomId }),
   z.object({ type: z.literal("typing"), room_id: roomId, state: z.enum(["start", "stop"]) }),
   z.object({ type: z.literal("ping") }),
@@ -37,8 +42,10 @@ export function socketHandlers(ctx: AppContext): WebSocketHandler<SocketData> {
       ws.send(roomRemovedFrame(id, "This room doesn't exist or you're not in it."));
       return;
     }
-    if (since !== undefined && !ws.data.budget.hasRows(performance.now()))
-      return refuse(ws, "Too many catch-ups in a minute; reload the page later.");
+    if (since !== undefined && !ws.data.budget.hasRows(performance.now())) {
+      refuse(ws, "Too many catch-ups in a minute; reload the page later.");
+      return;
+    }
     const newTab = !ws.data.entered.has(id);
     if (newTab) {
       ws.data.entered.add(id);
@@ -59,7 +66,10 @@ export function socketHandlers(ctx: AppContext): WebSocketHandler<SocketData> {
   function sendMissed(ws: Socket, id: number, since: number): void {
     const { changed, removed } = changesSince(db, id, since, MISSED_MESSAGES_CAP + 1);
     ws.data.budget.spendRows(changed.length + removed.length);
-    if (changed.length + removed.length > MISSED_MESSAGES_CAP) return void ws.send(refreshFrame(id));
+    if (changed.length + removed.length > MISSED_MESSAGES_CAP) {
+      ws.send(refreshFrame(id));
+      return;
+    }
     if (changed.length > 0) ws.send(messagesFrame(id, messagesHtml(changed)));
     for (const message of removed) ws.send(messageRemovedFrame(id, message.id, message.changeSeq));
   }
@@ -79,7 +89,10 @@ export function socketHandlers(ctx: AppContext): WebSocketHandler<SocketData> {
   function handle(ws: Socket, raw: string | Buffer): void {
     if (ws.data.closing) return;
     // Counted before parsing, so a flood costs a counter per frame, not a JSON parse.
-    if (!ws.data.budget.takeFrame(performance.now())) return refuse(ws, "Too many frames; slow down.");
+    if (!ws.data.budget.takeFrame(performance.now())) {
+      refuse(ws, "Too many frames; slow down.");
+      return;
+    }
     let parsed;
     try {
       parsed = ClientFrameSchema.safeParse(JSON.parse(String(raw)));
@@ -90,9 +103,13 @@ export function socketHandlers(ctx: AppContext): WebSocketHandler<SocketData> {
     const frame = parsed.data;
     switch (frame.type) {
       case "enter":
-        return enter(ws, frame.room_id, frame.since);
+        // A page from before an upgrade knows only message ids; reloading gives it the new script and a cursor.
+        if (frame.since === undefined && frame.after !== undefined) ws.send(refreshFrame(frame.room_id));
+        else enter(ws, frame.room_id, frame.since);
+        return;
       case "leave":
-        return leave(ws, frame.room_id);
+        leave(ws, frame.room_id);
+        return;
       case "typing":
         // Only to others in the room; ws.publish skips the sender.
         if (ws.data.entered.has(frame.room_id))
@@ -125,8 +142,10 @@ export function socketHandlers(ctx: AppContext): WebSocketHandler<SocketData> {
   return {
     open: guarded("open", (ws) => {
       // The upgrade route refuses the 101st tab; tabs opening together can all pass it before any opens.
-      if (connections.countOf(ws.data.userId) >= MAX_SOCKETS_PER_PERSON)
-        return refuse(ws, `You have ${MAX_SOCKETS_PER_PERSON} tabs connected already; close some and reload.`);
+      if (connections.countOf(ws.data.userId) >= MAX_SOCKETS_PER_PERSON) {
+        refuse(ws, `You have ${MAX_SOCKETS_PER_PERSON} tabs connected already; close some and reload.`);
+        return;
+      }
       ws.subscribe(userTopic(ws.data.userId));
       for (const id of visibleRoomIds(db, ws.data.userId)) ws.subscribe(activityTopic(id));
       connections.add(ws);

@@ -8,7 +8,7 @@ import { findUserByEmail } from "../../src/users/users.ts";
 import type { Client } from "../helpers/client.ts";
 import { ADMIN, addSignedInMember, postMessage, startQuickSetUpServer } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
-import { WebSocketWithHeaders, carrying, frameOf, kindOf, messageIdFrom, openSocket, type TestSocket } from "../helpers/socket.ts";
+import { carrying, frameOf, kindOf, messageIdFrom, openSocket, type TestSocket, WebSocketWithHeaders } from "../helpers/socket.ts";
 
 const ALL_TALK = 1;
 
@@ -24,7 +24,10 @@ async function seedMessages(count: number): Promise<void> {
   const user = findUserByEmail(server.db, ADMIN.email)!;
   const room = findRoom(server.db, ALL_TALK)!;
   for (let i = 0; i < count; i++) {
-    const posted = await receiveMessage(server.ctx, user, room, { body: `backlog message ${i} with a few words`, clientMessageId: `seed-${i}` });
+    const posted = await receiveMessage(server.ctx, user, room, {
+      body: `backlog message ${i} with a few words`,
+      clientMessageId: `seed-${i}`,
+    });
     if (typeof posted === "string") throw new Error(posted);
   }
 }
@@ -112,14 +115,20 @@ describe("how many tabs one person may hold", () => {
     for (let i = 0; i < MAX_SOCKETS_PER_PERSON; i++) tabs.push(await openSocket(server, admin));
     const handshake = await fetch(server.url + "/cable", {
       headers: {
-        upgrade: "websocket", connection: "Upgrade", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", "sec-websocket-version": "13",
-        cookie: cookieOf(admin), origin: server.url,
+        upgrade: "websocket",
+        connection: "Upgrade",
+        "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+        "sec-websocket-version": "13",
+        cookie: cookieOf(admin),
+        origin: server.url,
       },
     });
     expect(handshake.status).toBe(429);
     expect((await handshake.json()).error).toContain(`${MAX_SOCKETS_PER_PERSON} tabs`);
     const refused = await new Promise<boolean>((resolve) => {
-      const ws = new WebSocketWithHeaders(server.url.replace(/^http/, "ws") + "/cable", { headers: { cookie: cookieOf(admin), origin: server.url } });
+      const ws = new WebSocketWithHeaders(server.url.replace(/^http/, "ws") + "/cable", {
+        headers: { cookie: cookieOf(admin), origin: server.url },
+      });
       ws.addEventListener("open", () => resolve(false));
       ws.addEventListener("error", () => resolve(true));
     });

@@ -89,6 +89,7 @@ describe("frames the server does not understand", () => {
       JSON.stringify({ type: "enter", room_id: "one" }),
       JSON.stringify({ type: "enter", room_id: -1 }),
       JSON.stringify({ type: "enter", room_id: ALL_TALK, since: -5 }),
+      JSON.stringify({ type: "enter", room_id: ALL_TALK, after: -5 }),
       JSON.stringify({ type: "typing", room_id: ALL_TALK, state: "maybe" }),
     ])
       socket.send(junk);

@@ -184,6 +184,16 @@ describe("catching up after a reconnect", () => {
     expect(again.frames.map(kindOf)).toEqual(["read"]);
   });
 
+  test("a page loaded before change numbers existed (it sends the last message id) is told to reload", async () => {
+    const seen = await post(admin, ALL_TALK, "seen");
+    await post(admin, ALL_TALK, "missed");
+    const tab = await openSocket(server, admin);
+    tab.send({ type: "enter", room_id: ALL_TALK, after: seen });
+    await tab.waitFor(frameOf("refresh", ALL_TALK));
+    await tab.sync();
+    expect(tab.frames.map(kindOf)).toEqual(["refresh", "room-removed"]); // the sync's answer; nothing else
+  });
+
   test("deletions count towards the catch-up cap like messages do", async () => {
     await post(admin, ALL_TALK, "seen");
     const seen = await pageSeq(admin, ALL_TALK);
