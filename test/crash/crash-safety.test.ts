@@ -96,7 +96,7 @@ test(`every acknowledged message survives ${KILLS} kill -9s exactly once, in the
 
   // Posters: each posts unique messages at a person's pace, and retries a failed attempt with the
   // same client_message_id until it is acknowledged.
-  const acknowledged = new Map<string, { id: number; word: string }>(); // `${author id}:${client_message_id}` →
+  const acknowledged = new Map<string, { id: number; word: string }>(); // `${author id}:${client_message_id}` → id, search word
   let posting = true;
   let attempts = 0;
   let repeats = 0;
