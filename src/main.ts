@@ -22,14 +22,12 @@ Commands:
 Environment (all optional):
   PORT                  Port to listen on (default 3000).
   HOST                  Address to listen on (default 0.0.0.0).
-  CAMPFIRE_DATA_DIR     Where the database and uploaded files live (default ./storage).
+  CAMPFIRE_DATA_DIR     Where the database lives (default ./storage).
   CAMPFIRE_URL          Public address, e.g. https://chat.example.com.
   CAMPFIRE_MAX_UPLOAD_MB
                         Largest upload in megabytes (default 100); other
                         request bodies are limited to 1 MB.
   TLS_CERT, TLS_KEY     Certificate and key files to serve HTTPS directly.
-  VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY
-                        Web Push keys (generated and stored when absent).
 `;
 
 class UsageError extends Error {}

@@ -1,7 +1,17 @@
 import type { ServerWebSocket } from "bun";
+import type { SocketBudget } from "./budget.ts";
+import { SIGNED_OUT_CLOSE_CODE } from "./protocol.ts";
 import { activityTopic, roomTopic } from "./topics.ts";
 
-export type SocketData = { userId: number; userName: string; sessionId: number; entered: Set<number> };
+export type SocketData = {
+  userId: number;
+  userName: string;
+  sessionId: number;
+  entered: Set<number>;
+  budget: SocketBudget;
+  /** Set once the server has decided to close it: frames still queued behind that are not handled. */
+  closing: boolean;
+};
 export type Socket = ServerWebSocket<SocketData>;
 
 /**
@@ -21,6 +31,10 @@ export class Connections {
     const sockets = this.byUser.get(ws.data.userId);
     sockets?.delete(ws);
     if (sockets?.size === 0) this.byUser.delete(ws.data.userId);
+  }
+
+  countOf(userId: number): number {
+    return this.byUser.get(userId)?.size ?? 0;
   }
 
   socketsOf(userId: number): Socket[] {
@@ -60,8 +74,3 @@ export class Connections {
       for (const ws of sockets) if (match(ws.data)) ws.close(code, reason);
   }
 }
-
-/** A private-use close code the client reads as "go to the sign-in page" rather than "reconnect". */
-export const SIGNED_OUT_CLOSE_CODE = 4401;
-/** "Service restart": the server is shutting down, and the client reconnects in a moment (socket.js). */
-export const RESTARTING_CLOSE_CODE = 1012;

@@ -1,3 +1,5 @@
+import { now } from "../db/time.ts";
+
 /** Attempts per key in a sliding window. */
 class AttemptWindow {
   private attempts = new Map<string, number[]>();
@@ -60,7 +62,7 @@ export class SignInThrottle {
    * Counts an attempt at once; 0 means go ahead and check the password, anything else is the
    * seconds to wait (and the attempt was not counted).
    */
-  attempt(ip: string, emailAddress: string, at = Date.now()): number {
+  attempt(ip: string, emailAddress: string, at = now()): number {
     const waitMs = Math.max(this.byAddress.waitMs(ip, at), this.byAccount.waitMs(emailAddress, at));
     if (waitMs > 0) return Math.max(1, Math.ceil(waitMs / 1000));
     this.byAddress.record(ip, at);

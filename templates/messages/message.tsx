@@ -3,7 +3,7 @@ import { raw } from "hono/html";
 import type { FC } from "hono/jsx";
 import type { Message } from "../../src/messages/messages.ts";
 import { escapeHtml } from "../../src/messages/sanitize.ts";
-import { domId } from "../dom-id.ts";
+import { domId } from "../../src/realtime/protocol.ts";
 import { avatarClass, initials } from "../shared/avatar.tsx";
 
 /**
@@ -17,7 +17,7 @@ export function messageHtml(m: Message): string {
   const { name, avatar } = authorHtml(m.creatorId, m.creatorName);
   return (
     `<article id="${domId("message", m.id)}" class="message" data-message-id="${m.id}" data-client-message-id="${escapeHtml(m.clientMessageId)}"` +
-    ` data-creator-id="${m.creatorId}" data-created-at="${m.createdAt}"${m.mentions ? ` data-mentions="${m.mentions}"` : ""}>` +
+    ` data-creator-id="${m.creatorId}" data-created-at="${m.createdAt}" data-change-seq="${m.changeSeq}"${m.mentions ? ` data-mentions="${m.mentions}"` : ""}>` +
     avatar +
     `<div class="message__main"><header class="message__meta"><span class="message__author">${name}</span>` +
     `<a class="message__time" href="/rooms/${m.roomId}/@${m.id}"><time datetime="${iso}" data-local-time="time">${iso.slice(11, 16)}</time></a>` +

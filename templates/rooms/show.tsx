@@ -5,7 +5,7 @@ import type { Involvement } from "../../src/rooms/memberships.ts";
 import type { PresentUser } from "../../src/rooms/presence.ts";
 import type { Room, SidebarRoom } from "../../src/rooms/rooms.ts";
 import type { User } from "../../src/users/users.ts";
-import { domId } from "../dom-id.ts";
+import { domId } from "../../src/realtime/protocol.ts";
 import { Layout } from "../layout.tsx";
 import { rememberedHtml, renderToString } from "../render.ts";
 import { InvolvementControl } from "./involvement.tsx";
@@ -20,6 +20,8 @@ export type RoomView = {
   messageCount: number;
   hasOlder: boolean;
   hasNewer: boolean;
+  /** The room's latest change number when the page was read: the tab's catch-up cursor starts here. */
+  changeSeq: number;
   highlightId?: number;
   present: PresentUser[];
   involvement: Involvement;
@@ -79,6 +81,7 @@ const RoomColumn: FC<{ view: RoomView }> = ({ view }) => {
         data-room-id={room.id}
         data-has-older={String(view.hasOlder)}
         data-has-newer={String(view.hasNewer)}
+        data-change-seq={view.changeSeq}
         data-highlight-id={view.highlightId}
       >
         {raw(view.messagesHtml)}

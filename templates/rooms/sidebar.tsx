@@ -4,7 +4,7 @@ import type { FC } from "hono/jsx";
 import { escapeHtml } from "../../src/messages/sanitize.ts";
 import type { SidebarRoom } from "../../src/rooms/rooms.ts";
 import type { User } from "../../src/users/users.ts";
-import { domId } from "../dom-id.ts";
+import { domId } from "../../src/realtime/protocol.ts";
 import { Avatar } from "../shared/avatar.tsx";
 
 /**
