@@ -106,8 +106,12 @@ export function startServer(config: Config, log: Logger = consoleLogger): Runnin
       await server.stop(true); // whatever is still open after the grace period
       ctx.publisher.cancelPending(); // anything the last requests deferred
       ctx.writer.flush();
-      // Folds the WAL into the database file, so a backup or copy of the file alone is complete.
-      db.run("PRAGMA wal_checkpoint(TRUNCATE)");
+      try {
+        // Folds the WAL into the database file, so a backup or copy of the file alone is complete.
+        db.run("PRAGMA wal_checkpoint(TRUNCATE)");
+      } catch (error) {
+        log("error", "the checkpoint at shutdown failed", { error });
+      }
       db.close();
     },
   };
