@@ -52,7 +52,7 @@ export function startServer(config: Config, log: Logger = consoleLogger): Runnin
   const ctx: AppContext = {
     db,
     writer: new GroupCommit(db),
-    diskSpace: new DiskSpace(db),
+    diskSpace: new DiskSpace(db, log),
     config,
     log,
     signInThrottle: new SignInThrottle(),

@@ -1,4 +1,5 @@
 import type { Database } from "bun:sqlite";
+import type { Logger } from "../log.ts";
 
 /** SQLite's answer when a write needs a page and there is no room for it (ENOSPC, or max_page_count). */
 export const isDiskFull = (error: unknown): boolean => (error as { code?: unknown } | null)?.code === "SQLITE_FULL";
@@ -15,14 +16,17 @@ export class DiskSpace {
   private full = false;
   private probedAt = 0;
 
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly log: Logger,
+  ) {}
 
-  /** A write failed for lack of space; true the first time, so that it is logged once. */
-  markFull(at = Date.now()): boolean {
-    if (this.full) return false;
+  /** A write failed for lack of space (where: a request id, a user); logged once until space is back. */
+  markFull(where: Record<string, unknown>, at = Date.now()): void {
+    if (this.full) return;
     this.full = true;
     this.probedAt = at;
-    return true;
+    this.log("error", "the disk is full: nothing can be saved until space is freed", where);
   }
 
   /** False while writes fail; true once a real write (one that takes a new page and commits) succeeds again. */
@@ -36,6 +40,7 @@ export class DiskSpace {
         this.db.run("DROP TABLE disk_space_probe");
       })();
       this.full = false;
+      this.log("info", "the disk has space again: writes succeed");
     } catch (error) {
       if (!isDiskFull(error)) throw error;
     }

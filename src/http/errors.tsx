@@ -46,7 +46,7 @@ export function handleError(ctx: AppContext) {
     }
     const requestId = c.get("requestId");
     if (isDiskFull(error)) {
-      if (ctx.diskSpace.markFull()) ctx.log("error", "the disk is full: nothing can be saved until space is freed", { requestId, path: c.req.path });
+      ctx.diskSpace.markFull({ requestId, path: c.req.path });
       c.header("Retry-After", "60");
       return renderError(c, 503, DISK_FULL_MESSAGE);
     }

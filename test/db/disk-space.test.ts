@@ -2,6 +2,7 @@ import { afterEach, beforeEach, expect, test } from "bun:test";
 import { postMessage, startQuickSetUpServer } from "../helpers/fixtures.ts";
 import type { Client } from "../helpers/client.ts";
 import type { TestServer } from "../helpers/server.ts";
+import { openSocket } from "../helpers/socket.ts";
 
 let server: TestServer;
 let admin: Client;
@@ -45,4 +46,32 @@ test("a post on a full disk answers 503 with a clear message, stores nothing, is
   await Bun.sleep(1100); // /up probes again at most once a second
   expect((await fetch(`${server.url}/up`)).status).toBe(200);
   expect((await postMessage(admin, 1, "space again")).status).toBe(201);
+});
+
+test("a socket frame whose write finds the disk full is logged once, closes that socket for a retry, and /up says so", async () => {
+  const socket = await openSocket(server, admin);
+  fillTheDisk();
+  // Presence updates rewrite a row in place and never need a page; this trigger makes each one
+  // also add a row, as on a real full disk, where even an in-place write needs room in the WAL.
+  server.db.run(
+    `CREATE TEMP TRIGGER presence_needs_space AFTER UPDATE ON main.memberships
+     BEGIN INSERT INTO main.searches (user_id, query, updated_at) VALUES (NEW.user_id, hex(randomblob(90)), 0); END`,
+  );
+  for (let i = 0; ; i++) {
+    try {
+      server.db.run("INSERT INTO searches (user_id, query, updated_at) VALUES (1, ?, 0)", [`filler ${i} ${"y".repeat(150)}`]);
+    } catch {
+      break; // no room left for another row
+    }
+  }
+  socket.send({ type: "enter", room_id: 1 });
+  expect((await socket.closed).code).toBe(1011);
+  const second = await openSocket(server, admin);
+  second.send({ type: "enter", room_id: 1 });
+  expect((await second.closed).code).toBe(1011);
+
+  expect(server.logs.filter((line) => line.includes("disk is full"))).toHaveLength(1);
+  expect(server.logs.filter((line) => line.includes("socket message failed"))).toHaveLength(0);
+  expect((await fetch(`${server.url}/up`)).status).toBe(503);
+  server.db.run("DROP TRIGGER presence_needs_space");
 });
