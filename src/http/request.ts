@@ -43,9 +43,9 @@ export function redirectTo(c: Context, location: string): Response {
 
 const ALL_INTERFACES = new Set(["0.0.0.0", "::", "[::]"]);
 
-/** The names this machine answers to: its interface addresses, localhost and its host name. */
 const interfaceAddresses = () => Object.values(networkInterfaces()).flatMap((addresses) => addresses ?? []);
 
+/** The names this machine answers to on `listeningOn`: its interface addresses, localhost and its host name. */
 function ownHostnames(listeningOn: string): Set<string> {
   const interfaces = interfaceAddresses();
   const names = new Set(["localhost", hostname(), ...interfaces.map(({ address, family }) => (family === "IPv6" ? `[${address}]` : address))]);

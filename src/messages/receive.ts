@@ -18,7 +18,7 @@ type Deps = { db: Database; publisher: Publisher };
 type PostDeps = Deps & { writer: GroupCommit };
 export type Posted = { message: Message; created: boolean; html: string };
 
-/** Sanitizes and checks a body; a string answer is the reason it was refused. */
+/** Formats and checks a body; a string answer is the reason it was refused. */
 function prepareBody(db: Database, roomId: number, body: string) {
   const { html, plain } = formatText(body);
   if (isBlank(plain)) return "A message needs some text.";

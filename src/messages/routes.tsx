@@ -12,7 +12,7 @@ import { canAdministerMessage, findMessage, latestMessages, messagesAfter, messa
 import { editMessage, postMessage, removeMessage } from "./receive.ts";
 import { zValidator } from "@hono/zod-validator";
 
-// Generous for pasted HTML; the real limit (10,000 characters of text) is checked after sanitizing.
+// A quick first bound; the real limit (10,000 characters of text) is checked on the formatted text.
 const MAX_RAW_BODY = 100_000;
 const body = z.string("A message needs some text.").max(MAX_RAW_BODY, "That message is far too long.");
 const postForm = z.object({

@@ -3,6 +3,7 @@ import { now } from "../db/time.ts";
 /** Attempts per key in a sliding window. */
 class AttemptWindow {
   private attempts = new Map<string, number[]>();
+  private sweptAt = 0;
 
   constructor(
     private readonly limit: number,
@@ -19,7 +20,8 @@ class AttemptWindow {
     const times = this.recent(key, at);
     times.push(at);
     this.attempts.set(key, times);
-    if (this.attempts.size > 10_000) this.sweep(at);
+    // At most once a second: a spray of distinct addresses must not make every attempt walk them all.
+    if (this.attempts.size > 10_000 && at - this.sweptAt > 1000) this.sweep(at);
   }
 
   /** Takes back the newest attempt. */
@@ -32,6 +34,7 @@ class AttemptWindow {
   }
 
   private sweep(at: number): void {
+    this.sweptAt = at;
     for (const [key] of this.attempts) if (this.recent(key, at).length === 0) this.attempts.delete(key);
   }
 }
