@@ -71,7 +71,10 @@ function sendHugeForm(path: string, bytes: number, { chunked }: { chunked: boole
     socket.on("close", () => finish(status()));
     // Yields between chunks, as a client reading its socket would, so an early answer is seen.
     const pump = async () => {
-      await new Promise((resume) => setTimeout(resume, 20)); // an answer to the headers alone comes at once
+      // A refusal by Content-Length comes on the headers alone; sending into a closing connection
+      // would have the kernel reset it and drop that answer unread. A server that waits for the
+      // body gets all of it after this pause.
+      for (let waited = 0; waited < 500 && !answered && received === ""; waited += 10) await new Promise((resume) => setTimeout(resume, 10));
       while (!answered && sent < bytes) {
         const size = Math.min(chunk.length, bytes - sent);
         const piece = size === chunk.length ? chunk : chunk.subarray(0, size);
