@@ -14,13 +14,22 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Sends a sign-in whose body arrives in two parts; resolves with the whole answer once the server has answered. */
+/**
+ * Sends a sign-in whose body arrives in two parts, on a connection the server has already answered
+ * once (so it is surely accepted); resolves with the sign-in's answer once the server has hung up.
+ */
 function slowSignIn(port: number, beforeSecondHalf: () => Promise<void>): Promise<string> {
   const body = new URLSearchParams({ email_address: ADMIN.email, password: ADMIN.password }).toString();
   const half = Math.floor(body.length / 2);
   return new Promise((resolve) => {
     let received = "";
-    const socket = connect(port, "127.0.0.1", async () => {
+    let signInStarted = false;
+    const socket = connect(port, "127.0.0.1", () => socket.write(`GET /up HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`));
+    socket.on("data", async (data) => {
+      received += data.toString("latin1");
+      if (signInStarted || !received.includes("\r\n\r\nOK")) return;
+      signInStarted = true;
+      received = "";
       socket.write(
         `POST /session HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: http://127.0.0.1:${port}\r\n` +
           `Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, half)}`,
@@ -28,7 +37,6 @@ function slowSignIn(port: number, beforeSecondHalf: () => Promise<void>): Promis
       await beforeSecondHalf();
       socket.write(body.slice(half));
     });
-    socket.on("data", (data) => (received += data.toString("latin1")));
     socket.on("error", () => {});
     socket.on("close", () => resolve(received));
     socket.setTimeout(15_000, () => socket.destroy());
@@ -58,7 +66,7 @@ test("SIGTERM lets a request in flight finish, tells sockets to reconnect (1012)
     const closed = new Promise<number>((resolve) => ws.addEventListener("close", (event) => resolve(event.code)));
 
     const answer = await slowSignIn(port, async () => {
-      await Bun.sleep(100); // the request has arrived and waits for the rest of its body
+      await Bun.sleep(200); // the request has arrived and waits for the rest of its body
       proc.kill("SIGTERM");
       await Bun.sleep(300);
     });
