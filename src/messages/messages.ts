@@ -17,6 +17,10 @@ export type Message = {
   changeSeq: number;
   /** Space-separated ids of the people it mentions, for the "you were mentioned" highlight. */
   mentions: string;
+  /** The mentioned people's current names as JSON `{"id":"name"}`: the body holds only references. */
+  mentionNames: string;
+  /** Its boosts, oldest first, as JSON `[[boostId, boosterId, boosterName, content], …]`. */
+  boosts: string;
 };
 
 // Every visit to a room opens on its newest page, the same for everyone, so whatever a caller
@@ -45,10 +49,14 @@ export function forgetLatestPage(db: Database, roomId: number): void {
 export const MESSAGE_COLUMNS = `messages.id, messages.room_id AS roomId, messages.creator_id AS creatorId,
   users.name AS creatorName, messages.client_message_id AS clientMessageId, messages.body_html AS bodyHtml,
   messages.created_at AS createdAt, messages.updated_at AS updatedAt, messages.change_seq AS changeSeq,
-  coalesce((SELECT group_concat(user_id, ' ') FROM mentions WHERE message_id = messages.id), '') AS mentions`;
+  coalesce((SELECT group_concat(user_id, ' ') FROM mentions WHERE message_id = messages.id), '') AS mentions,
+  (SELECT json_group_object(mentions.user_id, mentioned.name) FROM mentions JOIN users AS mentioned ON mentioned.id = mentions.user_id
+    WHERE mentions.message_id = messages.id) AS mentionNames,
+  (SELECT json_group_array(json_array(boosts.id, boosts.booster_id, boosters.name, boosts.content) ORDER BY boosts.id)
+    FROM boosts JOIN users AS boosters ON boosters.id = boosts.booster_id WHERE boosts.message_id = messages.id) AS boosts`;
 export const FROM_MESSAGES = "FROM messages JOIN users ON users.id = messages.creator_id";
 
-export type NewMessage = { clientMessageId: string; html: string; plain: string; mentionIds: number[] };
+export type NewMessage = { clientMessageId: string; html: string; plain: string; mentionIds: number[]; mentionNames: string };
 
 /**
  * Stores a message unless its author already has one in this room with the same client_message_id
@@ -74,7 +82,7 @@ export function insertMessage(db: Database, roomId: number, creator: User, input
   const mentions = [...new Set(input.mentionIds)].sort((a, b) => a - b).join(" ");
   const message: Message = {
     id, roomId, creatorId: creator.id, creatorName: creator.name, clientMessageId: input.clientMessageId,
-    bodyHtml: input.html, createdAt: at, updatedAt: at, changeSeq, mentions,
+    bodyHtml: input.html, createdAt: at, updatedAt: at, changeSeq, mentions, mentionNames: input.mentionNames, boosts: "[]",
   };
   return { message, created: true };
 }
@@ -102,6 +110,21 @@ export function deleteMessage(db: Database, message: Message): number {
   })();
   forgetLatestPage(db, message.roomId);
   return changeSeq;
+}
+
+/**
+ * Something shown with the message changed without editing it (a boost): it takes the room's next
+ * change number, so it is re-rendered for the room and replayed to a tab that was away.
+ */
+export function touchMessage(db: Database, message: Message): void {
+  db.query("UPDATE messages SET change_seq = (SELECT change_seq + 1 FROM rooms WHERE id = messages.room_id) WHERE id = ?").run(message.id);
+  bumpChangeSeq(db, message.roomId);
+  forgetLatestPage(db, message.roomId);
+}
+
+/** The room a message is in, whoever asks; the caller checks that they may see that room. */
+export function roomIdOfMessage(db: Database, id: number): number | null {
+  return db.query<{ roomId: number }, [number]>("SELECT room_id AS roomId FROM messages WHERE id = ?").get(id)?.roomId ?? null;
 }
 
 function bumpChangeSeq(db: Database, roomId: number): number {

@@ -10,8 +10,9 @@ import { markUnread } from "../rooms/memberships.ts";
 import { CONNECTION_TTL_MS } from "../rooms/presence.ts";
 import type { Room } from "../rooms/rooms.ts";
 import type { User } from "../users/users.ts";
+import { addBoost, boostContent, removeBoost } from "./boosts.ts";
 import { linkMentions } from "./mentions.ts";
-import { deleteMessage, insertMessage, updateMessageBody, type Message } from "./messages.ts";
+import { deleteMessage, findMessage, insertMessage, updateMessageBody, type Message } from "./messages.ts";
 import { formatText, isBlank } from "./sanitize.ts";
 
 type Deps = { db: Database; publisher: Publisher };
@@ -65,4 +66,28 @@ export function editMessage({ db, publisher }: Deps, message: Message, body: str
 export function removeMessage({ db, publisher }: Deps, message: Message): void {
   const changeSeq = deleteMessage(db, message);
   publisher.publish(roomTopic(message.roomId), messageRemovedFrame(message.roomId, message.id, changeSeq));
+}
+
+/**
+ * Boosting, step by step: check the content → store it, the message taking the room's next change
+ * number → render the message once, boosts included → publish it to the room (the same fragment
+ * replaces the message on every screen, and a tab that was away gets it when it catches up).
+ */
+export function boostMessage({ db, publisher }: Deps, user: User, message: Message, input: string): { html: string; created: boolean } | string {
+  const checked = boostContent(input);
+  if (typeof checked === "string") return checked;
+  const { created } = addBoost(db, message, user, checked.content);
+  return { html: republish({ db, publisher }, message, created), created };
+}
+
+/** Removes one of the person's own boosts; null when the message has no such boost of theirs. */
+export function unboostMessage({ db, publisher }: Deps, user: User, message: Message, boostId: number): string | null {
+  if (!removeBoost(db, message, user, boostId)) return null;
+  return republish({ db, publisher }, message, true);
+}
+
+function republish({ db, publisher }: Deps, message: Message, changed: boolean): string {
+  const html = messageHtml(findMessage(db, message.roomId, message.id)!);
+  if (changed) publisher.publish(roomTopic(message.roomId), messagesFrame(message.roomId, html));
+  return html;
 }

@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import { raw } from "hono/html";
 import type { FC } from "hono/jsx";
+import { shownBody } from "../../src/messages/mentions.ts";
 import type { Message } from "../../src/messages/messages.ts";
 import { escapeHtml } from "../../src/messages/sanitize.ts";
 import { domId } from "../../src/realtime/protocol.ts";
@@ -22,7 +23,7 @@ export function messageHtml(m: Message): string {
     `<div class="message__main"><header class="message__meta"><span class="message__author">${name}</span>` +
     `<a class="message__time" href="/rooms/${m.roomId}/@${m.id}"><time datetime="${iso}" data-local-time="time">${iso.slice(11, 16)}</time></a>` +
     (m.updatedAt > m.createdAt ? `<span class="message__edited">edited</span>` : "") +
-    `</header><div class="message__body">${m.bodyHtml}</div></div></article>`
+    `</header><div class="message__body">${shownBody(m)}</div>${boostsHtml(m)}</div></article>`
   );
 }
 
@@ -40,6 +41,40 @@ function authorHtml(id: number, rawName: string): { name: string; avatar: string
     authors.set(key, author);
   }
   return author;
+}
+
+// Past this many different boosts the rest fold behind "+N", so a popular message stays one line.
+const BOOSTS_SHOWN = 6;
+type BoostRow = [id: number, boosterId: number, boosterName: string, content: string];
+
+/**
+ * A message's boosts, one button per different content with its count and, as a tooltip, who gave
+ * it: a row of twenty 👍 says less than "👍 20". The ids let the reader's script mark their own
+ * (data-booster-ids) and remove it (data-boost-ids, in the same order).
+ */
+function boostsHtml(m: Message): string {
+  if (m.boosts === "[]") return "";
+  const groups = new Map<string, { ids: number[]; boosterIds: number[]; names: string[] }>();
+  for (const [id, boosterId, boosterName, content] of JSON.parse(m.boosts) as BoostRow[]) {
+    let group = groups.get(content);
+    if (!group) groups.set(content, (group = { ids: [], boosterIds: [], names: [] }));
+    group.ids.push(id);
+    group.boosterIds.push(boosterId);
+    group.names.push(boosterName);
+  }
+  const buttons = [...groups].map(([content, group]) => {
+    const text = escapeHtml(content);
+    return (
+      `<button type="button" class="boost" data-boost="${text}" data-boost-ids="${group.ids.join(" ")}" data-booster-ids="${group.boosterIds.join(" ")}"` +
+      ` title="${escapeHtml(group.names.join(", "))}">${text}<span class="boost__count">${group.ids.length}</span></button>`
+    );
+  });
+  const folded = buttons.length - BOOSTS_SHOWN;
+  return (
+    `<div class="boosts">${buttons.slice(0, BOOSTS_SHOWN).join("")}` +
+    (folded > 0 ? `<details class="boosts__more"><summary class="boosts__fold">+${folded}</summary>${buttons.slice(BOOSTS_SHOWN).join("")}</details>` : "") +
+    "</div>"
+  );
 }
 
 /** A run of messages, oldest first: a page of history, a catch-up after reconnecting. */

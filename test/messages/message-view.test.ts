@@ -13,6 +13,8 @@ const message = (overrides: Partial<Message> = {}): Message => ({
   updatedAt: Date.UTC(2026, 10, 25, 9, 30),
   changeSeq: 4,
   mentions: "",
+  mentionNames: "{}",
+  boosts: "[]",
   ...overrides,
 });
 
