@@ -14,7 +14,11 @@ export function markMyBoosts(message: Element): void {
 
 /** Sends the change and shows the answer at once; the same message also arrives over the socket. */
 async function send(method: "POST" | "DELETE", path: string, body?: URLSearchParams): Promise<boolean> {
-  const response = await fetch(path, { method, body, headers: { "HX-Request": "true", Accept: "text/html" } });
+  const response = await fetch(path, { method, body, headers: { "HX-Request": "true", Accept: "text/html" } }).catch(() => null);
+  if (!response) {
+    flash("The boost could not be sent: check the connection and try again.");
+    return false;
+  }
   if (!response.ok) {
     flash(await response.text());
     return false;
@@ -29,13 +33,13 @@ document.addEventListener("click", (event) => {
   const target = event.target as Element;
   const quick = target.closest<HTMLElement>("[data-boost-quick]");
   const bar = target.closest<HTMLElement>("[data-message-actions]");
-  if (quick && bar?.dataset.messageId) boost(bar.dataset.messageId, quick.dataset.boostQuick!);
+  if (quick && bar?.dataset.messageId) void boost(bar.dataset.messageId, quick.dataset.boostQuick!);
   const existing = target.closest<HTMLElement>(".boost[data-boost]");
   const messageId = existing?.closest<HTMLElement>(".message[data-message-id]")?.dataset.messageId;
   if (!existing || !messageId) return;
   const mine = existing.dataset.boosterIds!.split(" ").indexOf(me());
-  if (mine === -1) boost(messageId, existing.dataset.boost!);
-  else send("DELETE", `/messages/${messageId}/boosts/${existing.dataset.boostIds!.split(" ")[mine]}`);
+  if (mine === -1) void boost(messageId, existing.dataset.boost!);
+  else void send("DELETE", `/messages/${messageId}/boosts/${existing.dataset.boostIds!.split(" ")[mine]}`);
 });
 
 document.addEventListener("submit", async (event) => {

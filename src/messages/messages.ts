@@ -41,6 +41,14 @@ export function rememberLatestPage<T>(db: Database, roomId: number, build: () =>
   return pages.get(roomId) as T;
 }
 
+/**
+ * For a rename: any kept page may show the person, as an author or in a mention chip. Renames are
+ * rare and a page is rebuilt on its next visit, so all are forgotten rather than tracked per person.
+ */
+export function forgetAllLatestPages(db: Database): void {
+  latestPages.get(db)?.clear();
+}
+
 /** Called by every write to a room's messages (and by deleting a room). */
 export function forgetLatestPage(db: Database, roomId: number): void {
   latestPages.get(db)?.delete(roomId);

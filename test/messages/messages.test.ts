@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { forgetAllLatestPages } from "../../src/messages/messages.ts";
 import { postMessage as receiveMessage } from "../../src/messages/receive.ts";
 import { activityTopic, roomTopic } from "../../src/realtime/topics.ts";
 import { findRoom } from "../../src/rooms/rooms.ts";
@@ -265,6 +266,40 @@ describe("mentions", () => {
     const [id] = messageIdsIn(posted);
     expect(posted).toContain(`data-mentions="${[adminUser.id, memberUser.id].sort((a, b) => a - b).join(" ")}"`);
     expect(await (await member.get(`/rooms/${roomId}/messages/${id}`)).text()).toBe(posted);
+  });
+
+  test("a mention shows the person's current name: after a rename, every reading of the message shows the new one", async () => {
+    const id = await posted(admin, roomId, "@Milo Member can you look?");
+    const page = async () => (await (await member.get(`/rooms/${roomId}`)).text()) as string;
+    expect(await page()).toContain(">@Milo Member</span>");
+    server.db.run("UPDATE users SET name = 'Milo Renamed' WHERE id = ?", [memberUser.id]);
+    forgetAllLatestPages(server.db); // what a rename does after its commit
+    const chip = `<span class="mention" data-user-id="${memberUser.id}">@Milo Renamed</span>`;
+    expect(await (await member.get(`/rooms/${roomId}/messages/${id}`)).text()).toContain(chip);
+    expect(await page()).toContain(chip);
+    expect(await page()).not.toContain("@Milo Member");
+    expect(await (await admin.get(`/rooms/${roomId}/messages?after=0`)).text()).toContain(chip);
+    // The author editing it gets the current name back in the text, so saving keeps the mention.
+    const form = await (await admin.get(`/rooms/${roomId}/messages/${id}/edit`)).text();
+    expect(form).toContain("@Milo Renamed can you look?");
+    expect((await editMessage(admin, roomId, id, "@Milo Renamed can you look?")).status).toBe(200);
+    expect(mentionedIn(id)).toEqual([memberUser.id]);
+  });
+
+  test("text typed without the picker, as a bot or a script posts it, resolves the same way", async () => {
+    const response = await sendBody(member, `/rooms/${roomId}/messages`, new URLSearchParams({ body: "cc @ada admin: done" }));
+    expect(response.status).toBe(201);
+    const html = await response.text();
+    expect(html).toContain(`<span class="mention" data-user-id="${adminUser.id}">@Ada Admin</span>: done`);
+    expect(mentionedIn(messageIdsIn(html)[0]!)).toEqual([adminUser.id]);
+  });
+
+  test("a mention cannot be forged by typing its markup", async () => {
+    const forged = `<span class="mention" data-user-id="${memberUser.id}"></span>`;
+    const html = await (await postMessage(admin, roomId, forged)).text();
+    expect(html).not.toContain("data-mentions");
+    expect(html).toContain("&lt;span class=&quot;mention&quot;");
+    expect(mentionedIn(messageIdsIn(html)[0]!)).toEqual([]);
   });
 
   test("mentioning someone who is not in the room records nothing", async () => {
