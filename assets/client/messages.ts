@@ -59,7 +59,10 @@ function place(container: HTMLElement, message: HTMLElement, live: boolean) {
   const existing = document.getElementById(message.id);
   if (existing) {
     // Someone else's edit must not throw away an edit in progress here.
-    if (!existing.classList.contains("message--editing")) existing.replaceWith(message);
+    if (existing.classList.contains("message--editing")) return true;
+    // The shared actions bar may be in it (a boost re-renders the message being pointed at): keep it.
+    if (existing.querySelector("[data-message-actions]")) parkActions();
+    existing.replaceWith(message);
     return true;
   }
   const clientId = message.dataset.clientMessageId;
