@@ -548,6 +548,7 @@ describe("people outside the room", () => {
     ["open the edit form of a message", (id) => ["GET", `/rooms/${roomId}/messages/${id}/edit`]],
     ["edit a message", (id) => ["PATCH", `/rooms/${roomId}/messages/${id}`, { body: "defaced" }]],
     ["delete a message", (id) => ["DELETE", `/rooms/${roomId}/messages/${id}`]],
+    ["boost a message", (id) => ["POST", `/messages/${id}/boosts`, { content: "👀" }]],
     ["open the room's settings", () => ["GET", `/rooms/${roomId}/edit`]],
     ["set the room's notifications", () => ["PATCH", `/rooms/${roomId}/involvement`, { involvement: "everything" }]],
     ["delete the room", () => ["DELETE", `/rooms/${roomId}`]],
