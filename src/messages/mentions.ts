@@ -13,8 +13,12 @@ const MENTION = /<span class="mention" data-user-id="(\d+)">[^<]*<\/span>/g;
  * data-user-id="7"></span>`, which is shown with their current name (showMentions), so a rename
  * follows. Only text is touched, never tags or attributes.
  */
-export function linkMentions(db: Database, roomId: number, html: string): { html: string; mentionIds: number[]; mentionNames: string } {
-  const none = { html, mentionIds: [], mentionNames: "{}" };
+export function linkMentions(
+  db: Database,
+  roomId: number,
+  html: string,
+): { html: string; mentionIds: number[]; mentionNames: Record<string, string> } {
+  const none = { html, mentionIds: [], mentionNames: {} };
   if (!html.includes("@")) return none;
   // Longest names first, so "@Ana Lucia" is not taken for "@Ana".
   const members = activeMembers(db, roomId).sort((a, b) => b.name.length - a.name.length);
@@ -35,12 +39,11 @@ export function linkMentions(db: Database, roomId: number, html: string): { html
           }),
     )
     .join("");
-  return { html: linked, mentionIds: [...mentioned.keys()], mentionNames: JSON.stringify(Object.fromEntries(mentioned)) };
+  return { html: linked, mentionIds: [...mentioned.keys()], mentionNames: Object.fromEntries(mentioned) };
 }
 
-/** The body with each mention showing the person's current name (`mentionNames`, read with the message). */
-export function showMentions(html: string, mentionNames: string): string {
-  const names = JSON.parse(mentionNames) as Record<string, string>;
+/** The body with each mention showing the person's current name (`names`, read with the message). */
+export function showMentions(html: string, names: Readonly<Record<string, string>>): string {
   return html.replace(MENTION, (tag, id: string) => {
     const name = names[id];
     return name === undefined ? tag : `<span class="mention" data-user-id="${id}">@${escapeHtml(name)}</span>`;

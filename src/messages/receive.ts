@@ -12,7 +12,7 @@ import type { Room } from "../rooms/rooms.ts";
 import type { User } from "../users/users.ts";
 import { addBoost, boostContent, removeBoost } from "./boosts.ts";
 import { linkMentions } from "./mentions.ts";
-import { deleteMessage, findMessage, insertMessage, updateMessageBody, type Message } from "./messages.ts";
+import { deleteMessage, findMessage, insertMessage, touchMessage, updateMessageBody, type Message } from "./messages.ts";
 import { formatText, isBlank } from "./sanitize.ts";
 
 type Deps = { db: Database; publisher: Publisher };
@@ -76,14 +76,22 @@ export function removeMessage({ db, publisher }: Deps, message: Message): void {
 export function boostMessage({ db, publisher }: Deps, user: User, message: Message, input: string): { html: string; created: boolean } | string {
   const checked = boostContent(input);
   if (typeof checked === "string") return checked;
-  const { created } = addBoost(db, message, user, checked.content);
+  const { created } = db.transaction(() => {
+    const added = addBoost(db, message, user, checked.content);
+    if (added.created) touchMessage(db, message);
+    return added;
+  })();
   return { html: republish({ db, publisher }, message, created), created };
 }
 
 /** Removes one of the person's own boosts; null when the message has no such boost of theirs. */
 export function unboostMessage({ db, publisher }: Deps, user: User, message: Message, boostId: number): string | null {
-  if (!removeBoost(db, message, user, boostId)) return null;
-  return republish({ db, publisher }, message, true);
+  const removed = db.transaction(() => {
+    if (!removeBoost(db, message, user, boostId)) return false;
+    touchMessage(db, message);
+    return true;
+  })();
+  return removed ? republish({ db, publisher }, message, true) : null;
 }
 
 function republish({ db, publisher }: Deps, message: Message, changed: boolean): string {

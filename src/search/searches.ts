@@ -1,7 +1,7 @@
 import type { Database } from "bun:sqlite";
 import { now } from "../db/time.ts";
 import { indexPendingMessages } from "./indexer.ts";
-import { FROM_MESSAGES, MESSAGE_COLUMNS, type Message } from "../messages/messages.ts";
+import { FROM_MESSAGES, MESSAGE_COLUMNS, type Message, type MessageRow, withDetails } from "../messages/messages.ts";
 import { findRoomFor, roomNameFor } from "../rooms/rooms.ts";
 import type { User } from "../users/users.ts";
 
@@ -34,7 +34,7 @@ export function searchMessages(db: Database, user: User, query: string, limit = 
   if (match === null) return { results: [], more: false };
   indexPendingMessages(db); // whatever was posted a moment ago is found too
   const rows = db
-    .query<Message & { roomName: string | null }, [number, string, number]>(
+    .query<MessageRow & { roomName: string | null }, [number, string, number]>(
       `SELECT ${MESSAGE_COLUMNS}, rooms.name AS roomName
        ${FROM_MESSAGES}
        JOIN message_search_index ON message_search_index.rowid = messages.id
@@ -46,12 +46,13 @@ export function searchMessages(db: Database, user: User, query: string, limit = 
     .all(user.id, match, limit + 1);
   const more = rows.length > limit;
   if (more) rows.pop();
+  const messages = withDetails(db, rows);
   // Direct rooms are named after their people, as the sidebar names them: looked up once per room.
   const directNames = new Map<number, string>();
-  for (const row of rows)
+  for (const row of messages)
     if (row.roomName === null && !directNames.has(row.roomId))
       directNames.set(row.roomId, roomNameFor(db, findRoomFor(db, user, row.roomId)!, user.id));
-  return { results: rows.map((row) => ({ ...row, roomName: row.roomName ?? directNames.get(row.roomId)! })), more };
+  return { results: messages.map((row) => ({ ...row, roomName: row.roomName ?? directNames.get(row.roomId)! })), more };
 }
 
 /** The person's last searches, most recent first, for the chips above the search box. */

@@ -45,7 +45,6 @@ function authorHtml(id: number, rawName: string): { name: string; avatar: string
 
 // Past this many different boosts the rest fold behind "+N", so a popular message stays one line.
 const BOOSTS_SHOWN = 6;
-type BoostRow = [id: number, boosterId: number, boosterName: string, content: string];
 
 /**
  * A message's boosts, one button per different content with its count and, as a tooltip, who gave
@@ -53,9 +52,9 @@ type BoostRow = [id: number, boosterId: number, boosterName: string, content: st
  * (data-booster-ids) and remove it (data-boost-ids, in the same order).
  */
 function boostsHtml(m: Message): string {
-  if (m.boosts === "[]") return "";
+  if (m.boosts.length === 0) return "";
   const groups = new Map<string, { ids: number[]; boosterIds: number[]; names: string[] }>();
-  for (const [id, boosterId, boosterName, content] of JSON.parse(m.boosts) as BoostRow[]) {
+  for (const { id, boosterId, boosterName, content } of m.boosts) {
     let group = groups.get(content);
     if (!group) groups.set(content, (group = { ids: [], boosterIds: [], names: [] }));
     group.ids.push(id);

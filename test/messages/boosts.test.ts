@@ -248,6 +248,25 @@ describe("boosts live and after a reconnect", () => {
     expect(caughtUp).not.toContain('data-boost="👋"');
   });
 
+  test("pages of history, whether their ids are close together or spread among other rooms', and search results show boosts and mention chips", async () => {
+    const ALL_TALK = 1;
+    const mentioning = await post(admin, "@Milo Member shipping now");
+    for (let i = 0; i < 12; i++) await post(admin, `elsewhere ${i}`, ALL_TALK);
+    const later = await post(member, "shipped");
+    await boosted(admin, "🚢", mentioning);
+    await boosted(admin, "🎯", later);
+    const chip = `<span class="mention" data-user-id="${memberUser.id}">@Milo Member</span>`;
+    const spread = await (await member.get(`/rooms/${roomId}/messages?after=0`)).text();
+    for (const html of [spread, await (await member.get(`/rooms/${roomId}/messages?before=${later}`)).text()]) {
+      expect(html).toContain('data-boost="🚢"');
+      expect(html).toContain(chip);
+    }
+    expect(spread).toContain('data-boost="🎯"');
+    const found = await (await member.get("/searches?q=shipping")).text();
+    expect(found).toContain('data-boost="🚢"');
+    expect(found).toContain(chip);
+  });
+
   test("the room page shows boosts, and follows them when it is kept between visits", async () => {
     const page = async () => (await (await member.get(`/rooms/${roomId}`)).text()) as string;
     expect(await page()).not.toContain("data-boost=");

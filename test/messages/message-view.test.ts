@@ -13,8 +13,8 @@ const message = (overrides: Partial<Message> = {}): Message => ({
   updatedAt: Date.UTC(2026, 10, 25, 9, 30),
   changeSeq: 4,
   mentions: "",
-  mentionNames: "{}",
-  boosts: "[]",
+  mentionNames: {},
+  boosts: [],
   ...overrides,
 });
 
@@ -46,7 +46,7 @@ test("mention chips show each person's current name, escaped; a reference to som
     message({
       bodyHtml: 'hi <span class="mention" data-user-id="2"></span> and <span class="mention" data-user-id="9">@Old</span> and <span class="mention" data-user-id="4"></span>',
       mentions: "2 9",
-      mentionNames: JSON.stringify({ 2: "Ana <b>Lucia</b>", 9: "Tom & Jerry" }),
+      mentionNames: { 2: "Ana <b>Lucia</b>", 9: "Tom & Jerry" },
     }),
   );
   expect(html).toContain(
@@ -55,8 +55,8 @@ test("mention chips show each person's current name, escaped; a reference to som
   );
 });
 
-/** Boosts as MESSAGE_COLUMNS reads them: [id, boosterId, boosterName, content], oldest first. */
-const boosts = (...rows: [number, number, string, string][]) => JSON.stringify(rows);
+/** Boosts from [id, boosterId, boosterName, content], oldest first. */
+const boosts = (...rows: [number, number, string, string][]) => rows.map(([id, boosterId, boosterName, content]) => ({ id, boosterId, boosterName, content }));
 
 test("a message without boosts has no boosts element at all (broadcasts stay small)", () => {
   expect(messageHtml(message())).not.toContain("boosts");
