@@ -16,6 +16,7 @@ const schema = z
     VAPID_PRIVATE_KEY: optionalText,
     TLS_CERT: existingFile,
     TLS_KEY: existingFile,
+    CAMPFIRE_READ_CACHE: z.enum(["on", "off"], 'must be "on" or "off"').default("on"),
   })
   .refine((env) => !!env.TLS_CERT === !!env.TLS_KEY, {
     message: "set both TLS_CERT and TLS_KEY, or neither",
@@ -33,6 +34,8 @@ export type Config = {
   publicUrl?: string;
   vapid?: { publicKey: string; privateKey: string };
   tls?: { certPath: string; keyPath: string };
+  /** Off, every read goes to SQLite: the test suite runs both ways so a missed cache event shows. */
+  readCache: boolean;
 };
 
 export class ConfigError extends Error {}
@@ -55,5 +58,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     publicUrl: e.CAMPFIRE_URL?.replace(/\/+$/, ""),
     vapid: e.VAPID_PUBLIC_KEY ? { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY! } : undefined,
     tls: e.TLS_CERT ? { certPath: e.TLS_CERT, keyPath: e.TLS_KEY! } : undefined,
+    readCache: e.CAMPFIRE_READ_CACHE === "on",
   };
 }

@@ -3,6 +3,7 @@ import type { Server } from "bun";
 import { join } from "node:path";
 import { mkdirSync } from "node:fs";
 import { createApp } from "./app.ts";
+import { ReadCache } from "./cache/read-cache.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/connection.ts";
 import { GroupCommit } from "./db/group-commit.ts";
@@ -10,6 +11,7 @@ import { migrate } from "./db/migrations.ts";
 import { consoleLogger, type Logger } from "./log.ts";
 import { Connections, type SocketData } from "./realtime/connections.ts";
 import { Publisher } from "./realtime/publish.ts";
+import { closeEndedSessions } from "./realtime/ended-sessions.ts";
 import { socketHandlers } from "./realtime/socket.ts";
 import { sweepPresence } from "./rooms/broadcasts.tsx";
 import { indexPendingMessages } from "./search/indexer.ts";
@@ -26,6 +28,9 @@ const PRESENCE_SWEEP_MS = 30_000;
 // behind it (a search catches up first anyway).
 const SEARCH_INDEXING_MS = 50;
 const SEARCH_INDEXING_BATCH = 250;
+// Another process (the CLI) may end sessions or change anything; SQLite's data_version says so.
+// A second is soon enough for a signed-out tab, and the look costs a few microseconds.
+const OUTSIDE_WRITES_CHECK_MS = 1000;
 
 /** Opens and migrates the data directory, then listens: the only place a port is opened. */
 export function startServer(config: Config, log: Logger = consoleLogger): RunningServer {
@@ -37,6 +42,7 @@ export function startServer(config: Config, log: Logger = consoleLogger): Runnin
   const ctx: AppContext = {
     db,
     writer: new GroupCommit(db),
+    cache: new ReadCache(db, config.readCache),
     config,
     log,
     signInThrottle: new SignInThrottle(),
@@ -69,6 +75,17 @@ export function startServer(config: Config, log: Logger = consoleLogger): Runnin
       log("error", "search indexing failed", { error });
     }
   }, SEARCH_INDEXING_MS);
+  let outsideWritesSeen = ctx.cache.outsideWrites;
+  const outsideWritesCheck = setInterval(() => {
+    try {
+      ctx.cache.noticeOutsideWrites();
+      if (ctx.cache.outsideWrites === outsideWritesSeen) return;
+      outsideWritesSeen = ctx.cache.outsideWrites;
+      closeEndedSessions(ctx);
+    } catch (error) {
+      log("error", "checking for writes by other processes failed", { error });
+    }
+  }, OUTSIDE_WRITES_CHECK_MS);
   const url = server.url.href.replace(/\/$/, "");
   return {
     server,
@@ -79,6 +96,7 @@ export function startServer(config: Config, log: Logger = consoleLogger): Runnin
       ctx.stopping = true;
       clearInterval(presenceSweep);
       clearInterval(searchIndexing);
+      clearInterval(outsideWritesCheck);
       ctx.publisher.cancelPending();
       await server.stop(true);
       ctx.writer.flush();

@@ -1,5 +1,6 @@
 import type { Database } from "bun:sqlite";
 import type { Server } from "bun";
+import type { ReadCache } from "../cache/read-cache.ts";
 import type { Config } from "../config.ts";
 import type { GroupCommit } from "../db/group-commit.ts";
 import type { Logger } from "../log.ts";
@@ -14,6 +15,8 @@ export type AppContext = {
   db: Database;
   /** Where posts are written, so that posts arriving together share one commit. */
   writer: GroupCommit;
+  /** Everything kept in memory to skip a query or a render; write paths tell it what changed. */
+  cache: ReadCache;
   config: Config;
   log: Logger;
   signInThrottle: SignInThrottle;

@@ -34,7 +34,7 @@ const unprocessable = refuseWith(422);
 
 export function messageRoutes(ctx: AppContext) {
   const { db } = ctx;
-  const roomOf = (c: Context<AppEnv>, id: number) => orNotFound(findRoomFor(db, currentUser(c), id));
+  const roomOf = (c: Context<AppEnv>, id: number) => orNotFound(findRoomFor(ctx, currentUser(c), id));
 
   /** A message the person may change: in one of their rooms, and theirs (or they administer). */
   function administeredMessage(c: Context<AppEnv>, roomId: number, id: number): Message {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { startServer, type RunningServer } from "../../src/server.ts";
 import { ADMIN } from "../helpers/fixtures.ts";
 import { run } from "../helpers/processes.ts";
-import { makeDataDir } from "../helpers/server.ts";
+import { makeDataDir, TEST_READ_CACHE } from "../helpers/server.ts";
 
 // TLS_CERT / TLS_KEY serve HTTPS directly; a throwaway self-signed certificate stands in for a real one.
 let dataDir: string;
@@ -16,7 +16,7 @@ beforeAll(async () => {
   const made = await run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
     "-keyout", keyPath, "-out", certPath]);
   expect(made.exitCode).toBe(0);
-  server = startServer({ port: 0, host: "127.0.0.1", dataDir, tls: { certPath, keyPath } }, () => {});
+  server = startServer({ port: 0, host: "127.0.0.1", dataDir, tls: { certPath, keyPath }, readCache: TEST_READ_CACHE }, () => {});
 });
 
 afterAll(async () => {

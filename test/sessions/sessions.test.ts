@@ -134,7 +134,9 @@ describe("sessions", () => {
   test("ending all of a person's sessions (a password reset) locks out a cookie that was just used", async () => {
     const { client } = await signIn(server, ADMIN.email, ADMIN.password);
     expect((await client.get("/rooms/1")).status).toBe(200); // resolved, and so remembered for a moment
-    endAllSessions(server.db, findUserByEmail(server.db, ADMIN.email)!.id);
+    const adminId = findUserByEmail(server.db, ADMIN.email)!.id;
+    endAllSessions(server.db, adminId);
+    server.ctx.cache.sessionsEnded(adminId); // as an in-server caller does after the write
     const page = await client.get("/rooms/1");
     expect(page.status).toBe(303);
     expect(page.headers.get("location")).toBe("/session/new");
