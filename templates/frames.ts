@@ -1,4 +1,4 @@
-import { escapeHtml } from "../src/messages/sanitize.ts";
+import { html, type Html } from "./html.ts";
 
 /**
  * WebSocket frames the client script handles itself (everything else is an htmx out-of-band swap).
@@ -7,15 +7,13 @@ import { escapeHtml } from "../src/messages/sanitize.ts";
  */
 type FrameData = Record<string, string | number | undefined>;
 
-export function frame(kind: string, data: FrameData, content = ""): string {
-  let attributes = "";
-  for (const [name, value] of Object.entries(data))
-    if (value !== undefined) attributes += ` data-${name}="${escapeHtml(String(value))}"`;
-  return `<template data-frame="${kind}"${attributes}>${content}</template>`;
+export function frame(kind: string, data: FrameData, content?: Html): string {
+  const attributes = Object.entries(data).map(([name, value]) => (value === undefined ? "" : html` data-${name}="${value}"`));
+  return html`<template data-frame="${kind}"${attributes}>${content}</template>`.text;
 }
 
 /** New or changed messages (rendered once by MessageView) for everyone looking at the room. */
-export const messagesFrame = (roomId: number, messagesHtml: string): string => frame("messages", { "room-id": roomId }, messagesHtml);
+export const messagesFrame = (roomId: number, messagesHtml: Html): string => frame("messages", { "room-id": roomId }, messagesHtml);
 
 export const messageRemovedFrame = (roomId: number, messageId: number): string =>
   frame("message-removed", { "room-id": roomId, "message-id": messageId });
@@ -36,4 +34,4 @@ export const refreshFrame = (roomId: number): string => frame("refresh", { "room
 /** The person lost the room (removed from it, or it was deleted). */
 export const roomRemovedFrame = (roomId: number, reason: string): string => frame("room-removed", { "room-id": roomId, reason });
 
-export const sidebarRoomFrame = (roomId: number, itemHtml: string): string => frame("sidebar-room", { "room-id": roomId }, itemHtml);
+export const sidebarRoomFrame = (roomId: number, itemHtml: Html): string => frame("sidebar-room", { "room-id": roomId }, itemHtml);

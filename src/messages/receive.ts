@@ -53,7 +53,7 @@ export async function postMessage(
     publisher.publish(roomTopic(room.id), messagesFrame(room.id, html));
     publisher.publish(activityTopic(room.id), activityFrame(room.id, user.id, message.mentions));
   }
-  return { message, created, html };
+  return { message, created, html: html.text };
 }
 
 export function editMessage({ db, cache, publisher }: Deps, message: Message, body: string): { message: Message; html: string } | string {
@@ -63,7 +63,7 @@ export function editMessage({ db, cache, publisher }: Deps, message: Message, bo
   cache.messagesChanged(message.roomId);
   const html = messageHtml(edited);
   publisher.publish(roomTopic(message.roomId), messagesFrame(message.roomId, html));
-  return { message: edited, html };
+  return { message: edited, html: html.text };
 }
 
 export function removeMessage({ db, cache, publisher }: Deps, message: Message): void {

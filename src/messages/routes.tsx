@@ -51,7 +51,7 @@ export function messageRoutes(ctx: AppContext) {
       const messages =
         before !== undefined ? messagesBefore(db, room.id, before) : after !== undefined ? messagesAfter(db, room.id, after) : latestMessages(db, room.id);
       if (messages.length === 0) return c.body(null, 204);
-      return c.html(messagesHtml(messages));
+      return c.html(messagesHtml(messages).text);
     })
     .post("/rooms/:room_id/messages", zValidator("param", roomParam, notFound), zValidator("form", postForm, unprocessable), async (c) => {
       const room = roomOf(c, c.req.valid("param").room_id);

@@ -14,6 +14,7 @@ import { isHtmx, isHttps, redirectTo } from "../http/request.ts";
 import { idParam, optional, positiveId, validForm } from "../http/validate.tsx";
 import { findMessage, latestMessages, messagesAfter, messagesBefore, PAGE_SIZE } from "../messages/messages.ts";
 import { messagesHtml } from "../../templates/messages/message.tsx";
+import type { Html } from "../../templates/html.ts";
 import { renderToString } from "../../templates/render.ts";
 import { activeUsersById, type User } from "../users/users.ts";
 import { announceRoom, announceRoomChange, announceVisibility, withdrawRoom } from "./broadcasts.tsx";
@@ -66,7 +67,7 @@ export function roomRoutes(ctx: AppContext) {
 
   /** The latest page (remembered between visits), or (for a permalink) half a page either side of one message. */
   function roomView(user: User, room: Room, around?: number): RoomView {
-    let page: { html: string; count: number; hasOlder: boolean; hasNewer: boolean };
+    let page: { html: Html; count: number; hasOlder: boolean; hasNewer: boolean };
     if (around === undefined) {
       page = ctx.cache.latestPage(room.id, () => {
         const latest = latestMessages(db, room.id, PAGE_SIZE + 1);
