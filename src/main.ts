@@ -27,6 +27,7 @@ Environment (all optional):
   TLS_CERT, TLS_KEY     Certificate and key files to serve HTTPS directly.
   VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY
                         Web Push keys (generated and stored when absent).
+  CAMPFIRE_READ_CACHE   "off" reads everything from SQLite (default "on").
 `;
 
 class UsageError extends Error {}
