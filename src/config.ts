@@ -12,11 +12,11 @@ const schema = z
     HOST: z.string().trim().min(1).default("0.0.0.0"),
     CAMPFIRE_DATA_DIR: z.string().trim().min(1).default("./storage"),
     CAMPFIRE_URL: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional(),
+    CAMPFIRE_READ_CACHE: z.enum(["on", "off"], 'must be "on" or "off"').default("on"),
     VAPID_PUBLIC_KEY: optionalText,
     VAPID_PRIVATE_KEY: optionalText,
     TLS_CERT: existingFile,
     TLS_KEY: existingFile,
-    CAMPFIRE_READ_CACHE: z.enum(["on", "off"], 'must be "on" or "off"').default("on"),
   })
   .refine((env) => !!env.TLS_CERT === !!env.TLS_KEY, {
     message: "set both TLS_CERT and TLS_KEY, or neither",

@@ -36,7 +36,7 @@ test("an unknown command exits non-zero with one line", async () => {
 });
 
 test("a bad environment value stops start-up with one clear line naming the variable", async () => {
-  for (const [name, value] of [["PORT", "eighty"], ["CAMPFIRE_URL", "chat.example.com"], ["TLS_CERT", "/no/such/cert.pem"]] as const) {
+  for (const [name, value] of [["PORT", "eighty"], ["CAMPFIRE_URL", "chat.example.com"], ["TLS_CERT", "/no/such/cert.pem"], ["CAMPFIRE_READ_CACHE", "maybe"]] as const) {
     const { stderr, exitCode } = await campfire(["serve"], { [name]: value, TLS_KEY: "/no/such/key.pem" });
     expect(exitCode).toBe(1);
     const lines = stderr.trim().split("\n");
