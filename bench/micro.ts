@@ -50,12 +50,16 @@ started = performance.now();
 let bytes = 0;
 for (let i = 0; i < RENDERS; i++) bytes += String(messagesHtml(page)).length;
 const renderMs = performance.now() - started;
-console.log(`rendering: ${RENDERS} pages of ${page.length} messages in ${renderMs.toFixed(0)} ms = ${((renderMs / RENDERS) * 1000).toFixed(1)} µs per page (${bytes / RENDERS} bytes)`);
+console.log(
+  `rendering: ${RENDERS} pages of ${page.length} messages in ${renderMs.toFixed(0)} ms = ${((renderMs / RENDERS) * 1000).toFixed(1)} µs per page (${bytes / RENDERS} bytes)`,
+);
 
 // The room page, as a signed-in person opens it (session, account, sidebar, kept newest page).
 const token = startSession(db, people[1]!, { ipAddress: null, userAgent: null });
 const view = () =>
-  Promise.resolve(running.server.fetch(new Request(`${running.url}/rooms/${room.id}`, { headers: { cookie: `session_token=${token}` } }))).then((r) => r.text());
+  Promise.resolve(
+    running.server.fetch(new Request(`${running.url}/rooms/${room.id}`, { headers: { cookie: `session_token=${token}` } })),
+  ).then((r) => r.text());
 for (let i = 0; i < 200; i++) await view();
 const times: number[] = [];
 for (let i = 0; i < PAGE_VIEWS; i++) {

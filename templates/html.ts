@@ -60,7 +60,12 @@ const layouts = new WeakMap<TemplateStringsArray, string[]>();
 function layoutOf(strings: TemplateStringsArray): string[] {
   let parts = layouts.get(strings);
   if (!parts) {
-    parts = strings.map((part) => part.replace(/>\n\s*/g, ">").replace(/\n\s*</g, "<").replace(/\n\s*/g, " "));
+    parts = strings.map((part) =>
+      part
+        .replace(/>\n\s*/g, ">")
+        .replace(/\n\s*</g, "<")
+        .replace(/\n\s*/g, " "),
+    );
     layouts.set(strings, parts);
   }
   return parts;

@@ -13,7 +13,8 @@ export type KeptPage = { authorIds: ReadonlySet<number> };
 const LATEST_PAGES_KEPT = 200;
 // Every request resolves its session, so the answer is kept for a second: that saves a query per
 // request. Events forget it at once; the second bounds anything without an event (a role change).
-const SESSION_MEMORY_MS = 1000;
+// The process's own time, not `now()`: a test that holds the clock still must not keep a session forever.
+export const SESSION_MEMORY_MS = 1000;
 const SESSION_MEMORY_LIMIT = 10_000;
 // PRAGMA data_version costs ~3.7 µs here, as much as the rest of a cached read; a room page makes
 // four cached reads. Looking at most every 100 ms keeps that off the hot path, and a write by
@@ -72,11 +73,11 @@ export class ReadCache {
   sessionOr(digest: string, load: () => SessionRow | null): SessionRow | null {
     if (!this.fresh()) return load();
     const kept = this.sessions.get(digest);
-    if (kept && kept.until > Date.now()) return kept.row;
+    if (kept && kept.until > performance.now()) return kept.row;
     const row = load();
     if (!row) return null;
     if (this.sessions.size >= SESSION_MEMORY_LIMIT) this.sessions.clear();
-    this.sessions.set(digest, { row, until: Date.now() + SESSION_MEMORY_MS });
+    this.sessions.set(digest, { row, until: performance.now() + SESSION_MEMORY_MS });
     return row;
   }
 

@@ -1,5 +1,6 @@
 import type { Database } from "bun:sqlite";
 import { now } from "../db/time.ts";
+import { PAGE_SIZE } from "../realtime/protocol.ts";
 import { isAdministrator, type User } from "../users/users.ts";
 
 export type Message = {
@@ -15,7 +16,6 @@ export type Message = {
   mentions: string;
 };
 
-export const PAGE_SIZE = 40;
 
 export const MESSAGE_COLUMNS = `messages.id, messages.room_id AS roomId, messages.creator_id AS creatorId,
   users.name AS creatorName, messages.client_message_id AS clientMessageId, messages.body_html AS bodyHtml,

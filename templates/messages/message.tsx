@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
 import type { Message } from "../../src/messages/messages.ts";
-import { domId } from "../dom-id.ts";
+import { domId } from "../../src/realtime/protocol.ts";
 import { html, inJsx, raw, type Html } from "../html.ts";
 import { avatarClass, initials } from "../shared/avatar.tsx";
 

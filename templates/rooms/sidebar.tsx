@@ -2,7 +2,7 @@
 import type { FC } from "hono/jsx";
 import type { SidebarRoom } from "../../src/rooms/rooms.ts";
 import type { User } from "../../src/users/users.ts";
-import { domId } from "../dom-id.ts";
+import { domId } from "../../src/realtime/protocol.ts";
 import { html, inJsx, type Html } from "../html.ts";
 import { Avatar } from "../shared/avatar.tsx";
 

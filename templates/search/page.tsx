@@ -3,7 +3,7 @@ import type { FC } from "hono/jsx";
 import type { SidebarRoom } from "../../src/rooms/rooms.ts";
 import { MAX_QUERY_CHARS, type RecentSearch, type SearchResult } from "../../src/search/searches.ts";
 import type { User } from "../../src/users/users.ts";
-import { domId } from "../dom-id.ts";
+import { domId } from "../../src/realtime/protocol.ts";
 import { html, inJsx, type Html } from "../html.ts";
 import { Layout } from "../layout.tsx";
 import { messageHtml } from "../messages/message.tsx";

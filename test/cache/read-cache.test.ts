@@ -82,7 +82,11 @@ function pagesOf(people: ThreePeople, ids: { closed: number; direct: number; mes
     ["signed out: sign-in", signedOut, "/session/new"],
     ["signed out: join", signedOut, `/join/${ids.joinCode}`],
   ];
-  for (const [who, client] of [["admin", admin], ["member", member], ["third", third]] as const) {
+  for (const [who, client] of [
+    ["admin", admin],
+    ["member", member],
+    ["third", third],
+  ] as const) {
     for (const path of [
       "/",
       `/rooms/${ALL_TALK}`,
@@ -164,7 +168,9 @@ test("every page renders the same with the read cache on and off, before and aft
   await compare("before any write");
   const newest = messageIdFrom(await postMessage(member, ALL_TALK, "hello after the cache was warm"));
   await compare("after posting");
-  expect((await sendForm(member, `/rooms/${ALL_TALK}/messages/${newest}`, { body: "hello, edited" }, { method: "PATCH" })).status).toBe(200);
+  expect((await sendForm(member, `/rooms/${ALL_TALK}/messages/${newest}`, { body: "hello, edited" }, { method: "PATCH" })).status).toBe(
+    200,
+  );
   await compare("after editing");
   expect((await admin.request(`/rooms/${ALL_TALK}/messages/${message}`, { method: "DELETE" })).status).toBe(200);
   await compare("after deleting");
