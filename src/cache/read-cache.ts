@@ -93,7 +93,7 @@ export class ReadCache {
     if (entry && postedAt !== undefined) entry.lastMessageAt = postedAt;
   }
 
-  /** A room was renamed, changed kind or deleted (its id may be reused, so its page goes too). */
+  /** A room was renamed, changed kind or deleted: its entry and its newest page are read again. */
   roomChanged(roomId: number): void {
     this.latestPages.delete(roomId);
     this.roomEntries.delete(roomId);

@@ -66,7 +66,7 @@ export function editMessage({ db, cache, publisher }: Deps, message: Message, bo
 }
 
 export function removeMessage({ db, cache, publisher }: Deps, message: Message): void {
-  deleteMessage(db, message);
+  const changeSeq = deleteMessage(db, message);
   cache.messagesChanged(message.roomId);
-  publisher.publish(roomTopic(message.roomId), messageRemovedFrame(message.roomId, message.id));
+  publisher.publish(roomTopic(message.roomId), messageRemovedFrame(message.roomId, message.id, changeSeq));
 }

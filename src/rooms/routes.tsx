@@ -12,7 +12,7 @@ import type { AppContext, AppEnv } from "../http/env.ts";
 import { HttpError, orNotFound } from "../http/errors.tsx";
 import { isHtmx, isHttps, redirectTo } from "../http/request.ts";
 import { idParam, optional, positiveId, validForm } from "../http/validate.tsx";
-import { findMessage, latestMessages, messagesAfter, messagesBefore } from "../messages/messages.ts";
+import { findMessage, latestMessages, messagesAfter, messagesBefore, roomChangeSeq } from "../messages/messages.ts";
 import { PAGE_SIZE } from "../realtime/protocol.ts";
 import { messagesHtml } from "../../templates/messages/message.tsx";
 import type { Html } from "../../templates/html.ts";
@@ -68,14 +68,15 @@ export function roomRoutes(ctx: AppContext) {
 
   /** The latest page (remembered between visits), or (for a permalink) half a page either side of one message. */
   function roomView(user: User, room: Room, around?: number): RoomView {
-    let page: { html: Html; count: number; hasOlder: boolean; hasNewer: boolean };
+    let page: { html: Html; count: number; hasOlder: boolean; hasNewer: boolean; changeSeq: number };
     if (around === undefined) {
       page = ctx.cache.latestPage(room.id, () => {
         const latest = latestMessages(db, room.id, PAGE_SIZE + 1);
         const hasOlder = latest.length > PAGE_SIZE;
         const messages = hasOlder ? latest.slice(1) : latest;
         const authorIds = new Set(messages.map((message) => message.creatorId));
-        return { html: messagesHtml(messages), count: messages.length, hasOlder, hasNewer: false, authorIds };
+        const changeSeq = roomChangeSeq(db, room.id);
+        return { html: messagesHtml(messages), count: messages.length, hasOlder, hasNewer: false, changeSeq, authorIds };
       });
     } else {
       const before = messagesBefore(db, room.id, around, PAGE_SIZE / 2 + 1);
@@ -83,7 +84,7 @@ export function roomRoutes(ctx: AppContext) {
       const hasOlder = before.length > PAGE_SIZE / 2;
       const hasNewer = after.length > PAGE_SIZE / 2;
       const messages = [...(hasOlder ? before.slice(1) : before), ...(hasNewer ? after.slice(0, -1) : after)];
-      page = { html: messagesHtml(messages), count: messages.length, hasOlder, hasNewer };
+      page = { html: messagesHtml(messages), count: messages.length, hasOlder, hasNewer, changeSeq: roomChangeSeq(db, room.id) };
     }
     return {
       room,
@@ -92,6 +93,7 @@ export function roomRoutes(ctx: AppContext) {
       messageCount: page.count,
       hasOlder: page.hasOlder,
       hasNewer: page.hasNewer,
+      changeSeq: page.changeSeq,
       highlightId: around,
       present: presentUsers(db, room.id),
       involvement: involvementOf(db, user.id, room.id)!,

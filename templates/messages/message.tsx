@@ -22,7 +22,8 @@ export function messageHtml(m: Message): Html {
       data-message-id="${m.id}"
       data-client-message-id="${m.clientMessageId}"
       data-creator-id="${m.creatorId}"
-      data-created-at="${m.createdAt}"${m.mentions ? html` data-mentions="${m.mentions}"` : ""}>
+      data-created-at="${m.createdAt}"
+      data-change-seq="${m.changeSeq}"${m.mentions ? html` data-mentions="${m.mentions}"` : ""}>
     ${avatar}
     <div class="message__main">
       <header class="message__meta">

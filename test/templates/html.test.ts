@@ -51,6 +51,7 @@ test("an evil name, room name or client_message_id is escaped in every string-bu
     createdAt: 0,
     updatedAt: 0,
     mentions: "",
+    changeSeq: 1,
   }).text;
   expectEscaped(message);
   expect(message).toContain(`data-client-message-id="${ESCAPED}"`);
