@@ -30,6 +30,13 @@ export function html(strings: TemplateStringsArray, ...values: Value[]): Html {
   return new Html(text);
 }
 
+/**
+ * Fragments one after another, in one piece. What `html` makes is a rope in JSC (`a + b` is joined
+ * lazily), walked again each time it is used: ~50 µs per use of a kept page of 40 messages, where
+ * Array.join's single string costs nothing more after the first time.
+ */
+export const joinHtml = (fragments: readonly Html[]): Html => new Html(fragments.map((fragment) => fragment.text).join(""));
+
 /** Trusted HTML, written as it is: only for what has just come out of the sanitizer (a message body). */
 export const raw = (sanitized: string): Html => new Html(sanitized);
 

@@ -2,7 +2,7 @@
 import type { FC } from "hono/jsx";
 import type { Message } from "../../src/messages/messages.ts";
 import { domId } from "../../src/realtime/protocol.ts";
-import { html, inJsx, raw, type Html } from "../html.ts";
+import { html, inJsx, joinHtml, raw, type Html } from "../html.ts";
 import { avatarClass, initials } from "../shared/avatar.tsx";
 
 const EDITED = html`<span class="message__edited">edited</span>`;
@@ -53,6 +53,6 @@ function authorHtml(id: number, rawName: string): { name: Html; avatar: Html } {
 }
 
 /** A run of messages, oldest first: a page of history, a catch-up after reconnecting. */
-export const messagesHtml = (messages: Message[]): Html => html`${messages.map(messageHtml)}`;
+export const messagesHtml = (messages: Message[]): Html => joinHtml(messages.map(messageHtml));
 
 export const MessageView: FC<{ message: Message }> = ({ message }) => inJsx(messageHtml(message));

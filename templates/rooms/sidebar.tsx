@@ -3,7 +3,7 @@ import type { FC } from "hono/jsx";
 import type { SidebarRoom } from "../../src/rooms/rooms.ts";
 import type { User } from "../../src/users/users.ts";
 import { domId } from "../../src/realtime/protocol.ts";
-import { html, inJsx, type Html } from "../html.ts";
+import { html, inJsx, joinHtml, type Html } from "../html.ts";
 import { Avatar } from "../shared/avatar.tsx";
 
 /**
@@ -59,7 +59,7 @@ export const Sidebar: FC<SidebarProps> = ({ user, accountName, shared, directs, 
       ) : null}
     </div>
     <ul id="shared_rooms" class="sidebar__rooms" data-sort="name">
-      {inJsx(html`${shared.map((room) => sidebarItemHtml(room, currentRoomId, user.id))}`)}
+      {inJsx(joinHtml(shared.map((room) => sidebarItemHtml(room, currentRoomId, user.id))))}
     </ul>
     <div class="sidebar__section">
       <h2 class="sidebar__heading">Direct messages</h2>
@@ -68,7 +68,7 @@ export const Sidebar: FC<SidebarProps> = ({ user, accountName, shared, directs, 
       </a>
     </div>
     <ul id="direct_rooms" class="sidebar__rooms" data-sort="recent">
-      {inJsx(html`${directs.map((room) => sidebarItemHtml(room, currentRoomId, user.id))}`)}
+      {inJsx(joinHtml(directs.map((room) => sidebarItemHtml(room, currentRoomId, user.id))))}
     </ul>
     <footer class="sidebar__footer">
       <Avatar user={user} />

@@ -4,7 +4,7 @@ import type { SidebarRoom } from "../../src/rooms/rooms.ts";
 import { MAX_QUERY_CHARS, type RecentSearch, type SearchResult } from "../../src/search/searches.ts";
 import type { User } from "../../src/users/users.ts";
 import { domId } from "../../src/realtime/protocol.ts";
-import { html, inJsx, type Html } from "../html.ts";
+import { html, inJsx, joinHtml, type Html } from "../html.ts";
 import { Layout } from "../layout.tsx";
 import { messageHtml } from "../messages/message.tsx";
 import { Sidebar } from "../rooms/sidebar.tsx";
@@ -95,7 +95,7 @@ const Results: FC<{ query: string; results: SearchResult[]; more: boolean }> = (
       <p class="search__summary" role="status">
         {summary(query, results.length, more)}
       </p>
-      <ol class="search__list">{inJsx(html`${results.map(resultHtml)}`)}</ol>
+      <ol class="search__list">{inJsx(joinHtml(results.map(resultHtml)))}</ol>
     </section>
 );
 
