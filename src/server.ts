@@ -3,13 +3,16 @@ import type { Server } from "bun";
 import { join } from "node:path";
 import { mkdirSync } from "node:fs";
 import { createApp } from "./app.ts";
+import { FORM_MAX_BYTES } from "./http/body-limits.ts";
 import { ReadCache } from "./cache/read-cache.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/connection.ts";
+import { DiskSpace } from "./db/disk-space.ts";
 import { GroupCommit } from "./db/group-commit.ts";
 import { migrate } from "./db/migrations.ts";
 import { consoleLogger, type Logger } from "./log.ts";
 import { Connections, type SocketData } from "./realtime/connections.ts";
+import { RESTARTING_CLOSE_CODE } from "./realtime/protocol.ts";
 import { Publisher } from "./realtime/publish.ts";
 import { closeEndedSessions } from "./realtime/ended-sessions.ts";
 import { socketHandlers } from "./realtime/socket.ts";
@@ -18,7 +21,14 @@ import { indexPendingMessages } from "./search/indexer.ts";
 import { SignInThrottle } from "./sessions/throttle.ts";
 import type { AppContext } from "./http/env.ts";
 
-export type RunningServer = { server: Server<SocketData>; db: Database; ctx: AppContext; url: string; stop: () => Promise<void> };
+export type RunningServer = {
+  server: Server<SocketData>;
+  db: Database;
+  ctx: AppContext;
+  url: string;
+  /** Stops gracefully: in-flight requests get up to `graceMs` to finish. */
+  stop: (graceMs?: number) => Promise<void>;
+};
 
 export const databasePath = (dataDir: string): string => join(dataDir, "campfire.sqlite3");
 
@@ -31,6 +41,11 @@ const SEARCH_INDEXING_BATCH = 250;
 // Another process (the CLI) may end sessions or change anything; SQLite's data_version says so.
 // A second is soon enough for a signed-out tab, and the look costs a few microseconds.
 const OUTSIDE_WRITES_CHECK_MS = 1000;
+// A tab sends only small JSON frames (enter, leave, typing, ping: under 200 bytes); Bun's 16 MB
+// default let one socket make the server parse megabytes per frame. Larger ones close with 1009.
+const MAX_CLIENT_FRAME_BYTES = 16 * 1024;
+// Long enough for any sign-in or post, short enough for systemd's default 90 s stop timeout.
+const SHUTDOWN_GRACE_MS = 10_000;
 
 /** Opens and migrates the data directory, then listens: the only place a port is opened. */
 export function startServer(config: Config, log: Logger = consoleLogger): RunningServer {
@@ -43,6 +58,7 @@ export function startServer(config: Config, log: Logger = consoleLogger): Runnin
     db,
     writer: new GroupCommit(db),
     cache: new ReadCache(db, config.readCache),
+    diskSpace: new DiskSpace(db, log),
     config,
     log,
     signInThrottle: new SignInThrottle(),
@@ -58,7 +74,10 @@ export function startServer(config: Config, log: Logger = consoleLogger): Runnin
     tls: config.tls ? { cert: Bun.file(config.tls.certPath), key: Bun.file(config.tls.keyPath) } : undefined,
     // Uploads on slow connections need longer than Bun's 10 s default.
     idleTimeout: 120,
-    websocket: { ...socketHandlers(ctx), idleTimeout: 120, sendPings: true },
+    // Nothing larger than an upload (plus the form fields around it) is read at all; each route has
+    // its own, smaller limit (http/body-limits.ts).
+    maxRequestBodySize: config.maxUploadBytes + FORM_MAX_BYTES,
+    websocket: { ...socketHandlers(ctx), idleTimeout: 120, sendPings: true, maxPayloadLength: MAX_CLIENT_FRAME_BYTES },
   });
   ctx.publisher.attach(server);
   const presenceSweep = setInterval(() => {
@@ -92,14 +111,25 @@ export function startServer(config: Config, log: Logger = consoleLogger): Runnin
     db,
     ctx,
     url,
-    stop: async () => {
+    stop: async (graceMs = SHUTDOWN_GRACE_MS) => {
       ctx.stopping = true;
       clearInterval(presenceSweep);
       clearInterval(searchIndexing);
       clearInterval(outsideWritesCheck);
       ctx.publisher.cancelPending();
-      await server.stop(true);
+      // Stop accepting, and let the requests already in flight (a sign-in, an upload) finish.
+      const drained = server.stop(false);
+      ctx.connections.close(() => true, "Campfire is restarting", RESTARTING_CLOSE_CODE);
+      await Promise.race([drained, Bun.sleep(graceMs)]);
+      await server.stop(true); // whatever is still open after the grace period
+      ctx.publisher.cancelPending(); // anything the last requests deferred
       ctx.writer.flush();
+      try {
+        // Folds the WAL into the database file, so a backup or copy of the file alone is complete.
+        db.run("PRAGMA wal_checkpoint(TRUNCATE)");
+      } catch (error) {
+        log("error", "the checkpoint at shutdown failed", { error });
+      }
       db.close();
     },
   };

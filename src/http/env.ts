@@ -2,6 +2,7 @@ import type { Database } from "bun:sqlite";
 import type { Server } from "bun";
 import type { ReadCache } from "../cache/read-cache.ts";
 import type { Config } from "../config.ts";
+import type { DiskSpace } from "../db/disk-space.ts";
 import type { GroupCommit } from "../db/group-commit.ts";
 import type { Logger } from "../log.ts";
 import type { Connections, SocketData } from "../realtime/connections.ts";
@@ -17,6 +18,8 @@ export type AppContext = {
   writer: GroupCommit;
   /** Everything kept in memory to skip a query or a render; write paths tell it what changed. */
   cache: ReadCache;
+  /** Marked full when a write fails for lack of space, so /up can say so. */
+  diskSpace: DiskSpace;
   config: Config;
   log: Logger;
   signInThrottle: SignInThrottle;

@@ -195,7 +195,7 @@ export function roomRoutes(ctx: AppContext) {
       },
     )
     .get("/rooms/:id", idParam, (c) => renderRoom(c, orNotFound(findRoomFor(ctx, currentUser(c), c.req.valid("param").id))))
-    .get("/rooms/:id/:permalink{@[0-9]+}", idParam, (c) => {
+    .get("/rooms/:id/:permalink{@[1-9][0-9]{0,15}}", idParam, (c) => {
       const room = orNotFound(findRoomFor(ctx, currentUser(c), c.req.valid("param").id));
       const message = orNotFound(findMessage(db, room.id, Number(c.req.param("permalink").slice(1))));
       return renderRoom(c, room, message.id);

@@ -22,7 +22,7 @@ export function startConfiguredTestServer(config: Partial<Omit<Config, "dataDir"
   const logs: string[] = [];
   const log: Logger = (level, message, fields) =>
     void logs.push(`${level} ${message} ${JSON.stringify(fields ?? {}, (_, v) => (v instanceof Error ? v.stack : v))}`);
-  const running = startServer({ port: 0, host: "127.0.0.1", readCache: TEST_READ_CACHE, ...config, dataDir }, log);
+  const running = startServer({ ...parseConfig({}), readCache: TEST_READ_CACHE, port: 0, host: "127.0.0.1", ...config, dataDir }, log);
   return {
     ...running,
     dataDir,
