@@ -4,6 +4,7 @@ import type { Message } from "../../src/messages/messages.ts";
 import { domId } from "../../src/realtime/protocol.ts";
 import { html, inJsx, joinHtml, raw, type Html } from "../html.ts";
 import { avatarClass, initials } from "../shared/avatar.tsx";
+import { isoTime } from "../shared/time.tsx";
 
 const EDITED = html`<span class="message__edited">edited</span>`;
 
@@ -14,7 +15,7 @@ const EDITED = html`<span class="message__edited">edited</span>`;
  * one per broadcast); it is several times faster and the markup is small enough to read.
  */
 export function messageHtml(m: Message): Html {
-  const iso = new Date(m.createdAt).toISOString();
+  const iso = isoTime(m.createdAt);
   const { name, avatar } = authorHtml(m.creatorId, m.creatorName);
   return html`<article
       id="${domId("message", m.id)}"
@@ -36,18 +37,18 @@ export function messageHtml(m: Message): Html {
   </article>`;
 }
 
-// A page is mostly the same few authors: their escaped name and avatar are worked out once each.
-const authors = new Map<string, { name: Html; avatar: Html }>();
+// A page is mostly the same few authors: their escaped name and avatar are worked out once each,
+// kept by id and made again when the name is not the one they were made from (a rename).
+const authors = new Map<number, { rawName: string; name: Html; avatar: Html }>();
 const MAX_AUTHORS = 1000;
 
 function authorHtml(id: number, rawName: string): { name: Html; avatar: Html } {
-  const key = `${id}:${rawName}`;
-  let author = authors.get(key);
-  if (!author) {
+  let author = authors.get(id);
+  if (author?.rawName !== rawName) {
     if (authors.size >= MAX_AUTHORS) authors.clear();
     const name = html`${rawName}`;
-    author = { name, avatar: html`<span class="${avatarClass(id)}" title="${name}" aria-hidden="true">${initials(rawName)}</span>` };
-    authors.set(key, author);
+    author = { rawName, name, avatar: html`<span class="${avatarClass(id)}" title="${name}" aria-hidden="true">${initials(rawName)}</span>` };
+    authors.set(id, author);
   }
   return author;
 }
