@@ -25,7 +25,7 @@ export function boostRoutes(ctx: AppContext) {
   /** The message, if it is in one of the person's rooms; any other id is a 404, whether or not it exists. */
   function reachableMessage(c: Context<AppEnv>, id: number): Message {
     const roomId = roomIdOfMessage(db, id);
-    const room = roomId === null ? null : findRoomFor(db, currentUser(c), roomId);
+    const room = roomId === null ? null : findRoomFor(ctx, currentUser(c), roomId);
     return orNotFound(room && findMessage(db, room.id, id));
   }
 

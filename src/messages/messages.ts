@@ -1,7 +1,6 @@
 import type { Database } from "bun:sqlite";
 import { now } from "../db/time.ts";
 import { PAGE_SIZE } from "../realtime/protocol.ts";
-import { noteRoomMessage } from "../rooms/room-entries.ts";
 import { isAdministrator, namesOf, type User } from "../users/users.ts";
 import { type Boost, boostsOf } from "./boosts.ts";
 
@@ -48,35 +47,15 @@ export function withDetails<R extends MessageRow>(db: Database, rows: R[]): (R &
   return messages;
 }
 
-// Every visit to a room opens on its newest page, the same for everyone, so whatever a caller
-// builds from it (the rendered page) is kept until the room's messages change. Per connection,
-// so servers sharing a process (the tests) never share pages.
-const latestPages = new WeakMap<Database, Map<number, unknown>>();
-// A page is ~25 KB; beyond this many rooms the one kept longest is dropped (many direct rooms).
-const LATEST_PAGES_KEPT = 200;
-
-/** What `build` makes of a room's newest page, built again only after its messages change. */
-export function rememberLatestPage<T>(db: Database, roomId: number, build: () => T): T {
-  let pages = latestPages.get(db);
-  if (!pages) latestPages.set(db, (pages = new Map()));
-  if (!pages.has(roomId)) {
-    if (pages.size >= LATEST_PAGES_KEPT) pages.delete(pages.keys().next().value!);
-    pages.set(roomId, build());
+/** Everyone whose name these messages show (authors, people mentioned, boosters): a rename of any of them makes a kept page stale. */
+export function peopleShownIn(messages: Message[]): Set<number> {
+  const ids = new Set<number>();
+  for (const message of messages) {
+    ids.add(message.creatorId);
+    if (message.mentions) for (const id of message.mentions.split(" ")) ids.add(Number(id));
+    for (const boost of message.boosts) ids.add(boost.boosterId);
   }
-  return pages.get(roomId) as T;
-}
-
-/**
- * For a rename: any kept page may show the person, as an author or in a mention chip. Renames are
- * rare and a page is rebuilt on its next visit, so all are forgotten rather than tracked per person.
- */
-export function forgetAllLatestPages(db: Database): void {
-  latestPages.get(db)?.clear();
-}
-
-/** Called by every write to a room's messages (and by deleting a room). */
-export function forgetLatestPage(db: Database, roomId: number): void {
-  latestPages.get(db)?.delete(roomId);
+  return ids;
 }
 
 export const MESSAGE_COLUMNS = `messages.id, messages.room_id AS roomId, messages.creator_id AS creatorId,
@@ -103,10 +82,8 @@ export function insertMessage(db: Database, roomId: number, creator: User, input
     .all(roomId, creator.id, input.clientMessageId, input.html, input.plain, at, at, roomId);
   if (!inserted) return { message: findMessageByClientId(db, roomId, creator.id, input.clientMessageId)!, created: false };
   const { id, changeSeq } = inserted;
-  forgetLatestPage(db, roomId);
   insertMentions(db, id, input.mentionIds);
   db.query("UPDATE rooms SET last_message_at = ?, change_seq = change_seq + 1 WHERE id = ?").run(at, roomId);
-  noteRoomMessage(db, roomId, at);
   // Everything the new row holds is known here, so it is not read back (it is on the hot path).
   const mentions = [...new Set(input.mentionIds)].sort((a, b) => a - b).join(" ");
   const message: Message = {
@@ -124,7 +101,6 @@ export function updateMessageBody(db: Database, message: Message, input: Omit<Ne
   bumpChangeSeq(db, message.roomId);
   db.query("DELETE FROM mentions WHERE message_id = ?").run(message.id);
   insertMentions(db, message.id, input.mentionIds);
-  forgetLatestPage(db, message.roomId);
   return findMessage(db, message.roomId, message.id)!;
 }
 
@@ -137,18 +113,17 @@ export function deleteMessage(db: Database, message: Message): number {
     ).run(message.id, message.roomId);
     return bumpChangeSeq(db, message.roomId);
   })();
-  forgetLatestPage(db, message.roomId);
   return changeSeq;
 }
 
 /**
  * Something shown with the message changed without editing it (a boost): it takes the room's next
- * change number, so it is re-rendered for the room and replayed to a tab that was away.
+ * change number, so it is re-rendered for the room and replayed to a tab that was away. The caller
+ * tells the read cache (`messagesChanged`) once this has committed.
  */
 export function touchMessage(db: Database, message: Message): void {
   db.query("UPDATE messages SET change_seq = (SELECT change_seq + 1 FROM rooms WHERE id = messages.room_id) WHERE id = ?").run(message.id);
   bumpChangeSeq(db, message.roomId);
-  forgetLatestPage(db, message.roomId);
 }
 
 /** The room a message is in, whoever asks; the caller checks that they may see that room. */

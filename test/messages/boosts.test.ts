@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { QUICK_BOOSTS } from "../../src/messages/boosts.ts";
 import { MAX_BOOST_CHARS } from "../../src/realtime/protocol.ts";
-import type { User } from "../../src/users/users.ts";
+import { renameUser, type User } from "../../src/users/users.ts";
 import { Client } from "../helpers/client.ts";
 import { createRoom, postMessage, startThreePersonServer } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
@@ -265,6 +265,15 @@ describe("boosts live and after a reconnect", () => {
     const found = await (await member.get("/searches?q=shipping")).text();
     expect(found).toContain('data-boost="🚢"');
     expect(found).toContain(chip);
+  });
+
+  test("a booster's rename shows in the boost's tooltip on the room page kept between visits", async () => {
+    const page = async () => (await (await member.get(`/rooms/${roomId}`)).text()) as string;
+    await boosted(admin, "🙌");
+    expect(await page()).toContain('title="Ada Admin"');
+    renameUser(server.db, adminUser.id, "Ada Renamed");
+    server.ctx.cache.personChanged(adminUser.id);
+    expect(await page()).toContain('title="Ada Renamed"');
   });
 
   test("the room page shows boosts, and follows them when it is kept between visits", async () => {

@@ -1,10 +1,9 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { forgetAllLatestPages } from "../../src/messages/messages.ts";
 import { postMessage as receiveMessage } from "../../src/messages/receive.ts";
 import { activityTopic, roomTopic } from "../../src/realtime/topics.ts";
 import { findRoom } from "../../src/rooms/rooms.ts";
 import { indexPendingMessages } from "../../src/search/indexer.ts";
-import { findUserByEmail, type User } from "../../src/users/users.ts";
+import { findUserByEmail, renameUser, type User } from "../../src/users/users.ts";
 import type { Client } from "../helpers/client.ts";
 import {
   ADMIN,
@@ -272,8 +271,8 @@ describe("mentions", () => {
     const id = await posted(admin, roomId, "@Milo Member can you look?");
     const page = async () => (await (await member.get(`/rooms/${roomId}`)).text()) as string;
     expect(await page()).toContain(">@Milo Member</span>");
-    server.db.run("UPDATE users SET name = 'Milo Renamed' WHERE id = ?", [memberUser.id]);
-    forgetAllLatestPages(server.db); // what a rename does after its commit
+    renameUser(server.db, memberUser.id, "Milo Renamed");
+    server.ctx.cache.personChanged(memberUser.id); // what a rename does after its commit
     const chip = `<span class="mention" data-user-id="${memberUser.id}">@Milo Renamed</span>`;
     expect(await (await member.get(`/rooms/${roomId}/messages/${id}`)).text()).toContain(chip);
     expect(await page()).toContain(chip);
