@@ -14,6 +14,7 @@ import { cableRoutes } from "./realtime/routes.ts";
 import { roomRoutes } from "./rooms/routes.tsx";
 import { searchRoutes } from "./search/routes.tsx";
 import { sessionRoutes } from "./sessions/routes.tsx";
+import { unfurlRoutes } from "./unfurl/routes.ts";
 import { autocompleteRoutes } from "./users/autocomplete-routes.ts";
 import { joinRoutes } from "./users/join-routes.tsx";
 
@@ -46,6 +47,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.route("/", messageRoutes(ctx));
   app.route("/", boostRoutes(ctx));
   app.route("/", searchRoutes(ctx));
+  app.route("/", unfurlRoutes(ctx));
   app.route("/", roomRoutes(ctx));
 
   app.notFound((c) => renderError(c, 404, NOT_FOUND_MESSAGE));

@@ -20,6 +20,8 @@ import { sweepPresence } from "./rooms/broadcasts.tsx";
 import { indexPendingMessages } from "./search/indexer.ts";
 import { SignInThrottle } from "./sessions/throttle.ts";
 import type { AppContext } from "./http/env.ts";
+import type { GuardOptions } from "./unfurl/guarded-fetch.ts";
+import { Unfurler } from "./unfurl/unfurler.ts";
 
 export type RunningServer = {
   server: Server<SocketData>;
@@ -47,8 +49,11 @@ const MAX_CLIENT_FRAME_BYTES = 16 * 1024;
 // Long enough for any sign-in or post, short enough for systemd's default 90 s stop timeout.
 const SHUTDOWN_GRACE_MS = 10_000;
 
+/** What only tests set, never the environment: e.g. the private-network guard's allowance for a local test server. */
+export type TestHooks = { networkGuard?: GuardOptions };
+
 /** Opens and migrates the data directory, then listens: the only place a port is opened. */
-export function startServer(config: Config, log: Logger = consoleLogger): RunningServer {
+export function startServer(config: Config, log: Logger = consoleLogger, hooks: TestHooks = {}): RunningServer {
   mkdirSync(join(config.dataDir, "files"), { recursive: true });
   const db = openDatabase(databasePath(config.dataDir));
   const applied = migrate(db);
@@ -64,6 +69,7 @@ export function startServer(config: Config, log: Logger = consoleLogger): Runnin
     signInThrottle: new SignInThrottle(),
     publisher: new Publisher((error) => log("error", "a deferred broadcast failed", { error })),
     connections: new Connections(),
+    unfurler: new Unfurler(db, config.dataDir, log, hooks.networkGuard),
     stopping: false,
   };
   const app = createApp(ctx);

@@ -36,6 +36,10 @@ export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
   return c.redirect("/session/new", 303);
 };
 
+/** For addresses that only ever answer JSON (scripts call them with fetch): every refusal is JSON, whatever Accept says. */
+export const requireUserForJson: MiddlewareHandler<AppEnv> = async (c, next) =>
+  c.get("user") ? next() : c.json({ error: "Please sign in first." }, 401);
+
 /** The signed-in user of a route behind `requireUser`. */
 export const currentUser = (c: Context<AppEnv>): User => c.get("user")!;
 

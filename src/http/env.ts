@@ -9,6 +9,7 @@ import type { Connections, SocketData } from "../realtime/connections.ts";
 import type { Publisher } from "../realtime/publish.ts";
 import type { Session } from "../sessions/sessions.ts";
 import type { SignInThrottle } from "../sessions/throttle.ts";
+import type { Unfurler } from "../unfurl/unfurler.ts";
 import type { User } from "../users/users.ts";
 
 /** What every route needs, built once at start and passed down explicitly. */
@@ -25,6 +26,8 @@ export type AppContext = {
   signInThrottle: SignInThrottle;
   publisher: Publisher;
   connections: Connections;
+  /** Link previews, fetched through the private-network guard. */
+  unfurler: Unfurler;
   /** Set while the server shuts down, so closing sockets leave the database alone. */
   stopping: boolean;
 };

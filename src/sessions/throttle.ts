@@ -1,7 +1,7 @@
 import { now } from "../db/time.ts";
 
 /** Attempts per key in a sliding window. */
-class AttemptWindow {
+export class AttemptWindow {
   private attempts = new Map<string, number[]>();
   private sweptAt = 0;
 

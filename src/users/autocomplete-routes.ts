@@ -1,5 +1,6 @@
 import { zValidator } from "@hono/zod-validator";
-import { Hono, type MiddlewareHandler } from "hono";
+import { Hono } from "hono";
+import { requireUserForJson } from "../http/authenticate.ts";
 import { z } from "zod";
 import type { AppContext, AppEnv } from "../http/env.ts";
 import { NOT_FOUND_MESSAGE } from "../http/errors.tsx";
@@ -14,10 +15,6 @@ const autocompleteQuery = z.object({
   query: z.string().trim().max(MAX_QUERY_LENGTH, `The query can be at most ${MAX_QUERY_LENGTH} characters.`).default(""),
   room_id: positiveId.optional(),
 });
-
-// This address only ever answers JSON (scripts call it with fetch), so every refusal is JSON whatever Accept says.
-const requireUserForJson: MiddlewareHandler<AppEnv> = async (c, next) =>
-  c.get("user") ? next() : c.json({ error: "Please sign in first." }, 401);
 
 const validQuery = zValidator("query", autocompleteQuery, (result, c) => {
   if (!result.success) {
