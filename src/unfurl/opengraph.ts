@@ -10,7 +10,8 @@ export const MAX_TEXT_CHARS = 560;
 // OpenGraph tags live in <head>; no page needs more than this much of it to say so.
 const MAX_SCANNED_CHARS = 512 * 1024;
 
-const META_TAG = /<meta\b([^>]*)>/gi;
+// Quoted values may hold a ">" (legal HTML), so they are skipped whole.
+const META_TAG = /<meta\b((?:[^>"']|"[^"]*"|'[^']*')*)>/gi;
 const ATTRIBUTE = /([^\s"'=<>/]+)\s*(?:=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?/g;
 const TITLE_TAG = /<title\b[^>]*>([\s\S]*?)<\/title\s*>/i;
 

@@ -49,3 +49,8 @@ test("long titles and descriptions are cut, markup in them is dropped", () => {
   expect(facts.title.endsWith("…")).toBe(true);
   expect(facts.description).toBe("x y");
 });
+
+test("a quoted value may hold a >", () => {
+  const facts = readPageFacts(`<meta property="og:title" content="a > b"><meta property="og:description" content='<b>bold</b> claim'>`, PAGE);
+  expect(facts).toMatchObject({ title: "a > b", description: "bold claim" });
+});
