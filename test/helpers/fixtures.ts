@@ -52,8 +52,7 @@ const cheapDigest = (password: string): Promise<string> => Bun.password.hash(pas
  * the "All Talk" open room as room 1), made with the domain functions and a cheap password hash:
  * the first-run form's real hash would add ~60 ms to each of the many room and message tests.
  */
-export async function startQuickSetUpServer(): Promise<{ server: TestServer; admin: Client }> {
-  const server = startTestServer();
+export async function startQuickSetUpServer(server = startTestServer()): Promise<{ server: TestServer; admin: Client }> {
   const passwordDigest = await cheapDigest(ADMIN.password);
   server.db.transaction(() => {
     createAccount(server.db, "Acme Chat");
