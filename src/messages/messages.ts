@@ -2,6 +2,7 @@ import type { Database } from "bun:sqlite";
 import { now } from "../db/time.ts";
 import { PAGE_SIZE } from "../realtime/protocol.ts";
 import { isAdministrator, namesOf, type User } from "../users/users.ts";
+import { type LinkPreview, linkPreviewsOf } from "../unfurl/link-previews.ts";
 import { type Boost, boostsOf } from "./boosts.ts";
 
 export type Message = {
@@ -21,10 +22,13 @@ export type Message = {
   mentionNames: Readonly<Record<string, string>>;
   /** Its boosts, oldest first. */
   boosts: readonly Boost[];
+  linkPreviewId: number | null;
+  /** The card of a link pasted with it, if any. */
+  linkPreview: LinkPreview | null;
 };
 
-/** A message as its row reads; withDetails adds its boosts and the names it mentions. */
-export type MessageRow = Omit<Message, "mentionNames" | "boosts">;
+/** A message as its row reads; withDetails adds its boosts, the names it mentions and its link preview. */
+export type MessageRow = Omit<Message, "mentionNames" | "boosts" | "linkPreview">;
 const NO_NAMES: Readonly<Record<string, string>> = Object.freeze({});
 const NO_BOOSTS: readonly Boost[] = Object.freeze([]);
 
@@ -40,9 +44,14 @@ export function withDetails<R extends MessageRow>(db: Database, rows: R[]): (R &
   const mentioned = new Set<number>();
   for (const row of rows) if (row.mentions) for (const id of row.mentions.split(" ")) mentioned.add(Number(id));
   const names = mentioned.size > 0 ? namesOf(db, [...mentioned]) : NO_NAMES;
+  // Like the names: a third query only for a page that has a card.
+  let previewIds: number[] | null = null;
+  for (const row of rows) if (row.linkPreviewId !== null) (previewIds ??= []).push(row.linkPreviewId);
+  const previews = previewIds && linkPreviewsOf(db, previewIds);
   for (const message of messages) {
     message.boosts = boosts.get(message.id) ?? NO_BOOSTS;
     message.mentionNames = message.mentions ? names : NO_NAMES;
+    message.linkPreview = (message.linkPreviewId !== null && previews?.get(message.linkPreviewId)) || null;
   }
   return messages;
 }
@@ -61,10 +70,17 @@ export function peopleShownIn(messages: Message[]): Set<number> {
 export const MESSAGE_COLUMNS = `messages.id, messages.room_id AS roomId, messages.creator_id AS creatorId,
   users.name AS creatorName, messages.client_message_id AS clientMessageId, messages.body_html AS bodyHtml,
   messages.created_at AS createdAt, messages.updated_at AS updatedAt, messages.change_seq AS changeSeq,
-  coalesce((SELECT group_concat(user_id, ' ') FROM mentions WHERE message_id = messages.id), '') AS mentions`;
+  messages.link_preview_id AS linkPreviewId, coalesce((SELECT group_concat(user_id, ' ') FROM mentions WHERE message_id = messages.id), '') AS mentions`;
 export const FROM_MESSAGES = "FROM messages JOIN users ON users.id = messages.creator_id";
 
-export type NewMessage = { clientMessageId: string; html: string; plain: string; mentionIds: number[]; mentionNames: Record<string, string> };
+export type NewMessage = {
+  clientMessageId: string;
+  html: string;
+  plain: string;
+  mentionIds: number[];
+  mentionNames: Record<string, string>;
+  linkPreview?: LinkPreview | null;
+};
 
 /**
  * Stores a message unless its author already has one in this room with the same client_message_id
@@ -74,12 +90,12 @@ export function insertMessage(db: Database, roomId: number, creator: User, input
   // The row takes the room's next change number in the same statement; RETURNING read with .all()
   // (not .get(), which leaves the statement open and stalls WAL checkpoints).
   const [inserted] = db
-    .query<{ id: number; changeSeq: number }, [number, number, string, string, string, number, number, number]>(
-      `INSERT INTO messages (room_id, creator_id, client_message_id, body_html, body_plain, created_at, updated_at, change_seq)
-       VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT change_seq + 1 FROM rooms WHERE id = ?))
+    .query<{ id: number; changeSeq: number }, [number, number, string, string, string, number | null, number, number, number]>(
+      `INSERT INTO messages (room_id, creator_id, client_message_id, body_html, body_plain, link_preview_id, created_at, updated_at, change_seq)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT change_seq + 1 FROM rooms WHERE id = ?))
        ON CONFLICT (room_id, creator_id, client_message_id) DO NOTHING RETURNING id, change_seq AS changeSeq`,
     )
-    .all(roomId, creator.id, input.clientMessageId, input.html, input.plain, at, at, roomId);
+    .all(roomId, creator.id, input.clientMessageId, input.html, input.plain, input.linkPreview?.id ?? null, at, at, roomId);
   if (!inserted) return { message: findMessageByClientId(db, roomId, creator.id, input.clientMessageId)!, created: false };
   const { id, changeSeq } = inserted;
   insertMentions(db, id, input.mentionIds);
@@ -89,6 +105,7 @@ export function insertMessage(db: Database, roomId: number, creator: User, input
   const message: Message = {
     id, roomId, creatorId: creator.id, creatorName: creator.name, clientMessageId: input.clientMessageId,
     bodyHtml: input.html, createdAt: at, updatedAt: at, changeSeq, mentions, mentionNames: input.mentionNames, boosts: NO_BOOSTS,
+    linkPreviewId: input.linkPreview?.id ?? null, linkPreview: input.linkPreview ?? null,
   };
   return { message, created: true };
 }

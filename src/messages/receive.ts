@@ -10,6 +10,7 @@ import { activityTopic, roomTopic } from "../realtime/topics.ts";
 import { markUnread } from "../rooms/memberships.ts";
 import { CONNECTION_TTL_MS } from "../rooms/presence.ts";
 import type { Room } from "../rooms/rooms.ts";
+import type { LinkPreview } from "../unfurl/link-previews.ts";
 import type { User } from "../users/users.ts";
 import { addBoost, boostContent, removeBoost } from "./boosts.ts";
 import { linkMentions } from "./mentions.ts";
@@ -38,12 +39,12 @@ export async function postMessage(
   { db, cache, publisher, writer }: PostDeps,
   user: User,
   room: Room,
-  input: { body: string; clientMessageId: string; at?: number },
+  input: { body: string; clientMessageId: string; at?: number; linkPreview?: LinkPreview | null },
 ): Promise<Posted | string> {
   const body = prepareBody(db, room.id, input.body);
   if (typeof body === "string") return body;
   const { message, created } = await writer.run(() => {
-    const result = insertMessage(db, room.id, user, { ...body, clientMessageId: input.clientMessageId }, input.at);
+    const result = insertMessage(db, room.id, user, { ...body, clientMessageId: input.clientMessageId, linkPreview: input.linkPreview }, input.at);
     if (result.created) markUnread(db, room.id, user.id, now() - CONNECTION_TTL_MS);
     return result;
   });

@@ -9,6 +9,7 @@ import { HttpError, orNotFound, renderError } from "../http/errors.tsx";
 import { positionId, positiveId, refuseWith } from "../http/validate.tsx";
 import { findRoomFor } from "../rooms/rooms.ts";
 import { canAdministerMessage, findMessage, latestMessages, messagesAfter, messagesBefore, type Message } from "./messages.ts";
+import { findLinkPreviewByToken } from "../unfurl/link-previews.ts";
 import { editMessage, postMessage, removeMessage } from "./receive.ts";
 import { zValidator } from "@hono/zod-validator";
 
@@ -22,6 +23,9 @@ const postForm = z.object({
     .trim()
     .regex(/^[\w-]{1,64}$/, "client_message_id must be 1–64 letters, digits, dashes or underscores.")
     .optional(),
+  // The token POST /unfurl_link gave for a pasted link: the card is rendered from what the server
+  // fetched itself, never from anything the browser sends.
+  unfurl: z.string().regex(/^[\w-]{22}$/, "That link preview is not one of ours.").optional(),
 });
 const roomParam = z.object({ room_id: positiveId });
 const messageParam = z.object({ room_id: positiveId, id: positiveId });
@@ -57,7 +61,10 @@ export function messageRoutes(ctx: AppContext) {
     .post("/rooms/:room_id/messages", zValidator("param", roomParam, notFound), zValidator("form", postForm, unprocessable), async (c) => {
       const room = roomOf(c, c.req.valid("param").room_id);
       const form = c.req.valid("form");
-      const posted = await postMessage(ctx, currentUser(c), room, { body: form.body, clientMessageId: form.client_message_id ?? crypto.randomUUID() });
+      const linkPreview = form.unfurl ? findLinkPreviewByToken(db, form.unfurl) : null;
+      if (form.unfurl && !linkPreview) return renderError(c, 422, "That link preview is no longer available; send the message without it.");
+      const clientMessageId = form.client_message_id ?? crypto.randomUUID();
+      const posted = await postMessage(ctx, currentUser(c), room, { body: form.body, clientMessageId, linkPreview });
       if (typeof posted === "string") return renderError(c, 422, posted);
       c.header("Location", `/rooms/${room.id}/@${posted.message.id}`);
       return c.html(posted.html, posted.created ? 201 : 200);

@@ -2,6 +2,7 @@
 import type { FC } from "hono/jsx";
 import { shownBody } from "../../src/messages/mentions.ts";
 import type { Message } from "../../src/messages/messages.ts";
+import type { LinkPreview } from "../../src/unfurl/link-previews.ts";
 import { domId } from "../../src/realtime/protocol.ts";
 import { html, inJsx, joinHtml, raw, type Html } from "../html.ts";
 import { avatarClass, initials } from "../shared/avatar.tsx";
@@ -34,9 +35,21 @@ export function messageHtml(m: Message): Html {
         ${m.updatedAt > m.createdAt ? EDITED : ""}
       </header>
       <div class="message__body">${raw(shownBody(m))}</div>
-      ${m.boosts.length > 0 ? boostsHtml(m) : ""}
+      ${m.linkPreview ? linkPreviewHtml(m.linkPreview) : ""}${m.boosts.length > 0 ? boostsHtml(m) : ""}
     </div>
   </article>`;
+}
+
+/** A pasted link's card: its title links to the URL as pasted, its picture is our own copy. */
+function linkPreviewHtml(p: LinkPreview): Html {
+  const image = p.imageKey && html`<img class="link-preview__image" src="/unfurls/${p.imageKey}" width="${p.imageWidth ?? 0}" height="${p.imageHeight ?? 0}" alt="" loading="lazy">`;
+  return html`<a class="link-preview" href="${p.url}" target="_blank" rel="noopener noreferrer nofollow">
+      ${image}
+      <span class="link-preview__text">
+        <strong class="link-preview__title">${p.title}</strong>
+        ${p.description ? html`<span class="link-preview__description">${p.description}</span>` : ""}
+      </span>
+    </a>`;
 }
 
 // A page is mostly the same few authors: their escaped name and avatar are worked out once each,

@@ -15,6 +15,8 @@ const message = (overrides: Partial<Message> = {}): Message => ({
   mentions: "",
   mentionNames: {},
   boosts: [],
+  linkPreviewId: null,
+  linkPreview: null,
   ...overrides,
 });
 

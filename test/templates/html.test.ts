@@ -54,10 +54,14 @@ test("an evil name, room name or client_message_id is escaped in every string-bu
     mentionNames: { 3: EVIL },
     boosts: [{ id: 1, boosterId: 3, boosterName: EVIL, content: EVIL }],
     changeSeq: 1,
+    linkPreviewId: 1,
+    linkPreview: { id: 1, token: "t", url: `https://example.com/?q=${EVIL}`, title: EVIL, description: EVIL, imageKey: null, imageWidth: null, imageHeight: null },
   }).text;
   expectEscaped(message);
   expect(message).toContain(`data-client-message-id="${ESCAPED}"`);
   expect(message).toContain(`<span class="message__author">${ESCAPED}</span>`);
+  expect(message).toContain(`<strong class="link-preview__title">${ESCAPED}</strong>`);
+  expect(message).toContain(`<span class="link-preview__description">${ESCAPED}</span>`);
 
   const shared = { id: 2, kind: "open" as const, name: EVIL, creatorId: 3, lastMessageAt: null, unread: false, members: [] };
   expectEscaped(sidebarItemHtml(shared).text);

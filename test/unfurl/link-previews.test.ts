@@ -1,0 +1,167 @@
+import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from "bun:test";
+import type { Server } from "bun";
+import { deflateSync } from "node:zlib";
+import type { Client } from "../helpers/client.ts";
+import { addSignedInMember, createRoom, messageIdsIn, startQuickSetUpServer } from "../helpers/fixtures.ts";
+import { makeDataDir, startConfiguredTestServer, type TestServer } from "../helpers/server.ts";
+
+// The server under test may fetch from 127.0.0.1 only because the test allows that one address
+// (startServer's test hooks); every other private address stays refused, 127.0.0.2 included.
+const ALLOWANCE = { networkGuard: { allow: new Set(["127.0.0.1"]) } };
+
+/** A real PNG of one colour, made by hand (signature, IHDR, IDAT, IEND) so the test needs no image files. */
+function png(width: number, height: number): Uint8Array {
+  const chunk = (type: string, data: Uint8Array) => {
+    const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
+    const out = Buffer.alloc(body.length + 8);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(Bun.hash.crc32(body), body.length + 4);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3, 0xc8)]);
+  const pixels = deflateSync(Buffer.concat(Array(height).fill(row)));
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", header), chunk("IDAT", pixels), chunk("IEND", new Uint8Array())]);
+}
+
+const PICTURE = png(1200, 630);
+const hits: string[] = [];
+let site: Server<undefined>;
+let internal: Server<undefined>;
+let siteUrl: string;
+
+beforeAll(() => {
+  const page = (head: string) => new Response(`<!doctype html><html><head>${head}</head><body>hi</body></html>`, { headers: { "content-type": "text/html" } });
+  site = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch(request) {
+      const { pathname } = new URL(request.url);
+      hits.push(pathname);
+      if (pathname.startsWith("/article"))
+        return page(`<meta property="og:title" content="Campfire &amp; friends"><meta property="og:description" content="A <b>chat</b> app">
+          <meta property="og:image" content="/picture.png">`);
+      if (pathname === "/svg-image") return page(`<title>With an SVG</title><meta property="og:image" content="/picture.svg">`);
+      if (pathname === "/untitled") return page(`<meta name="description" content="No title here">`);
+      if (pathname === "/picture.png") return new Response(PICTURE, { headers: { "content-type": "image/png" } });
+      if (pathname === "/picture.svg") return new Response("<svg xmlns='http://www.w3.org/2000/svg'/>", { headers: { "content-type": "image/svg+xml" } });
+      return new Response("no", { status: 404 });
+    },
+  });
+  internal = Bun.serve({ hostname: "127.0.0.2", port: 0, fetch: () => (hits.push("internal"), new Response("<title>Internal</title>", { headers: { "content-type": "text/html" } })) });
+  siteUrl = `http://127.0.0.1:${site.port}`;
+});
+
+afterAll(() => {
+  site.stop(true);
+  internal.stop(true);
+});
+
+let server: TestServer;
+let admin: Client;
+beforeEach(async () => {
+  hits.length = 0;
+  ({ server, admin } = await startQuickSetUpServer(startConfiguredTestServer({}, makeDataDir(), ALLOWANCE)));
+});
+afterEach(() => server.close());
+
+const JSON_ACCEPT = { accept: "application/json" };
+const unfurl = (client: Client, url: string) => client.post("/unfurl_link", { url }, JSON_ACCEPT);
+
+type Card = { id: string; url: string; title: string; description: string; image: string | null };
+
+test("a pasted link to a page gives its card: title, description and our own copy of its image", async () => {
+  const response = await unfurl(admin, `${siteUrl}/article`);
+  expect(response.status).toBe(200);
+  const card = (await response.json()) as Card;
+  expect(card).toMatchObject({ url: `${siteUrl}/article`, title: "Campfire & friends", description: "A chat app" });
+  expect(card.id).toMatch(/^[\w-]{22}$/);
+  expect(card.image).toMatch(/^\/unfurls\/[0-9a-f]{32}\.webp$/);
+  expect(hits).toEqual(["/article", "/picture.png"]);
+
+  const image = await admin.get(card.image!);
+  expect(image.status).toBe(200);
+  expect(image.headers.get("content-type")).toBe("image/webp");
+  expect(image.headers.get("x-content-type-options")).toBe("nosniff");
+  expect(image.headers.get("cache-control")).toStartWith("private");
+  // Re-encoded and made small, not the remote bytes.
+  const bytes = new Uint8Array(await image.arrayBuffer());
+  expect(new TextDecoder().decode(bytes.slice(8, 12))).toBe("WEBP");
+  expect(await new Bun.Image(bytes).metadata()).toMatchObject({ width: 600, height: 315 });
+});
+
+test("the same link pasted again within the hour gets the same card without fetching again", async () => {
+  const first = (await (await unfurl(admin, `${siteUrl}/article`)).json()) as Card;
+  const { client: member } = await addSignedInMember(server);
+  const again = (await (await unfurl(member, `${siteUrl}/article`)).json()) as Card;
+  expect(again).toEqual(first);
+  expect(hits).toEqual(["/article", "/picture.png"]);
+});
+
+test("a page at a private address gives no card and is never contacted", async () => {
+  for (const url of [`http://127.0.0.2:${internal.port}/`, "http://10.0.0.1/", "http://[::1]/", "http://169.254.169.254/latest/meta-data/"]) {
+    const response = await unfurl(admin, url);
+    expect([url, response.status]).toEqual([url, 204]);
+  }
+  expect(hits).toEqual([]);
+});
+
+test("a page without a title gives no card; an SVG picture is left out of the card", async () => {
+  expect((await unfurl(admin, `${siteUrl}/untitled`)).status).toBe(204);
+  const card = (await (await unfurl(admin, `${siteUrl}/svg-image`)).json()) as Card;
+  expect(card).toMatchObject({ title: "With an SVG", image: null });
+});
+
+test("a missing or non-http URL is a 422 with a message", async () => {
+  for (const url of [undefined, "", "not a url", "javascript:alert(1)", "file:///etc/passwd", `http://x.test/${"a".repeat(2100)}`]) {
+    const response = await admin.request("/unfurl_link", { method: "POST", form: url === undefined ? {} : { url }, headers: JSON_ACCEPT });
+    expect(response.status).toBe(422);
+    expect(((await response.json()) as { error: string }).error).toMatch(/url/);
+  }
+});
+
+test("only signed-in people may ask for a card or see a card's image", async () => {
+  const card = (await (await unfurl(admin, `${siteUrl}/article`)).json()) as Card;
+  const stranger = new (admin.constructor as typeof Client)(server.url);
+  expect((await unfurl(stranger, `${siteUrl}/article`)).status).toBe(401);
+  expect((await stranger.get(card.image!)).status).not.toBe(200);
+  expect((await admin.get("/unfurls/0123456789abcdef0123456789abcdef.webp")).status).toBe(404);
+  expect((await admin.get("/unfurls/..%2Fcampfire.sqlite3")).status).toBe(404);
+});
+
+test("a person asking for more than 20 cards a minute is told to wait", async () => {
+  for (let i = 0; i < 20; i++) expect((await unfurl(admin, `${siteUrl}/article?${i}`)).status).toBe(200);
+  const response = await unfurl(admin, `${siteUrl}/article?21`);
+  expect(response.status).toBe(429);
+  expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
+});
+
+test("a message sent with a card's token shows the card, rendered from what the server fetched", async () => {
+  const card = (await (await unfurl(admin, `${siteUrl}/article`)).json()) as Card;
+  const roomId = await createRoom(admin, "opens", { name: "Links" });
+  const response = await admin.post(`/rooms/${roomId}/messages`, { body: `${siteUrl}/article`, client_message_id: "with-card", unfurl: card.id });
+  expect(response.status).toBe(201);
+  const html = await response.text();
+  expect(html).toContain(`<a class="link-preview" href="${siteUrl}/article" target="_blank" rel="noopener noreferrer nofollow">`);
+  expect(html).toContain(`<img class="link-preview__image" src="${card.image}" width="600" height="315"`);
+  expect(html).toContain(`<strong class="link-preview__title">Campfire &amp; friends</strong>`);
+  // And so does the room page, read back from the database.
+  const page = await (await admin.get(`/rooms/${roomId}`)).text();
+  expect(page).toContain(`<strong class="link-preview__title">Campfire &amp; friends</strong>`);
+});
+
+test("a message with a token the server never gave is refused, and nothing is stored", async () => {
+  const roomId = await createRoom(admin, "opens", { name: "Links" });
+  const count = () => (server.db.query("SELECT count(*) AS n FROM messages").get() as { n: number }).n;
+  const before = count();
+  for (const unfurl of ["AAAAAAAAAAAAAAAAAAAAAA", "<b>title</b>", "1"]) {
+    const response = await admin.post(`/rooms/${roomId}/messages`, { body: "hello", unfurl });
+    expect(response.status).toBe(422);
+  }
+  expect(count()).toBe(before);
+  expect(messageIdsIn(await (await admin.get(`/rooms/${roomId}`)).text())).toEqual([]);
+});
