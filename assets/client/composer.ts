@@ -3,6 +3,7 @@
 // never twice) when posting fails. Typing is announced to the room, throttled.
 import { TYPING_THROTTLE_MS, type TypingState } from "../../src/realtime/protocol.ts";
 import { flash } from "./flash.ts";
+import * as linkPreviews from "./link-previews.ts";
 import * as mentions from "./mentions.ts";
 import * as messages from "./messages.ts";
 import { send as sendFrame } from "./socket.ts";
@@ -43,7 +44,11 @@ async function post(form: HTMLFormElement, pending: HTMLElement, text: string) {
     const response = await fetch(form.action, {
       method: "POST",
       headers: { "HX-Request": "true", Accept: "text/html" },
-      body: new URLSearchParams({ body: text, client_message_id: pending.dataset.clientMessageId! }),
+      body: new URLSearchParams({
+        body: text,
+        client_message_id: pending.dataset.clientMessageId!,
+        ...(pending.dataset.unfurl ? { unfurl: pending.dataset.unfurl } : {}),
+      }),
     });
     const html = await response.text();
     if (response.ok) messages.receive(html, { own: true });
@@ -59,6 +64,9 @@ function send(form: HTMLFormElement) {
   const text = input.value;
   if (!text.trim()) return;
   const pending = pendingMessage(text, crypto.randomUUID());
+  // Kept on the pending message, so a retry sends the same card.
+  const unfurl = linkPreviews.take();
+  if (unfurl) pending.dataset.unfurl = unfurl;
   const list = document.querySelector("[data-messages]")!;
   list.append(pending);
   list.scrollTop = list.scrollHeight;

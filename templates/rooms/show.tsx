@@ -110,6 +110,18 @@ const RoomTail: FC<{ roomId: number; name: string }> = ({ roomId, name }) => (
     <footer class="room__composer composer">
       <p id={domId("room", roomId, "typing")} class="composer__typing" data-typing aria-live="polite"></p>
       <ul class="composer__mentions" data-mention-list role="listbox" aria-label="People to mention" hidden></ul>
+      <div class="composer__preview" data-link-preview aria-live="polite" hidden>
+        <a class="link-preview" target="_blank" rel="noopener noreferrer nofollow">
+          <img class="link-preview__image" alt="" hidden />
+          <span class="link-preview__text">
+            <strong class="link-preview__title"></strong>
+            <span class="link-preview__description"></span>
+          </span>
+        </a>
+        <button type="button" class="button button--quiet" data-link-preview-dismiss aria-label="Remove the link preview">
+          ×
+        </button>
+      </div>
       <form class="composer__form" method="post" action={`/rooms/${roomId}/messages`} data-composer>
         <label class="visually-hidden" for="composer_body">
           Message {name}

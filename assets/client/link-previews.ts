@@ -1,0 +1,68 @@
+// Pasting a lone link into the composer asks the server for its card (POST /unfurl_link) and shows
+// it under the composer; the person may dismiss it. Sending takes the card's token along, and the
+// server renders the card from its own copy: nothing the page said passes through here as HTML.
+
+type Card = { id: string; url: string; title: string; description: string; image: string | null };
+
+const LONE_LINK = /^https?:\/\/\S+$/i;
+// Each paste supersedes the one before: a slow answer for an earlier link is dropped.
+let asked = 0;
+
+const box = () => document.querySelector<HTMLElement>("[data-link-preview]");
+
+function show(card: Card) {
+  const preview = box();
+  if (!preview) return;
+  preview.dataset.token = card.id;
+  preview.querySelector<HTMLAnchorElement>(".link-preview")!.href = card.url;
+  preview.querySelector(".link-preview__title")!.textContent = card.title;
+  preview.querySelector(".link-preview__description")!.textContent = card.description;
+  const image = preview.querySelector<HTMLImageElement>(".link-preview__image")!;
+  image.hidden = !card.image;
+  if (card.image) image.src = card.image;
+  else image.removeAttribute("src");
+  preview.hidden = false;
+}
+
+/** Hides the card and forgets it, and any answer still on its way. */
+export function dismiss() {
+  asked++;
+  const preview = box();
+  if (!preview) return;
+  preview.hidden = true;
+  delete preview.dataset.token;
+}
+
+/** The token of the card on show, which then goes with the message being sent. */
+export function take(): string | undefined {
+  const token = box()?.dataset.token;
+  dismiss();
+  return token;
+}
+
+async function ask(url: string) {
+  const ticket = ++asked;
+  try {
+    const response = await fetch("/unfurl_link", {
+      method: "POST",
+      headers: { Accept: "application/json" },
+      body: new URLSearchParams({ url }),
+    });
+    // 204: the page gave nothing to show; other refusals aren't worth interrupting the person for.
+    if (response.status !== 200 || ticket !== asked) return;
+    show((await response.json()) as Card);
+  } catch {
+    // No card is no loss: the link itself is still in the message.
+  }
+}
+
+document.addEventListener("paste", (event) => {
+  const input = event.target as HTMLTextAreaElement;
+  if (input.name !== "body" || !input.closest?.("[data-composer]")) return;
+  const text = event.clipboardData?.getData("text/plain").trim() ?? "";
+  if (LONE_LINK.test(text)) ask(text);
+});
+
+document.addEventListener("click", (event) => {
+  if ((event.target as Element).closest("[data-link-preview-dismiss]")) dismiss();
+});

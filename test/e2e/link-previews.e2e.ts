@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import type { Server } from "bun";
+import type { Browser, Page } from "playwright-core";
+import { ADMIN, MEMBER, addMember, completeFirstRun, signIn } from "../helpers/fixtures.ts";
+import { makeDataDir, startConfiguredTestServer, type TestServer } from "../helpers/server.ts";
+import { launchBrowser, step, watchCsp, watchPage } from "./browser.ts";
+
+// A local page stands in for a site on the web: the server under test may fetch from 127.0.0.1
+// only through the test allowance it is started with.
+let server: TestServer;
+let site: Server<undefined>;
+let browser: Browser;
+let pageUrl: string;
+const siteHits: string[] = [];
+
+beforeAll(async () => {
+  const picture = await new Bun.Image(
+    Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP4z8DAwMDAwMDAwMDAAAANAAFvj1CMAAAAAElFTkSuQmCC", "base64"),
+  )
+    .resize(800, 420, { fit: "fill" })
+    .png()
+    .bytes();
+  site = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch(request) {
+      const { pathname } = new URL(request.url);
+      siteHits.push(pathname);
+      if (pathname === "/cover.png") return new Response(picture, { headers: { "content-type": "image/png" } });
+      return new Response(
+        `<!doctype html><html><head><title>Fallback</title>
+         <meta property="og:title" content="The Campfire Handbook">
+         <meta property="og:description" content="How we talk, <not> how we <script>alert(1)</script> shout.">
+         <meta property="og:image" content="/cover.png"></head><body>…</body></html>`,
+        { headers: { "content-type": "text/html; charset=utf-8" } },
+      );
+    },
+  });
+  pageUrl = `http://127.0.0.1:${site.port}/handbook`;
+  server = startConfiguredTestServer({}, makeDataDir(), { networkGuard: { allow: new Set(["127.0.0.1"]) } });
+  await completeFirstRun(server);
+  await addMember(server);
+  browser = await launchBrowser();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  site?.stop(true);
+});
+
+type Person = { page: Page; problems: string[]; cspViolations: () => Promise<string[]> };
+
+async function personAt(email: string, password: string): Promise<Person> {
+  const { client } = await signIn(server, email, password);
+  const context = await browser.newContext();
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
+  await context.addCookies([...client.cookies].map(([name, value]) => ({ name, value, url: server.url })));
+  const page = await context.newPage();
+  const problems = watchPage(page);
+  const cspViolations = await watchCsp(page);
+  await page.goto(`${server.url}/rooms/1`);
+  return { page, problems, cspViolations };
+}
+
+/** Pastes text into the composer the way a person does: through the clipboard and Ctrl+V. */
+async function paste(page: Page, text: string) {
+  await page.evaluate((value) => navigator.clipboard.writeText(value), text);
+  await page.locator("#composer_body").focus();
+  await page.keyboard.press("Control+V");
+}
+
+const imageLoaded = (page: Page, selector: string) =>
+  page.waitForFunction((s) => {
+    const image = document.querySelector<HTMLImageElement>(s);
+    return !!image && image.complete && image.naturalWidth > 0;
+  }, selector);
+
+test("a link pasted into the composer offers its card, which goes with the message to everyone, with no CSP violation", async () => {
+  const ada = await personAt(ADMIN.email, ADMIN.password);
+  const milo = await personAt(MEMBER.email, MEMBER.password);
+  await step(ada.page, ada.problems, "seeing Milo arrive", () => ada.page.locator("#room_1_presence .avatar[title='Milo Member']").waitFor());
+
+  const card = ada.page.locator("[data-link-preview]");
+  await paste(ada.page, pageUrl);
+  await step(ada.page, ada.problems, "seeing the card offered", () => card.locator(".link-preview__title", { hasText: "The Campfire Handbook" }).waitFor());
+  expect(await ada.page.locator("#composer_body").inputValue()).toBe(pageUrl);
+  expect(await card.locator(".link-preview__description").textContent()).toBe("How we talk, how we shout.");
+  // Our copy of the picture, not the site's.
+  expect(await card.locator(".link-preview__image").getAttribute("src")).toMatch(/^\/unfurls\/[0-9a-f]{32}\.webp$/);
+  await step(ada.page, ada.problems, "loading the card's picture", () => imageLoaded(ada.page, "[data-link-preview] .link-preview__image"));
+
+  // Dismissed, it is gone; pasting again brings it back (from the server's cache: the site is asked once).
+  await card.locator("[data-link-preview-dismiss]").click();
+  expect(await card.isHidden()).toBe(true);
+  await ada.page.locator("#composer_body").fill("");
+  await paste(ada.page, pageUrl);
+  await step(ada.page, ada.problems, "seeing the card again", () => card.waitFor({ state: "visible" }));
+  expect(siteHits).toEqual(["/handbook", "/cover.png"]);
+
+  await ada.page.locator("#composer_body").press("Enter");
+  expect(await card.isHidden()).toBe(true);
+
+  for (const person of [ada, milo]) {
+    const sent = person.page.locator("#room_1_messages .message[data-message-id] .link-preview");
+    await step(person.page, person.problems, "seeing the card in the message", () => sent.waitFor());
+    expect(await sent.getAttribute("href")).toBe(pageUrl);
+    expect(await sent.locator(".link-preview__title").textContent()).toBe("The Campfire Handbook");
+    await step(person.page, person.problems, "loading the message's picture", () =>
+      imageLoaded(person.page, "#room_1_messages .message[data-message-id] .link-preview__image"),
+    );
+    expect(await person.cspViolations()).toEqual([]);
+    expect(person.problems).toEqual([]);
+  }
+  // The browsers never contacted the site: only the server did, twice in all.
+  expect(siteHits).toEqual(["/handbook", "/cover.png"]);
+});
