@@ -13,6 +13,7 @@ import type { User } from "../users/users.ts";
 import { linkMentions } from "./mentions.ts";
 import { deleteMessage, insertMessage, updateMessageBody, type Message } from "./messages.ts";
 import { formatText, isBlank } from "./sanitize.ts";
+import { playCommand, soundList, soundMessage } from "./sound-messages.ts";
 
 type Deps = { db: Database; publisher: Publisher };
 type PostDeps = Deps & { writer: GroupCommit };
@@ -20,7 +21,9 @@ export type Posted = { message: Message; created: boolean; html: string };
 
 /** Formats and checks a body; a string answer is the reason it was refused. */
 function prepareBody(db: Database, roomId: number, body: string) {
-  const { html, plain } = formatText(body);
+  const sound = playCommand(body);
+  if (sound === "unknown") return soundList(body);
+  const { html, plain } = sound ? soundMessage(sound) : formatText(body);
   if (isBlank(plain)) return "A message needs some text.";
   if (plain.length > MAX_BODY_CHARS) return `A message can be at most ${MAX_BODY_CHARS.toLocaleString("en")} characters (this one has ${plain.length.toLocaleString("en")}).`;
   return { ...linkMentions(db, roomId, html), plain };
