@@ -13,8 +13,12 @@ function frame<K extends FrameKind>(kind: K, data: FrameData[K], content = ""): 
   return `<template data-frame="${kind}"${attributes}>${content}</template>`;
 }
 
-/** New or changed messages (rendered once by MessageView) for everyone looking at the room. */
-export const messagesFrame = (roomId: number, messagesHtml: string): string => frame(FRAME.messages, { "room-id": roomId }, messagesHtml);
+/**
+ * New or changed messages (rendered once by MessageView) for everyone looking at the room; a
+ * catch-up (what a tab missed while away) is history, so it plays no /play sounds.
+ */
+export const messagesFrame = (roomId: number, messagesHtml: string, { catchUp = false } = {}): string =>
+  frame(FRAME.messages, { "room-id": roomId, "catch-up": catchUp ? "true" : undefined }, messagesHtml);
 
 /** Carries the deletion's change number, which the tab keeps as its catch-up cursor. */
 export const messageRemovedFrame = (roomId: number, messageId: number, changeSeq: number): string =>

@@ -13,6 +13,7 @@ import roomFormCss from "../../assets/css/room-form.css" with { type: "text" };
 import searchCss from "../../assets/css/search.css" with { type: "text" };
 import logoSvg from "../../assets/images/campfire.svg" with { type: "text" };
 import { SOUND_PICTURES } from "../../assets/images/sound-pictures.ts";
+import { emojiShortcodes } from "../messages/emoji.ts";
 import { bundleClient } from "./client-bundle.ts";
 
 // Set by build.ts for the executable only.
@@ -26,12 +27,15 @@ const SOURCES: Record<string, string> = {
   "htmx.js": `${htmx}\n${htmxWebSocket}`,
   "app.js": clientJs,
   "campfire.svg": logoSvg,
+  // For the composer's :shortcode: completion, fetched the first time someone types ":" (≈ 40 KB, 12 KB gzipped).
+  "emoji.json": JSON.stringify(emojiShortcodes()),
 };
 
 const CONTENT_TYPES: Record<string, string> = {
   css: "text/css; charset=utf-8",
   js: "text/javascript; charset=utf-8",
   svg: "image/svg+xml",
+  json: "application/json",
 };
 
 type Asset = { body: Uint8Array<ArrayBuffer>; gzipped: Uint8Array<ArrayBuffer>; contentType: string };

@@ -1,6 +1,5 @@
 import { soundPicturePath } from "../http/assets.ts";
-import type { FormattedBody } from "./sanitize.ts";
-import { escapeHtml } from "./sanitize.ts";
+import { escapeHtml, type FormattedBody } from "./sanitize.ts";
 import { isSoundName, SOUND_NAMES, SOUNDS, type SoundName } from "./sounds.ts";
 
 // "/play", alone or with one word, is a command; "/play" followed by more is ordinary text.
