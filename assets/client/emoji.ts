@@ -30,7 +30,7 @@ export function close(): void {
 function highlight(index: number) {
   const all = options();
   active = (index + all.length) % all.length;
-  all.forEach((option, i) => option.setAttribute("aria-selected", String(i === active)));
+  for (const [i, option] of all.entries()) option.setAttribute("aria-selected", String(i === active));
 }
 
 async function suggest(input: HTMLTextAreaElement) {
@@ -82,7 +82,7 @@ export function handleKey(event: KeyboardEvent): boolean {
 
 document.addEventListener("input", (event) => {
   const input = event.target as HTMLTextAreaElement;
-  if (input.closest?.("[data-composer]") && input.name === "body") suggest(input);
+  if (input.closest?.("[data-composer]") && input.name === "body") suggest(input).catch(close);
 });
 
 document.addEventListener("click", (event) => {

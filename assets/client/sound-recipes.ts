@@ -38,8 +38,8 @@ const say = (pitches: number[], at = 0, length = 0.16, wave: OscillatorType = "s
 
 // Note frequencies (Hz), equal temperament.
 const C4 = 261.6, D4 = 293.7, E4 = 329.6, F4 = 349.2, G4 = 392, A4 = 440, B4 = 493.9;
-const C5 = 523.3, D5 = 587.3, E5 = 659.3, F5 = 698.5, G5 = 784, A5 = 880, C6 = 1046.5;
-const A3 = 220, G3 = 196, F3 = 174.6, E3 = 164.8, D3 = 146.8, C3 = 130.8, Bb3 = 233.1;
+const C5 = 523.3, D5 = 587.3, E5 = 659.3, F5 = 698.5, G5 = 784, C6 = 1046.5;
+const A3 = 220, G3 = 196, F3 = 174.6, C3 = 130.8, Bb3 = 233.1;
 
 export const RECIPES: Record<SoundName, Voice[]> = {
   "56k": [...tune("sine", [[1200, 0.15], [2100, 0.15], [1200, 0.15]]), noise(2400, 0.5, 0.6, 0.25), glide("square", 980, 1650, 1.1, 0.4, 0.1)],

@@ -11,14 +11,14 @@ let noiseBuffer: AudioBuffer | null = null;
 
 const muted = () => document.body.dataset.soundsMuted === "true";
 
-// Browsers keep audio suspended until the person interacts with the page; a sound that arrives
-// before then is skipped rather than queued, and the first click or key wakes the context up.
-function audio(): AudioContext {
+// Browsers allow audio only after the person has interacted with the page, so the audio context
+// is made on the first click or key. A sound that arrives before then is skipped, not queued to
+// burst out later.
+function unlock() {
   context ??= new AudioContext();
   if (context.state === "suspended") context.resume().catch(() => {});
-  return context;
 }
-for (const type of ["pointerdown", "keydown"]) document.addEventListener(type, () => context?.state === "suspended" && context.resume(), { capture: true });
+for (const type of ["pointerdown", "keydown"]) document.addEventListener(type, unlock, { capture: true });
 
 function noise(audio: AudioContext): AudioBuffer {
   if (!noiseBuffer) {
@@ -59,15 +59,18 @@ function voice(audio: AudioContext, output: AudioNode, v: Voice, start: number) 
   source.stop(end + 0.05);
 }
 
-/** Plays a sound now (when audio is allowed yet). */
+/** Plays a sound now, once the person has interacted with the page. */
 export function play(name: string): void {
-  if (!isSoundName(name)) return;
-  const output = audio();
-  if (output.state !== "running") return;
-  const master = output.createGain();
-  master.gain.value = 0.8;
-  master.connect(output.destination);
-  for (const v of RECIPES[name]) voice(output, master, v, output.currentTime + 0.02);
+  const output = context;
+  if (!output || !isSoundName(name)) return;
+  const start = () => {
+    const master = output.createGain();
+    master.gain.value = 0.8;
+    master.connect(output.destination);
+    for (const v of RECIPES[name]) voice(output, master, v, output.currentTime + 0.02);
+  };
+  if (output.state === "running") start();
+  else output.resume().then(start, () => {});
 }
 
 /** Called with the messages a live frame has just added: the newest, if it is a sound, plays. */

@@ -85,6 +85,11 @@ export function endSession(db: Database, sessionId: number): void {
   sessionMemory.delete(db);
 }
 
+/** After a change to a person that their next page must show (a setting), not a second later. */
+export function forgetRememberedSessions(db: Database): void {
+  sessionMemory.delete(db);
+}
+
 /** Signs a person out everywhere, e.g. after a password reset. */
 export function endAllSessions(db: Database, userId: number): void {
   db.query("DELETE FROM sessions WHERE user_id = ?").run(userId);

@@ -5,6 +5,7 @@ import { SoundsToggle } from "../../templates/users/sounds-toggle.tsx";
 import { currentUser, requireUser } from "../http/authenticate.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
 import { refuseWith } from "../http/validate.tsx";
+import { forgetRememberedSessions } from "../sessions/sessions.ts";
 import { setSoundsMuted } from "./users.ts";
 import { zValidator } from "@hono/zod-validator";
 
@@ -17,6 +18,7 @@ export function settingsRoutes({ db }: AppContext) {
     .patch("/users/me/sounds", zValidator("form", soundsForm, refuseWith(422)), (c) => {
       const muted = c.req.valid("form").muted === "true";
       setSoundsMuted(db, currentUser(c).id, muted);
+      forgetRememberedSessions(db);
       return c.html(<SoundsToggle muted={muted} />);
     });
 }
