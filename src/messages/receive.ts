@@ -21,9 +21,11 @@ export type Posted = { message: Message; created: boolean; html: string };
 
 /** Formats and checks a body; a string answer is the reason it was refused. */
 function prepareBody(db: Database, roomId: number, body: string) {
-  const sound = playCommand(body);
-  if (sound === "unknown") return soundList(body);
-  const { html, plain } = sound ? soundMessage(sound) : formatText(body);
+  const formatted = formatText(body);
+  // Read from the plain text, so a command typed in a rich-text editor (<div>/play tada</div>) counts too.
+  const sound = playCommand(formatted.plain);
+  if (sound === "unknown") return soundList(formatted.plain);
+  const { html, plain } = sound ? soundMessage(sound) : formatted;
   if (isBlank(plain)) return "A message needs some text.";
   if (plain.length > MAX_BODY_CHARS) return `A message can be at most ${MAX_BODY_CHARS.toLocaleString("en")} characters (this one has ${plain.length.toLocaleString("en")}).`;
   return { ...linkMentions(db, roomId, html), plain };

@@ -17,10 +17,14 @@ export function playCommand(body: string): SoundName | "unknown" | null {
   return isSoundName(name) ? name : "unknown";
 }
 
+// An unknown name is quoted back, but not at any length.
+const QUOTED_NAME_MAX = 30;
+
 /** The answer to `/play` alone or an unknown name: every sound there is. */
 export function soundList(body: string): string {
   const name = PLAY_COMMAND.exec(body.trim())?.[1];
-  const start = name ? `There is no sound called “${name}”.` : "Say which sound to play.";
+  const quoted = name && name.length > QUOTED_NAME_MAX ? `${name.slice(0, QUOTED_NAME_MAX)}…` : name;
+  const start = quoted ? `There is no sound called “${quoted}”.` : "Say which sound to play.";
   return `${start} Try /play with one of: ${SOUND_NAMES.join(", ")}.`;
 }
 

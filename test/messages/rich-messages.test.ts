@@ -156,7 +156,21 @@ describe("/play over HTTP", () => {
     const json = await admin.request(`/rooms/${roomId}/messages`, { form: { body: "/play" }, headers: { accept: "application/json" } });
     expect(json.status).toBe(422);
     expect(((await json.json()) as { error: string }).error).toContain("yodel");
+    const long = await postMessage(admin, roomId, `/play ${"x".repeat(5000)}`);
+    expect(long.status).toBe(422);
+    expect(await long.text()).toContain(`“${"x".repeat(30)}…”`);
+    const markup = await postMessage(admin, roomId, "/play <script>alert(1)</script>");
+    expect(markup.status).toBe(422);
+    expect(await markup.text()).toContain("“&lt;script&gt;alert(1)&lt;/script&gt;”");
     expect(messageCount()).toBe(0);
+  });
+
+  test("a message that merely starts with /play, or a sound in an editor's markup, is read as it should be", async () => {
+    expect(await (await postMessage(admin, roomId, "/play tada for the release")).text()).toContain(
+      '<div class="message__body">/play tada for the release</div>',
+    );
+    expect(formatRichText("<div>/play tada</div>").plain).toBe("/play tada");
+    expect(playCommand(formatRichText("<div>/play tada</div>").plain)).toBe("tada");
   });
 
   test("a sound reaches the room live; a tab catching up gets it marked as history", async () => {
