@@ -36,7 +36,7 @@ const requireAdministrator: MiddlewareHandler<AppEnv> = async (c, next) => {
 export function accountRoutes(ctx: AppContext) {
   const renderAccount = (c: Context<AppEnv>, status: 200 | 422, values?: SettingsValues, error?: string) => {
     const user = currentUser(c);
-    const account = findAccount(ctx.db)!;
+    const account = findAccount(ctx)!;
     if (status === 422 && isHtmx(c)) return c.html(<AccountSettingsForm account={account} values={values} error={error} />, status);
     return c.html(
       <AccountPage
@@ -70,11 +70,13 @@ export function accountRoutes(ctx: AppContext) {
             name: form.name,
             restrictRoomCreationToAdministrators: form.restrict_room_creation_to_administrators,
           });
+          ctx.cache.accountChanged();
           return redirectTo(c, "/account");
         },
       )
       .post("/account/join_code", requireAdministrator, (c) => {
         regenerateJoinCode(ctx.db);
+        ctx.cache.accountChanged();
         return redirectTo(c, "/account");
       })
   );

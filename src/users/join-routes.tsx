@@ -29,7 +29,7 @@ const signInInstead = (emailAddress: string) => `/session/new?${new URLSearchPar
 
 /** Self sign-up through the account's join link; reachable without a session, so no requireUser here. */
 export function joinRoutes(ctx: AppContext) {
-  const accountFor = (joinCode: string) => orNotFound(findAccountByJoinCode(ctx.db, joinCode));
+  const accountFor = (joinCode: string) => orNotFound(findAccountByJoinCode(ctx, joinCode));
 
   return new Hono<AppEnv>()
     .use("/join/:join_code", requireSignedOut)

@@ -112,6 +112,11 @@ export function setPasswordDigest(db: Database, userId: number, passwordDigest: 
   db.query("UPDATE users SET password_digest = ?, updated_at = ? WHERE id = ?").run(passwordDigest, now(), userId);
 }
 
+/** Renames a person; the caller tells the read cache (`personChanged`) once this has committed. */
+export function renameUser(db: Database, userId: number, name: string): void {
+  db.query("UPDATE users SET name = ?, updated_at = ? WHERE id = ?").run(name, now(), userId);
+}
+
 /** The active people among these ids, by name (a people picker's chosen list). */
 export function activeUsersById(db: Database, ids: number[]): { id: number; name: string }[] {
   return db
@@ -121,7 +126,7 @@ export function activeUsersById(db: Database, ids: number[]): { id: number; name
     .all(JSON.stringify(ids));
 }
 
-/** Switches /play sounds off (or back on) for the person, in every tab from its next page or answer. */
+/** Switches /play sounds off (or back on) for the person; the caller tells the read cache (`personChanged`). */
 export function setSoundsMuted(db: Database, userId: number, muted: boolean): void {
   db.query("UPDATE users SET sounds_muted = ?, updated_at = ? WHERE id = ?").run(muted ? 1 : 0, now(), userId);
 }

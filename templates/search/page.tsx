@@ -1,11 +1,10 @@
 /** @jsxImportSource hono/jsx */
-import { raw } from "hono/html";
 import type { FC } from "hono/jsx";
-import { escapeHtml } from "../../src/messages/sanitize.ts";
 import type { SidebarRoom } from "../../src/rooms/rooms.ts";
 import { MAX_QUERY_CHARS, type RecentSearch, type SearchResult } from "../../src/search/searches.ts";
 import type { User } from "../../src/users/users.ts";
 import { domId } from "../../src/realtime/protocol.ts";
+import { html, inJsx, joinHtml, type Html } from "../html.ts";
 import { Layout } from "../layout.tsx";
 import { messageHtml } from "../messages/message.tsx";
 import { Sidebar } from "../rooms/sidebar.tsx";
@@ -96,7 +95,7 @@ const Results: FC<{ query: string; results: SearchResult[]; more: boolean }> = (
       <p class="search__summary" role="status">
         {summary(query, results.length, more)}
       </p>
-      <ol class="search__list">{raw(results.map(resultHtml).join(""))}</ol>
+      <ol class="search__list">{inJsx(joinHtml(results.map(resultHtml)))}</ol>
     </section>
 );
 
@@ -115,14 +114,13 @@ const dateOf = (at: number): string => {
   return text;
 };
 
-/** One result: where and when, then the message as the room shows it. A string, like messageHtml, as there are a hundred. */
-function resultHtml(message: SearchResult): string {
-  return (
-    `<li id="${domId("search_result", message.id)}" class="search-result">` +
-    `<a class="search-result__room" href="/rooms/${message.roomId}/@${message.id}">${escapeHtml(message.roomName)}</a>` +
-    `<time class="search-result__date" datetime="${new Date(message.createdAt).toISOString()}">${dateOf(message.createdAt)}</time>` +
-    `${messageHtml(message)}</li>`
-  );
+/** One result: where and when, then the message as the room shows it. Built with `html`, like messageHtml, as there are a hundred. */
+function resultHtml(message: SearchResult): Html {
+  return html`<li id="${domId("search_result", message.id)}" class="search-result">
+    <a class="search-result__room" href="/rooms/${message.roomId}/@${message.id}">${message.roomName}</a>
+    <time class="search-result__date" datetime="${new Date(message.createdAt).toISOString()}">${dateOf(message.createdAt)}</time>
+    ${messageHtml(message)}
+  </li>`;
 }
 
 function summary(query: string, count: number, more: boolean): string {

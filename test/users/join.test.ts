@@ -15,7 +15,7 @@ afterEach(() => server.close());
 
 const NEWCOMER = { name: "Nora Newcomer", email_address: "nora@example.com", password: "nora's long password" };
 
-const joinPath = () => `/join/${findAccount(server.db)!.joinCode}`;
+const joinPath = () => `/join/${findAccount(server.ctx)!.joinCode}`;
 const count = (table: string) => (server.db.query(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
 describe("the join page", () => {
@@ -33,7 +33,7 @@ describe("the join page", () => {
 
   test("a wrong code is a 404 for the page and for the form", async () => {
     const visitor = new Client(server.url);
-    const code = findAccount(server.db)!.joinCode;
+    const code = findAccount(server.ctx)!.joinCode;
     const otherCase = code.replace(/[a-z]/gi, (ch) => (ch === ch.toLowerCase() ? ch.toUpperCase() : ch.toLowerCase()));
     const wrong = ["/join/nope-nope-nope", `/join/${"x".repeat(200)}`, `/join/${otherCase}`, `/join/${code}x`, `/join/${code.slice(1)}`];
     for (const path of wrong) {
