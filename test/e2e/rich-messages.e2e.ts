@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { postMessage } from "../../src/messages/receive.ts";
+import { findRoom } from "../../src/rooms/rooms.ts";
+import { findUser } from "../../src/users/users.ts";
 import { ADMIN, MEMBER, addMember, signIn, startSetUpServer } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
 import { launchBrowser, step, watchPage } from "./browser.ts";
@@ -129,3 +132,22 @@ test("/play plays on the other side when it arrives live, never from history or 
   await ada.context.close();
   await milo.context.close();
 }, 90_000);
+
+test("a sound missed while the connection was down arrives with the catch-up, shown but not played", async () => {
+  const ada = await personAt(ADMIN.email, ADMIN.password);
+  await ada.page.locator("#room_1_presence .avatar[title='Ada Admin']").waitFor();
+  await ada.page.locator("#room_1_messages").click();
+  const before = await soundStarts(ada.page);
+
+  // Offline, so the page can't reconnect before the sound is posted; it comes back with the catch-up.
+  await ada.context.setOffline(true);
+  for (const socket of server.ctx.connections.socketsOf(1)) socket.terminate();
+  await ada.page.locator("[data-connection-status]").waitFor();
+  const posted = await postMessage(server.ctx, findUser(server.db, 2)!, findRoom(server.db, 1)!, { body: "/play horn", clientMessageId: "horn-while-away" });
+  expect(typeof posted).not.toBe("string");
+  await ada.context.setOffline(false);
+  await step(ada.page, ada.problems, "catching up after reconnecting", () => ada.page.locator('.sound[data-sound="horn"]').waitFor());
+  expect(await soundStarts(ada.page)).toBe(before);
+  expect(await cspViolations(ada.page)).toEqual([]);
+  await ada.context.close();
+}, 60_000);
