@@ -87,10 +87,12 @@ test("/play plays on the other side when it arrives live, never from history or 
   await milo.page.waitForFunction(() => (window as unknown as { soundStarts: number }).soundStarts > 0);
 
   // Muted: a live sound shows but stays silent, for Milo only; the setting outlives a reload.
-  await milo.page.getByRole("button", { name: "🔊 Sounds on" }).click();
+  const mute = milo.page.getByRole("button", { name: "Mute /play sounds" });
+  expect(await mute.getAttribute("aria-pressed")).toBe("false");
+  await mute.click();
   // The page follows the switch once htmx has settled the answer in.
   await milo.page.waitForFunction(() => document.body.dataset.soundsMuted === "true");
-  expect(await milo.page.getByRole("button", { name: "🔇 Sounds off" }).isVisible()).toBe(true);
+  expect(await milo.page.getByRole("button", { name: "Mute /play sounds" }).getAttribute("aria-pressed")).toBe("true");
   const before = await soundStarts(milo.page);
   await say(ada, "/play bell");
   await step(milo.page, milo.problems, "receiving a sound while muted", () => milo.page.locator('.sound[data-sound="bell"]').waitFor());
