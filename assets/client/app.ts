@@ -10,3 +10,4 @@ import "./boosts.ts";
 import "./composer.ts";
 import "./sidebar.ts";
 import "./picker.ts";
+import "./emoji.ts";

@@ -254,3 +254,16 @@ test("constraints reject bad rows instead of storing them", () => {
   expect(() => db.run("INSERT INTO jobs (kind, payload, run_at, created_at) VALUES ('push', 'not json', 0, 0)")).toThrow();
   db.close();
 });
+
+test("people already there hear /play sounds after the migration, and the setting holds only on or off", () => {
+  const db = openDatabase(databasePath(freshDir()));
+  db.transaction(() => {
+    for (const migration of MIGRATIONS.slice(0, 5)) db.run(migration.sql);
+    db.run("PRAGMA user_version = 5");
+  })();
+  db.run("INSERT INTO users (id, name, email_address, password_digest, created_at, updated_at) VALUES (1, 'Ann', 'ann@example.com', 'x', 0, 0)");
+  expect(migrate(db)).toEqual(MIGRATIONS.slice(5).map((m) => m.name));
+  expect(db.query("SELECT sounds_muted FROM users").all()).toEqual([{ sounds_muted: 0 }]);
+  expect(() => db.run("UPDATE users SET sounds_muted = 2")).toThrow(/CHECK constraint failed/);
+  db.close();
+});

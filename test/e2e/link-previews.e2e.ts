@@ -26,7 +26,7 @@ beforeAll(async () => {
     fetch(request) {
       const { pathname } = new URL(request.url);
       siteHits.push(pathname);
-      if (pathname === "/cover.png") return new Response(picture, { headers: { "content-type": "image/png" } });
+      if (pathname === "/cover.png") return new Response(Buffer.from(picture), { headers: { "content-type": "image/png" } });
       return new Response(
         `<!doctype html><html><head><title>Fallback</title>
          <meta property="og:title" content="The Campfire Handbook">

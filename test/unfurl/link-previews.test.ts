@@ -47,7 +47,7 @@ beforeAll(() => {
           <meta property="og:image" content="/picture.png">`);
       if (pathname === "/svg-image") return page(`<title>With an SVG</title><meta property="og:image" content="/picture.svg">`);
       if (pathname === "/untitled") return page(`<meta name="description" content="No title here">`);
-      if (pathname === "/picture.png") return new Response(PICTURE, { headers: { "content-type": "image/png" } });
+      if (pathname === "/picture.png") return new Response(Buffer.from(PICTURE), { headers: { "content-type": "image/png" } });
       if (pathname === "/picture.svg") return new Response("<svg xmlns='http://www.w3.org/2000/svg'/>", { headers: { "content-type": "image/svg+xml" } });
       return new Response("no", { status: 404 });
     },
