@@ -15,6 +15,8 @@ export type GuardOptions = {
    * 127.0.0.1. Set by the test helper through startServer's options, never from configuration.
    */
   allow?: ReadonlySet<string>;
+  /** Test-only: a certificate authority to trust, so tests can check that HTTPS is pinned and verified by name. */
+  ca?: string;
 };
 
 export type FetchLimits = {
@@ -46,7 +48,7 @@ export async function guardedFetch(address: string | URL, limits: FetchLimits, g
   const signal = AbortSignal.timeout(limits.timeoutMs);
   let url = httpUrl(address);
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-    const response = await connect(url, await checkedAddress(url, guard), limits, signal);
+    const response = await connect(url, await checkedAddress(url, guard), limits, signal, guard.ca);
     const location = response.headers.get("location");
     if (REDIRECTS.has(response.status) && location) {
       await response.body?.cancel();
@@ -77,7 +79,7 @@ async function checkedAddress(url: URL, { resolve = systemResolver, allow }: Gua
   return chosen.address;
 }
 
-function connect(url: URL, address: string, limits: FetchLimits, signal: AbortSignal): Promise<Response> {
+function connect(url: URL, address: string, limits: FetchLimits, signal: AbortSignal, ca?: string): Promise<Response> {
   const pinned = new URL(url);
   pinned.hostname = address.includes(":") ? `[${address}]` : address;
   const byName = parseIPv4(url.hostname) === null && parseIPv6(url.hostname) === null;
@@ -86,7 +88,7 @@ function connect(url: URL, address: string, limits: FetchLimits, signal: AbortSi
     signal,
     headers: { Host: url.host, "User-Agent": USER_AGENT, Accept: limits.accept.join(", ") },
     // The certificate is checked against the name, as if we had connected by name.
-    tls: byName ? { serverName: url.hostname } : undefined,
+    tls: byName ? { serverName: url.hostname, ca } : { ca },
   });
 }
 

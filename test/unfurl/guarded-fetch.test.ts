@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Server } from "bun";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { FetchRefused, guardedFetch, type FetchLimits, type GuardOptions, type Resolver } from "../../src/unfurl/guarded-fetch.ts";
+import { run } from "../helpers/processes.ts";
 
 // Only loopback is reachable here, and tests send nothing anywhere else: a "public" site is a Bun
 // server on 127.0.0.1 that the guard is told to allow, and names resolve through a resolver played
@@ -193,4 +197,29 @@ test("a site that doesn't answer in time is given up on", async () => {
   expect(error).toBeInstanceOf(Error);
   expect((error as Error).name).toBe("TimeoutError");
   expect(performance.now() - started).toBeLessThan(2000);
+});
+
+test("https is pinned too: the certificate is checked against the URL's name, not the address connected to", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "campfire-tls-"));
+  const [certPath, keyPath] = [join(dir, "cert.pem"), join(dir, "key.pem")];
+  const made = await run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=secure.test",
+    "-addext", "subjectAltName=DNS:secure.test", "-keyout", keyPath, "-out", certPath]);
+  expect(made.exitCode).toBe(0);
+  const secure = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    tls: { cert: Bun.file(certPath), key: Bun.file(keyPath) },
+    fetch: (request) => new Response(`<title>Secure</title>host=${request.headers.get("host")}`, { headers: { "content-type": "text/html" } }),
+  });
+  try {
+    const guard = { ...ALLOW_LOCAL, ca: readFileSync(certPath, "utf8"), resolve: playedResolver(["127.0.0.1"]) };
+    const fetched = await guardedFetch(`https://secure.test:${secure.port}/`, HTML, guard);
+    expect(text(fetched.body)).toContain(`host=secure.test:${secure.port}`);
+    // Another name resolving to the same address doesn't match the certificate: refused by TLS.
+    const error = await guardedFetch(`https://other.test:${secure.port}/`, HTML, guard).catch((e: Error) => e);
+    expect(String(error)).toContain("ERR_TLS_CERT_ALTNAME_INVALID");
+  } finally {
+    secure.stop(true);
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
