@@ -74,6 +74,8 @@ const ROUTES: Route[] = [
   { method: "POST", path: () => `/messages/${messageId}/boosts`, form: { content: "👍" } },
   { method: "GET", path: () => "/searches", query: { q: "message" } },
   { method: "POST", path: () => "/searches", form: { q: "message" } },
+  // A private address, so the valid form is refused by the guard without any connection.
+  { method: "POST", path: () => "/unfurl_link", form: { url: "http://10.0.0.1/page" } },
 ];
 
 // Paths with an id or a code in them, for odd segments.
@@ -90,6 +92,7 @@ const PATH_TEMPLATES = [
   "/rooms/:x/involvement",
   "/join/:x",
   "/assets/:x",
+  "/unfurls/:x",
 ];
 const ODD_SEGMENTS = ["%zz", "%00", "%ED%A0%80", "%E2%80%AE1", "..%2F..%2Fetc%2Fpasswd", "x".repeat(5000), "-1", "9".repeat(400), "%F0%9F%94%A5", "null", "undefined"];
 
