@@ -48,7 +48,9 @@ export async function guardedFetch(address: string | URL, limits: FetchLimits, g
   const signal = AbortSignal.timeout(limits.timeoutMs);
   let url = httpUrl(address);
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-    const response = await connect(url, await checkedAddress(url, guard), limits, signal, guard.ca);
+    // The system resolver takes no signal, and may retry for longer than the whole allowance.
+    const address = await Promise.race([checkedAddress(url, guard), whenAborted(signal)]);
+    const response = await connect(url, address, limits, signal, guard.ca);
     const location = response.headers.get("location");
     if (REDIRECTS.has(response.status) && location) {
       await response.body?.cancel();
@@ -58,6 +60,13 @@ export async function guardedFetch(address: string | URL, limits: FetchLimits, g
     return { url, ...(await readBody(response, limits)) };
   }
   throw new FetchRefused(`more than ${MAX_REDIRECTS} redirects`);
+}
+
+function whenAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+  });
 }
 
 function httpUrl(address: string | URL): URL {

@@ -191,6 +191,14 @@ test("a body over 5 MB is refused, whether it says so or streams on", async () =
   expect(await refusal(guardedFetch(`${page.url}/big`, HTML, ALLOW_LOCAL))).toBe("too large");
 });
 
+test("a name that takes too long to resolve is given up on", async () => {
+  const started = performance.now();
+  const stalled: Resolver = () => Bun.sleep(3000).then(() => [{ address: "127.0.0.1", family: 4 }]);
+  const error = await guardedFetch("http://slow-dns.test/", { ...HTML, timeoutMs: 300 }, { ...ALLOW_LOCAL, resolve: stalled }).catch((e: Error) => e);
+  expect((error as Error).name).toBe("TimeoutError");
+  expect(performance.now() - started).toBeLessThan(2000);
+});
+
 test("a site that doesn't answer in time is given up on", async () => {
   const started = performance.now();
   const error = await guardedFetch(`${page.url}/slow`, { ...HTML, timeoutMs: 300 }, ALLOW_LOCAL).catch((e: Error) => e);
