@@ -29,6 +29,15 @@ function png(width: number, height: number): Uint8Array {
 }
 
 const PICTURE = png(1200, 630);
+// A few hundred bytes claiming 60,000 × 60,000 pixels (3.6 gigapixels): only its header is real.
+const BOMB = (() => {
+  const small = png(1, 1);
+  const bomb = Buffer.from(small);
+  bomb.writeUInt32BE(60_000, 16);
+  bomb.writeUInt32BE(60_000, 20);
+  bomb.writeUInt32BE(Bun.hash.crc32(bomb.subarray(12, 29)), 29);
+  return bomb;
+})();
 const hits: string[] = [];
 let site: Server<undefined>;
 let internal: Server<undefined>;
@@ -46,6 +55,10 @@ beforeAll(() => {
         return page(`<meta property="og:title" content="Campfire &amp; friends"><meta property="og:description" content="A <b>chat</b> app">
           <meta property="og:image" content="/picture.png">`);
       if (pathname === "/svg-image") return page(`<title>With an SVG</title><meta property="og:image" content="/picture.svg">`);
+      if (pathname === "/bomb") return page(`<title>Pixel bomb</title><meta property="og:image" content="/bomb.png">`);
+      if (pathname === "/corrupt") return page(`<title>Corrupt</title><meta property="og:image" content="/corrupt.jpg">`);
+      if (pathname === "/bomb.png") return new Response(Buffer.from(BOMB), { headers: { "content-type": "image/png" } });
+      if (pathname === "/corrupt.jpg") return new Response(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4, 5, 6, 7, 8]), { headers: { "content-type": "image/jpeg" } });
       if (pathname === "/untitled") return page(`<meta name="description" content="No title here">`);
       if (pathname === "/picture.png") return new Response(Buffer.from(PICTURE), { headers: { "content-type": "image/png" } });
       if (pathname === "/picture.svg") return new Response("<svg xmlns='http://www.w3.org/2000/svg'/>", { headers: { "content-type": "image/svg+xml" } });
@@ -114,6 +127,16 @@ test("a page without a title gives no card; an SVG picture is left out of the ca
   expect((await unfurl(admin, `${siteUrl}/untitled`)).status).toBe(204);
   const card = (await (await unfurl(admin, `${siteUrl}/svg-image`)).json()) as Card;
   expect(card).toMatchObject({ title: "With an SVG", image: null });
+});
+
+test("a pixel bomb or a corrupt picture is left out of the card, and the server carries on", async () => {
+  for (const [path, title] of [["/bomb", "Pixel bomb"], ["/corrupt", "Corrupt"]] as const) {
+    const response = await unfurl(admin, `${siteUrl}${path}`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ title, image: null });
+  }
+  expect(server.logs.some((line) => line.includes("no link preview image") && line.includes("maxPixels"))).toBe(true);
+  expect((await admin.get("/up")).status).toBe(200);
 });
 
 test("a missing or non-http URL is a 422 with a message", async () => {
