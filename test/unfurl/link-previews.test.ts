@@ -123,6 +123,11 @@ test("a page at a private address gives no card and is never contacted", async (
   expect(hits).toEqual([]);
 });
 
+test("a link to a file or media is not fetched as a page", async () => {
+  for (const path of ["/backup.zip", "/photo.JPG", "/talk.mp4", "/paper.pdf"]) expect((await unfurl(admin, `${siteUrl}${path}`)).status).toBe(204);
+  expect(hits).toEqual([]);
+});
+
 test("a page without a title gives no card; an SVG picture is left out of the card", async () => {
   expect((await unfurl(admin, `${siteUrl}/untitled`)).status).toBe(204);
   const card = (await (await unfurl(admin, `${siteUrl}/svg-image`)).json()) as Card;
