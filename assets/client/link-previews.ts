@@ -60,7 +60,7 @@ document.addEventListener("paste", (event) => {
   const input = event.target as HTMLTextAreaElement;
   if (input.name !== "body" || !input.closest?.("[data-composer]")) return;
   const text = event.clipboardData?.getData("text/plain").trim() ?? "";
-  if (LONE_LINK.test(text)) ask(text);
+  if (LONE_LINK.test(text)) void ask(text);
 });
 
 document.addEventListener("click", (event) => {

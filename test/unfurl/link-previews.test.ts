@@ -65,7 +65,14 @@ beforeAll(() => {
       return new Response("no", { status: 404 });
     },
   });
-  internal = Bun.serve({ hostname: "127.0.0.2", port: 0, fetch: () => (hits.push("internal"), new Response("<title>Internal</title>", { headers: { "content-type": "text/html" } })) });
+  internal = Bun.serve({
+    hostname: "127.0.0.2",
+    port: 0,
+    fetch() {
+      hits.push("internal");
+      return new Response("<title>Internal</title>", { headers: { "content-type": "text/html" } });
+    },
+  });
   siteUrl = `http://127.0.0.1:${site.port}`;
 });
 
