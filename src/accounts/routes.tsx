@@ -5,6 +5,7 @@ import { AccountPage, AccountSettingsForm, type SettingsValues } from "../../tem
 import { currentUser, requireUser } from "../http/authenticate.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
 import { HttpError } from "../http/errors.tsx";
+import { setNotice, takeNotice } from "../http/notice.ts";
 import { isHtmx, isHttps, redirectTo } from "../http/request.ts";
 import { validForm } from "../http/validate.tsx";
 import { activePeople, isAdministrator } from "../users/users.ts";
@@ -54,6 +55,7 @@ export function accountRoutes(ctx: AppContext) {
         joinUrl={isAdministrator(user) ? joinUrl(c, ctx.config.publicUrl, account) : null}
         values={values}
         error={error}
+        notice={status === 200 ? takeNotice(c) : undefined}
       />,
       status,
     );
@@ -78,11 +80,13 @@ export function accountRoutes(ctx: AppContext) {
             name: form.name,
             restrictRoomCreationToAdministrators: form.restrict_room_creation_to_administrators,
           });
+          setNotice(c, "settings_saved");
           return redirectTo(c, "/account");
         },
       )
       .post("/account/join_code", requireAdministrator, (c) => {
         regenerateJoinCode(ctx.db);
+        setNotice(c, "join_link_regenerated");
         return redirectTo(c, "/account");
       })
   );

@@ -13,10 +13,12 @@ const TITLES: Record<number, string> = {
   500: "Something went wrong",
 };
 
-export const ErrorPage: FC<{ status: number; message: string; requestId: string }> = ({ status, message, requestId }) => (
-  <Layout title={`${TITLES[status] ?? "Something went wrong"} · Campfire`} bodyClass="panel-page">
+export const ErrorPage: FC<{ status: number; title?: string; message: string; requestId: string }> = ({ status, title, message, requestId }) => {
+  const heading = title ?? TITLES[status] ?? "Something went wrong";
+  return (
+  <Layout title={`${heading} · Campfire`} bodyClass="panel-page">
     <main class="panel">
-      <h1 class="panel__title">{TITLES[status] ?? "Something went wrong"}</h1>
+      <h1 class="panel__title">{heading}</h1>
       <p class="panel__text">{message}</p>
       <p class="panel__actions">
         <a class="button" href="/">
@@ -26,4 +28,5 @@ export const ErrorPage: FC<{ status: number; message: string; requestId: string 
       {status >= 500 ? <p class="panel__fineprint">Request {requestId}</p> : null}
     </main>
   </Layout>
-);
+  );
+};

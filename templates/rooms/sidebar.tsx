@@ -67,7 +67,9 @@ export const Sidebar: FC<SidebarProps> = ({ user, accountName, shared, directs, 
     </ul>
     <footer class="sidebar__footer">
       <Avatar user={user} />
-      <span class="sidebar__me">{user.name}</span>
+      <span class="sidebar__me" title={user.name}>
+        {user.name}
+      </span>
       <button class="button button--quiet" type="button" hx-delete="/session">
         Sign out
       </button>
