@@ -35,7 +35,7 @@ const requireAdministrator: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 /** Where people should open the join link: the configured public URL, else the address this request came to. */
-function joinUrl(c: Context<AppEnv>, publicUrl: string | undefined, account: Account): string {
+export function joinUrl(c: Context<AppEnv>, publicUrl: string | undefined, account: Account): string {
   const base = new URL(publicUrl ?? c.req.url);
   // Behind a TLS-terminating proxy the request itself arrives over plain HTTP.
   if (!publicUrl && isHttps(c)) base.protocol = "https:";

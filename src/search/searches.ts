@@ -1,5 +1,6 @@
 import type { Database } from "bun:sqlite";
 import { now } from "../db/time.ts";
+import { MARKED_TEXT, matchedWords } from "./highlight.ts";
 import { indexPendingMessages } from "./indexer.ts";
 import { FROM_MESSAGES, MESSAGE_COLUMNS, type Message } from "../messages/messages.ts";
 import { findRoomFor, roomNameFor } from "../rooms/rooms.ts";
@@ -10,7 +11,8 @@ export const MAX_QUERY_CHARS = 200;
 export const RESULT_LIMIT = 100;
 const RECENT_SEARCHES = 10;
 
-export type SearchResult = Message & { roomName: string };
+/** A match, with the words FTS5 matched in it so the page can mark them. */
+export type SearchResult = Message & { roomName: string; words: string[] };
 export type RecentSearch = { id: number; query: string };
 
 /**
@@ -34,8 +36,8 @@ export function searchMessages(db: Database, user: User, query: string, limit = 
   if (match === null) return { results: [], more: false };
   indexPendingMessages(db); // whatever was posted a moment ago is found too
   const rows = db
-    .query<Message & { roomName: string | null }, [number, string, number]>(
-      `SELECT ${MESSAGE_COLUMNS}, rooms.name AS roomName
+    .query<Message & { roomName: string | null; marked: string }, [number, string, number]>(
+      `SELECT ${MESSAGE_COLUMNS}, rooms.name AS roomName, ${MARKED_TEXT} AS marked
        ${FROM_MESSAGES}
        JOIN message_search_index ON message_search_index.rowid = messages.id
        JOIN memberships ON memberships.room_id = messages.room_id AND memberships.user_id = ?
@@ -51,7 +53,10 @@ export function searchMessages(db: Database, user: User, query: string, limit = 
   for (const row of rows)
     if (row.roomName === null && !directNames.has(row.roomId))
       directNames.set(row.roomId, roomNameFor(db, findRoomFor(db, user, row.roomId)!, user.id));
-  return { results: rows.map((row) => ({ ...row, roomName: row.roomName ?? directNames.get(row.roomId)! })), more };
+  return {
+    results: rows.map(({ marked, ...row }) => ({ ...row, roomName: row.roomName ?? directNames.get(row.roomId)!, words: matchedWords(marked) })),
+    more,
+  };
 }
 
 /** The person's last searches, most recent first, for the chips above the search box. */

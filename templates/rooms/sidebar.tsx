@@ -2,8 +2,8 @@
 import { raw } from "hono/html";
 import type { FC } from "hono/jsx";
 import { escapeHtml } from "../../src/messages/sanitize.ts";
-import type { SidebarRoom } from "../../src/rooms/rooms.ts";
-import type { User } from "../../src/users/users.ts";
+import type { SidebarRoom, SidebarRooms } from "../../src/rooms/rooms.ts";
+import { isAdministrator, type User } from "../../src/users/users.ts";
 import { domId } from "../dom-id.ts";
 import { Avatar } from "../shared/avatar.tsx";
 
@@ -36,9 +36,9 @@ function directNames(room: SidebarRoom, viewerId?: number): string {
 export const SidebarItem: FC<{ room: SidebarRoom; currentRoomId?: number; viewerId?: number }> = ({ room, currentRoomId, viewerId }) =>
   raw(sidebarItemHtml(room, currentRoomId, viewerId));
 
-type SidebarProps = { user: User; accountName: string; shared: SidebarRoom[]; directs: SidebarRoom[]; currentRoomId?: number; canCreateRooms: boolean };
+type SidebarProps = SidebarRooms & { user: User; accountName: string; currentRoomId?: number; canCreateRooms: boolean };
 
-export const Sidebar: FC<SidebarProps> = ({ user, accountName, shared, directs, currentRoomId, canCreateRooms }) => (
+export const Sidebar: FC<SidebarProps> = ({ user, accountName, shared, directs, hiddenCount, currentRoomId, canCreateRooms }) => (
   <nav class="sidebar" aria-label="Rooms">
     <header class="sidebar__header">
       <a class="sidebar__account" href="/account">
@@ -64,6 +64,22 @@ export const Sidebar: FC<SidebarProps> = ({ user, accountName, shared, directs, 
     </div>
     <ul id="direct_rooms" class="sidebar__rooms" data-sort="recent">
       {raw(directs.map((room) => sidebarItemHtml(room, currentRoomId, user.id)).join(""))}
+    </ul>
+    <ul class="sidebar__extras">
+      {hiddenCount > 0 ? (
+        <li>
+          <a class="sidebar__extra" href="/rooms/hidden">
+            Hidden rooms ({hiddenCount})
+          </a>
+        </li>
+      ) : null}
+      {isAdministrator(user) ? (
+        <li>
+          <a class="sidebar__extra sidebar__invite" href="/account#account_invite">
+            Invite people
+          </a>
+        </li>
+      ) : null}
     </ul>
     <footer class="sidebar__footer">
       <Avatar user={user} />

@@ -2,7 +2,8 @@
 import { raw } from "hono/html";
 import type { FC } from "hono/jsx";
 import { escapeHtml } from "../../src/messages/sanitize.ts";
-import type { SidebarRoom } from "../../src/rooms/rooms.ts";
+import type { SidebarRooms } from "../../src/rooms/rooms.ts";
+import { markWords } from "../../src/search/highlight.ts";
 import { MAX_QUERY_CHARS, type RecentSearch, type SearchResult } from "../../src/search/searches.ts";
 import type { User } from "../../src/users/users.ts";
 import { domId } from "../dom-id.ts";
@@ -23,7 +24,7 @@ export type SearchView = {
 type SearchPageProps = {
   user: User;
   accountName: string;
-  sidebar: { shared: SidebarRoom[]; directs: SidebarRoom[] };
+  sidebar: SidebarRooms;
   canCreateRooms: boolean;
   view: SearchView;
 };
@@ -121,7 +122,7 @@ function resultHtml(message: SearchResult): string {
     `<li id="${domId("search_result", message.id)}" class="search-result">` +
     `<a class="search-result__room" href="/rooms/${message.roomId}/@${message.id}">${escapeHtml(message.roomName)}</a>` +
     `<time class="search-result__date" datetime="${new Date(message.createdAt).toISOString()}">${dateOf(message.createdAt)}</time>` +
-    `${messageHtml(message)}</li>`
+    `${messageHtml({ ...message, bodyHtml: markWords(message.bodyHtml, message.words) })}</li>`
   );
 }
 

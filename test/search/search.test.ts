@@ -69,7 +69,7 @@ describe("finding messages", () => {
     const html = await response.text();
     expect(messageIdsIn(html)).toEqual([id]);
     expect(html).toContain(`data-message-id="${id}"`);
-    expect(html).toContain("The deploy finished at noon");
+    expect(html).toContain("The <mark>deploy</mark> finished at noon");
     expect(html).toContain(`<a class="search-result__room" href="/rooms/${projectId}/@${id}">Project</a>`);
     expect(html).toContain("1 message matches “deploy”.");
   });
