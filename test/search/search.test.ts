@@ -74,6 +74,23 @@ describe("finding messages", () => {
     expect(html).toContain("1 message matches “deploy”.");
   });
 
+  test("the words that matched are marked in each result, by their stem, and the message's own markup is kept", async () => {
+    await posted(member, projectId, "Reporting: the report is *done*, see https://example.com/report");
+    const html = await (await search(member, "reports")).text();
+    const result = html.slice(html.indexOf('class="search-result"'));
+    expect(result).toContain("<mark>Reporting</mark>: the <mark>report</mark> is");
+    expect(result).toContain('<a href="https://example.com/report"');
+    expect(result).not.toContain("/<mark>report</mark>\"");
+  });
+
+  test("marking a match never lets what was typed through as HTML", async () => {
+    await posted(member, projectId, "<b onclick=alert(1)>fake</b> and <script>alert(2)</script> fake &lt;i&gt;");
+    const html = await (await search(member, "fake")).text();
+    expect(html).not.toContain("onclick");
+    expect(html).not.toContain("alert(2)");
+    expect(html).toContain("<b><mark>fake</mark></b> and  <mark>fake</mark> &lt;i&gt;");
+  });
+
   test("messages in rooms the person is not in are never returned", async () => {
     await posted(admin, projectId, "secret deploy plans");
     const open = await posted(admin, ALL_TALK, "public deploy notes");
