@@ -3,7 +3,7 @@ import { raw } from "hono/html";
 import type { FC } from "hono/jsx";
 import { escapeHtml } from "../../src/messages/sanitize.ts";
 import type { SidebarRooms } from "../../src/rooms/rooms.ts";
-import { markWords } from "../../src/search/highlight.ts";
+import { wordMarker } from "../../src/search/highlight.ts";
 import { MAX_QUERY_CHARS, type RecentSearch, type SearchResult } from "../../src/search/searches.ts";
 import type { User } from "../../src/users/users.ts";
 import { domId } from "../dom-id.ts";
@@ -97,7 +97,7 @@ const Results: FC<{ query: string; results: SearchResult[]; more: boolean }> = (
       <p class="search__summary" role="status">
         {summary(query, results.length, more)}
       </p>
-      <ol class="search__list">{raw(results.map(resultHtml).join(""))}</ol>
+      <ol class="search__list">{raw(resultsHtml(results))}</ol>
     </section>
 );
 
@@ -116,13 +116,19 @@ const dateOf = (at: number): string => {
   return text;
 };
 
+/** The results with the words that matched marked (one marker for the page). */
+function resultsHtml(results: SearchResult[]): string {
+  const mark = wordMarker(results.flatMap((result) => result.words));
+  return results.map((result) => resultHtml(result, mark)).join("");
+}
+
 /** One result: where and when, then the message as the room shows it. A string, like messageHtml, as there are a hundred. */
-function resultHtml(message: SearchResult): string {
+function resultHtml(message: SearchResult, mark: (html: string) => string): string {
   return (
     `<li id="${domId("search_result", message.id)}" class="search-result">` +
     `<a class="search-result__room" href="/rooms/${message.roomId}/@${message.id}">${escapeHtml(message.roomName)}</a>` +
     `<time class="search-result__date" datetime="${new Date(message.createdAt).toISOString()}">${dateOf(message.createdAt)}</time>` +
-    `${messageHtml({ ...message, bodyHtml: markWords(message.bodyHtml, message.words) })}</li>`
+    `${messageHtml({ ...message, bodyHtml: mark(message.bodyHtml) })}</li>`
   );
 }
 
