@@ -168,3 +168,53 @@ test("a hidden room can be found again from the sidebar and put back", async () 
   expect(problems.filter((p) => !ignorable(p))).toEqual([]);
   await context.close();
 }, 60_000);
+
+test("editing puts the cursor in the editor, in view; Escape cancels and returns to the composer", async () => {
+  const room = createOpenRoom(server.db, findUser(server.db, 1)!, "Long history");
+  const milo = findUser(server.db, 2)!;
+  for (let i = 1; i <= 30; i++) postMessage(server.ctx, milo, findRoom(server.db, room.id)!, { body: `Earlier line ${i}`, clientMessageId: `earlier-${i}` });
+  const { context, page, problems } = await personAt(ADMIN.email, ADMIN.password, `/rooms/${room.id}`);
+  const composer = page.locator("#composer_body");
+  await composer.fill("A line worth fixing");
+  await composer.press("Enter");
+  const mine = page.locator(".message[data-message-id]", { hasText: "A line worth fixing" });
+  await step(page, problems, "posting", () => mine.waitFor());
+
+  /** The editor has the focus and the whole form, buttons included, is inside the visible part of the list. */
+  const editorInView = () =>
+    page.waitForFunction(() => {
+      const form = document.querySelector<HTMLFormElement>(".message--editing");
+      const list = document.querySelector("[data-messages]")!.getBoundingClientRect();
+      if (!form || document.activeElement !== form.querySelector("textarea")) return false;
+      const box = form.getBoundingClientRect();
+      return box.top >= list.top - 1 && box.bottom <= list.bottom + 1;
+    });
+
+  await composer.press("ArrowUp");
+  await step(page, problems, "the editor taking the focus, in view", editorInView);
+  await page.keyboard.press("Escape");
+  await step(page, problems, "Escape cancelling", () => page.locator(".message--editing").waitFor({ state: "detached" }));
+  await mine.waitFor();
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe("composer_body");
+
+  // The Edit button does the same, and typing goes straight into the editor.
+  await mine.hover();
+  await page.locator("[data-message-actions] [data-message-edit]").click();
+  await step(page, problems, "the editor from the Edit button", editorInView);
+  await page.keyboard.press("Control+A");
+  await page.keyboard.type("A line now fixed");
+  await page.keyboard.press("Enter");
+  await step(page, problems, "saving the edit", () => page.locator(".message[data-message-id]", { hasText: "A line now fixed" }).waitFor());
+  expect(problems.filter((p) => !ignorable(p))).toEqual([]);
+  await context.close();
+}, 60_000);
+
+test("the join link's Copy button puts the link on the clipboard", async () => {
+  const { context, page, problems } = await personAt(ADMIN.email, ADMIN.password, "/account");
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
+  await page.getByRole("button", { name: "Copy link" }).click();
+  await step(page, problems, "saying it was copied", () => page.getByRole("button", { name: "Copied!" }).waitFor());
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await page.locator("#account_join_link").inputValue());
+  expect(problems.filter((p) => !ignorable(p))).toEqual([]);
+  await context.close();
+}, 60_000);
