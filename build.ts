@@ -1,6 +1,8 @@
 // Builds the single executable: every template, migration and asset is imported by the code, so
-// `bun build --compile` embeds them all. Usage: bun build.ts [--outfile PATH] [--target bun-linux-x64-baseline]
+// `bun build --compile` embeds them all; the browser code is bundled first and passed in as text.
+// Usage: bun build.ts [--outfile PATH] [--target bun-linux-x64-baseline]
 import { parseArgs } from "node:util";
+import { bundleClient } from "./src/http/client-bundle.ts";
 
 const { values } = parseArgs({
   args: Bun.argv.slice(2),
@@ -8,6 +10,7 @@ const { values } = parseArgs({
 });
 
 const started = performance.now();
+const client = await bundleClient({ minify: true });
 const result = await Bun.build({
   entrypoints: ["src/main.ts"],
   compile: { outfile: values.outfile!, ...(values.target ? { target: values.target as Bun.Build.CompileTarget } : {}) },
@@ -15,7 +18,7 @@ const result = await Bun.build({
   // Bytecode roughly halves start-up; it needs ESM for the CLI's top-level await.
   bytecode: true,
   format: "esm",
-  define: { "process.env.NODE_ENV": JSON.stringify("production") },
+  define: { "process.env.NODE_ENV": JSON.stringify("production"), CLIENT_BUNDLE: JSON.stringify(client) },
 });
 
 if (!result.success) {

@@ -19,7 +19,7 @@ db.run(`CREATE TRIGGER IF NOT EXISTS messages_search AFTER INSERT ON messages BE
   INSERT INTO search (rowid, body) VALUES (new.id, new.body); END`);
 const insert = db.query("INSERT INTO messages (room_id, client_message_id, body, created_at) VALUES (?, ?, ?, ?)");
 
-const escape = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 const server = Bun.serve<undefined>({
   port: Number(portArg),
@@ -33,7 +33,7 @@ const server = Bun.serve<undefined>({
     const body = String(form.get("body"));
     const clientMessageId = String(form.get("client_message_id"));
     const { lastInsertRowid } = insert.run(1, clientMessageId, body, Date.now());
-    const head = `<template data-frame="messages"><article id="message_${lastInsertRowid}" data-client-message-id="${escape(clientMessageId)}">${escape(body)}`;
+    const head = `<template data-frame="messages"><article id="message_${lastInsertRowid}" data-client-message-id="${escapeHtml(clientMessageId)}">${escapeHtml(body)}`;
     const tail = "</article></template>";
     const fragment = head + " ".repeat(Math.max(0, frameBytes - head.length - tail.length)) + tail;
     server.publish("room", fragment);

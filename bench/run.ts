@@ -38,6 +38,12 @@ function ensureWrk(): void {
   throw new Error("the HTTP benchmark needs wrk: sudo apt-get install wrk");
 }
 
+/** SIGTERM, then wait for the exit, so the next server gets the port and the database to itself. */
+async function stopGracefully(proc: Bun.Subprocess): Promise<void> {
+  proc.kill("SIGTERM");
+  await proc.exited;
+}
+
 async function startExecutable(dataDir: string) {
   const port = freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -48,7 +54,7 @@ async function startExecutable(dataDir: string) {
     stderr: "inherit",
   });
   const startupMs = await waitUntilUp(base, { started, intervalMs: 1 });
-  return { proc, base, startupMs, stop: async () => (proc.kill("SIGTERM"), await proc.exited) };
+  return { proc, base, startupMs, stop: () => stopGracefully(proc) };
 }
 
 async function startLimit(dataDir: string, frameBytes: number) {
@@ -59,7 +65,7 @@ async function startLimit(dataDir: string, frameBytes: number) {
     stderr: "inherit",
   });
   await waitUntilUp(base, { intervalMs: 5 });
-  return { proc, base, stop: async () => (proc.kill("SIGTERM"), await proc.exited) };
+  return { proc, base, stop: () => stopGracefully(proc) };
 }
 
 type WrkResult = { rps: number; p50: number; p99: number };

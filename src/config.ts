@@ -3,7 +3,6 @@ import { z } from "zod";
 
 const PORT_MESSAGE = "must be a whole number from 0 to 65535";
 const port = z.coerce.number({ error: PORT_MESSAGE }).int(PORT_MESSAGE).min(0, PORT_MESSAGE).max(65535, PORT_MESSAGE);
-const optionalText = z.string().trim().min(1).optional();
 const existingFile = z.string().trim().refine(existsSync, "no such file").optional();
 
 const schema = z
@@ -12,26 +11,22 @@ const schema = z
     HOST: z.string().trim().min(1).default("0.0.0.0"),
     CAMPFIRE_DATA_DIR: z.string().trim().min(1).default("./storage"),
     CAMPFIRE_URL: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional(),
-    VAPID_PUBLIC_KEY: optionalText,
-    VAPID_PRIVATE_KEY: optionalText,
     TLS_CERT: existingFile,
     TLS_KEY: existingFile,
   })
   .refine((env) => !!env.TLS_CERT === !!env.TLS_KEY, {
     message: "set both TLS_CERT and TLS_KEY, or neither",
     path: ["TLS_KEY"],
-  })
-  .refine((env) => !!env.VAPID_PUBLIC_KEY === !!env.VAPID_PRIVATE_KEY, {
-    message: "set both VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY, or neither",
-    path: ["VAPID_PRIVATE_KEY"],
   });
+
+/** Every variable the server reads; the README and `campfire help` document exactly these (a test checks). */
+export const ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(schema.shape);
 
 export type Config = {
   port: number;
   host: string;
   dataDir: string;
   publicUrl?: string;
-  vapid?: { publicKey: string; privateKey: string };
   tls?: { certPath: string; keyPath: string };
 };
 
@@ -53,7 +48,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     host: e.HOST,
     dataDir: e.CAMPFIRE_DATA_DIR,
     publicUrl: e.CAMPFIRE_URL?.replace(/\/+$/, ""),
-    vapid: e.VAPID_PUBLIC_KEY ? { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY! } : undefined,
     tls: e.TLS_CERT ? { certPath: e.TLS_CERT, keyPath: e.TLS_KEY! } : undefined,
   };
 }

@@ -22,11 +22,9 @@ Commands:
 Environment (all optional):
   PORT                  Port to listen on (default 3000).
   HOST                  Address to listen on (default 0.0.0.0).
-  CAMPFIRE_DATA_DIR     Where the database and uploaded files live (default ./storage).
+  CAMPFIRE_DATA_DIR     Where the database lives (default ./storage).
   CAMPFIRE_URL          Public address, e.g. https://chat.example.com.
   TLS_CERT, TLS_KEY     Certificate and key files to serve HTTPS directly.
-  VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY
-                        Web Push keys (generated and stored when absent).
 `;
 
 class UsageError extends Error {}

@@ -1,13 +1,12 @@
 import { escapeHtml } from "../src/messages/sanitize.ts";
+import { FRAME, type FrameData, type FrameKind, type TypingState } from "../src/realtime/protocol.ts";
 
 /**
  * WebSocket frames the client script handles itself (everything else is an htmx out-of-band swap).
  * Each is a <template data-frame="…"> so it can never render by accident, built from ids and
- * already-rendered fragments only.
+ * already-rendered fragments only. Kinds and their data are the protocol's (realtime/protocol.ts).
  */
-type FrameData = Record<string, string | number | undefined>;
-
-export function frame(kind: string, data: FrameData, content = ""): string {
+function frame<K extends FrameKind>(kind: K, data: FrameData[K], content = ""): string {
   let attributes = "";
   for (const [name, value] of Object.entries(data))
     if (value !== undefined) attributes += ` data-${name}="${escapeHtml(String(value))}"`;
@@ -15,25 +14,28 @@ export function frame(kind: string, data: FrameData, content = ""): string {
 }
 
 /** New or changed messages (rendered once by MessageView) for everyone looking at the room. */
-export const messagesFrame = (roomId: number, messagesHtml: string): string => frame("messages", { "room-id": roomId }, messagesHtml);
+export const messagesFrame = (roomId: number, messagesHtml: string): string => frame(FRAME.messages, { "room-id": roomId }, messagesHtml);
 
 export const messageRemovedFrame = (roomId: number, messageId: number): string =>
-  frame("message-removed", { "room-id": roomId, "message-id": messageId });
+  frame(FRAME.messageRemoved, { "room-id": roomId, "message-id": messageId });
 
 /** For sidebars of people not looking at the room: mark it unread, move a direct message up. */
 export const activityFrame = (roomId: number, creatorId: number, mentions: string): string =>
-  frame("activity", { "room-id": roomId, "creator-id": creatorId, mentions: mentions || undefined });
+  frame(FRAME.activity, { "room-id": roomId, "creator-id": creatorId, mentions: mentions || undefined });
 
-export const typingFrame = (roomId: number, user: { id: number; name: string }, state: "start" | "stop"): string =>
-  frame("typing", { "room-id": roomId, "user-id": user.id, "user-name": user.name, state });
+export const typingFrame = (roomId: number, user: { id: number; name: string }, state: TypingState): string =>
+  frame(FRAME.typing, { "room-id": roomId, "user-id": user.id, "user-name": user.name, state });
 
 /** The room was read in one tab: the others clear its unread mark. */
-export const readFrame = (roomId: number): string => frame("read", { "room-id": roomId });
+export const readFrame = (roomId: number): string => frame(FRAME.read, { "room-id": roomId });
 
 /** Too much was missed while away to send piece by piece: reload the room. */
-export const refreshFrame = (roomId: number): string => frame("refresh", { "room-id": roomId });
+export const refreshFrame = (roomId: number): string => frame(FRAME.refresh, { "room-id": roomId });
 
 /** The person lost the room (removed from it, or it was deleted). */
-export const roomRemovedFrame = (roomId: number, reason: string): string => frame("room-removed", { "room-id": roomId, reason });
+export const roomRemovedFrame = (roomId: number, reason: string): string => frame(FRAME.roomRemoved, { "room-id": roomId, reason });
 
-export const sidebarRoomFrame = (roomId: number, itemHtml: string): string => frame("sidebar-room", { "room-id": roomId }, itemHtml);
+export const sidebarRoomFrame = (roomId: number, itemHtml: string): string => frame(FRAME.sidebarRoom, { "room-id": roomId }, itemHtml);
+
+/** The room left this person's sidebar (hidden by them) though they may still open it. */
+export const sidebarRemoveFrame = (roomId: number): string => frame(FRAME.sidebarRemove, { "room-id": roomId });

@@ -11,24 +11,19 @@ import accountCss from "../../assets/css/account.css" with { type: "text" };
 import messagesCss from "../../assets/css/messages.css" with { type: "text" };
 import roomFormCss from "../../assets/css/room-form.css" with { type: "text" };
 import searchCss from "../../assets/css/search.css" with { type: "text" };
-import appJs from "../../assets/js/app.js" with { type: "text" };
-import flashJs from "../../assets/js/flash.js" with { type: "text" };
-import passwordJs from "../../assets/js/password.js" with { type: "text" };
-import socketJs from "../../assets/js/socket.js" with { type: "text" };
-import messagesJs from "../../assets/js/messages.js" with { type: "text" };
-import mentionsJs from "../../assets/js/mentions.js" with { type: "text" };
-import composerJs from "../../assets/js/composer.js" with { type: "text" };
-import sidebarJs from "../../assets/js/sidebar.js" with { type: "text" };
-import pickerJs from "../../assets/js/picker.js" with { type: "text" };
 import logoSvg from "../../assets/images/campfire.svg" with { type: "text" };
+import { bundleClient } from "./client-bundle.ts";
+
+// Set by build.ts for the executable only.
+declare const CLIENT_BUNDLE: string | undefined;
+const clientJs = typeof CLIENT_BUNDLE === "string" ? CLIENT_BUNDLE : await bundleClient({ minify: process.env.NODE_ENV === "production" });
 
 // Every asset is embedded as text at build time, joined into a few bundles, and served from memory
 // under a content-hashed name so browsers may cache it for a year.
 const SOURCES: Record<string, string> = {
   "app.css": [baseCss, layoutCss, formsCss, flashCss, sidebarCss, roomCss, messagesCss, roomFormCss, searchCss, accountCss].join("\n"),
   "htmx.js": `${htmx}\n${htmxWebSocket}`,
-  // Order matters: app.js defines Campfire, socket.js the frame registry the others add to.
-  "app.js": [appJs, flashJs, passwordJs, socketJs, messagesJs, mentionsJs, composerJs, sidebarJs, pickerJs].join("\n"),
+  "app.js": clientJs,
   "campfire.svg": logoSvg,
 };
 

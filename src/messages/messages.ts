@@ -1,5 +1,6 @@
 import type { Database } from "bun:sqlite";
 import { now } from "../db/time.ts";
+import { PAGE_SIZE } from "../realtime/protocol.ts";
 import { noteRoomMessage } from "../rooms/room-entries.ts";
 import { isAdministrator, type User } from "../users/users.ts";
 
@@ -15,8 +16,6 @@ export type Message = {
   /** Space-separated ids of the people it mentions, for the "you were mentioned" highlight. */
   mentions: string;
 };
-
-export const PAGE_SIZE = 40;
 
 // Every visit to a room opens on its newest page, the same for everyone, so whatever a caller
 // builds from it (the rendered page) is kept until the room's messages change. Per connection,

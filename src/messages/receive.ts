@@ -3,6 +3,7 @@ import { activityFrame, messageRemovedFrame, messagesFrame } from "../../templat
 import { messageHtml } from "../../templates/messages/message.tsx";
 import type { GroupCommit } from "../db/group-commit.ts";
 import { now } from "../db/time.ts";
+import { MAX_BODY_CHARS } from "../realtime/protocol.ts";
 import type { Publisher } from "../realtime/publish.ts";
 import { activityTopic, roomTopic } from "../realtime/topics.ts";
 import { markUnread } from "../rooms/memberships.ts";
@@ -12,8 +13,6 @@ import type { User } from "../users/users.ts";
 import { linkMentions } from "./mentions.ts";
 import { deleteMessage, insertMessage, updateMessageBody, type Message } from "./messages.ts";
 import { formatBody } from "./sanitize.ts";
-
-export const MAX_BODY_CHARS = 10_000;
 
 type Deps = { db: Database; publisher: Publisher };
 type PostDeps = Deps & { writer: GroupCommit };

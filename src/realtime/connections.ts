@@ -1,4 +1,5 @@
 import type { ServerWebSocket } from "bun";
+import { SIGNED_OUT_CLOSE_CODE } from "./protocol.ts";
 import { activityTopic, roomTopic } from "./topics.ts";
 
 export type SocketData = { userId: number; userName: string; sessionId: number; entered: Set<number> };
@@ -60,6 +61,3 @@ export class Connections {
       for (const ws of sockets) if (match(ws.data)) ws.close(SIGNED_OUT_CLOSE_CODE, reason);
   }
 }
-
-/** A private-use close code the client reads as "go to the sign-in page" rather than "reconnect". */
-export const SIGNED_OUT_CLOSE_CODE = 4401;

@@ -8,18 +8,19 @@ import { involvementOf, isMember, visibleRoomIds } from "../rooms/memberships.ts
 import { announcePresence } from "../rooms/broadcasts.tsx";
 import { enterRoom, leaveRoom, refreshPresence } from "../rooms/presence.ts";
 import type { Socket, SocketData } from "./connections.ts";
+import type { ClientFrame } from "./protocol.ts";
 import { activityTopic, roomTopic, userTopic } from "./topics.ts";
 
 /** Past this many missed messages, a reload is cheaper than a catch-up frame. */
 export const MISSED_MESSAGES_CAP = 200;
 
 const roomId = z.number().int().positive();
-const ClientFrame = z.discriminatedUnion("type", [
+const ClientFrameSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("enter"), room_id: roomId, after: z.number().int().nonnegative().optional() }),
   z.object({ type: z.literal("leave"), room_id: roomId }),
   z.object({ type: z.literal("typing"), room_id: roomId, state: z.enum(["start", "stop"]) }),
   z.object({ type: z.literal("ping") }),
-]);
+]) satisfies z.ZodType<ClientFrame>;
 
 /** Bun's handlers for /cable sockets; the upgrade route has already resolved the session. */
 export function socketHandlers(ctx: AppContext): WebSocketHandler<SocketData> {
@@ -72,7 +73,7 @@ export function socketHandlers(ctx: AppContext): WebSocketHandler<SocketData> {
     message(ws, raw) {
       let parsed;
       try {
-        parsed = ClientFrame.safeParse(JSON.parse(String(raw)));
+        parsed = ClientFrameSchema.safeParse(JSON.parse(String(raw)));
       } catch {
         return; // not JSON: nothing to act on
       }

@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import { frame, roomRemovedFrame, sidebarRoomFrame } from "../../templates/frames.ts";
+import { roomRemovedFrame, sidebarRemoveFrame, sidebarRoomFrame } from "../../templates/frames.ts";
 import { renderToString } from "../../templates/render.ts";
 import { Presence } from "../../templates/rooms/presence.tsx";
 import { SidebarItem } from "../../templates/rooms/sidebar.tsx";
@@ -57,7 +57,7 @@ export function withdrawRoom(deps: Deps, roomId: number, userIds: number[], reas
 export function announceVisibility(deps: Deps, room: Room, userId: number, visible: boolean): void {
   if (visible) announceRoom(deps, room, [userId]);
   else {
-    deps.publisher.publishToUsers([userId], frame("sidebar-remove", { "room-id": room.id }));
+    deps.publisher.publishToUsers([userId], sidebarRemoveFrame(room.id));
     deps.connections.unfollow([userId], room.id);
   }
 }

@@ -1,3 +1,5 @@
+import { now } from "../db/time.ts";
+
 /**
  * Counts failed sign-ins per client address in a sliding window. Kept in memory on purpose:
  * it guards against guessing, and a restart forgetting it is harmless.
@@ -10,11 +12,11 @@ export class SignInThrottle {
     private readonly windowMs = 3 * 60_000,
   ) {}
 
-  isBlocked(ip: string, at = Date.now()): boolean {
+  isBlocked(ip: string, at = now()): boolean {
     return this.recent(ip, at).length >= this.limit;
   }
 
-  recordFailure(ip: string, at = Date.now()): void {
+  recordFailure(ip: string, at = now()): void {
     const times = this.recent(ip, at);
     times.push(at);
     this.failures.set(ip, times);
@@ -22,7 +24,7 @@ export class SignInThrottle {
   }
 
   /** Seconds until the oldest counted failure leaves the window. */
-  retryAfterSeconds(ip: string, at = Date.now()): number {
+  retryAfterSeconds(ip: string, at = now()): number {
     const oldest = this.recent(ip, at)[0] ?? at;
     return Math.max(1, Math.ceil((oldest + this.windowMs - at) / 1000));
   }

@@ -2,7 +2,7 @@
 import type { FC } from "hono/jsx";
 import type { Message } from "../../src/messages/messages.ts";
 import { editableText } from "../../src/messages/sanitize.ts";
-import { domId } from "../dom-id.ts";
+import { domId } from "../../src/realtime/protocol.ts";
 import { FormError } from "../shared/flash.tsx";
 
 /** Takes the message's place while it is edited; saving or cancelling swaps the message back in. */

@@ -3,7 +3,7 @@ import { raw } from "hono/html";
 import type { FC } from "hono/jsx";
 import type { Message } from "../../src/messages/messages.ts";
 import { escapeHtml } from "../../src/messages/sanitize.ts";
-import { domId } from "../dom-id.ts";
+import { domId } from "../../src/realtime/protocol.ts";
 import { avatarClass, initials } from "../shared/avatar.tsx";
 
 /**

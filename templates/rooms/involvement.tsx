@@ -3,7 +3,7 @@ import { raw } from "hono/html";
 import type { FC } from "hono/jsx";
 import { rememberedHtml, renderToString } from "../render.ts";
 import type { Involvement } from "../../src/rooms/memberships.ts";
-import { domId } from "../dom-id.ts";
+import { domId } from "../../src/realtime/protocol.ts";
 
 const LABELS: Record<Involvement, { label: string; hint: string }> = {
   everything: { label: "All messages", hint: "Notify me about every message" },

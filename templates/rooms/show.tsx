@@ -5,7 +5,7 @@ import type { Involvement } from "../../src/rooms/memberships.ts";
 import type { PresentUser } from "../../src/rooms/presence.ts";
 import type { Room, SidebarRooms } from "../../src/rooms/rooms.ts";
 import type { User } from "../../src/users/users.ts";
-import { domId } from "../dom-id.ts";
+import { domId } from "../../src/realtime/protocol.ts";
 import { Layout } from "../layout.tsx";
 import { CopyButton } from "../shared/copy-button.tsx";
 import { rememberedHtml, renderToString } from "../render.ts";

@@ -2,9 +2,9 @@
 import { raw } from "hono/html";
 import type { FC } from "hono/jsx";
 import { escapeHtml } from "../../src/messages/sanitize.ts";
+import { domId } from "../../src/realtime/protocol.ts";
 import type { SidebarRoom, SidebarRooms } from "../../src/rooms/rooms.ts";
 import { isAdministrator, type User } from "../../src/users/users.ts";
-import { domId } from "../dom-id.ts";
 import { Avatar } from "../shared/avatar.tsx";
 
 /**

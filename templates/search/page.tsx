@@ -6,7 +6,7 @@ import type { SidebarRooms } from "../../src/rooms/rooms.ts";
 import { wordMarker } from "../../src/search/highlight.ts";
 import { MAX_QUERY_CHARS, type RecentSearch, type SearchResult } from "../../src/search/searches.ts";
 import type { User } from "../../src/users/users.ts";
-import { domId } from "../dom-id.ts";
+import { domId } from "../../src/realtime/protocol.ts";
 import { Layout } from "../layout.tsx";
 import { messageHtml } from "../messages/message.tsx";
 import { Sidebar } from "../rooms/sidebar.tsx";

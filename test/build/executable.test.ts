@@ -69,6 +69,10 @@ test("copied alone into an empty folder it starts, creates its data folder, serv
     }
     const css = await (await visitor.get(assets.find((a) => a.endsWith(".css"))!)).text();
     expect(css).toContain(".sidebar");
+    // The browser code was bundled by build.ts (the sources aren't in the executable), minified.
+    const js = await (await visitor.get(assets.find((a) => /\/app-[0-9a-z]+\.js$/.test(a))!)).text();
+    expect(js).toContain("htmx:wsBeforeMessage");
+    expect(js.split("\n").length).toBeLessThan(10);
 
     expect((await visitor.post("/first_run", { name: ADMIN.name, email_address: ADMIN.email, password: ADMIN.password })).status).toBe(303);
     expect((await visitor.get("/rooms/1")).status).toBe(200);

@@ -2,6 +2,7 @@ import { afterEach, expect, test } from "bun:test";
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import packageJson from "../../package.json" with { type: "json" };
+import { ENVIRONMENT_VARIABLES } from "../../src/config.ts";
 import { ADMIN, completeFirstRun, signIn } from "../helpers/fixtures.ts";
 import { freePort, run, waitUntilUp } from "../helpers/processes.ts";
 import { makeDataDir, startTestServer } from "../helpers/server.ts";
@@ -25,6 +26,16 @@ test("help lists the commands and the environment", async () => {
   const { stdout, exitCode } = await campfire(["help"]);
   expect(exitCode).toBe(0);
   for (const word of ["serve", "reset-password EMAIL", "version", "PORT", "CAMPFIRE_DATA_DIR"]) expect(stdout).toContain(word);
+});
+
+test("help and the README document exactly the environment variables the server reads", async () => {
+  const { stdout } = await campfire(["help"]);
+  const inHelp = [...stdout.split("Environment")[1]!.matchAll(/^ {2}(\S.*?)(?: {2,}|$)/gm)].flatMap((m) => m[1]!.split(", "));
+  const readme = await Bun.file(join(import.meta.dir, "../../README.md")).text();
+  const table = readme.split("### Configuration")[1]!.split("\n#")[0]!;
+  const inReadme = [...table.matchAll(/^\| (.+?) \|/gm)].flatMap((row) => [...row[1]!.matchAll(/`(\w+)`/g)].map((m) => m[1]!));
+  expect(inHelp.sort()).toEqual([...ENVIRONMENT_VARIABLES].sort());
+  expect(inReadme.sort()).toEqual([...ENVIRONMENT_VARIABLES].sort());
 });
 
 test("an unknown command exits non-zero with one line", async () => {

@@ -62,6 +62,18 @@ test("CSS and JavaScript come from fingerprinted URLs cached for a year, gzipped
   expect(htmx).toContain('defineExtension("ws"');
 });
 
+test("the browser code is served as one script bundled from assets/client: no imports, no types, nothing leaked to the page's globals", async () => {
+  const html = await (await admin.get("/rooms/1")).text();
+  const url = html.match(/src="(\/assets\/app-[0-9a-z]+\.js)"/)?.[1];
+  expect(url).toBeDefined();
+  const js = await (await fetch(server.url + url!)).text();
+  expect(js.trimStart()).toStartWith("(() => {");
+  expect(js.trimEnd()).toEndWith("})();");
+  expect(js).not.toMatch(/^\s*(import|export)\b/m);
+  expect(js).not.toContain(": HTMLElement");
+  expect(js).toContain("htmx:wsBeforeMessage");
+});
+
 test("an asset name with the wrong fingerprint is a 404", async () => {
   expect((await admin.get("/assets/app-0000000000.css")).status).toBe(404);
 });

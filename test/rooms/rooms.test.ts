@@ -1,5 +1,6 @@
-import { afterEach, beforeEach, describe, expect, setSystemTime, test } from "bun:test";
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { findAccount } from "../../src/accounts/accounts.ts";
+import { setClock, useRealClock } from "../../src/db/time.ts";
 import { indexPendingMessages } from "../../src/search/indexer.ts";
 import { createUser, type User } from "../../src/users/users.ts";
 import { Client } from "../helpers/client.ts";
@@ -28,7 +29,7 @@ beforeEach(async () => {
   ({ server, admin, adminUser, member, memberUser, third, thirdUser } = await startThreePersonServer());
 });
 afterEach(async () => {
-  setSystemTime();
+  useRealClock();
   await server.close();
 });
 
@@ -516,7 +517,7 @@ describe("the sidebar", () => {
 
   test("lists direct rooms most recently active first", async () => {
     const start = Date.now();
-    const at = (minutes: number) => setSystemTime(new Date(start + minutes * 60_000));
+    const at = (minutes: number) => setClock(() => start + minutes * 60_000);
     at(1);
     const withMember = await createRoom(admin, "directs", { user_ids: memberUser.id });
     at(2);
@@ -564,16 +565,16 @@ describe("the sidebar", () => {
     // Minutes apart, so the order never hangs on two rooms sharing a millisecond.
     const start = Date.now();
     try {
-      setSystemTime(new Date(start + 60_000));
+      setClock(() => start + 60_000);
       const withAdmin = await createRoom(admin, "directs", { user_ids: memberUser.id });
-      setSystemTime(new Date(start + 120_000));
+      setClock(() => start + 120_000);
       const withThird = await createRoom(third, "directs", { user_ids: memberUser.id });
       expect(sidebarRoomIds(await sidebar(), "direct_rooms")).toEqual([withThird, withAdmin]);
-      setSystemTime(new Date(start + 180_000));
+      setClock(() => start + 180_000);
       expect((await postMessage(admin, withAdmin, "newer now")).status).toBe(201);
       expect(sidebarRoomIds(await sidebar(), "direct_rooms")).toEqual([withAdmin, withThird]);
     } finally {
-      setSystemTime();
+      useRealClock();
     }
 
     expect((await deleteRoom(admin, roomId)).status).toBeLessThan(400);

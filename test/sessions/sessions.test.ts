@@ -1,6 +1,9 @@
-import { afterEach, beforeEach, describe, expect, setSystemTime, test } from "bun:test";
-import { ACTIVITY_REFRESH_MS, digestToken, endAllSessions } from "../../src/sessions/sessions.ts";
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { openDatabase } from "../../src/db/connection.ts";
+import { setClock, useRealClock } from "../../src/db/time.ts";
 import { createOpenRoom } from "../../src/rooms/rooms.ts";
+import { databasePath } from "../../src/server.ts";
+import { ACTIVITY_REFRESH_MS, SESSION_MEMORY_MS, digestToken, endAllSessions } from "../../src/sessions/sessions.ts";
 import { findUserByEmail } from "../../src/users/users.ts";
 import { Client } from "../helpers/client.ts";
 import { ADMIN, MEMBER, addMember, signIn, startSetUpServer } from "../helpers/fixtures.ts";
@@ -10,7 +13,10 @@ let server: TestServer;
 beforeEach(async () => {
   ({ server } = await startSetUpServer());
 });
-afterEach(() => server.close());
+afterEach(() => {
+  useRealClock();
+  return server.close();
+});
 
 const sessionCount = () => (server.db.query("SELECT count(*) AS n FROM sessions").get() as { n: number }).n;
 
@@ -113,6 +119,20 @@ describe("throttling", () => {
 
     expect((await fromIp("198.51.100.20", ADMIN.password)).status).toBe(303);
   });
+
+  test("a blocked address may sign in again once its failures are 3 minutes old", async () => {
+    const start = Date.now();
+    setClock(() => start);
+    for (let i = 0; i < 10; i++) expect((await fromIp("203.0.113.7", `guess ${i}`)).status).toBe(401);
+
+    setClock(() => start + 2 * 60_000);
+    const blocked = await fromIp("203.0.113.7", ADMIN.password);
+    expect(blocked.status).toBe(429);
+    expect(blocked.headers.get("retry-after")).toBe("60");
+
+    setClock(() => start + 3 * 60_000);
+    expect((await fromIp("203.0.113.7", ADMIN.password)).status).toBe(303);
+  });
 });
 
 describe("sessions", () => {
@@ -139,6 +159,18 @@ describe("sessions", () => {
     const page = await client.get("/rooms/1");
     expect(page.status).toBe(303);
     expect(page.headers.get("location")).toBe("/session/new");
+  });
+
+  test("a password reset by another process (the CLI) locks out a remembered cookie within a second, whatever the clock says", async () => {
+    const stopped = Date.now();
+    setClock(() => stopped);
+    const { client } = await signIn(server, ADMIN.email, ADMIN.password);
+    expect((await client.get("/rooms/1")).status).toBe(200); // resolved, and so remembered for a moment
+    const cli = openDatabase(databasePath(server.dataDir));
+    endAllSessions(cli, findUserByEmail(cli, ADMIN.email)!.id);
+    cli.close();
+    await Bun.sleep(SESSION_MEMORY_MS + 100);
+    expect((await client.get("/rooms/1")).headers.get("location")).toBe("/session/new");
   });
 
   test("signing out over htmx navigates to the sign-in page", async () => {
@@ -173,14 +205,10 @@ describe("sessions", () => {
     expect(lastActive()).toBe(signedIn);
     expect(quiet.headers.getSetCookie().some((c) => c.startsWith("session_token="))).toBe(false);
 
-    try {
-      setSystemTime(new Date(signedIn + ACTIVITY_REFRESH_MS + 1000));
-      const renewed = await client.get("/rooms/1");
-      expect(lastActive()).toBe(signedIn + ACTIVITY_REFRESH_MS + 1000);
-      expect(renewed.headers.getSetCookie().some((c) => c.startsWith("session_token="))).toBe(true);
-    } finally {
-      setSystemTime();
-    }
+    setClock(() => signedIn + ACTIVITY_REFRESH_MS + 1000);
+    const renewed = await client.get("/rooms/1");
+    expect(lastActive()).toBe(signedIn + ACTIVITY_REFRESH_MS + 1000);
+    expect(renewed.headers.getSetCookie().some((c) => c.startsWith("session_token="))).toBe(true);
   });
 });
 

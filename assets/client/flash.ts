@@ -1,23 +1,23 @@
 // Flash messages close on click and fade away by themselves after a while.
-(() => {
-  const FLASH_LIFETIME_MS = 8000;
+import { onLoad } from "./on-load.ts";
 
-  document.addEventListener("click", (event) => {
-    const close = event.target.closest("[data-flash-close]");
-    if (close) close.closest(".flash__message")?.remove();
-  });
+const FLASH_LIFETIME_MS = 8000;
 
-  Campfire.onLoad((root) => {
-    const messages = root.matches?.(".flash__message") ? [root] : root.querySelectorAll(".flash__message");
-    for (const message of messages) setTimeout(() => message.remove(), FLASH_LIFETIME_MS);
-  });
-})();
+document.addEventListener("click", (event) => {
+  const close = (event.target as Element).closest("[data-flash-close]");
+  if (close) close.closest(".flash__message")?.remove();
+});
+
+onLoad((root) => {
+  const messages = root.matches?.(".flash__message") ? [root] : root.querySelectorAll(".flash__message");
+  for (const message of messages) setTimeout(() => message.remove(), FLASH_LIFETIME_MS);
+});
 
 /** Shows a refusal the server sent (a flash fragment or a page) as an alert, using only its text. */
-Campfire.flash = function flash(html) {
+export function flash(html: string): string {
   const holder = document.createElement("template");
   holder.innerHTML = html;
-  const text = (holder.content.querySelector(".flash__message span, .form__error, .panel__text") ?? holder.content).textContent.trim();
+  const text = (holder.content.querySelector(".flash__message span, .form__error, .panel__text") ?? holder.content).textContent!.trim();
   const message = document.createElement("div");
   message.className = "flash__message flash__message--alert";
   message.setAttribute("role", "alert");
@@ -31,6 +31,6 @@ Campfire.flash = function flash(html) {
   close.textContent = "×";
   message.append(span, close);
   document.getElementById("flash")?.append(message);
-  setTimeout(() => message.remove(), 8000);
+  setTimeout(() => message.remove(), FLASH_LIFETIME_MS);
   return span.textContent;
-};
+}

@@ -1,0 +1,255 @@
+// The message list: places messages arriving from the server (POST replies, the socket, pages of
+// history) exactly once and in order, marks mine and mentions of me, and manages scrolling.
+import { domId, FRAME, PAGE_SIZE } from "../../src/realtime/protocol.ts";
+import { flash } from "./flash.ts";
+import { confirmed, list } from "./message-list.ts";
+import { onLoad } from "./on-load.ts";
+import { on } from "./socket.ts";
+
+const NEAR_BOTTOM_PX = 100;
+const NEAR_TOP_PX = 200;
+const me = () => document.body.dataset.userId;
+
+const nearBottom = (container: HTMLElement) => container.scrollHeight - container.scrollTop - container.clientHeight < NEAR_BOTTOM_PX;
+const scrollToBottom = (container: HTMLElement) => {
+  container.scrollTop = container.scrollHeight;
+};
+
+/** Per-reader touches on the shared fragment: mine, mentions me, times in my time zone. */
+export function decorate(root: Element): void {
+  const elements = root.matches?.(".message") ? [root as HTMLElement] : [...root.querySelectorAll<HTMLElement>(".message")];
+  for (const message of elements) {
+    message.classList.toggle("message--me", message.dataset.creatorId === me());
+    const mentions = (message.dataset.mentions || "").split(" ");
+    message.classList.toggle("message--mentioned", mentions.includes(me()!));
+  }
+  for (const time of root.querySelectorAll<HTMLTimeElement>("time[data-local-time]")) {
+    const at = new Date(time.dateTime);
+    time.textContent = at.toLocaleTimeString([], { hour: "numeric", minute: "2-digit" });
+    time.title = at.toLocaleString();
+  }
+}
+
+const THREAD_GAP_MS = 5 * 60_000;
+const dayOf = (ms: number) => new Date(ms).toDateString();
+
+/**
+ * Reading aids that depend on neighbours and the reader's calendar: a day heading where the date
+ * changes, and consecutive messages by one person within five minutes shown as one block.
+ */
+function regroup(container: HTMLElement) {
+  let previous: HTMLElement | null = null;
+  for (const message of container.querySelectorAll<HTMLElement>(".message[data-created-at]")) {
+    const at = Number(message.dataset.createdAt);
+    const newDay = !previous || dayOf(at) !== dayOf(Number(previous.dataset.createdAt));
+    message.classList.toggle("message--first-of-day", newDay);
+    if (newDay) message.dataset.dayLabel = new Date(at).toLocaleDateString([], { weekday: "long", month: "long", day: "numeric" });
+    message.classList.toggle(
+      "message--threaded",
+      !newDay && previous?.dataset.creatorId === message.dataset.creatorId && at - Number(previous!.dataset.createdAt) < THREAD_GAP_MS,
+    );
+    previous = message;
+  }
+}
+
+/** Puts one message where it belongs: over its old self, over its pending copy, or in id order. */
+function place(container: HTMLElement, message: HTMLElement, live: boolean) {
+  const existing = document.getElementById(message.id);
+  if (existing) {
+    // Someone else's edit must not throw away an edit in progress here.
+    if (!existing.classList.contains("message--editing")) existing.replaceWith(message);
+    return true;
+  }
+  const clientId = message.dataset.clientMessageId;
+  for (const pending of container.querySelectorAll<HTMLElement>(".message--pending")) if (pending.dataset.clientMessageId === clientId) pending.remove();
+  // While reading older history, live messages would leave a gap; "Jump to latest" fetches them.
+  if (live && container.dataset.hasNewer === "true") return false;
+  const id = Number(message.dataset.messageId);
+  let before: HTMLElement | null = null;
+  for (const other of confirmed(container)) if (Number(other.dataset.messageId) < id) before = other;
+  if (before) before.after(message);
+  else container.prepend(message);
+  return true;
+}
+
+/** Messages as HTML or a parsed fragment; `live` when they came over the socket or as a POST reply. */
+export function receive(html: string | DocumentFragment, { live = true, own = false } = {}): void {
+  const container = list();
+  if (!container) return;
+  let fragment = html;
+  if (typeof html === "string") {
+    const holder = document.createElement("template");
+    holder.innerHTML = html;
+    fragment = holder.content;
+  }
+  const wasNearBottom = nearBottom(container);
+  let added = 0;
+  for (const incoming of (fragment as DocumentFragment).querySelectorAll(".message[data-message-id]")) {
+    // A copy, so the frame stays whole for anyone else handling it.
+    const message = document.importNode(incoming, true) as HTMLElement;
+    decorate(message);
+    if (place(container, message, live)) added += 1;
+  }
+  regroup(container);
+  updateEmptyNote();
+  if (own || wasNearBottom) scrollToBottom(container);
+  else if (added > 0) showJump(true);
+}
+
+function remove(messageId: string) {
+  document.getElementById(domId("message", messageId))?.remove();
+  const container = list();
+  if (container) regroup(container);
+  updateEmptyNote();
+}
+
+function updateEmptyNote() {
+  const note = document.querySelector<HTMLElement>("[data-empty-note]");
+  const container = list();
+  if (note && container) note.hidden = container.querySelector(".message") !== null || container.dataset.hasOlder === "true";
+}
+
+function showJump(visible: boolean) {
+  const jump = document.querySelector<HTMLElement>("[data-jump-to-latest]");
+  if (jump) jump.hidden = !visible;
+}
+
+// History in pages of PAGE_SIZE, fetched as the reader nears either end.
+let loading = false;
+async function loadPage(container: HTMLElement, direction: "before" | "after") {
+  if (loading) return;
+  const messages = confirmed(container);
+  if (messages.length === 0) return;
+  const anchor = direction === "before" ? messages[0]! : messages[messages.length - 1]!;
+  loading = true;
+  try {
+    const response = await fetch(`/rooms/${container.dataset.roomId}/messages?${direction}=${anchor.dataset.messageId}`, {
+      headers: { Accept: "text/html" },
+    });
+    if (!response.ok) return;
+    const holder = document.createElement("template");
+    holder.innerHTML = response.status === 204 ? "" : await response.text();
+    const count = holder.content.querySelectorAll(".message").length;
+    const height = container.scrollHeight;
+    const top = container.scrollTop;
+    receive(holder.content, { live: false });
+    if (direction === "before") {
+      container.scrollTop = top + (container.scrollHeight - height);
+      if (count < PAGE_SIZE) container.dataset.hasOlder = "false";
+    } else if (count < PAGE_SIZE) container.dataset.hasNewer = "false";
+  } finally {
+    loading = false;
+  }
+}
+
+function onScroll(event: Event) {
+  const container = event.currentTarget as HTMLElement;
+  if (container.scrollTop < NEAR_TOP_PX && container.dataset.hasOlder === "true") loadPage(container, "before");
+  if (nearBottom(container)) {
+    if (container.dataset.hasNewer === "true") loadPage(container, "after");
+    else showJump(false);
+  }
+}
+
+function jumpToLatest() {
+  const container = list();
+  if (!container) return;
+  if (container.dataset.hasNewer === "true") window.location.href = `/rooms/${container.dataset.roomId}`;
+  else scrollToBottom(container);
+  showJump(false);
+}
+
+// Edit and delete controls: one shared bar, moved into whichever of my messages is pointed at.
+function canChange(message: HTMLElement) {
+  return message.dataset.creatorId === me() || document.body.dataset.userRole === "admin";
+}
+
+function showActions(event: Event) {
+  const message = (event.target as Element).closest?.<HTMLElement>(".message[data-message-id]:not(.message--editing)");
+  const bar = document.querySelector<HTMLElement>("[data-message-actions]");
+  if (!message || !bar || !canChange(message) || bar.parentElement === message.querySelector(".message__meta")) return;
+  message.querySelector(".message__meta")?.append(bar);
+  bar.hidden = false;
+  bar.dataset.messageId = message.dataset.messageId;
+}
+
+function parkActions() {
+  const bar = document.querySelector<HTMLElement>("[data-message-actions]");
+  const room = document.querySelector("main.room");
+  if (bar && room) {
+    bar.hidden = true;
+    room.append(bar);
+  }
+}
+
+function edit(messageId: string) {
+  const container = list()!;
+  parkActions();
+  htmx.ajax("get", `/rooms/${container.dataset.roomId}/messages/${messageId}/edit`, {
+    target: `#${domId("message", messageId)}`,
+    swap: "outerHTML",
+  });
+}
+
+function destroy(messageId: string) {
+  const container = list()!;
+  if (!window.confirm("Delete this message?")) return;
+  parkActions();
+  fetch(`/rooms/${container.dataset.roomId}/messages/${messageId}`, { method: "DELETE", headers: { "HX-Request": "true" } }).then(
+    async (response) => {
+      if (response.ok) remove(messageId);
+      else flash(await response.text());
+    },
+  );
+}
+
+/** Up arrow in an empty composer: edit my latest message. */
+export function editLast(): boolean {
+  const mine = list()?.querySelectorAll<HTMLElement>(".message--me[data-message-id]:not(.message--editing)");
+  if (mine?.length) edit(mine[mine.length - 1]!.dataset.messageId!);
+  return Boolean(mine?.length);
+}
+
+document.addEventListener("click", (event) => {
+  const target = event.target as Element;
+  const bar = target.closest<HTMLElement>("[data-message-actions]");
+  if (target.closest("[data-jump-to-latest]")) jumpToLatest();
+  else if (bar && target.closest("[data-message-edit]")) edit(bar.dataset.messageId!);
+  else if (bar && target.closest("[data-message-delete]")) destroy(bar.dataset.messageId!);
+});
+document.addEventListener("mouseover", showActions);
+document.addEventListener("focusin", showActions);
+document.addEventListener("keydown", (event) => {
+  const editor = (event.target as Element).closest?.<HTMLTextAreaElement>(".message--editing textarea");
+  if (!editor) return;
+  if (event.key === "Escape") editor.closest("form")!.querySelector<HTMLElement>("[data-edit-cancel]")?.click();
+  else if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+    event.preventDefault();
+    // htmx wires swapped-in content up after its settle delay; a fast Enter must not fall back to a native GET submit.
+    htmx.process(editor.form!);
+    editor.form!.requestSubmit();
+  }
+});
+
+onLoad((root) => {
+  decorate(root);
+  const current = list();
+  if (root.matches?.(".message") && current) regroup(current); // an edited message swapped back in
+  const container = root.querySelector?.<HTMLElement>("[data-messages]") ?? (root.matches?.("[data-messages]") ? (root as HTMLElement) : null);
+  if (!container || container.dataset.ready) return;
+  container.dataset.ready = "true";
+  container.addEventListener("scroll", onScroll, { passive: true });
+  regroup(container);
+  const highlighted = container.dataset.highlightId && document.getElementById(domId("message", container.dataset.highlightId));
+  if (highlighted) {
+    highlighted.classList.add("message--highlight");
+    highlighted.scrollIntoView({ block: "center" });
+  } else scrollToBottom(container);
+  updateEmptyNote();
+});
+
+on(FRAME.messages, (data, content) => {
+  const container = list();
+  if (container && container.dataset.roomId === data.roomId) receive(content);
+});
+on(FRAME.messageRemoved, (data) => remove(data.messageId));
