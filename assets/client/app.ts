@@ -9,3 +9,4 @@ import "./mentions.ts";
 import "./composer.ts";
 import "./sidebar.ts";
 import "./picker.ts";
+import "./copy.ts";
