@@ -53,7 +53,8 @@ const SITE = "http://campfire.invalid";
 const localPathSchema = z
   .string()
   .max(MAX_WANTED_PATH)
-  .regex(/^\/(?![/\\])[^\u0000-\u001f\u007f]*$/)
+  .regex(/^\/(?![/\\])/)
+  .refine((value) => ![...value].some((char) => char <= "\u001f" || char === "\u007f"))
   .transform((value) => new URL(value, SITE))
   .refine((url) => url.origin === SITE)
   .transform((url) => url.pathname + url.search);

@@ -123,7 +123,7 @@ export function roomRoutes(ctx: AppContext) {
     ids.length === 0 ? [] : activeUsersById(db, ids).filter((person) => person.id !== without);
 
   /** What the room form held when someone switched between Everyone and Selected people (sent along by htmx). */
-  const typedSoFar = (c: Context<AppEnv>, user: User): { name?: string; people?: Member[] } => {
+  const typedSoFar = (c: Context<AppEnv>): { name?: string; people?: Member[] } => {
     const name = optional(typedName, c.req.query("name"));
     const ids = optional(userIds, c.req.queries("user_ids"));
     return { name, people: ids?.length ? selectedPeople([...new Set(ids)]) : undefined };
@@ -164,7 +164,7 @@ export function roomRoutes(ctx: AppContext) {
       const user = currentUser(c);
       requireRoomCreation(user);
       const kind = optional(kindQuery, c.req.query("kind")) ?? "open";
-      const typed = typedSoFar(c, user);
+      const typed = typedSoFar(c);
       const form = <SharedRoomForm user={user} kind={kind} name={typed.name ?? ""} members={typed.people ?? [{ id: user.id, name: user.name }]} />;
       if (isHtmx(c)) return c.html(form);
       return c.html(
@@ -247,7 +247,7 @@ export function roomRoutes(ctx: AppContext) {
           </RoomFormPage>,
         );
       const kind = optional(kindQuery, c.req.query("kind")) ?? room.kind;
-      const typed = typedSoFar(c, user);
+      const typed = typedSoFar(c);
       const form = (
         <SharedRoomForm user={user} kind={kind} room={room} name={typed.name ?? room.name ?? ""} members={typed.people ?? activeMembers(db, room.id)} />
       );

@@ -26,7 +26,7 @@ beforeAll(async () => {
     createUser(server.db, { name, emailAddress: `${name.split(" ")[0]!.toLowerCase()}@example.com`, passwordDigest: "x", role: "member" });
   server.db.query("INSERT OR IGNORE INTO memberships (room_id, user_id, created_at) SELECT ?, id, 0 FROM users").run(room.id);
   for (const id of [1, 2, 3, 4, 5, 6]) enterRoom(server.db, id, room.id);
-  postMessage(server.ctx, ada, findRoom(server.db, room.id)!, {
+  await postMessage(server.ctx, ada, findRoom(server.db, room.id)!, {
     body: "Here is the plan:\n```\nconst quarters = ['Q1', 'Q2', 'Q3', 'Q4'].map((q) => plan(q));\n```\nhttps://example.com/a/very/long/path/that/keeps/going/and/going/without/any/break",
     clientMessageId: "plan",
   });
@@ -119,5 +119,10 @@ test("a member's phone shows the room header whole too", async () => {
   await page.goto(`${server.url}/rooms/2`);
   await expectNoSidewaysScroll(page, "room as a member");
   await expectOnScreen(page, ".room__settings");
+  // The settings of a room they can't change, and their (empty) hidden rooms.
+  for (const path of ["/rooms/2/edit", "/rooms/hidden"]) {
+    await page.goto(server.url + path);
+    await expectNoSidewaysScroll(page, `${path} as a member`);
+  }
   await context.close();
 }, 60_000);

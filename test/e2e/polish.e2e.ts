@@ -39,8 +39,8 @@ const ignorable = (problem: string) => problem.includes("status of 4");
 test("a follow-up line shows its time only when pointed at; code blocks start flush at full size; the footer shows the whole name", async () => {
   const room = createOpenRoom(server.db, findUser(server.db, 1)!, "Code talk");
   const ada = findUser(server.db, 1)!;
-  postMessage(server.ctx, ada, findRoom(server.db, room.id)!, { body: "Look at this `inline` bit:", clientMessageId: "look" });
-  postMessage(server.ctx, ada, findRoom(server.db, room.id)!, { body: "```\nfirst line\nsecond line\n```", clientMessageId: "block" });
+  await postMessage(server.ctx, ada, findRoom(server.db, room.id)!, { body: "Look at this `inline` bit:", clientMessageId: "look" });
+  await postMessage(server.ctx, ada, findRoom(server.db, room.id)!, { body: "```\nfirst line\nsecond line\n```", clientMessageId: "block" });
   const { context, page, problems } = await personAt(ADMIN.email, ADMIN.password, `/rooms/${room.id}`);
   const followUp = page.locator(".message", { hasText: "first line" });
   await step(page, problems, "grouping the follow-up", () => page.locator(".message.message--threaded", { hasText: "first line" }).waitFor());
@@ -172,7 +172,7 @@ test("a hidden room can be found again from the sidebar and put back", async () 
 test("editing puts the cursor in the editor, in view; Escape cancels and returns to the composer", async () => {
   const room = createOpenRoom(server.db, findUser(server.db, 1)!, "Long history");
   const milo = findUser(server.db, 2)!;
-  for (let i = 1; i <= 30; i++) postMessage(server.ctx, milo, findRoom(server.db, room.id)!, { body: `Earlier line ${i}`, clientMessageId: `earlier-${i}` });
+  for (let i = 1; i <= 30; i++) await postMessage(server.ctx, milo, findRoom(server.db, room.id)!, { body: `Earlier line ${i}`, clientMessageId: `earlier-${i}` });
   const { context, page, problems } = await personAt(ADMIN.email, ADMIN.password, `/rooms/${room.id}`);
   const composer = page.locator("#composer_body");
   await composer.fill("A line worth fixing");
