@@ -83,12 +83,14 @@ export const Sidebar: FC<SidebarProps> = ({ user, accountName, shared, directs, 
     </ul>
     <footer class="sidebar__footer">
       <Avatar user={user} />
-      <span class="sidebar__me" title={user.name}>
-        {user.name}
+      <span class="sidebar__who">
+        <span class="sidebar__me" title={user.name}>
+          {user.name}
+        </span>
+        <button class="sidebar__sign-out" type="button" hx-delete="/session">
+          Sign out
+        </button>
       </span>
-      <button class="button button--quiet" type="button" hx-delete="/session">
-        Sign out
-      </button>
     </footer>
   </nav>
 );

@@ -36,7 +36,7 @@ async function personAt(email: string, password: string, path = "/rooms/1"): Pro
 
 const ignorable = (problem: string) => problem.includes("status of 4");
 
-test("a follow-up line shows its time only when pointed at; code blocks start flush at full size; the footer shows the whole name", async () => {
+test("a follow-up line shows its time only when pointed at; code blocks start flush at full size", async () => {
   const room = createOpenRoom(server.db, findUser(server.db, 1)!, "Code talk");
   const ada = findUser(server.db, 1)!;
   await postMessage(server.ctx, ada, findRoom(server.db, room.id)!, { body: "Look at this `inline` bit:", clientMessageId: "look" });
@@ -71,11 +71,31 @@ test("a follow-up line shows its time only when pointed at; code blocks start fl
   const inline = await page.locator(".message", { hasText: "Look at this" }).locator("code").evaluate((code) => getComputedStyle(code).fontSize);
   expect(inline).toBe(block.codeSize);
 
-  const me = page.locator(".sidebar__me");
-  expect(await me.textContent()).toBe(ADMIN.name);
-  expect(await me.evaluate((e) => e.scrollWidth <= e.clientWidth)).toBe(true);
   expect(problems.filter((p) => !ignorable(p))).toEqual([]);
   await context.close();
+}, 60_000);
+
+test("the sidebar's footer shows the person's whole name, with Sign out beside it on screen", async () => {
+  const person = { name: "Maximilian Fischer", email: "max@example.com", password: "max's long password" };
+  await addMember(server, person);
+  for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+    const { client } = await signIn(server, person.email, person.password);
+    const context = await browser.newContext({ viewport });
+    await context.addCookies([...client.cookies].map(([name, value]) => ({ name, value, url: server.url })));
+    const page = await context.newPage();
+    await page.goto(`${server.url}/rooms/1`);
+    if (viewport.width < 700) {
+      await page.getByRole("button", { name: "Show rooms" }).click();
+      await page.waitForFunction(() => document.querySelector(".sidebar")!.getBoundingClientRect().x >= 0);
+    }
+    const me = page.locator(".sidebar__me");
+    expect(await me.textContent()).toBe(person.name);
+    expect({ viewport, cut: await me.evaluate((e) => e.scrollWidth > e.clientWidth) }).toEqual({ viewport, cut: false });
+    const signOut = (await page.getByRole("button", { name: "Sign out" }).boundingBox())!;
+    const sidebar = (await page.locator(".sidebar").boundingBox())!;
+    expect(signOut.x + signOut.width).toBeLessThanOrEqual(sidebar.x + sidebar.width);
+    await context.close();
+  }
 }, 60_000);
 
 test("someone sent to sign in from a room's link lands in that room, not the first one", async () => {
