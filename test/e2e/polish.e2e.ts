@@ -215,7 +215,8 @@ test("editing puts the cursor in the editor, in view; Escape cancels and returns
   await page.keyboard.press("Escape");
   await step(page, problems, "Escape cancelling", () => page.locator(".message--editing").waitFor({ state: "detached" }));
   await mine.waitFor();
-  expect(await page.evaluate(() => document.activeElement?.id)).toBe("composer_body");
+  // The focus moves once htmx has settled the message back in.
+  await step(page, problems, "writing carrying on in the composer", () => page.waitForFunction(() => document.activeElement?.id === "composer_body"));
 
   // The Edit button does the same, and typing goes straight into the editor.
   await mine.hover();
