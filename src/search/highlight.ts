@@ -37,6 +37,3 @@ export function wordMarker(words: Iterable<string>): (html: string) => string {
       .map((part, index) => (index % 2 === 1 ? part : part.replace(word, (text) => `<mark>${text}</mark>`)))
       .join("");
 }
-
-/** The same for one message. */
-export const markWords = (html: string, words: string[]): string => wordMarker(words)(html);

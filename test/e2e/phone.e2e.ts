@@ -45,7 +45,10 @@ async function expectNoSidewaysScroll(page: Page, path: string): Promise<void> {
     document: document.documentElement.scrollWidth,
     body: document.body.scrollWidth,
     // The app column clips its overflow, which hides a too-wide header from scrollWidth: measure each bar too.
-    widest: Math.max(0, ...[...document.querySelectorAll(".room__header, .search__header, main")].map((e) => e.getBoundingClientRect().right)),
+    widest: Math.max(
+      0,
+      ...[...document.querySelectorAll(".room__header, .search__header, main")].map((e) => e.getBoundingClientRect().right),
+    ),
   }));
   expect({ path, ...widths }).toEqual({ path, document: PHONE.width, body: PHONE.width, widest: expect.any(Number) });
   expect(widths.widest).toBeLessThanOrEqual(PHONE.width);
@@ -59,11 +62,13 @@ async function expectOnScreen(page: Page, selector: string): Promise<void> {
   expect(box!.x).toBeGreaterThanOrEqual(0);
   expect(box!.x + box!.width).toBeLessThanOrEqual(PHONE.width);
   expect(box!.width).toBeGreaterThanOrEqual(24);
-  const showsText = await control.evaluate((e) => [...e.querySelectorAll("*")].concat(e).some((part) => {
-    const style = getComputedStyle(part);
-    const words = [...part.childNodes].some((node) => node.nodeType === Node.TEXT_NODE && node.textContent!.trim() !== "");
-    return words && style.display !== "none" && style.clip !== "rect(0px, 0px, 0px, 0px)" && part.getBoundingClientRect().width > 1;
-  }));
+  const showsText = await control.evaluate((e) =>
+    [...e.querySelectorAll("*")].concat(e).some((part) => {
+      const style = getComputedStyle(part);
+      const words = [...part.childNodes].some((node) => node.nodeType === Node.TEXT_NODE && node.textContent!.trim() !== "");
+      return words && style.display !== "none" && style.clip !== "rect(0px, 0px, 0px, 0px)" && part.getBoundingClientRect().width > 1;
+    }),
+  );
   const showsIcon = (await control.locator("svg").count()) > 0;
   expect({ selector, showsSomething: showsText || showsIcon }).toEqual({ selector, showsSomething: true });
 }
@@ -102,7 +107,16 @@ test("every page fits a 390 px phone without sideways scrolling, its controls on
   await expectOnScreen(page, ".sidebar__footer button");
   expect(await page.locator(".sidebar__me").evaluate((e) => e.scrollWidth <= e.clientWidth)).toBe(true);
 
-  const pages = [`/rooms/${busyRoom}/edit`, "/rooms/1/edit", "/rooms/new", "/rooms/new?kind=closed", "/rooms/directs/new", "/account", "/searches?q=plan", "/rooms/hidden"];
+  const pages = [
+    `/rooms/${busyRoom}/edit`,
+    "/rooms/1/edit",
+    "/rooms/new",
+    "/rooms/new?kind=closed",
+    "/rooms/directs/new",
+    "/account",
+    "/searches?q=plan",
+    "/rooms/hidden",
+  ];
   for (const path of pages) {
     await step(page, problems, `opening ${path}`, () => page.goto(server.url + path));
     await expectNoSidewaysScroll(page, path);

@@ -24,7 +24,11 @@ afterAll(async () => {
 });
 
 /** A browser context signed in as someone, with a page open at `path`. */
-async function personAt(email: string, password: string, path = "/rooms/1"): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+async function personAt(
+  email: string,
+  password: string,
+  path = "/rooms/1",
+): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
   const { client } = await signIn(server, email, password);
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   await context.addCookies([...client.cookies].map(([name, value]) => ({ name, value, url: server.url })));
@@ -40,10 +44,15 @@ test("a follow-up line shows its time only when pointed at; code blocks start fl
   const room = createOpenRoom(server.db, findUser(server.db, 1)!, "Code talk");
   const ada = findUser(server.db, 1)!;
   await postMessage(server.ctx, ada, findRoom(server.db, room.id)!, { body: "Look at this `inline` bit:", clientMessageId: "look" });
-  await postMessage(server.ctx, ada, findRoom(server.db, room.id)!, { body: "```\nfirst line\nsecond line\n```", clientMessageId: "block" });
+  await postMessage(server.ctx, ada, findRoom(server.db, room.id)!, {
+    body: "```\nfirst line\nsecond line\n```",
+    clientMessageId: "block",
+  });
   const { context, page, problems } = await personAt(ADMIN.email, ADMIN.password, `/rooms/${room.id}`);
   const followUp = page.locator(".message", { hasText: "first line" });
-  await step(page, problems, "grouping the follow-up", () => page.locator(".message.message--threaded", { hasText: "first line" }).waitFor());
+  await step(page, problems, "grouping the follow-up", () =>
+    page.locator(".message.message--threaded", { hasText: "first line" }).waitFor(),
+  );
 
   const time = followUp.locator(".message__time");
   await page.mouse.move(5, 5);
@@ -68,7 +77,10 @@ test("a follow-up line shows its time only when pointed at; code blocks start fl
   expect(block.paddingLeft).toBe("0px");
   expect(block.codeSize).toBe(block.preSize);
   expect(block.firstLineX).toBe(block.lastLineX);
-  const inline = await page.locator(".message", { hasText: "Look at this" }).locator("code").evaluate((code) => getComputedStyle(code).fontSize);
+  const inline = await page
+    .locator(".message", { hasText: "Look at this" })
+    .locator("code")
+    .evaluate((code) => getComputedStyle(code).fontSize);
   expect(inline).toBe(block.codeSize);
 
   expect(problems.filter((p) => !ignorable(p))).toEqual([]);
@@ -78,7 +90,10 @@ test("a follow-up line shows its time only when pointed at; code blocks start fl
 test("the sidebar's footer shows the person's whole name, with Sign out beside it on screen", async () => {
   const person = { name: "Maximilian Fischer", email: "max@example.com", password: "max's long password" };
   await addMember(server, person);
-  for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+  for (const viewport of [
+    { width: 1280, height: 800 },
+    { width: 390, height: 844 },
+  ]) {
     const { client } = await signIn(server, person.email, person.password);
     const context = await browser.newContext({ viewport });
     await context.addCookies([...client.cookies].map(([name, value]) => ({ name, value, url: server.url })));
@@ -192,7 +207,8 @@ test("a hidden room can be found again from the sidebar and put back", async () 
 test("editing puts the cursor in the editor, in view; Escape cancels and returns to the composer", async () => {
   const room = createOpenRoom(server.db, findUser(server.db, 1)!, "Long history");
   const milo = findUser(server.db, 2)!;
-  for (let i = 1; i <= 30; i++) await postMessage(server.ctx, milo, findRoom(server.db, room.id)!, { body: `Earlier line ${i}`, clientMessageId: `earlier-${i}` });
+  for (let i = 1; i <= 30; i++)
+    await postMessage(server.ctx, milo, findRoom(server.db, room.id)!, { body: `Earlier line ${i}`, clientMessageId: `earlier-${i}` });
   const { context, page, problems } = await personAt(ADMIN.email, ADMIN.password, `/rooms/${room.id}`);
   const composer = page.locator("#composer_body");
   await composer.fill("A line worth fixing");
@@ -216,7 +232,9 @@ test("editing puts the cursor in the editor, in view; Escape cancels and returns
   await step(page, problems, "Escape cancelling", () => page.locator(".message--editing").waitFor({ state: "detached" }));
   await mine.waitFor();
   // The focus moves once htmx has settled the message back in.
-  await step(page, problems, "writing carrying on in the composer", () => page.waitForFunction(() => document.activeElement?.id === "composer_body"));
+  await step(page, problems, "writing carrying on in the composer", () =>
+    page.waitForFunction(() => document.activeElement?.id === "composer_body"),
+  );
 
   // The Edit button does the same, and typing goes straight into the editor.
   await mine.hover();
