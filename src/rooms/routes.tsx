@@ -6,7 +6,7 @@ import { HiddenRoomsPage } from "../../templates/rooms/hidden.tsx";
 import { InvolvementControl } from "../../templates/rooms/involvement.tsx";
 import { DirectRoomForm, RoomFormPage, RoomSummary, SharedRoomForm } from "../../templates/rooms/form.tsx";
 import { RoomPage, type RoomView } from "../../templates/rooms/show.tsx";
-import { Sidebar } from "../../templates/rooms/sidebar.tsx";
+import { Sidebar, SidebarExtras } from "../../templates/rooms/sidebar.tsx";
 import { canCreateRooms, findAccount } from "../accounts/accounts.ts";
 import { joinUrl } from "../accounts/routes.tsx";
 import { currentUser, requireUser } from "../http/authenticate.ts";
@@ -20,7 +20,16 @@ import { messagesHtml } from "../../templates/messages/message.tsx";
 import { renderToString } from "../../templates/render.ts";
 import { activeUsersById, isAdministrator, isAlone, type User } from "../users/users.ts";
 import { announceRoom, announceRoomChange, announceVisibility, withdrawRoom } from "./broadcasts.tsx";
-import { INVOLVEMENTS, activeMembers, involvementOf, memberIds, setInvolvement, type Involvement, type Member } from "./memberships.ts";
+import {
+  INVOLVEMENTS,
+  activeMembers,
+  hiddenRoomCount,
+  involvementOf,
+  memberIds,
+  setInvolvement,
+  type Involvement,
+  type Member,
+} from "./memberships.ts";
 import { presentUsers } from "./presence.ts";
 import {
   canAdministerRoom,
@@ -283,9 +292,15 @@ export function roomRoutes(ctx: AppContext) {
         const { involvement } = c.req.valid("form");
         const before = involvementOf(db, user.id, room.id);
         setInvolvement(db, user.id, room.id, involvement);
-        if ((before === "invisible") !== (involvement === "invisible")) announceVisibility(ctx, room, user.id, involvement !== "invisible");
+        const visibilityChanged = (before === "invisible") !== (involvement === "invisible");
+        if (visibilityChanged) announceVisibility(ctx, room, user.id, involvement !== "invisible");
         if (!isHtmx(c)) return redirectTo(c, `/rooms/${room.id}`);
-        return c.html(<InvolvementControl roomId={room.id} involvement={involvement} kind={room.kind} />);
+        return c.html(
+          <>
+            <InvolvementControl roomId={room.id} involvement={involvement} kind={room.kind} />
+            {visibilityChanged ? <SidebarExtras user={user} hiddenCount={hiddenRoomCount(db, user.id)} oob /> : null}
+          </>,
+        );
       },
     );
 }

@@ -65,22 +65,7 @@ export const Sidebar: FC<SidebarProps> = ({ user, accountName, shared, directs, 
     <ul id="direct_rooms" class="sidebar__rooms" data-sort="recent">
       {raw(directs.map((room) => sidebarItemHtml(room, currentRoomId, user.id)).join(""))}
     </ul>
-    <ul class="sidebar__extras">
-      {hiddenCount > 0 ? (
-        <li>
-          <a class="sidebar__extra" href="/rooms/hidden">
-            Hidden rooms ({hiddenCount})
-          </a>
-        </li>
-      ) : null}
-      {isAdministrator(user) ? (
-        <li>
-          <a class="sidebar__extra sidebar__invite" href="/account#account_invite">
-            Invite people
-          </a>
-        </li>
-      ) : null}
-    </ul>
+    <SidebarExtras user={user} hiddenCount={hiddenCount} />
     <footer class="sidebar__footer">
       <Avatar user={user} />
       <span class="sidebar__who">
@@ -93,4 +78,27 @@ export const Sidebar: FC<SidebarProps> = ({ user, accountName, shared, directs, 
       </span>
     </footer>
   </nav>
+);
+
+/**
+ * The way back to hidden rooms (when there are some) and, for administrators, to inviting people.
+ * Swapped in out of band when the person hides or shows a room, so the count is right at once.
+ */
+export const SidebarExtras: FC<{ user: User; hiddenCount: number; oob?: boolean }> = ({ user, hiddenCount, oob }) => (
+  <ul id="sidebar_extras" class="sidebar__extras" hx-swap-oob={oob ? "true" : undefined}>
+    {hiddenCount > 0 ? (
+      <li>
+        <a class="sidebar__extra" href="/rooms/hidden">
+          Hidden rooms ({hiddenCount})
+        </a>
+      </li>
+    ) : null}
+    {isAdministrator(user) ? (
+      <li>
+        <a class="sidebar__extra sidebar__invite" href="/account#account_invite">
+          Invite people
+        </a>
+      </li>
+    ) : null}
+  </ul>
 );

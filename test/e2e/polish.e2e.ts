@@ -190,6 +190,8 @@ test("a hidden room can be found again from the sidebar and put back", async () 
   await page.locator(".involvement__summary").click();
   await page.getByRole("button", { name: /^Hidden/ }).click();
   await step(page, problems, "hiding the room", () => page.locator(`#sidebar_room_${room.id}`).waitFor({ state: "detached" }));
+  // The way back shows at once, not only on the next page.
+  await step(page, problems, "seeing the hidden rooms link", () => page.getByRole("link", { name: "Hidden rooms (1)" }).waitFor());
 
   await page.goto(`${server.url}/rooms/1`);
   await page.getByRole("link", { name: "Hidden rooms (1)" }).click();

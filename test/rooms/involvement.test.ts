@@ -142,6 +142,17 @@ describe("finding hidden rooms again", () => {
     expect(await (await admin.get("/rooms/hidden")).text()).toContain("You haven&#39;t hidden any rooms.");
   });
 
+  test("hiding or showing a room from the bell menu updates the sidebar's count in the same answer", async () => {
+    const lobby = await createRoom(admin, "opens", { name: "Lobby" });
+    const extrasIn = (html: string) => html.match(/<ul id="sidebar_extras" class="sidebar__extras" hx-swap-oob="true">.*?<\/ul>/)?.[0] ?? null;
+    const hidden = await (await setInvolvement(member, lobby, "invisible", HTMX)).text();
+    expect(hiddenLink(extrasIn(hidden) ?? "")).toBe("Hidden rooms (1)");
+    const quieter = await (await setInvolvement(member, lobby, "nothing", HTMX)).text();
+    expect(extrasIn(quieter)).toBe('<ul id="sidebar_extras" class="sidebar__extras" hx-swap-oob="true"></ul>');
+    // A change that neither hides nor shows the room leaves the sidebar alone.
+    expect(extrasIn(await (await setInvolvement(member, lobby, "everything", HTMX)).text())).toBeNull();
+  });
+
   test("Show in sidebar (a plain form POST) brings the room back and opens it", async () => {
     const lobby = await createRoom(admin, "opens", { name: "Lobby" });
     await setInvolvement(member, lobby, "invisible");
