@@ -16,8 +16,9 @@ function frame<K extends FrameKind>(kind: K, data: FrameData[K], content = ""): 
 /** New or changed messages (rendered once by MessageView) for everyone looking at the room. */
 export const messagesFrame = (roomId: number, messagesHtml: string): string => frame(FRAME.messages, { "room-id": roomId }, messagesHtml);
 
-export const messageRemovedFrame = (roomId: number, messageId: number): string =>
-  frame(FRAME.messageRemoved, { "room-id": roomId, "message-id": messageId });
+/** Carries the deletion's change number, which the tab keeps as its catch-up cursor. */
+export const messageRemovedFrame = (roomId: number, messageId: number, changeSeq: number): string =>
+  frame(FRAME.messageRemoved, { "room-id": roomId, "message-id": messageId, "change-seq": changeSeq });
 
 /** For sidebars of people not looking at the room: mark it unread, move a direct message up. */
 export const activityFrame = (roomId: number, creatorId: number, mentions: string): string =>

@@ -2,7 +2,7 @@
 // history) exactly once and in order, marks mine and mentions of me, and manages scrolling.
 import { domId, FRAME, PAGE_SIZE } from "../../src/realtime/protocol.ts";
 import { flash } from "./flash.ts";
-import { confirmed, list } from "./message-list.ts";
+import { confirmed, list, noteChange } from "./message-list.ts";
 import { onLoad } from "./on-load.ts";
 import { on } from "./socket.ts";
 
@@ -65,6 +65,9 @@ function place(container: HTMLElement, message: HTMLElement, live: boolean) {
   // While reading older history, live messages would leave a gap; "Jump to latest" fetches them.
   if (live && container.dataset.hasNewer === "true") return false;
   const id = Number(message.dataset.messageId);
+  // A live edit of a message older than the pages loaded: it shows, edited, when its page is.
+  const oldest = confirmed(container)[0];
+  if (live && oldest && id < Number(oldest.dataset.messageId) && container.dataset.hasOlder === "true") return false;
   let before: HTMLElement | null = null;
   for (const other of confirmed(container)) if (Number(other.dataset.messageId) < id) before = other;
   if (before) before.after(message);
@@ -270,5 +273,9 @@ onLoad((root) => {
 on(FRAME.messages, (data, content) => {
   const container = list();
   if (container && container.dataset.roomId === data.roomId) receive(content);
+  for (const message of content.querySelectorAll<HTMLElement>("[data-change-seq]")) noteChange(data.roomId, Number(message.dataset.changeSeq));
 });
-on(FRAME.messageRemoved, (data) => remove(data.messageId));
+on(FRAME.messageRemoved, (data) => {
+  remove(data.messageId);
+  noteChange(data.roomId, Number(data.changeSeq));
+});

@@ -1,7 +1,7 @@
 // The room's WebSocket (/cable), carried by htmx's ws extension: htmx swaps plain out-of-band
 // fragments (presence); <template data-frame> frames go to the handlers registered here.
 import { type ClientFrame, type FrameDataset, type FrameKind, PING_MS, SIGNED_OUT_CLOSE_CODE } from "../../src/realtime/protocol.ts";
-import { lastId } from "./message-list.ts";
+import { changeSeq } from "./message-list.ts";
 
 /** What a frame handler gets: the frame's data attributes and its content, which it must not consume. */
 export type FrameHandler<K extends FrameKind> = (data: FrameDataset<K>, content: DocumentFragment) => void;
@@ -33,8 +33,9 @@ document.addEventListener("htmx:wsOpen", (event) => {
   attempts = 0;
   setConnected(true);
   const room = roomElement();
-  // `after` is the newest message on screen, so a reconnect brings exactly what was missed.
-  if (room) send({ type: "enter", room_id: Number(room.dataset.roomId), after: lastId() });
+  // `since` is the room's latest change this page has, so a reconnect brings exactly what was missed:
+  // new messages, edits and deletions.
+  if (room) send({ type: "enter", room_id: Number(room.dataset.roomId), since: changeSeq() });
   clearInterval(pingTimer);
   pingTimer = setInterval(() => send({ type: "ping" }), PING_MS);
 });

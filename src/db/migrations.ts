@@ -2,6 +2,7 @@ import type { Database } from "bun:sqlite";
 import schema from "./migrations/001_schema.sql" with { type: "text" };
 import hotPathIndexes from "./migrations/002_hot_path_indexes.sql" with { type: "text" };
 import searchInBatches from "./migrations/003_search_in_batches.sql" with { type: "text" };
+import idsNeverReused from "./migrations/004_ids_never_reused.sql" with { type: "text" };
 
 // Ordered and embedded in the executable; PRAGMA user_version counts how many have been applied.
 // Append new files here; never edit one that has shipped.
@@ -9,6 +10,7 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
   { name: "001_schema", sql: schema },
   { name: "002_hot_path_indexes", sql: hotPathIndexes },
   { name: "003_search_in_batches", sql: searchInBatches },
+  { name: "004_ids_never_reused", sql: idsNeverReused },
 ];
 
 /** Applies the migrations this database has not seen yet; returns their names. */
@@ -18,13 +20,24 @@ export function migrate(db: Database): string[] {
   if (current > MIGRATIONS.length) {
     throw new Error(`the database is at schema version ${current}, newer than this Campfire (${MIGRATIONS.length}); upgrade Campfire`);
   }
-  for (const [index, migration] of MIGRATIONS.entries()) {
-    if (index < current) continue;
-    db.transaction(() => {
-      db.run(migration.sql);
-      db.run(`PRAGMA user_version = ${index + 1}`);
-    }).immediate();
-    applied.push(migration.name);
+  // A migration may rebuild a table (create, copy, drop, rename): with foreign keys on, dropping the
+  // old table would cascade into every table that refers to it. The pragma is a no-op inside a
+  // transaction, so it is switched around each one, and the references are checked before commit.
+  const foreignKeys = (db.query("PRAGMA foreign_keys").get() as { foreign_keys: number }).foreign_keys;
+  db.run("PRAGMA foreign_keys = OFF");
+  try {
+    for (const [index, migration] of MIGRATIONS.entries()) {
+      if (index < current) continue;
+      db.transaction(() => {
+        db.run(migration.sql);
+        const broken = db.query("PRAGMA foreign_key_check").all();
+        if (broken.length > 0) throw new Error(`migration ${migration.name} left broken references: ${JSON.stringify(broken.slice(0, 5))}`);
+        db.run(`PRAGMA user_version = ${index + 1}`);
+      }).immediate();
+      applied.push(migration.name);
+    }
+  } finally {
+    db.run(`PRAGMA foreign_keys = ${foreignKeys ? "ON" : "OFF"}`);
   }
   return applied;
 }

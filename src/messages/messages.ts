@@ -13,6 +13,8 @@ export type Message = {
   bodyHtml: string;
   createdAt: number;
   updatedAt: number;
+  /** The room's change number of its latest insert or edit: a reconnecting tab asks for changes after the highest it saw. */
+  changeSeq: number;
   /** Space-separated ids of the people it mentions, for the "you were mentioned" highlight. */
   mentions: string;
 };
@@ -35,58 +37,104 @@ export function rememberLatestPage<T>(db: Database, roomId: number, build: () =>
   return pages.get(roomId) as T;
 }
 
-/** Called by every write to a room's messages (and by deleting a room, whose id may be reused). */
+/** Called by every write to a room's messages (and by deleting a room). */
 export function forgetLatestPage(db: Database, roomId: number): void {
   latestPages.get(db)?.delete(roomId);
 }
 
 export const MESSAGE_COLUMNS = `messages.id, messages.room_id AS roomId, messages.creator_id AS creatorId,
   users.name AS creatorName, messages.client_message_id AS clientMessageId, messages.body_html AS bodyHtml,
-  messages.created_at AS createdAt, messages.updated_at AS updatedAt,
+  messages.created_at AS createdAt, messages.updated_at AS updatedAt, messages.change_seq AS changeSeq,
   coalesce((SELECT group_concat(user_id, ' ') FROM mentions WHERE message_id = messages.id), '') AS mentions`;
 export const FROM_MESSAGES = "FROM messages JOIN users ON users.id = messages.creator_id";
 
 export type NewMessage = { clientMessageId: string; html: string; plain: string; mentionIds: number[] };
 
 /**
- * Stores a message unless this room already has one with the same client_message_id (a retry):
- * then the original comes back with `created: false`, and nothing is written.
+ * Stores a message unless its author already has one in this room with the same client_message_id
+ * (a retry): then the original comes back with `created: false`, and nothing is written.
  */
 export function insertMessage(db: Database, roomId: number, creator: User, input: NewMessage, at = now()): { message: Message; created: boolean } {
-  const { changes, lastInsertRowid } = db
-    .query(
-      `INSERT INTO messages (room_id, creator_id, client_message_id, body_html, body_plain, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (room_id, client_message_id) DO NOTHING`,
+  // The row takes the room's next change number in the same statement; RETURNING read with .all()
+  // (not .get(), which leaves the statement open and stalls WAL checkpoints).
+  const [inserted] = db
+    .query<{ id: number; changeSeq: number }, [number, number, string, string, string, number, number, number]>(
+      `INSERT INTO messages (room_id, creator_id, client_message_id, body_html, body_plain, created_at, updated_at, change_seq)
+       VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT change_seq + 1 FROM rooms WHERE id = ?))
+       ON CONFLICT (room_id, creator_id, client_message_id) DO NOTHING RETURNING id, change_seq AS changeSeq`,
     )
-    .run(roomId, creator.id, input.clientMessageId, input.html, input.plain, at, at);
-  if (changes === 0) return { message: findMessageByClientId(db, roomId, input.clientMessageId)!, created: false };
-  const id = Number(lastInsertRowid);
+    .all(roomId, creator.id, input.clientMessageId, input.html, input.plain, at, at, roomId);
+  if (!inserted) return { message: findMessageByClientId(db, roomId, creator.id, input.clientMessageId)!, created: false };
+  const { id, changeSeq } = inserted;
   forgetLatestPage(db, roomId);
   insertMentions(db, id, input.mentionIds);
-  db.query("UPDATE rooms SET last_message_at = ? WHERE id = ?").run(at, roomId);
+  db.query("UPDATE rooms SET last_message_at = ?, change_seq = change_seq + 1 WHERE id = ?").run(at, roomId);
   noteRoomMessage(db, roomId, at);
   // Everything the new row holds is known here, so it is not read back (it is on the hot path).
   const mentions = [...new Set(input.mentionIds)].sort((a, b) => a - b).join(" ");
   const message: Message = {
     id, roomId, creatorId: creator.id, creatorName: creator.name, clientMessageId: input.clientMessageId,
-    bodyHtml: input.html, createdAt: at, updatedAt: at, mentions,
+    bodyHtml: input.html, createdAt: at, updatedAt: at, changeSeq, mentions,
   };
   return { message, created: true };
 }
 
 export function updateMessageBody(db: Database, message: Message, input: Omit<NewMessage, "clientMessageId">): Message {
-  db.query("UPDATE messages SET body_html = ?, body_plain = ?, updated_at = ? WHERE id = ?").run(
-    input.html, input.plain, Math.max(now(), message.updatedAt + 1), message.id,
-  );
+  db.query(
+    `UPDATE messages SET body_html = ?, body_plain = ?, updated_at = ?,
+       change_seq = (SELECT change_seq + 1 FROM rooms WHERE id = messages.room_id) WHERE id = ?`,
+  ).run(input.html, input.plain, Math.max(now(), message.updatedAt + 1), message.id);
+  bumpChangeSeq(db, message.roomId);
   db.query("DELETE FROM mentions WHERE message_id = ?").run(message.id);
   insertMentions(db, message.id, input.mentionIds);
   forgetLatestPage(db, message.roomId);
   return findMessage(db, message.roomId, message.id)!;
 }
 
-export function deleteMessage(db: Database, message: Message): void {
-  db.query("DELETE FROM messages WHERE id = ?").run(message.id);
+/** Deletes the message and leaves a tombstone with the room's next change number, which it returns. */
+export function deleteMessage(db: Database, message: Message): number {
+  const changeSeq = db.transaction(() => {
+    db.query("DELETE FROM messages WHERE id = ?").run(message.id);
+    db.query(
+      "INSERT INTO message_tombstones (message_id, room_id, change_seq) SELECT ?, id, change_seq + 1 FROM rooms WHERE id = ?",
+    ).run(message.id, message.roomId);
+    return bumpChangeSeq(db, message.roomId);
+  })();
   forgetLatestPage(db, message.roomId);
+  return changeSeq;
+}
+
+function bumpChangeSeq(db: Database, roomId: number): number {
+  return db
+    .query<{ changeSeq: number }, [number]>("UPDATE rooms SET change_seq = change_seq + 1 WHERE id = ? RETURNING change_seq AS changeSeq")
+    .all(roomId)[0]!.changeSeq;
+}
+
+/** The number of the room's latest message change: where a page's reader starts following it. */
+export function roomChangeSeq(db: Database, roomId: number): number {
+  return db.query<{ changeSeq: number }, [number]>("SELECT change_seq AS changeSeq FROM rooms WHERE id = ?").get(roomId)?.changeSeq ?? 0;
+}
+
+export type RoomChanges = { changed: Message[]; removed: { id: number; changeSeq: number }[] };
+
+/**
+ * What a tab that saw the room up to change `since` missed: messages new or edited since (oldest
+ * change first) and ids deleted since, at most `limit` of each.
+ */
+export function changesSince(db: Database, roomId: number, since: number, limit: number): RoomChanges {
+  const changed = db
+    .query<Message, [number, number, number]>(
+      `SELECT ${MESSAGE_COLUMNS} ${FROM_MESSAGES} WHERE messages.room_id = ? AND messages.change_seq > ?
+       ORDER BY messages.change_seq LIMIT ?`,
+    )
+    .all(roomId, since, limit);
+  const removed = db
+    .query<{ id: number; changeSeq: number }, [number, number, number]>(
+      `SELECT message_id AS id, change_seq AS changeSeq FROM message_tombstones WHERE room_id = ? AND change_seq > ?
+       ORDER BY change_seq LIMIT ?`,
+    )
+    .all(roomId, since, limit);
+  return { changed, removed };
 }
 
 function insertMentions(db: Database, messageId: number, userIds: number[]): void {
@@ -101,12 +149,13 @@ export function findMessage(db: Database, roomId: number, id: number): Message |
     .get(roomId, id);
 }
 
-function findMessageByClientId(db: Database, roomId: number, clientMessageId: string): Message | null {
+function findMessageByClientId(db: Database, roomId: number, creatorId: number, clientMessageId: string): Message | null {
   return db
-    .query<Message, [number, string]>(
-      `SELECT ${MESSAGE_COLUMNS} ${FROM_MESSAGES} WHERE messages.room_id = ? AND messages.client_message_id = ?`,
+    .query<Message, [number, number, string]>(
+      `SELECT ${MESSAGE_COLUMNS} ${FROM_MESSAGES}
+       WHERE messages.room_id = ? AND messages.creator_id = ? AND messages.client_message_id = ?`,
     )
-    .get(roomId, clientMessageId);
+    .get(roomId, creatorId, clientMessageId);
 }
 
 /** The newest messages of a room, oldest first. */

@@ -63,6 +63,6 @@ export function editMessage({ db, publisher }: Deps, message: Message, body: str
 }
 
 export function removeMessage({ db, publisher }: Deps, message: Message): void {
-  deleteMessage(db, message);
-  publisher.publish(roomTopic(message.roomId), messageRemovedFrame(message.roomId, message.id));
+  const changeSeq = deleteMessage(db, message);
+  publisher.publish(roomTopic(message.roomId), messageRemovedFrame(message.roomId, message.id, changeSeq));
 }

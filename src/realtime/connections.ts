@@ -1,8 +1,17 @@
 import type { ServerWebSocket } from "bun";
+import type { SocketBudget } from "./budget.ts";
 import { SIGNED_OUT_CLOSE_CODE } from "./protocol.ts";
 import { activityTopic, roomTopic } from "./topics.ts";
 
-export type SocketData = { userId: number; userName: string; sessionId: number; entered: Set<number> };
+export type SocketData = {
+  userId: number;
+  userName: string;
+  sessionId: number;
+  entered: Set<number>;
+  budget: SocketBudget;
+  /** Set once the server has decided to close it: frames still queued behind that are not handled. */
+  closing: boolean;
+};
 export type Socket = ServerWebSocket<SocketData>;
 
 /**
@@ -22,6 +31,10 @@ export class Connections {
     const sockets = this.byUser.get(ws.data.userId);
     sockets?.delete(ws);
     if (sockets?.size === 0) this.byUser.delete(ws.data.userId);
+  }
+
+  countOf(userId: number): number {
+    return this.byUser.get(userId)?.size ?? 0;
   }
 
   socketsOf(userId: number): Socket[] {

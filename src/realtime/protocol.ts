@@ -18,6 +18,12 @@ export const TYPING_EXPIRES_MS = 5000;
 /** A private-use close code the client reads as "go to the sign-in page" rather than "reconnect". */
 export const SIGNED_OUT_CLOSE_CODE = 4401;
 
+/** The standard "policy violation" code: the socket asked too much (frames, catch-ups, tabs); reconnect later. */
+export const POLICY_VIOLATION_CLOSE_CODE = 1008;
+
+/** The standard "internal error" code: handling a frame failed on the server; reconnect (htmx retries it by itself). */
+export const SERVER_ERROR_CLOSE_CODE = 1011;
+
 /** Element ids the server renders and the client looks up: domId("message", 42) → "message_42". */
 export type DomKind = "message" | "room" | "sidebar_room" | "search_result";
 export const domId = (kind: DomKind, id: number | string, suffix?: string): string =>
@@ -27,7 +33,10 @@ export type TypingState = "start" | "stop";
 
 /** Browser → server, as JSON; the server parses them with zod (realtime/socket.ts). */
 export type ClientFrame =
-  | { type: "enter"; room_id: number; after?: number }
+  // since: the highest room change number the tab has seen (its page's data-change-seq, or a later frame's);
+  // the server answers with every change after it: new and edited messages, and removals.
+  // after (a message id) is what pages loaded before change numbers existed still send: they are told to reload.
+  | { type: "enter"; room_id: number; since?: number; after?: number }
   | { type: "leave"; room_id: number }
   | { type: "typing"; room_id: number; state: TypingState }
   | { type: "ping" };
@@ -52,7 +61,7 @@ export type FrameKind = (typeof FRAME)[keyof typeof FRAME];
 /** Each frame's data attributes, as the server writes them (data-room-id="…"). */
 export type FrameData = {
   [FRAME.messages]: { "room-id": number };
-  [FRAME.messageRemoved]: { "room-id": number; "message-id": number };
+  [FRAME.messageRemoved]: { "room-id": number; "message-id": number; "change-seq": number };
   [FRAME.activity]: { "room-id": number; "creator-id": number; mentions?: string };
   [FRAME.typing]: { "room-id": number; "user-id": number; "user-name": string; state: TypingState };
   [FRAME.read]: { "room-id": number };

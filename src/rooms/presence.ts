@@ -8,16 +8,23 @@ export type PresentUser = { id: number; name: string };
 
 /**
  * A tab is looking at the room: count it, note the time, and the room is read. A tab entering again
- * (`newTab` false) is not counted twice, since it will leave only once.
+ * (`newTab` false) is not counted twice, since it will leave only once. Answers whether the room was
+ * unread until now (only then do the person's other tabs need telling).
  */
-export function enterRoom(db: Database, userId: number, roomId: number, newTab = true): void {
+export function enterRoom(db: Database, userId: number, roomId: number, newTab = true): boolean {
   const at = now();
-  db.query(
-    `UPDATE memberships
-     SET connections = CASE WHEN connected_at IS NULL OR connected_at < $stale THEN 1 ELSE connections + $added END,
-         connected_at = $at, unread_at = NULL
-     WHERE room_id = $roomId AND user_id = $userId`,
-  ).run({ at, stale: at - CONNECTION_TTL_MS, roomId, userId, added: newTab ? 1 : 0 });
+  return db.transaction(() => {
+    const { changes } = db
+      .query("UPDATE memberships SET unread_at = NULL WHERE room_id = ? AND user_id = ? AND unread_at IS NOT NULL")
+      .run(roomId, userId);
+    db.query(
+      `UPDATE memberships
+       SET connections = CASE WHEN connected_at IS NULL OR connected_at < $stale THEN 1 ELSE connections + $added END,
+           connected_at = $at
+       WHERE room_id = $roomId AND user_id = $userId`,
+    ).run({ at, stale: at - CONNECTION_TTL_MS, roomId, userId, added: newTab ? 1 : 0 });
+    return changes > 0;
+  })();
 }
 
 export function leaveRoom(db: Database, userId: number, roomId: number): void {

@@ -14,7 +14,7 @@ import type { AppContext, AppEnv } from "../http/env.ts";
 import { HttpError, orNotFound } from "../http/errors.tsx";
 import { isHtmx, isHttps, redirectTo } from "../http/request.ts";
 import { idParam, optional, positiveId, validForm } from "../http/validate.tsx";
-import { findMessage, latestMessages, messagesAfter, messagesBefore, rememberLatestPage } from "../messages/messages.ts";
+import { findMessage, latestMessages, messagesAfter, messagesBefore, rememberLatestPage, roomChangeSeq } from "../messages/messages.ts";
 import { PAGE_SIZE } from "../realtime/protocol.ts";
 import { messagesHtml } from "../../templates/messages/message.tsx";
 import { renderToString } from "../../templates/render.ts";
@@ -81,13 +81,13 @@ export function roomRoutes(ctx: AppContext) {
 
   /** The latest page (remembered between visits), or (for a permalink) half a page either side of one message. */
   function roomView(c: Context<AppEnv>, user: User, room: Room, around?: number): RoomView {
-    let page: { html: string; count: number; hasOlder: boolean; hasNewer: boolean };
+    let page: { html: string; count: number; hasOlder: boolean; hasNewer: boolean; changeSeq: number };
     if (around === undefined) {
       page = rememberLatestPage(db, room.id, () => {
         const latest = latestMessages(db, room.id, PAGE_SIZE + 1);
         const hasOlder = latest.length > PAGE_SIZE;
         const messages = hasOlder ? latest.slice(1) : latest;
-        return { html: messagesHtml(messages), count: messages.length, hasOlder, hasNewer: false };
+        return { html: messagesHtml(messages), count: messages.length, hasOlder, hasNewer: false, changeSeq: roomChangeSeq(db, room.id) };
       });
     } else {
       const before = messagesBefore(db, room.id, around, PAGE_SIZE / 2 + 1);
@@ -95,7 +95,7 @@ export function roomRoutes(ctx: AppContext) {
       const hasOlder = before.length > PAGE_SIZE / 2;
       const hasNewer = after.length > PAGE_SIZE / 2;
       const messages = [...(hasOlder ? before.slice(1) : before), ...(hasNewer ? after.slice(0, -1) : after)];
-      page = { html: messagesHtml(messages), count: messages.length, hasOlder, hasNewer };
+      page = { html: messagesHtml(messages), count: messages.length, hasOlder, hasNewer, changeSeq: roomChangeSeq(db, room.id) };
     }
     return {
       room,
@@ -104,6 +104,7 @@ export function roomRoutes(ctx: AppContext) {
       messageCount: page.count,
       hasOlder: page.hasOlder,
       hasNewer: page.hasNewer,
+      changeSeq: page.changeSeq,
       highlightId: around,
       present: presentUsers(db, room.id),
       involvement: involvementOf(db, user.id, room.id)!,

@@ -17,7 +17,7 @@ export function messageHtml(m: Message): string {
   const { name, avatar } = authorHtml(m.creatorId, m.creatorName);
   return (
     `<article id="${domId("message", m.id)}" class="message" data-message-id="${m.id}" data-client-message-id="${escapeHtml(m.clientMessageId)}"` +
-    ` data-creator-id="${m.creatorId}" data-created-at="${m.createdAt}"${m.mentions ? ` data-mentions="${m.mentions}"` : ""}>` +
+    ` data-creator-id="${m.creatorId}" data-created-at="${m.createdAt}" data-change-seq="${m.changeSeq}"${m.mentions ? ` data-mentions="${m.mentions}"` : ""}>` +
     avatar +
     `<div class="message__main"><header class="message__meta"><span class="message__author">${name}</span>` +
     `<a class="message__time" href="/rooms/${m.roomId}/@${m.id}"><time datetime="${iso}" data-local-time="time">${iso.slice(11, 16)}</time></a>` +

@@ -21,6 +21,8 @@ export type RoomView = {
   messageCount: number;
   hasOlder: boolean;
   hasNewer: boolean;
+  /** The room's latest change number when the page was read: the tab's catch-up cursor starts here. */
+  changeSeq: number;
   highlightId?: number;
   present: PresentUser[];
   involvement: Involvement;
@@ -82,6 +84,7 @@ const RoomColumn: FC<{ view: RoomView }> = ({ view }) => {
         data-room-id={room.id}
         data-has-older={String(view.hasOlder)}
         data-has-newer={String(view.hasNewer)}
+        data-change-seq={view.changeSeq}
         data-highlight-id={view.highlightId}
       >
         {raw(view.messagesHtml)}

@@ -74,8 +74,8 @@ describe("the search index", () => {
     db.close();
   });
   const insert = (id: number, text: string) =>
-    db.run(`INSERT INTO messages (id, room_id, creator_id, client_message_id, body_html, body_plain, created_at, updated_at)
-            VALUES (${id}, 1, 1, 'c${id}', '<p>${text}</p>', '${text}', 0, 0)`);
+    db.run(`INSERT INTO messages (id, room_id, creator_id, client_message_id, body_html, body_plain, change_seq, created_at, updated_at)
+            VALUES (${id}, 1, 1, 'c${id}', '<p>${text}</p>', '${text}', ${id}, 0, 0)`);
   const find = (q: string) => (db.query("SELECT rowid FROM message_search_index WHERE message_search_index MATCH ?").all(q) as { rowid: number }[]).map((r) => r.rowid);
 
   test("takes new messages in batches, then follows their edits and deletions at once", () => {
@@ -102,17 +102,38 @@ describe("the search index", () => {
     expect(find("doomed")).toEqual([]);
   });
 
-  test("a new message that reuses the id of a deleted newest one is still indexed", () => {
-    insert(1, "keep this");
-    insert(2, "soon deleted");
+  /** A message as a post stores it: the id is SQLite's to choose. */
+  const post = (room: number, text: string): number =>
+    Number(
+      db.run(`INSERT INTO messages (room_id, creator_id, client_message_id, body_html, body_plain, change_seq, created_at, updated_at)
+              VALUES (${room}, 1, '${crypto.randomUUID()}', '${text}', '${text}', 0, 0, 0)`).lastInsertRowid,
+    );
+
+  test("after the newest messages are deleted, in either order, the next ones are still indexed", () => {
+    for (const [order, word] of [["oldest first", "phoenix"], ["newest first", "lazarus"]] as const) {
+      post(1, "kept");
+      const doomed = [post(1, "doomed"), post(1, "doomed"), post(1, "doomed")];
+      indexPendingMessages(db);
+      for (const id of order === "oldest first" ? doomed : doomed.toReversed()) db.run(`DELETE FROM messages WHERE id = ${id}`);
+      const next = post(1, word);
+      expect(next).toBeGreaterThan(Math.max(...doomed)); // never a deleted message's id
+      expect(indexPendingMessages(db)).toBe(1);
+      expect(find(word)).toEqual([next]);
+    }
+    expect(find("doomed")).toEqual([]);
+  });
+
+  test("after a whole room is deleted, the next messages are still indexed", () => {
+    db.run("INSERT INTO rooms (id, kind, name, creator_id, created_at, updated_at) VALUES (2, 'open', 'Doomed', 1, 0, 0)");
+    post(1, "kept");
+    const doomed = [post(2, "doomed"), post(2, "doomed")];
     indexPendingMessages(db);
-    db.run("DELETE FROM messages WHERE id = 2");
-    db.run(`INSERT INTO messages (room_id, creator_id, client_message_id, body_html, body_plain, created_at, updated_at)
-            VALUES (1, 1, 'again', 'reborn', 'reborn', 0, 0)`);
-    expect(db.query("SELECT max(id) AS id FROM messages").get()).toEqual({ id: 2 });
+    db.run("DELETE FROM rooms WHERE id = 2");
+    expect(find("doomed")).toEqual([]);
+    const next = post(1, "survivor");
+    expect(next).toBeGreaterThan(Math.max(...doomed));
     expect(indexPendingMessages(db)).toBe(1);
-    expect(find("reborn")).toEqual([2]);
-    expect(find("deleted")).toEqual([]);
+    expect(find("survivor")).toEqual([next]);
   });
 
   test("indexes a long backlog in batches, none missed", () => {
@@ -121,6 +142,76 @@ describe("the search index", () => {
     expect(indexPendingMessages(db)).toBe(INDEX_BATCH + 7);
     expect(find("common")).toHaveLength(INDEX_BATCH * 2 + 7);
   });
+});
+
+test("a database built before ids were kept unique is migrated with every row, reference and search entry intact", () => {
+  const db = openDatabase(databasePath(freshDir()));
+  // The schema as it shipped before 004, with some of everything in it.
+  db.run("PRAGMA foreign_keys = OFF");
+  for (const migration of MIGRATIONS.slice(0, 3)) db.run(migration.sql);
+  db.run("PRAGMA user_version = 3");
+  db.run("PRAGMA foreign_keys = ON");
+  db.run(`INSERT INTO users (id, name, email_address, role, created_at, updated_at) VALUES
+          (1, 'Ada', 'ada@x.io', 'admin', 0, 0), (2, 'Bob', 'bob@x.io', 'member', 0, 0)`);
+  db.run("INSERT INTO sessions (user_id, token_digest, last_active_at, created_at) VALUES (1, 'digest', 0, 0)");
+  db.run(`INSERT INTO rooms (id, kind, name, creator_id, created_at, updated_at) VALUES
+          (1, 'open', 'One', 1, 0, 0), (2, 'open', 'Two', 1, 0, 0)`);
+  db.run("INSERT INTO memberships (room_id, user_id, created_at) VALUES (1, 1, 0), (1, 2, 0), (2, 1, 0)");
+  db.run("INSERT INTO attachments (id, file_key, filename, content_type, byte_size, created_at) VALUES (1, 'k', 'a.png', 'image/png', 3, 0)");
+  const old = (id: number, room: number, creator: number, key: string, text: string, attachment = "NULL") =>
+    db.run(`INSERT INTO messages (id, room_id, creator_id, client_message_id, body_html, body_plain, attachment_id, created_at, updated_at)
+            VALUES (${id}, ${room}, ${creator}, '${key}', '<p>${text}</p>', '${text}', ${attachment}, ${id}, ${id})`);
+  old(1, 1, 1, "a", "alpha words", "1");
+  old(2, 2, 1, "b", "bravo words");
+  old(3, 1, 2, "c", "charlie words");
+  old(4, 1, 2, "d", "delta words");
+  db.run("INSERT INTO mentions (message_id, user_id) VALUES (3, 1)");
+  db.run("INSERT INTO boosts (id, message_id, booster_id, content, created_at) VALUES (1, 3, 1, '👍', 0)");
+  indexPendingMessages(db);
+  const tables = ["users", "sessions", "rooms", "memberships", "attachments", "messages", "mentions", "boosts"];
+  type Row = Record<string, unknown>;
+  const snapshot = () => Object.fromEntries(tables.map((table) => [table, db.query<Row, []>(`SELECT * FROM ${table} ORDER BY id`).all()]));
+  const before = snapshot();
+
+  expect(migrate(db)).toEqual(MIGRATIONS.slice(3).map((m) => m.name));
+
+  // Every row is still there as it was, apart from the new change numbers; nothing cascaded away.
+  const after = snapshot();
+  const withoutSeq = (rows: Row[]) => rows.map((row) => Object.fromEntries(Object.entries(row).filter(([k]) => k !== "change_seq")));
+  for (const table of tables) expect(withoutSeq(after[table]!)).toEqual(before[table]!);
+  expect(db.query("PRAGMA foreign_key_check").all()).toEqual([]);
+  expect(db.query("PRAGMA foreign_keys").get()).toEqual({ foreign_keys: 1 });
+  // Existing messages are numbered by id; each room's counter is its newest message.
+  expect(db.query("SELECT id, change_seq AS seq FROM messages ORDER BY id").all()).toEqual([1, 2, 3, 4].map((id) => ({ id, seq: id })));
+  expect(db.query("SELECT id, change_seq AS seq FROM rooms ORDER BY id").all()).toEqual([{ id: 1, seq: 4 }, { id: 2, seq: 2 }]);
+  // Search still finds the old messages and follows their edits and deletions.
+  const find = (q: string) => (db.query("SELECT rowid FROM message_search_index WHERE message_search_index MATCH ?").all(q) as { rowid: number }[]).map((r) => r.rowid);
+  expect(find("words")).toEqual([1, 2, 3, 4]);
+  db.run("UPDATE messages SET body_plain = 'echo' WHERE id = 3");
+  expect(find("charlie")).toEqual([]);
+  expect(find("echo")).toEqual([3]);
+  // The newest message deleted, its id is not handed out again, in any of the rebuilt tables.
+  db.run("DELETE FROM messages WHERE id = 4");
+  expect(find("delta")).toEqual([]);
+  const insert = (sql: string) => Number(db.run(sql).lastInsertRowid);
+  expect(insert(`INSERT INTO messages (room_id, creator_id, client_message_id, body_plain, change_seq, created_at, updated_at)
+                 VALUES (1, 1, 'e', 'foxtrot', 5, 0, 0)`)).toBe(5);
+  db.run("DELETE FROM rooms WHERE id = 2");
+  expect(insert("INSERT INTO rooms (kind, name, creator_id, created_at, updated_at) VALUES ('open', 'Three', 1, 0, 0)")).toBe(3);
+  db.run("DELETE FROM messages WHERE creator_id = 2");
+  db.run("DELETE FROM users WHERE id = 2");
+  expect(insert("INSERT INTO users (name, email_address, role, created_at, updated_at) VALUES ('Cy', 'cy@x.io', 'member', 0, 0)")).toBe(3);
+  db.run("DELETE FROM boosts WHERE id = 1");
+  expect(insert("INSERT INTO boosts (message_id, booster_id, content, created_at) VALUES (1, 1, 'x', 0)")).toBe(2);
+  db.run("DELETE FROM attachments WHERE id = 1");
+  expect(insert("INSERT INTO attachments (file_key, filename, content_type, byte_size, created_at) VALUES ('k2', 'b', 'text/plain', 1, 0)")).toBe(2);
+  // A client_message_id is unique per author within a room, not per room.
+  expect(insert(`INSERT INTO messages (room_id, creator_id, client_message_id, body_plain, change_seq, created_at, updated_at)
+                 VALUES (1, 3, 'a', 'same key, other author', 6, 0, 0)`)).toBe(6);
+  expect(() => db.run(`INSERT INTO messages (room_id, creator_id, client_message_id, change_seq, created_at, updated_at) VALUES (1, 1, 'a', 7, 0, 0)`)).toThrow(/UNIQUE/);
+  indexPendingMessages(db);
+  db.run("INSERT INTO message_search_index (message_search_index) VALUES ('integrity-check')");
+  db.close();
 });
 
 test("constraints reject bad rows instead of storing them", () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { postMessage } from "../../src/messages/receive.ts";
+import { editMessage, postMessage, removeMessage } from "../../src/messages/receive.ts";
 import { announceRoom } from "../../src/rooms/broadcasts.tsx";
 import { createOpenRoom, findRoom } from "../../src/rooms/rooms.ts";
 import { findUser } from "../../src/users/users.ts";
@@ -182,6 +182,37 @@ test("after the connection drops, the page reconnects by itself and receives exa
   await step(ada.page, ada.problems, "the sidebar fetched again shows the room that appeared", () =>
     ada.page.locator(`#sidebar_room_${appeared.id}`, { hasText: "Appeared meanwhile" }).waitFor(),
   );
+  await ada.context.close();
+}, 60_000);
+
+test("edits and deletions made while the connection was down are replayed when it comes back", async () => {
+  const room = findRoom(server.db, 1)!;
+  const milo = findUser(server.db, 2)!;
+  const posted = [];
+  for (const body of ["Soon to be reworded", "Soon to be gone"]) {
+    const result = await postMessage(server.ctx, milo, room, { body, clientMessageId: crypto.randomUUID() });
+    if (typeof result === "string") throw new Error(result);
+    posted.push(result.message);
+  }
+  const [toEdit, toDelete] = posted as [(typeof posted)[0], (typeof posted)[0]];
+  const ada = await personAt(ADMIN.email, ADMIN.password);
+  await ada.page.locator("#room_1_presence .avatar[title='Ada Admin']").waitFor();
+  await messages(ada.page).filter({ hasText: "Soon to be gone" }).waitFor();
+  const shown = await messages(ada.page).count();
+
+  for (const socket of server.ctx.connections.socketsOf(1)) socket.terminate();
+  expect(typeof editMessage(server.ctx, toEdit, "Reworded while you were away")).toBe("object");
+  removeMessage(server.ctx, toDelete);
+
+  await step(ada.page, ada.problems, "replaying the edit after reconnecting", () =>
+    messages(ada.page).filter({ hasText: "Reworded while you were away" }).waitFor(),
+  );
+  await step(ada.page, ada.problems, "replaying the deletion after reconnecting", () =>
+    ada.page.locator(`#message_${toDelete.id}`).waitFor({ state: "detached" }),
+  );
+  expect(await messages(ada.page).count()).toBe(shown - 1);
+  expect(await messages(ada.page).filter({ hasText: "Soon to be reworded" }).count()).toBe(0);
+  expect(ada.problems).toEqual([]);
   await ada.context.close();
 }, 60_000);
 

@@ -36,7 +36,7 @@ afterAll(async () => {
 const NOWHERE = 999_999;
 const EVERY_KIND: Record<FrameKind, string> = {
   [FRAME.messages]: messagesFrame(NOWHERE, ""),
-  [FRAME.messageRemoved]: messageRemovedFrame(NOWHERE, 1),
+  [FRAME.messageRemoved]: messageRemovedFrame(NOWHERE, 1, 1),
   [FRAME.activity]: activityFrame(NOWHERE, 2, ""),
   [FRAME.typing]: typingFrame(NOWHERE, { id: 2, name: "Someone" }, "start"),
   [FRAME.read]: readFrame(NOWHERE),

@@ -14,13 +14,15 @@ export type TestSocket = {
   /** Resolves once `condition()` holds, checked as each frame arrives; rejects after `timeoutMs` listing what arrived. */
   waitUntil(condition: () => boolean, timeoutMs?: number, what?: string): Promise<void>;
   /** Sends `enter` and waits until the server has handled it (its `read` frame, or `room-removed` for a stranger). */
-  enter(roomId: number, after?: number): Promise<string>;
+  enter(roomId: number, since?: number): Promise<string>;
   /** Sends `leave` and waits until the server has handled everything sent before it. */
   leave(roomId: number): Promise<void>;
   /** Waits until the server has handled every frame sent so far (frames are handled in order). */
   sync(): Promise<void>;
   /** Ids of `<article id="message_N"` in received `messages` frames, in order of arrival. */
   messageIds(): number[];
+  /** The highest room change number received (what the browser sends as `since` when it reconnects), or 0. */
+  changeSeq(): number;
   /** Resolves with the close code once the socket is closed (by either side). */
   readonly closed: Promise<{ code: number; reason: string }>;
   readonly isOpen: boolean;
@@ -54,6 +56,9 @@ export const carrying =
   (frame: string): boolean =>
     kindOf(frame) === "messages" && frame.includes(`<article id="message_${messageId}"`);
 
+/** Every `data-change-seq` in a frame or page: its messages' and its deletion's change numbers. */
+export const changeSeqsIn = (html: string): number[] => [...html.matchAll(/data-change-seq="(\d+)"/g)].map((m) => Number(m[1]));
+
 export const idsIn = (frame: string): number[] => [...frame.matchAll(/<article id="message_(\d+)"/g)].map((m) => Number(m[1]));
 
 /** The names a presence frame lists as here now. */
@@ -71,7 +76,7 @@ const cookieHeader = (client: Client): string => [...client.cookies].map(([name,
 let syncRoomId = 1_000_000_000;
 
 /** Opens /cable as the client's browser tab would (its cookie, a same-origin Origin) and waits for it to open. */
-export async function openSocket(server: TestServer, client: Client): Promise<TestSocket> {
+export async function openSocket(server: Pick<TestServer, "url">, client: Client): Promise<TestSocket> {
   const ws = new WebSocketWithHeaders(server.url.replace(/^http/, "ws") + "/cable", {
     headers: { cookie: cookieHeader(client), origin: server.url },
   });
@@ -162,9 +167,9 @@ export async function openSocket(server: TestServer, client: Client): Promise<Te
     send,
     waitFor,
     waitUntil,
-    async enter(roomId, after) {
+    async enter(roomId, since) {
       const from = frames.length;
-      send({ type: "enter", room_id: roomId, after });
+      send({ type: "enter", room_id: roomId, since });
       return waitFor((frame) => roomOf(frame) === roomId && ["read", "room-removed"].includes(kindOf(frame)), DEFAULT_TIMEOUT_MS, from);
     },
     async leave(roomId) {
@@ -173,6 +178,7 @@ export async function openSocket(server: TestServer, client: Client): Promise<Te
     },
     sync,
     messageIds: () => frames.filter(frameOf("messages")).flatMap(idsIn),
+    changeSeq: () => Math.max(0, ...frames.flatMap(changeSeqsIn)),
     closed,
     get isOpen() {
       return ws.readyState === WebSocket.OPEN;

@@ -11,13 +11,14 @@ const message = (overrides: Partial<Message> = {}): Message => ({
   bodyHtml: "<b>hi</b>",
   createdAt: Date.UTC(2026, 10, 25, 9, 30),
   updatedAt: Date.UTC(2026, 10, 25, 9, 30),
+  changeSeq: 4,
   mentions: "",
   ...overrides,
 });
 
 test("a message fragment carries its id, author, permalink, time and the stored (already sanitized) body", () => {
   expect(messageHtml(message())).toBe(
-    '<article id="message_7" class="message" data-message-id="7" data-client-message-id="c-1" data-creator-id="5" data-created-at="1795599000000">' +
+    '<article id="message_7" class="message" data-message-id="7" data-client-message-id="c-1" data-creator-id="5" data-created-at="1795599000000" data-change-seq="4">' +
       '<span class="avatar avatar--5" title="Ana Lucia" aria-hidden="true">AL</span>' +
       '<div class="message__main"><header class="message__meta"><span class="message__author">Ana Lucia</span>' +
       '<a class="message__time" href="/rooms/3/@7"><time datetime="2026-11-25T09:30:00.000Z" data-local-time="time">09:30</time></a>' +

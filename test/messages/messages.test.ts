@@ -140,6 +140,35 @@ describe("posting a message", () => {
     expect(messageCount()).toBe(2);
   });
 
+  test("a client_message_id is one author's: another person reusing it posts their own message", async () => {
+    const mine = await postMessage(member, roomId, "the member's words", "shared-key");
+    const theirs = await postMessage(admin, roomId, "the administrator's words", "shared-key");
+    expect(mine.status).toBe(201);
+    expect(theirs.status).toBe(201);
+    const html = await theirs.text();
+    expect(html).toContain("the administrator's words");
+    expect(html).not.toContain("the member's words");
+    expect(messageRows().map((row) => [row.creator_id, row.body_plain])).toEqual([
+      [memberUser.id, "the member's words"],
+      [adminUser.id, "the administrator's words"],
+    ]);
+    // And each author's retry still finds their own message.
+    const retry = await postMessage(admin, roomId, "the administrator's words", "shared-key");
+    expect(retry.status).toBe(200);
+    expect(messageIdsIn(await retry.text())).toEqual([messageRows()[1]!.id]);
+  });
+
+  test("ids are never reused: after the newest messages are deleted, the next post takes a new id", async () => {
+    const kept = await posted(member, roomId, "kept");
+    const doomed = [await posted(member, roomId, "doomed one"), await posted(member, roomId, "doomed two")];
+    for (const id of doomed) expect((await deleteMessage(member, roomId, id)).status).toBe(200);
+    const next = await posted(member, roomId, "after the deletions");
+    expect(next).toBeGreaterThan(Math.max(...doomed));
+    expect(messageRows().map((row) => row.id)).toEqual([kept, next]);
+    // The deleted messages' permalinks lead nowhere rather than to someone else's message.
+    for (const id of doomed) expect((await member.get(`/rooms/${roomId}/@${id}`)).status).toBe(404);
+  });
+
   test("ten simultaneous posts with one client_message_id store exactly one message", async () => {
     const responses = await Promise.all(Array.from({ length: 10 }, () => postMessage(member, roomId, "only once, please", "burst-1")));
     expect(responses.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
@@ -270,13 +299,13 @@ describe("reading history", () => {
     expect((await deleteMessage(admin, roomId, second)).status).toBe(200);
     expect(messageIdsIn(await page())).toEqual([first]);
 
-    // SQLite may give a new room the id of the newest one deleted: it must open empty.
+    // A room created after the newest one is deleted gets a new id (never the deleted one's) and opens empty.
     const doomed = await createRoom(member, "opens", { name: "Short-lived" });
     await posted(member, doomed, "soon gone");
     expect(messageIdsIn(await page(doomed))).toHaveLength(1);
     expect((await member.request(`/rooms/${doomed}`, { method: "DELETE" })).status).toBeLessThan(400);
     const reborn = await createRoom(member, "opens", { name: "Reborn" });
-    expect(reborn).toBe(doomed);
+    expect(reborn).toBeGreaterThan(doomed);
     expect(messageIdsIn(await page(reborn))).toEqual([]);
   });
 

@@ -1,5 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { SERVER_ERROR_CLOSE_CODE } from "../../src/realtime/protocol.ts";
 import { sweepPresence } from "../../src/rooms/broadcasts.tsx";
 import { renderToString } from "../../templates/render.ts";
 import { PRESENCE_FACES, Presence } from "../../templates/rooms/presence.tsx";
@@ -87,6 +88,7 @@ describe("frames the server does not understand", () => {
       JSON.stringify({ room_id: ALL_TALK }),
       JSON.stringify({ type: "enter", room_id: "one" }),
       JSON.stringify({ type: "enter", room_id: -1 }),
+      JSON.stringify({ type: "enter", room_id: ALL_TALK, since: -5 }),
       JSON.stringify({ type: "enter", room_id: ALL_TALK, after: -5 }),
       JSON.stringify({ type: "typing", room_id: ALL_TALK, state: "maybe" }),
     ])
@@ -303,5 +305,51 @@ describe("signing out", () => {
     expect((await miloTab.closed).code).toBe(4401);
     await tessTab.sync();
     expect(tessTab.isOpen).toBe(true);
+  });
+});
+
+describe("a socket handler that fails", () => {
+  /** A real failure inside the handlers: the database refuses to count this person's tabs in a room (entering and leaving do). */
+  const failMembershipWritesOf = (userId: number) =>
+    server.db.run(`CREATE TEMP TRIGGER fail_membership_writes BEFORE UPDATE OF connections ON main.memberships WHEN old.user_id = ${userId}
+                   BEGIN SELECT RAISE(ABORT, 'injected membership failure'); END`);
+  const healMembershipWrites = () => server.db.run("DROP TRIGGER temp.fail_membership_writes");
+
+  test("a frame whose handling throws closes that socket with 1011 and logs it; the server and other tabs carry on", async () => {
+    const { client: milo, user } = await addSignedInMember(server);
+    const watcher = await openSocket(server, admin);
+    await watcher.enter(ALL_TALK);
+    const tab = await openSocket(server, milo);
+    failMembershipWritesOf(user.id);
+
+    tab.send({ type: "enter", room_id: ALL_TALK, since: 0 });
+    expect(await tab.closed).toEqual({ code: SERVER_ERROR_CLOSE_CODE, reason: "Something went wrong on the server; reconnecting." });
+    expect(server.logs.filter((line) => line.startsWith("error socket message failed"))).toHaveLength(1);
+    expect(server.logs.find((line) => line.startsWith("error socket message failed"))).toContain("injected membership failure");
+
+    expect((await fetch(server.url + "/up")).status).toBe(200);
+    const id = messageIdFrom(await postMessage(admin, ALL_TALK, "still serving"));
+    await watcher.waitFor(carrying(id));
+    // Once the fault is gone, the same person reconnects as usual.
+    healMembershipWrites();
+    const again = await openSocket(server, milo);
+    expect(kindOf(await again.enter(ALL_TALK))).toBe("read");
+  });
+
+  test("a close whose handling throws is logged, and the server carries on", async () => {
+    const { client: milo, user } = await addSignedInMember(server);
+    const tab = await openSocket(server, milo);
+    await tab.enter(ALL_TALK);
+    failMembershipWritesOf(user.id);
+    tab.close();
+    await tab.closed;
+    const deadline = Date.now() + 2_000;
+    while (!server.logs.some((line) => line.startsWith("error socket close failed")) && Date.now() < deadline) await Bun.sleep(10);
+    expect(server.logs.find((line) => line.startsWith("error socket close failed"))).toContain("injected membership failure");
+    expect(server.ctx.connections.size).toBe(0);
+    healMembershipWrites();
+    expect((await fetch(server.url + "/up")).status).toBe(200);
+    const watcher = await openSocket(server, admin);
+    expect(kindOf(await watcher.enter(ALL_TALK))).toBe("read");
   });
 });

@@ -3,7 +3,7 @@ import { MISSED_MESSAGES_CAP } from "../../src/realtime/socket.ts";
 import type { Client } from "../helpers/client.ts";
 import { THIRD, addSignedInMember, createRoom, postMessage, sendForm, startSetUpServer } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
-import { carrying, frameOf, idsIn, kindOf, messageIdFrom, openSocket, type TestSocket } from "../helpers/socket.ts";
+import { carrying, changeSeqsIn, frameOf, idsIn, kindOf, messageIdFrom, openSocket, type TestSocket } from "../helpers/socket.ts";
 
 const ALL_TALK = 1;
 
@@ -24,6 +24,12 @@ async function post(client: Client, roomId: number, body: string): Promise<numbe
   const response = await postMessage(client, roomId, body);
   expect(response.status).toBe(201);
   return messageIdFrom(response);
+}
+
+/** The change number a freshly loaded room page starts its tab from (what the browser sends as `since`). */
+async function pageSeq(client: Client, roomId: number): Promise<number> {
+  const html = await (await client.get(`/rooms/${roomId}`)).text();
+  return Math.max(...changeSeqsIn(html));
 }
 
 /** Posts `count` messages at once (in flight together), returning their ids in ascending order. */
@@ -103,7 +109,7 @@ describe("messages reach the room's members", () => {
 });
 
 describe("catching up after a reconnect", () => {
-  test("re-entering with the last id seen brings exactly the messages missed", async () => {
+  test("re-entering with the last change seen brings exactly the messages missed", async () => {
     const { client: milo } = await addSignedInMember(server);
     const before = await openSocket(server, milo);
     await before.enter(ALL_TALK);
@@ -115,7 +121,7 @@ describe("catching up after a reconnect", () => {
 
     const missed = await postMany(admin, ALL_TALK, 7);
     const after = await openSocket(server, milo);
-    await after.enter(ALL_TALK, seen);
+    await after.enter(ALL_TALK, before.changeSeq());
     // The catch-up is sent before the read mark that `enter` waits for.
     expect(after.frames.filter(frameOf("messages"))).toHaveLength(1);
     expect(after.messageIds()).toEqual(missed);
@@ -125,10 +131,10 @@ describe("catching up after a reconnect", () => {
     expect(after.messageIds()).toEqual([...missed, next]);
   });
 
-  test("nothing missed sends no catch-up frame; no `after` sends none either", async () => {
-    const last = await post(admin, ALL_TALK, "the latest");
+  test("nothing missed sends no catch-up frame; no `since` sends none either", async () => {
+    await post(admin, ALL_TALK, "the latest");
     const current = await openSocket(server, admin);
-    await current.enter(ALL_TALK, last);
+    await current.enter(ALL_TALK, await pageSeq(admin, ALL_TALK));
     const fresh = await openSocket(server, admin);
     await fresh.enter(ALL_TALK);
     for (const tab of [current, fresh]) expect(tab.frames.filter(frameOf("messages"))).toEqual([]);
@@ -136,7 +142,8 @@ describe("catching up after a reconnect", () => {
 
   test("catch-up stays within the room: messages of other rooms are not sent", async () => {
     const other = await createRoom(admin, "opens", { name: "Elsewhere" });
-    const seen = await post(admin, ALL_TALK, "seen");
+    await post(admin, ALL_TALK, "seen");
+    const seen = await pageSeq(admin, ALL_TALK);
     const elsewhere = await postMany(admin, other, 3, "elsewhere");
     const missed = await postMany(admin, ALL_TALK, 2);
     const tab = await openSocket(server, admin);
@@ -145,8 +152,62 @@ describe("catching up after a reconnect", () => {
     for (const id of elsewhere) expect(tab.frames.some(carrying(id))).toBe(false);
   });
 
-  test(`up to ${MISSED_MESSAGES_CAP} missed messages are sent; one more and the tab is told to refresh`, async () => {
+  test("a tab that was away gets every kind of change it missed: a new message, an edit and a deletion", async () => {
+    const { client: milo } = await addSignedInMember(server);
+    const away = await openSocket(server, milo);
+    await away.enter(ALL_TALK);
+    const [edited, deleted, untouched] = [await post(admin, ALL_TALK, "to be edited"), await post(admin, ALL_TALK, "to be deleted"), await post(admin, ALL_TALK, "left alone")];
+    await away.waitFor(carrying(untouched!));
+    const since = away.changeSeq();
+    away.close();
+    await away.closed;
+
+    expect((await sendForm(admin, `/rooms/${ALL_TALK}/messages/${edited}`, { body: "edited while away" }, { method: "PATCH" })).status).toBe(200);
+    expect((await admin.request(`/rooms/${ALL_TALK}/messages/${deleted}`, { method: "DELETE" })).status).toBe(200);
+    const added = await post(admin, ALL_TALK, "new while away");
+
+    const back = await openSocket(server, milo);
+    await back.enter(ALL_TALK, since);
+    const caughtUp = back.frames.filter(frameOf("messages"));
+    expect(caughtUp).toHaveLength(1);
+    expect(idsIn(caughtUp[0]!)).toEqual([edited!, added]); // in the order they changed
+    expect(caughtUp[0]).toContain("edited while away");
+    expect(caughtUp[0]).toContain("message__edited");
+    const removals = back.frames.filter(frameOf("message-removed", ALL_TALK));
+    expect(removals).toHaveLength(1);
+    expect(removals[0]).toContain(`data-message-id="${deleted}"`);
+    expect(back.frames.some(carrying(untouched!))).toBe(false);
+    // Its cursor is now the room's latest change: entering again from it brings nothing more.
+    expect(back.changeSeq()).toBe(await pageSeq(milo, ALL_TALK));
+    const again = await openSocket(server, milo);
+    await again.enter(ALL_TALK, back.changeSeq());
+    expect(again.frames.map(kindOf)).toEqual(["read"]);
+  });
+
+  test("a page loaded before change numbers existed (it sends the last message id) is told to reload", async () => {
     const seen = await post(admin, ALL_TALK, "seen");
+    await post(admin, ALL_TALK, "missed");
+    const tab = await openSocket(server, admin);
+    tab.send({ type: "enter", room_id: ALL_TALK, after: seen });
+    await tab.waitFor(frameOf("refresh", ALL_TALK));
+    await tab.sync();
+    expect(tab.frames.map(kindOf)).toEqual(["refresh", "room-removed"]); // the sync's answer; nothing else
+  });
+
+  test("deletions count towards the catch-up cap like messages do", async () => {
+    await post(admin, ALL_TALK, "seen");
+    const seen = await pageSeq(admin, ALL_TALK);
+    const ids = await postMany(admin, ALL_TALK, MISSED_MESSAGES_CAP + 1);
+    for (const id of ids) expect((await admin.request(`/rooms/${ALL_TALK}/messages/${id}`, { method: "DELETE" })).status).toBe(200);
+    const tab = await openSocket(server, admin);
+    await tab.enter(ALL_TALK, seen);
+    // Every message came and went while away: what is left to replay is the deletions, one more than the cap.
+    expect(tab.frames.map(kindOf).slice(0, 2)).toEqual(["refresh", "read"]);
+  });
+
+  test(`up to ${MISSED_MESSAGES_CAP} missed messages are sent; one more and the tab is told to refresh`, async () => {
+    await post(admin, ALL_TALK, "seen");
+    const seen = await pageSeq(admin, ALL_TALK);
     const missed = await postMany(admin, ALL_TALK, MISSED_MESSAGES_CAP);
 
     const atCap = await openSocket(server, admin);
@@ -164,10 +225,11 @@ describe("catching up after a reconnect", () => {
   });
 
   test("a message posted right after entering arrives exactly once, after the catch-up", async () => {
-    const seen = await post(admin, ALL_TALK, "seen");
+    await post(admin, ALL_TALK, "seen");
+    const seen = await pageSeq(admin, ALL_TALK);
     const missed = await postMany(admin, ALL_TALK, 3);
     const tab = await openSocket(server, admin);
-    tab.send({ type: "enter", room_id: ALL_TALK, after: seen });
+    tab.send({ type: "enter", room_id: ALL_TALK, since: seen });
     const live = await post(admin, ALL_TALK, "live"); // may be handled before or after the enter
     await tab.waitFor(carrying(live));
     await tab.sync();
