@@ -35,7 +35,7 @@ export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (c.get("user")) return next();
   if (isHtmx(c)) c.header("HX-Redirect", "/session/new");
   if (isHtmx(c) || wantsJson(c)) return renderError(c, 401, "Please sign in first.");
-  if (c.req.method === "GET") rememberWantedPage(c);
+  if (isPageVisit(c)) rememberWantedPage(c);
   return c.redirect("/session/new", 303);
 };
 
@@ -60,6 +60,13 @@ const localPathSchema = z
   .transform((url) => url.pathname + url.search);
 
 export const localPath = (value: string | undefined): string | null => optional(localPathSchema, value) ?? null;
+
+/**
+ * A person opening a page, not a script fetching a fragment (older messages, the sidebar) after the
+ * session ended: landing on a bare fragment after signing in would be worse than landing home.
+ * Browsers say which with Sec-Fetch-Mode; a client that doesn't send it is taken at its word.
+ */
+const isPageVisit = (c: Context<AppEnv>): boolean => c.req.method === "GET" && (c.req.header("sec-fetch-mode") ?? "navigate") === "navigate";
 
 function rememberWantedPage(c: Context<AppEnv>): void {
   const url = new URL(c.req.url);

@@ -272,4 +272,12 @@ describe("going where you were going", () => {
     await visitor.post("/account/join_code", {});
     expect(visitor.cookies.has("return_to")).toBe(false);
   });
+
+  test("a fragment a script fetched after the session ended is not where sign-in lands", async () => {
+    const visitor = new Client(server.url);
+    await visitor.get("/rooms/1/messages?before=40", { "sec-fetch-mode": "cors", "sec-fetch-dest": "empty" });
+    expect(visitor.cookies.has("return_to")).toBe(false);
+    await visitor.get("/account", { "sec-fetch-mode": "navigate", "sec-fetch-dest": "document" });
+    expect(decodeURIComponent(visitor.cookies.get("return_to")!)).toBe("/account");
+  });
 });
