@@ -3,6 +3,7 @@ import { accountRoutes } from "./accounts/routes.tsx";
 import { firstRunRoutes, requireSetUp, setUpCheck } from "./first-run/routes.tsx";
 import { assetRoutes } from "./http/assets.ts";
 import { loadSession } from "./http/authenticate.ts";
+import { FORM_MAX_BYTES, limitBody } from "./http/body-limits.ts";
 import { csrfProtection } from "./http/csrf.ts";
 import type { AppContext, AppEnv } from "./http/env.ts";
 import { NOT_FOUND_MESSAGE, handleError, renderError } from "./http/errors.tsx";
@@ -21,8 +22,12 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.use(securityHeaders);
+  // Every route reads at most a form's worth; an upload route, mounted before this line, would use
+  // limitBody(ctx.config.maxUploadBytes) instead.
+  app.use(limitBody(FORM_MAX_BYTES));
   app.get("/up", (c) => {
     ctx.db.query("SELECT 1").get();
+    if (!ctx.diskSpace.writable()) return c.text("The database is unwritable: the disk is full.", 503);
     return c.text("OK");
   });
   app.route("/", assetRoutes);

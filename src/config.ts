@@ -3,6 +3,7 @@ import { z } from "zod";
 
 const PORT_MESSAGE = "must be a whole number from 0 to 65535";
 const port = z.coerce.number({ error: PORT_MESSAGE }).int(PORT_MESSAGE).min(0, PORT_MESSAGE).max(65535, PORT_MESSAGE);
+const UPLOAD_MESSAGE = "must be a whole number of megabytes from 1 to 4096";
 const existingFile = z.string().trim().refine(existsSync, "no such file").optional();
 
 const schema = z
@@ -11,6 +12,12 @@ const schema = z
     HOST: z.string().trim().min(1).default("0.0.0.0"),
     CAMPFIRE_DATA_DIR: z.string().trim().min(1).default("./storage"),
     CAMPFIRE_URL: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional(),
+    CAMPFIRE_MAX_UPLOAD_MB: z.coerce
+      .number({ error: UPLOAD_MESSAGE })
+      .int(UPLOAD_MESSAGE)
+      .min(1, UPLOAD_MESSAGE)
+      .max(4096, UPLOAD_MESSAGE)
+      .default(100),
     TLS_CERT: existingFile,
     TLS_KEY: existingFile,
   })
@@ -27,6 +34,8 @@ export type Config = {
   host: string;
   dataDir: string;
   publicUrl?: string;
+  /** The largest request body the server accepts at all: an upload's. */
+  maxUploadBytes: number;
   tls?: { certPath: string; keyPath: string };
 };
 
@@ -48,6 +57,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     host: e.HOST,
     dataDir: e.CAMPFIRE_DATA_DIR,
     publicUrl: e.CAMPFIRE_URL?.replace(/\/+$/, ""),
+    maxUploadBytes: e.CAMPFIRE_MAX_UPLOAD_MB * 1024 * 1024,
     tls: e.TLS_CERT ? { certPath: e.TLS_CERT, keyPath: e.TLS_KEY! } : undefined,
   };
 }

@@ -24,6 +24,9 @@ Environment (all optional):
   HOST                  Address to listen on (default 0.0.0.0).
   CAMPFIRE_DATA_DIR     Where the database lives (default ./storage).
   CAMPFIRE_URL          Public address, e.g. https://chat.example.com.
+  CAMPFIRE_MAX_UPLOAD_MB
+                        Largest upload in megabytes (default 100); other
+                        request bodies are limited to 1 MB.
   TLS_CERT, TLS_KEY     Certificate and key files to serve HTTPS directly.
 `;
 
@@ -39,7 +42,10 @@ function serve(config: Config): void {
     throw new UsageError(`could not start: ${(error as Error).message}`);
   }
   consoleLogger("info", `Campfire ${packageJson.version} is listening on ${running.url}`, { dataDir: config.dataDir });
+  let shuttingDown = false;
   const shutDown = async (signal: string) => {
+    if (shuttingDown) return; // a second signal waits for the first shutdown
+    shuttingDown = true;
     consoleLogger("info", `received ${signal}, shutting down`);
     await running.stop();
     process.exit(0);

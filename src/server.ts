@@ -3,12 +3,15 @@ import type { Server } from "bun";
 import { join } from "node:path";
 import { mkdirSync, rmSync } from "node:fs";
 import { createApp } from "./app.ts";
+import { FORM_MAX_BYTES } from "./http/body-limits.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/connection.ts";
+import { DiskSpace } from "./db/disk-space.ts";
 import { GroupCommit } from "./db/group-commit.ts";
 import { migrate } from "./db/migrations.ts";
 import { consoleLogger, type Logger } from "./log.ts";
 import { Connections, type SocketData } from "./realtime/connections.ts";
+import { RESTARTING_CLOSE_CODE } from "./realtime/protocol.ts";
 import { Publisher } from "./realtime/publish.ts";
 import { socketHandlers } from "./realtime/socket.ts";
 import { sweepPresence } from "./rooms/broadcasts.tsx";
@@ -16,7 +19,14 @@ import { indexPendingMessages } from "./search/indexer.ts";
 import { SignInThrottle } from "./sessions/throttle.ts";
 import type { AppContext } from "./http/env.ts";
 
-export type RunningServer = { server: Server<SocketData>; db: Database; ctx: AppContext; url: string; stop: () => Promise<void> };
+export type RunningServer = {
+  server: Server<SocketData>;
+  db: Database;
+  ctx: AppContext;
+  url: string;
+  /** Stops gracefully: in-flight requests get up to `graceMs` to finish. */
+  stop: (graceMs?: number) => Promise<void>;
+};
 
 export const databasePath = (dataDir: string): string => join(dataDir, "campfire.sqlite3");
 
@@ -26,6 +36,11 @@ const PRESENCE_SWEEP_MS = 30_000;
 // behind it (a search catches up first anyway).
 const SEARCH_INDEXING_MS = 50;
 const SEARCH_INDEXING_BATCH = 250;
+// A tab sends only small JSON frames (enter, leave, typing, ping: under 200 bytes); Bun's 16 MB
+// default let one socket make the server parse megabytes per frame. Larger ones close with 1009.
+const MAX_CLIENT_FRAME_BYTES = 16 * 1024;
+// Long enough for any sign-in or post, short enough for systemd's default 90 s stop timeout.
+const SHUTDOWN_GRACE_MS = 10_000;
 
 /** Opens and migrates the data directory, then listens: the only place a port is opened. */
 export function startServer(config: Config, log: Logger = consoleLogger): RunningServer {
@@ -47,6 +62,7 @@ function listen(config: Config, log: Logger): RunningServer {
   const ctx: AppContext = {
     db,
     writer: new GroupCommit(db),
+    diskSpace: new DiskSpace(db, log),
     config,
     log,
     signInThrottle: new SignInThrottle(),
@@ -64,7 +80,10 @@ function listen(config: Config, log: Logger): RunningServer {
       tls: config.tls ? { cert: Bun.file(config.tls.certPath), key: Bun.file(config.tls.keyPath) } : undefined,
       // Uploads on slow connections need longer than Bun's 10 s default.
       idleTimeout: 120,
-      websocket: { ...socketHandlers(ctx), idleTimeout: 120, sendPings: true },
+      // Nothing larger than an upload (plus the form fields around it) is read at all; each route has
+      // its own, smaller limit (http/body-limits.ts).
+      maxRequestBodySize: config.maxUploadBytes + FORM_MAX_BYTES,
+      websocket: { ...socketHandlers(ctx), idleTimeout: 120, sendPings: true, maxPayloadLength: MAX_CLIENT_FRAME_BYTES },
     });
   } catch (error) {
     db.close();
@@ -91,13 +110,24 @@ function listen(config: Config, log: Logger): RunningServer {
     db,
     ctx,
     url,
-    stop: async () => {
+    stop: async (graceMs = SHUTDOWN_GRACE_MS) => {
       ctx.stopping = true;
       clearInterval(presenceSweep);
       clearInterval(searchIndexing);
       ctx.publisher.cancelPending();
-      await server.stop(true);
+      // Stop accepting, and let the requests already in flight (a sign-in, an upload) finish.
+      const drained = server.stop(false);
+      ctx.connections.close(() => true, "Campfire is restarting", RESTARTING_CLOSE_CODE);
+      await Promise.race([drained, Bun.sleep(graceMs)]);
+      await server.stop(true); // whatever is still open after the grace period
+      ctx.publisher.cancelPending(); // anything the last requests deferred
       ctx.writer.flush();
+      try {
+        // Folds the WAL into the database file, so a backup or copy of the file alone is complete.
+        db.run("PRAGMA wal_checkpoint(TRUNCATE)");
+      } catch (error) {
+        log("error", "the checkpoint at shutdown failed", { error });
+      }
       db.close();
     },
   };

@@ -6,10 +6,10 @@ import { currentUser, requireUser } from "../http/authenticate.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
 import { HttpError } from "../http/errors.tsx";
 import { setNotice, takeNotice } from "../http/notice.ts";
-import { isHtmx, isHttps, redirectTo } from "../http/request.ts";
+import { isHtmx, ownOrigin, redirectTo } from "../http/request.ts";
 import { validForm } from "../http/validate.tsx";
 import { activePeople, isAdministrator } from "../users/users.ts";
-import { findAccount, regenerateJoinCode, updateAccountSettings, type Account } from "./accounts.ts";
+import { findAccount, regenerateJoinCode, updateAccountSettings } from "./accounts.ts";
 
 // A checkbox sends "on" when ticked and nothing when not; "true"/"false" keep scripts written for the original working.
 const checkbox = z
@@ -34,14 +34,6 @@ const requireAdministrator: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
-/** Where people should open the join link: the configured public URL, else the address this request came to. */
-export function joinUrl(c: Context<AppEnv>, publicUrl: string | undefined, account: Account): string {
-  const base = new URL(publicUrl ?? c.req.url);
-  // Behind a TLS-terminating proxy the request itself arrives over plain HTTP.
-  if (!publicUrl && isHttps(c)) base.protocol = "https:";
-  return `${publicUrl ?? base.origin}/join/${account.joinCode}`;
-}
-
 export function accountRoutes(ctx: AppContext) {
   const renderAccount = (c: Context<AppEnv>, status: 200 | 422, values?: SettingsValues, error?: string) => {
     const user = currentUser(c);
@@ -52,7 +44,7 @@ export function accountRoutes(ctx: AppContext) {
         user={user}
         account={account}
         people={activePeople(ctx.db)}
-        joinUrl={isAdministrator(user) ? joinUrl(c, ctx.config.publicUrl, account) : null}
+        joinUrl={isAdministrator(user) ? `${ownOrigin(c, ctx.config)}/join/${account.joinCode}` : null}
         values={values}
         error={error}
         notice={status === 200 ? takeNotice(c) : undefined}

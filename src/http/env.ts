@@ -1,6 +1,7 @@
 import type { Database } from "bun:sqlite";
 import type { Server } from "bun";
 import type { Config } from "../config.ts";
+import type { DiskSpace } from "../db/disk-space.ts";
 import type { GroupCommit } from "../db/group-commit.ts";
 import type { Logger } from "../log.ts";
 import type { Connections, SocketData } from "../realtime/connections.ts";
@@ -14,6 +15,8 @@ export type AppContext = {
   db: Database;
   /** Where posts are written, so that posts arriving together share one commit. */
   writer: GroupCommit;
+  /** Marked full when a write fails for lack of space, so /up can say so. */
+  diskSpace: DiskSpace;
   config: Config;
   log: Logger;
   signInThrottle: SignInThrottle;

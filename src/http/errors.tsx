@@ -4,6 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ErrorPage } from "../../templates/errors/error-page.tsx";
 import { Flash } from "../../templates/shared/flash.tsx";
+import { isDiskFull } from "../db/disk-space.ts";
 import type { AppContext, AppEnv } from "./env.ts";
 import { isHtmx, wantsJson } from "./request.ts";
 
@@ -18,6 +19,8 @@ export class HttpError extends Error {
     super(message);
   }
 }
+
+const DISK_FULL_MESSAGE = "Campfire's disk is full, so this couldn't be saved. Please try again in a while.";
 
 export const NOT_FOUND_MESSAGE = "We couldn't find that page. It may have moved, or you may not have access to it.";
 
@@ -44,6 +47,11 @@ export function handleError(ctx: AppContext) {
       return renderError(c, error.status, error.message || "That request could not be understood.");
     }
     const requestId = c.get("requestId");
+    if (isDiskFull(error)) {
+      ctx.diskSpace.markFull({ requestId, path: c.req.path });
+      c.header("Retry-After", "60");
+      return renderError(c, 503, DISK_FULL_MESSAGE);
+    }
     ctx.log("error", "request failed", { requestId, method: c.req.method, path: c.req.path, error });
     return renderError(c, 500, `Something went wrong on our side. It has been logged as ${requestId}.`);
   };

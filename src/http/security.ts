@@ -15,7 +15,7 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join("; ");
 
-/** Gives every request an id (echoed in a header and in error pages) and the security headers. */
+/** Gives every request an id (echoed in a header and in error pages), the security headers and a private cache policy. */
 export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   const requestId = crypto.randomUUID().slice(0, 8);
   c.set("requestId", requestId);
@@ -25,4 +25,7 @@ export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.res.headers.set("X-Content-Type-Options", "nosniff");
   c.res.headers.set("Referrer-Policy", "same-origin");
   c.res.headers.set("X-Frame-Options", "DENY");
+  // Pages show one person's rooms and messages: no shared cache may keep them, nor the browser's disk
+  // (a shared computer's next user). Assets say otherwise for themselves.
+  if (!c.res.headers.has("Cache-Control")) c.res.headers.set("Cache-Control", "private, no-store");
 };

@@ -26,7 +26,18 @@ export function validForm<S extends z.ZodType>(
   });
 }
 
-export const positiveId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+// Only the way an id is written: coercing would also take "0x1", " 1", "01" and "1e0" as 1, so one
+// record would have many addresses (and caches, logs and links would disagree about them).
+const idWritten = (pattern: RegExp) =>
+  z
+    .string()
+    .regex(pattern, "That is not an id.")
+    .transform(Number)
+    .pipe(z.number().max(Number.MAX_SAFE_INTEGER, "That is not an id."));
+
+export const positiveId = idWritten(/^[1-9][0-9]{0,15}$/);
+/** A position in a list of records, where 0 is before the first one. */
+export const positionId = idWritten(/^(0|[1-9][0-9]{0,15})$/);
 
 /** A record id in the path; anything that is not a positive integer names nothing, so it is a 404. */
 export const idParam = zValidator("param", z.object({ id: positiveId }), (result) => {

@@ -12,16 +12,16 @@ import type { Room } from "../rooms/rooms.ts";
 import type { User } from "../users/users.ts";
 import { linkMentions } from "./mentions.ts";
 import { deleteMessage, insertMessage, updateMessageBody, type Message } from "./messages.ts";
-import { formatBody } from "./sanitize.ts";
+import { formatText, isBlank } from "./sanitize.ts";
 
 type Deps = { db: Database; publisher: Publisher };
 type PostDeps = Deps & { writer: GroupCommit };
 export type Posted = { message: Message; created: boolean; html: string };
 
-/** Sanitizes and checks a body; a string answer is the reason it was refused. */
+/** Formats and checks a body; a string answer is the reason it was refused. */
 function prepareBody(db: Database, roomId: number, body: string) {
-  const { html, plain } = formatBody(body);
-  if (plain.length === 0) return "A message needs some text.";
+  const { html, plain } = formatText(body);
+  if (isBlank(plain)) return "A message needs some text.";
   if (plain.length > MAX_BODY_CHARS) return `A message can be at most ${MAX_BODY_CHARS.toLocaleString("en")} characters (this one has ${plain.length.toLocaleString("en")}).`;
   return { ...linkMentions(db, roomId, html), plain };
 }

@@ -6,13 +6,13 @@ import { MessageView, messagesHtml } from "../../templates/messages/message.tsx"
 import { currentUser, requireUser } from "../http/authenticate.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
 import { HttpError, orNotFound, renderError } from "../http/errors.tsx";
-import { positiveId, refuseWith } from "../http/validate.tsx";
+import { positionId, positiveId, refuseWith } from "../http/validate.tsx";
 import { findRoomFor } from "../rooms/rooms.ts";
 import { canAdministerMessage, findMessage, latestMessages, messagesAfter, messagesBefore, type Message } from "./messages.ts";
 import { editMessage, postMessage, removeMessage } from "./receive.ts";
 import { zValidator } from "@hono/zod-validator";
 
-// Generous for pasted HTML; the real limit (10,000 characters of text) is checked after sanitizing.
+// A quick first bound; the real limit (10,000 characters of text) is checked on the formatted text.
 const MAX_RAW_BODY = 100_000;
 const body = z.string("A message needs some text.").max(MAX_RAW_BODY, "That message is far too long.");
 const postForm = z.object({
@@ -25,7 +25,8 @@ const postForm = z.object({
 });
 const roomParam = z.object({ room_id: positiveId });
 const messageParam = z.object({ room_id: positiveId, id: positiveId });
-const pageQuery = z.object({ before: positiveId.optional(), after: positiveId.optional() });
+// after=0 pages from the very first message.
+const pageQuery = z.object({ before: positiveId.optional(), after: positionId.optional() });
 
 const NOT_YOURS = "Only the person who wrote a message or an administrator can change it.";
 

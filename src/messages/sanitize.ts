@@ -14,34 +14,38 @@ const RICH_TEXT: sanitizeHtml.IOptions = {
   exclusiveFilter: (frame) => frame.tag === "a" && !frame.attribs.href && !frame.text.trim(),
 };
 
-// Only tags we keep (or markup like scripts we must strip) make a body HTML; "x<y and z>w" stays text.
-const LOOKS_LIKE_HTML = new RegExp(
-  `<\\/?(${[...(RICH_TEXT.allowedTags as string[]), "script", "style", "img", "iframe", "svg", "object", "embed", "form", "input", "table"].join("|")})(\\s[^<>]*)?\\/?>`,
-  "i",
-);
 const CODE_BLOCK = /```([\s\S]+?)```/;
 const CODE_SPAN = /`([^`\n]+)`/;
-const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/g;
+// Matched in the typed text, before escaping, so a closing quote ("https://x.com") is never taken
+// into the address as "&quot".
+const URL_IN_TEXT = /(\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]])/;
 const BLOCK_END = /<\/(p|div|li|blockquote|pre|h[1-6])>|<br\s*\/?>|<hr\s*\/?>/gi;
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " ", "#39": "'" };
+// Nothing a reader can see: whitespace, control characters and format characters (zero-width
+// spaces and joiners, word joiner, byte-order mark, direction marks).
+const INVISIBLE = /[\s\p{Cc}\p{Cf}]/gu;
 
 export type FormattedBody = { html: string; plain: string };
 
 /**
- * Turns what someone sent (HTML from a rich client or a bot, or plain text from the composer) into
- * safe HTML plus the plain text that search and notifications read.
+ * What a person typed (the composer, a bot posting text) as HTML plus the plain text that search and
+ * notifications read. It is text: "<b>x</b>" comes back exactly as typed, not bold. Line breaks
+ * stay, web addresses are linked, and `code` and ```blocks``` are shown as code. NUL bytes go.
  */
-export function formatBody(input: string): FormattedBody {
-  // Markup quoted in `code` is text someone wants shown, not HTML to apply.
-  const outsideCode = input.replace(new RegExp(CODE_BLOCK, "g"), "").replace(new RegExp(CODE_SPAN, "g"), "");
-  const html = LOOKS_LIKE_HTML.test(outsideCode) ? sanitizeHtml(input, RICH_TEXT).trim() : textToHtml(input);
+export function formatText(input: string): FormattedBody {
+  const html = textToHtml(input.replaceAll("\0", ""));
   return { html, plain: htmlToPlain(html) };
 }
 
-/**
- * Plain text keeps its line breaks and gets its web addresses linked; `code` and ```blocks``` are
- * shown as code, untouched, as people type them in chat.
- */
+/** HTML from a rich-text editor: basic formatting, links, lists, quotes and code survive, nothing else. */
+export function formatRichText(input: string): FormattedBody {
+  const html = sanitizeHtml(input.replaceAll("\0", ""), RICH_TEXT).trim();
+  return { html, plain: htmlToPlain(html) };
+}
+
+/** Whether a message's plain text shows nothing at all. */
+export const isBlank = (plain: string): boolean => plain.replace(INVISIBLE, "") === "";
+
 function textToHtml(text: string): string {
   const parts = text.trim().split(CODE_BLOCK);
   return parts
@@ -57,13 +61,17 @@ function textToHtml(text: string): string {
 function inlineText(text: string): string {
   return text
     .split(CODE_SPAN)
-    .map((part, index) =>
-      index % 2 === 1
-        ? `<code>${escapeHtml(part)}</code>`
-        : escapeHtml(part)
-            .replace(URL_IN_TEXT, (url) => `<a href="${url}" rel="noopener noreferrer nofollow" target="_blank">${url}</a>`)
-            .replace(/\r?\n/g, "<br>"),
-    )
+    .map((part, index) => (index % 2 === 1 ? `<code>${escapeHtml(part)}</code>` : linkedText(part).replace(/\r?\n/g, "<br>")))
+    .join("");
+}
+
+function linkedText(text: string): string {
+  return text
+    .split(URL_IN_TEXT)
+    .map((part, index) => {
+      const escaped = escapeHtml(part);
+      return index % 2 === 1 ? `<a href="${escaped}" rel="noopener noreferrer nofollow" target="_blank">${escaped}</a>` : escaped;
+    })
     .join("");
 }
 

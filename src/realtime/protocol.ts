@@ -21,6 +21,9 @@ export const SIGNED_OUT_CLOSE_CODE = 4401;
 /** The standard "policy violation" code: the socket asked too much (frames, catch-ups, tabs); reconnect later. */
 export const POLICY_VIOLATION_CLOSE_CODE = 1008;
 
+/** The standard "service restart" code: the server is shutting down; reconnect in a moment (htmx retries it by itself). */
+export const RESTARTING_CLOSE_CODE = 1012;
+
 /** The standard "internal error" code: handling a frame failed on the server; reconnect (htmx retries it by itself). */
 export const SERVER_ERROR_CLOSE_CODE = 1011;
 

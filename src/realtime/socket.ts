@@ -2,6 +2,7 @@ import type { WebSocketHandler } from "bun";
 import { z } from "zod";
 import { messageRemovedFrame, messagesFrame, readFrame, refreshFrame, roomRemovedFrame, typingFrame } from "../../templates/frames.ts";
 import { messagesHtml } from "../../templates/messages/message.tsx";
+import { isDiskFull } from "../db/disk-space.ts";
 import type { AppContext } from "../http/env.ts";
 import { changesSince } from "../messages/messages.ts";
 import { involvementOf, isMember, visibleRoomIds } from "../rooms/memberships.ts";
@@ -131,7 +132,8 @@ export function socketHandlers(ctx: AppContext): WebSocketHandler<SocketData> {
       try {
         handler(ws, ...args);
       } catch (error) {
-        ctx.log("error", `socket ${name} failed`, { error, userId: ws.data.userId });
+        if (isDiskFull(error)) ctx.diskSpace.markFull({ userId: ws.data.userId, socket: name });
+        else ctx.log("error", `socket ${name} failed`, { error, userId: ws.data.userId });
         if (name === "close") return;
         ws.data.closing = true;
         ws.close(SERVER_ERROR_CLOSE_CODE, "Something went wrong on the server; reconnecting.");

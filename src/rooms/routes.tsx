@@ -8,11 +8,10 @@ import { DirectRoomForm, RoomFormPage, RoomSummary, SharedRoomForm } from "../..
 import { RoomPage, type RoomView } from "../../templates/rooms/show.tsx";
 import { Sidebar, SidebarExtras } from "../../templates/rooms/sidebar.tsx";
 import { canCreateRooms, findAccount } from "../accounts/accounts.ts";
-import { joinUrl } from "../accounts/routes.tsx";
 import { currentUser, requireUser } from "../http/authenticate.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
 import { HttpError, orNotFound } from "../http/errors.tsx";
-import { isHtmx, isHttps, redirectTo } from "../http/request.ts";
+import { isHtmx, isHttps, ownOrigin, redirectTo } from "../http/request.ts";
 import { idParam, optional, positiveId, validForm } from "../http/validate.tsx";
 import { findMessage, latestMessages, messagesAfter, messagesBefore, rememberLatestPage, roomChangeSeq } from "../messages/messages.ts";
 import { PAGE_SIZE } from "../realtime/protocol.ts";
@@ -115,7 +114,7 @@ export function roomRoutes(ctx: AppContext) {
   /** An empty room for an administrator who is still alone here: the place to hand out the join link. */
   function inviteFor(c: Context<AppEnv>, user: User): string | undefined {
     if (!isAdministrator(user) || !isAlone(db, user.id)) return undefined;
-    return joinUrl(c, ctx.config.publicUrl, findAccount(db)!);
+    return `${ownOrigin(c, ctx.config)}/join/${findAccount(db)!.joinCode}`;
   }
 
   const requireRoomCreation = (user: User) => {
@@ -227,7 +226,7 @@ export function roomRoutes(ctx: AppContext) {
       return c.html(<HiddenRoomsPage user={user} rooms={hiddenRoomsFor(db, user)} />);
     })
     .get("/rooms/:id", idParam, (c) => renderRoom(c, orNotFound(findRoomFor(db, currentUser(c), c.req.valid("param").id))))
-    .get("/rooms/:id/:permalink{@[0-9]+}", idParam, (c) => {
+    .get("/rooms/:id/:permalink{@[1-9][0-9]{0,15}}", idParam, (c) => {
       const room = orNotFound(findRoomFor(db, currentUser(c), c.req.valid("param").id));
       const message = orNotFound(findMessage(db, room.id, Number(c.req.param("permalink").slice(1))));
       return renderRoom(c, room, message.id);

@@ -44,23 +44,21 @@ export function sessionRoutes(ctx: AppContext) {
     )
     .post(
       "/session",
-      async (c, next) => {
-        const ip = clientIp(c) ?? "unknown";
-        if (!ctx.signInThrottle.isBlocked(ip)) return next();
-        const wait = ctx.signInThrottle.retryAfterSeconds(ip);
-        c.header("Retry-After", String(wait));
-        const minutes = Math.ceil(wait / 60);
-        const message = `Too many failed sign-in attempts. Please wait ${minutes} minute${minutes === 1 ? "" : "s"} and try again.`;
-        return renderSignIn(c, 429, undefined, message);
-      },
       validForm(signInForm, (c, values, error) => renderSignIn(c, 422, values.email_address, error)),
       async (c) => {
         const { email_address, password } = c.req.valid("form");
-        const user = await authenticate(ctx.db, email_address, password);
-        if (!user) {
-          ctx.signInThrottle.recordFailure(clientIp(c) ?? "unknown");
-          return renderSignIn(c, 401, email_address, WRONG_CREDENTIALS);
+        const ip = clientIp(c) ?? "unknown";
+        // Counted before the password check, in the same turn, so a burst cannot outrun the count.
+        const wait = ctx.signInThrottle.attempt(ip, email_address);
+        if (wait > 0) {
+          c.header("Retry-After", String(wait));
+          const minutes = Math.ceil(wait / 60);
+          const message = `Too many failed sign-in attempts. Please wait ${minutes} minute${minutes === 1 ? "" : "s"} and try again.`;
+          return renderSignIn(c, 429, email_address, message);
         }
+        const user = await authenticate(ctx.db, email_address, password);
+        if (!user) return renderSignIn(c, 401, email_address, WRONG_CREDENTIALS);
+        ctx.signInThrottle.succeeded(ip, email_address);
         setSessionCookie(c, startSession(ctx.db, user, clientInfo(c)));
         return redirectTo(c, takeWantedPage(c));
       },

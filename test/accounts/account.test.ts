@@ -82,6 +82,17 @@ describe("the account page", () => {
     }
   });
 
+  test("without CAMPFIRE_URL the join link takes the request's host only when it is this server's, never a forged Host", async () => {
+    const port = new URL(server.url).port;
+    const joinLinkFor = async (host: string) =>
+      /value="([^"]*\/join\/[^"]*)"/.exec(await (await admin.get("/account", { host })).text())?.[1];
+    expect(await joinLinkFor(`127.0.0.1:${port}`)).toBe(`http://127.0.0.1:${port}/join/${joinCode()}`);
+    expect(await joinLinkFor(`localhost:${port}`)).toBe(`http://localhost:${port}/join/${joinCode()}`);
+    for (const forged of ["evil.example.com", `evil.example.com:${port}`, "127.0.0.1:1", `127.0.0.2:${port}`]) {
+      expect({ forged, link: await joinLinkFor(forged) }).toEqual({ forged, link: `http://127.0.0.1:${port}/join/${joinCode()}` });
+    }
+  });
+
   test("the original's /account/edit address leads here", async () => {
     const response = await member.get("/account/edit");
     expect(response.status).toBe(303);

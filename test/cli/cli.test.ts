@@ -25,7 +25,7 @@ test("version prints the version", async () => {
 test("help lists the commands and the environment", async () => {
   const { stdout, exitCode } = await campfire(["help"]);
   expect(exitCode).toBe(0);
-  for (const word of ["serve", "reset-password EMAIL", "version", "PORT", "CAMPFIRE_DATA_DIR"]) expect(stdout).toContain(word);
+  for (const word of ["serve", "reset-password EMAIL", "version", "PORT", "CAMPFIRE_DATA_DIR", "CAMPFIRE_MAX_UPLOAD_MB"]) expect(stdout).toContain(word);
 });
 
 test("help and the README document exactly the environment variables the server reads", async () => {
@@ -45,7 +45,7 @@ test("an unknown command exits non-zero with one line", async () => {
 });
 
 test("a bad environment value stops start-up with one clear line naming the variable", async () => {
-  for (const [name, value] of [["PORT", "eighty"], ["CAMPFIRE_URL", "chat.example.com"], ["TLS_CERT", "/no/such/cert.pem"]] as const) {
+  for (const [name, value] of [["PORT", "eighty"], ["CAMPFIRE_URL", "chat.example.com"], ["CAMPFIRE_MAX_UPLOAD_MB", "lots"], ["TLS_CERT", "/no/such/cert.pem"]] as const) {
     const { stderr, exitCode } = await campfire(["serve"], { [name]: value, TLS_KEY: "/no/such/key.pem" });
     expect(exitCode).toBe(1);
     const lines = stderr.trim().split("\n");

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Config } from "../../src/config.ts";
+import { parseConfig, type Config } from "../../src/config.ts";
 import type { Logger } from "../../src/log.ts";
 import { startServer, type RunningServer } from "../../src/server.ts";
 
@@ -19,7 +19,7 @@ export function startConfiguredTestServer(config: Partial<Omit<Config, "dataDir"
   const logs: string[] = [];
   const log: Logger = (level, message, fields) =>
     void logs.push(`${level} ${message} ${JSON.stringify(fields ?? {}, (_, v) => (v instanceof Error ? v.stack : v))}`);
-  const running = startServer({ port: 0, host: "127.0.0.1", ...config, dataDir }, log);
+  const running = startServer({ ...parseConfig({}), port: 0, host: "127.0.0.1", ...config, dataDir }, log);
   return {
     ...running,
     dataDir,

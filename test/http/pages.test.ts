@@ -23,6 +23,17 @@ test("every response carries the strict Content-Security-Policy", async () => {
   }
 });
 
+test("pages and fragments are never kept by shared caches or on disk; assets are cached for a year", async () => {
+  await admin.post("/rooms/1/messages", { body: "hello" });
+  for (const path of ["/rooms/1", "/rooms/1/messages", "/rooms/1/messages/1", "/account", "/searches?q=hello", "/users/me/sidebar", "/autocompletable/users", "/no/such/page"]) {
+    const response = await admin.get(path);
+    expect({ path, cacheControl: response.headers.get("cache-control") }).toEqual({ path, cacheControl: "private, no-store" });
+  }
+  expect((await new Client(server.url).get("/session/new")).headers.get("cache-control")).toBe("private, no-store");
+  const stylesheet = /href="(\/assets\/app-[^"]+\.css)"/.exec(await (await admin.get("/rooms/1")).text())![1]!;
+  expect((await admin.get(stylesheet)).headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+});
+
 test("pages have no inline scripts, event handlers or style attributes", async () => {
   for (const path of ["/rooms/1"]) {
     const html = await (await admin.get(path)).text();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
+import { parseConfig } from "../../src/config.ts";
 import { startServer, type RunningServer } from "../../src/server.ts";
 import { ADMIN } from "../helpers/fixtures.ts";
 import { run } from "../helpers/processes.ts";
@@ -16,7 +17,7 @@ beforeAll(async () => {
   const made = await run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
     "-keyout", keyPath, "-out", certPath]);
   expect(made.exitCode).toBe(0);
-  server = startServer({ port: 0, host: "127.0.0.1", dataDir, tls: { certPath, keyPath } }, () => {});
+  server = startServer({ ...parseConfig({}), port: 0, host: "127.0.0.1", dataDir, tls: { certPath, keyPath } }, () => {});
 });
 
 afterAll(async () => {

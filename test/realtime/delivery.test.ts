@@ -47,7 +47,7 @@ describe("messages reach the room's members", () => {
     const id = await post(admin, ALL_TALK, "Hello <b>everyone</b>");
     const created = await tab.waitFor(carrying(id));
     expect(created).toContain('data-room-id="1"');
-    expect(created).toContain("Hello <b>everyone</b>");
+    expect(created).toContain("Hello &lt;b&gt;everyone&lt;/b&gt;"); // as typed
 
     const edit = await sendForm(admin, `/rooms/${ALL_TALK}/messages/${id}`, { body: "Hello, edited" }, { method: "PATCH" });
     expect(edit.status).toBe(200);

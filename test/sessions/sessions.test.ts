@@ -4,6 +4,7 @@ import { setClock, useRealClock } from "../../src/db/time.ts";
 import { createOpenRoom } from "../../src/rooms/rooms.ts";
 import { databasePath } from "../../src/server.ts";
 import { ACTIVITY_REFRESH_MS, SESSION_MEMORY_MS, digestToken, endAllSessions } from "../../src/sessions/sessions.ts";
+import { SignInThrottle } from "../../src/sessions/throttle.ts";
 import { findUserByEmail } from "../../src/users/users.ts";
 import { Client } from "../helpers/client.ts";
 import { ADMIN, MEMBER, addMember, signIn, startSetUpServer } from "../helpers/fixtures.ts";
@@ -118,6 +119,37 @@ describe("throttling", () => {
     expect(blocked.headers.getSetCookie().some((c) => c.startsWith("session_token="))).toBe(false);
 
     expect((await fromIp("198.51.100.20", ADMIN.password)).status).toBe(303);
+  });
+
+  test("a burst of 60 concurrent wrong passwords from one address gets at most 10 password checks; the rest are 429", async () => {
+    const statuses = await Promise.all(Array.from({ length: 60 }, (_, i) => fromIp("203.0.113.8", "burst guess " + i).then((r) => r.status)));
+    const checked = statuses.filter((status) => status === 401).length;
+    expect(checked).toBeLessThanOrEqual(10);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(60 - checked);
+  });
+
+  test("a right password does not count against the address", async () => {
+    for (let i = 0; i < 12; i++) expect((await fromIp("203.0.113.9", ADMIN.password)).status).toBe(303);
+  });
+
+  test("failures from many addresses lock the account for a while, and an unknown address gets exactly the same answers", async () => {
+    // A lower account limit than the default 20 keeps the test short; the counting is the same.
+    server.ctx.signInThrottle = new SignInThrottle(undefined, { limit: 5, windowMs: 60_000 });
+    const attempts = async (email: string) => {
+      const answers: string[] = [];
+      for (let i = 0; i < 7; i++) {
+        const response = await new Client(server.url).post("/session", { email_address: email, password: "guess " + i }, { "X-Forwarded-For": `198.18.${i}.1` });
+        answers.push(`${response.status} ${response.headers.get("retry-after") !== null} ${(await response.text()).includes("Too many")}`);
+      }
+      return answers;
+    };
+    const known = await attempts(ADMIN.email);
+    expect(known.slice(0, 5).every((answer) => answer.startsWith("401 false false"))).toBe(true);
+    expect(known.slice(5)).toEqual(["429 true true", "429 true true"]);
+    expect(await attempts("nobody@example.com")).toEqual(known);
+
+    // Locked means even the right password waits, from an address that never failed.
+    expect((await fromIp("192.0.2.77", ADMIN.password)).status).toBe(429);
   });
 
   test("a blocked address may sign in again once its failures are 3 minutes old", async () => {
