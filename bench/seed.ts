@@ -2,6 +2,7 @@
 // 50 people, 20 rooms (open, closed, direct), 200,000 messages over two years with varied lengths,
 // @mentions and formatting, plus signed-in sessions for the benchmark's clients.
 // Usage: bun bench/seed.ts DATA_DIR [MESSAGES] [SESSIONS] → writes DATA_DIR/seed.json and prints it.
+import { ReadCache } from "../src/cache/read-cache.ts";
 import { join } from "node:path";
 import { openDatabase } from "../src/db/connection.ts";
 import { GroupCommit } from "../src/db/group-commit.ts";
@@ -119,7 +120,7 @@ export async function seed(dataDir: string, messageCount: number, sessionCount: 
 
   // Through postMessage, as a person posting would, backdated over two years. Posts started
   // together share a commit (as on the server), which keeps seeding to seconds.
-  const deps = { db, publisher: new Publisher(), writer: new GroupCommit(db) };
+  const deps = { db, cache: new ReadCache(db), publisher: new Publisher(), writer: new GroupCommit(db) };
   const end = Date.now();
   const step = (YEARS * 365 * 24 * 3600_000) / messageCount;
   const allTalkIds: number[] = [];

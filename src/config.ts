@@ -18,6 +18,7 @@ const schema = z
       .min(1, UPLOAD_MESSAGE)
       .max(4096, UPLOAD_MESSAGE)
       .default(100),
+    CAMPFIRE_READ_CACHE: z.enum(["on", "off"], 'must be "on" or "off"').default("on"),
     TLS_CERT: existingFile,
     TLS_KEY: existingFile,
   })
@@ -37,6 +38,8 @@ export type Config = {
   /** The largest request body the server accepts at all: an upload's. */
   maxUploadBytes: number;
   tls?: { certPath: string; keyPath: string };
+  /** Off, every read goes to SQLite: the test suite runs both ways so a missed cache event shows. */
+  readCache: boolean;
 };
 
 export class ConfigError extends Error {}
@@ -59,5 +62,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     publicUrl: e.CAMPFIRE_URL?.replace(/\/+$/, ""),
     maxUploadBytes: e.CAMPFIRE_MAX_UPLOAD_MB * 1024 * 1024,
     tls: e.TLS_CERT ? { certPath: e.TLS_CERT, keyPath: e.TLS_KEY! } : undefined,
+    readCache: e.CAMPFIRE_READ_CACHE === "on",
   };
 }

@@ -28,6 +28,7 @@ Environment (all optional):
                         Largest upload in megabytes (default 100); other
                         request bodies are limited to 1 MB.
   TLS_CERT, TLS_KEY     Certificate and key files to serve HTTPS directly.
+  CAMPFIRE_READ_CACHE   "off" reads everything from SQLite (default "on").
 `;
 
 class UsageError extends Error {}

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { mkdirSync, rmSync } from "node:fs";
 import { createApp } from "./app.ts";
 import { FORM_MAX_BYTES } from "./http/body-limits.ts";
+import { ReadCache } from "./cache/read-cache.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/connection.ts";
 import { DiskSpace } from "./db/disk-space.ts";
@@ -13,6 +14,7 @@ import { consoleLogger, type Logger } from "./log.ts";
 import { Connections, type SocketData } from "./realtime/connections.ts";
 import { RESTARTING_CLOSE_CODE } from "./realtime/protocol.ts";
 import { Publisher } from "./realtime/publish.ts";
+import { closeEndedSessions } from "./realtime/ended-sessions.ts";
 import { socketHandlers } from "./realtime/socket.ts";
 import { sweepPresence } from "./rooms/broadcasts.tsx";
 import { indexPendingMessages } from "./search/indexer.ts";
@@ -36,6 +38,9 @@ const PRESENCE_SWEEP_MS = 30_000;
 // behind it (a search catches up first anyway).
 const SEARCH_INDEXING_MS = 50;
 const SEARCH_INDEXING_BATCH = 250;
+// Another process (the CLI) may end sessions or change anything; SQLite's data_version says so.
+// A second is soon enough for a signed-out tab, and the look costs a few microseconds.
+const OUTSIDE_WRITES_CHECK_MS = 1000;
 // A tab sends only small JSON frames (enter, leave, typing, ping: under 200 bytes); Bun's 16 MB
 // default let one socket make the server parse megabytes per frame. Larger ones close with 1009.
 const MAX_CLIENT_FRAME_BYTES = 16 * 1024;
@@ -62,6 +67,7 @@ function listen(config: Config, log: Logger): RunningServer {
   const ctx: AppContext = {
     db,
     writer: new GroupCommit(db),
+    cache: new ReadCache(db, config.readCache),
     diskSpace: new DiskSpace(db, log),
     config,
     log,
@@ -104,6 +110,17 @@ function listen(config: Config, log: Logger): RunningServer {
       log("error", "search indexing failed", { error });
     }
   }, SEARCH_INDEXING_MS);
+  let outsideWritesSeen = ctx.cache.outsideWrites;
+  const outsideWritesCheck = setInterval(() => {
+    try {
+      ctx.cache.noticeOutsideWrites();
+      if (ctx.cache.outsideWrites === outsideWritesSeen) return;
+      outsideWritesSeen = ctx.cache.outsideWrites;
+      closeEndedSessions(ctx);
+    } catch (error) {
+      log("error", "checking for writes by other processes failed", { error });
+    }
+  }, OUTSIDE_WRITES_CHECK_MS);
   const url = server.url.href.replace(/\/$/, "");
   return {
     server,
@@ -114,6 +131,7 @@ function listen(config: Config, log: Logger): RunningServer {
       ctx.stopping = true;
       clearInterval(presenceSweep);
       clearInterval(searchIndexing);
+      clearInterval(outsideWritesCheck);
       ctx.publisher.cancelPending();
       // Stop accepting, and let the requests already in flight (a sign-in, an upload) finish.
       const drained = server.stop(false);

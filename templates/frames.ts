@@ -1,20 +1,18 @@
-import { escapeHtml } from "../src/messages/sanitize.ts";
 import { FRAME, type FrameData, type FrameKind, type TypingState } from "../src/realtime/protocol.ts";
+import { html, type Html } from "./html.ts";
 
 /**
  * WebSocket frames the client script handles itself (everything else is an htmx out-of-band swap).
  * Each is a <template data-frame="…"> so it can never render by accident, built from ids and
  * already-rendered fragments only. Kinds and their data are the protocol's (realtime/protocol.ts).
  */
-function frame<K extends FrameKind>(kind: K, data: FrameData[K], content = ""): string {
-  let attributes = "";
-  for (const [name, value] of Object.entries(data))
-    if (value !== undefined) attributes += ` data-${name}="${escapeHtml(String(value))}"`;
-  return `<template data-frame="${kind}"${attributes}>${content}</template>`;
+function frame<K extends FrameKind>(kind: K, data: FrameData[K], content?: Html): string {
+  const attributes = Object.entries(data).map(([name, value]) => (value === undefined ? "" : html` data-${name}="${value as string | number}"`));
+  return html`<template data-frame="${kind}"${attributes}>${content}</template>`.text;
 }
 
 /** New or changed messages (rendered once by MessageView) for everyone looking at the room. */
-export const messagesFrame = (roomId: number, messagesHtml: string): string => frame(FRAME.messages, { "room-id": roomId }, messagesHtml);
+export const messagesFrame = (roomId: number, messagesHtml: Html): string => frame(FRAME.messages, { "room-id": roomId }, messagesHtml);
 
 /** Carries the deletion's change number, which the tab keeps as its catch-up cursor. */
 export const messageRemovedFrame = (roomId: number, messageId: number, changeSeq: number): string =>
@@ -36,7 +34,7 @@ export const refreshFrame = (roomId: number): string => frame(FRAME.refresh, { "
 /** The person lost the room (removed from it, or it was deleted). */
 export const roomRemovedFrame = (roomId: number, reason: string): string => frame(FRAME.roomRemoved, { "room-id": roomId, reason });
 
-export const sidebarRoomFrame = (roomId: number, itemHtml: string): string => frame(FRAME.sidebarRoom, { "room-id": roomId }, itemHtml);
+export const sidebarRoomFrame = (roomId: number, itemHtml: Html): string => frame(FRAME.sidebarRoom, { "room-id": roomId }, itemHtml);
 
 /** The room left this person's sidebar (hidden by them) though they may still open it. */
 export const sidebarRemoveFrame = (roomId: number): string => frame(FRAME.sidebarRemove, { "room-id": roomId });

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: installs what the tests need (Debian's Chromium, when it is missing and we are root),
-# then runs the type check (server and browser code), the format and lint check, the fast suite and
-# the browser suite, and ends with "N passed, N failed".
+# then runs the type check (server and browser code), the format and lint check, the fast suite
+# (twice: read cache on, then off) and the browser suite, and ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$PATH"
@@ -37,6 +37,12 @@ if tsc --noEmit -p . && tsc --noEmit -p assets/client; then passed=$((passed + 1
 echo "== fast suite (test/**/*.test.ts[x])"
 bun test --timeout 30000 2>&1 | tee "$logs/fast.log"
 tally "$logs/fast.log" "${PIPESTATUS[0]}"
+
+# Again with the read cache switched off: every read goes to SQLite, so a write path that forgot
+# to tell the cache fails a comparison here instead of serving a stale page in production.
+echo "== fast suite again, read cache off (CAMPFIRE_READ_CACHE=off)"
+CAMPFIRE_READ_CACHE=off bun test --timeout 30000 2>&1 | tee "$logs/fast-uncached.log"
+tally "$logs/fast-uncached.log" "${PIPESTATUS[0]}"
 
 echo "== browser suite (test/e2e/*.e2e.ts, headless Chromium)"
 bun test --timeout 60000 ./test/e2e/*.e2e.ts 2>&1 | tee "$logs/e2e.log"

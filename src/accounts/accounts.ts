@@ -1,4 +1,5 @@
 import type { Database } from "bun:sqlite";
+import type { Reads } from "../cache/read-cache.ts";
 import { timingSafeEqual } from "node:crypto";
 import { now } from "../db/time.ts";
 import { isAdministrator, type User } from "../users/users.ts";
@@ -18,26 +19,22 @@ export function generateJoinCode(): string {
   return [0, 4, 8].map((start) => chars.slice(start, start + 4).join("")).join("-");
 }
 
-// Every page reads the account and it almost never changes, so it is kept until this module
-// changes it. Only committed rows are kept: a transaction might still roll back.
-const accounts = new WeakMap<Database, Account>();
-
-export function findAccount(db: Database): Account | null {
-  const cached = accounts.get(db);
-  if (cached) return cached;
-  const row = db
-    .query<AccountRow, []>("SELECT id, name, join_code, custom_styles, settings FROM accounts WHERE id = 1")
-    .get();
-  if (!row) return null;
-  const account = {
-    id: row.id,
-    name: row.name,
-    joinCode: row.join_code,
-    customStyles: row.custom_styles,
-    settings: { ...DEFAULT_SETTINGS, ...JSON.parse(row.settings) },
-  };
-  if (!db.inTransaction) accounts.set(db, account);
-  return account;
+// Every page reads the account and it almost never changes, so it is kept in the read cache; the
+// writers below are followed by `accountChanged()` once committed.
+export function findAccount({ db, cache }: Reads): Account | null {
+  return cache.accountOr(() => {
+    const row = db
+      .query<AccountRow, []>("SELECT id, name, join_code, custom_styles, settings FROM accounts WHERE id = 1")
+      .get();
+    if (!row) return null;
+    return {
+      id: row.id,
+      name: row.name,
+      joinCode: row.join_code,
+      customStyles: row.custom_styles,
+      settings: { ...DEFAULT_SETTINGS, ...JSON.parse(row.settings) },
+    };
+  });
 }
 
 export function createAccount(db: Database, name: string): void {
@@ -45,12 +42,11 @@ export function createAccount(db: Database, name: string): void {
   db.query(
     "INSERT INTO accounts (id, name, join_code, settings, created_at, updated_at) VALUES (1, $name, $joinCode, $settings, $at, $at)",
   ).run({ name, joinCode: generateJoinCode(), settings: JSON.stringify(DEFAULT_SETTINGS), at });
-  accounts.delete(db);
 }
 
 /** The account a join link opens, or null for any code but the current one. */
-export function findAccountByJoinCode(db: Database, joinCode: string): Account | null {
-  const account = findAccount(db);
+export function findAccountByJoinCode(reads: Reads, joinCode: string): Account | null {
+  const account = findAccount(reads);
   return account && sameSecret(account.joinCode, joinCode) ? account : null;
 }
 
@@ -65,7 +61,6 @@ function sameSecret(expected: string, given: string): boolean {
 export function regenerateJoinCode(db: Database): string {
   const joinCode = generateJoinCode();
   db.query("UPDATE accounts SET join_code = ?, updated_at = ? WHERE id = 1").run(joinCode, now());
-  accounts.delete(db);
   return joinCode;
 }
 
@@ -78,10 +73,9 @@ export function updateAccountSettings(db: Database, update: { name?: string; res
        updated_at = $at
      WHERE id = 1`,
   ).run({ name: update.name ?? null, restrict: String(update.restrictRoomCreationToAdministrators), at: now() });
-  accounts.delete(db);
 }
 
 /** Administrators may always create open and closed rooms; others only while the account allows it. */
-export function canCreateRooms(db: Database, user: User): boolean {
-  return isAdministrator(user) || !findAccount(db)?.settings.restrictRoomCreationToAdministrators;
+export function canCreateRooms(reads: Reads, user: User): boolean {
+  return isAdministrator(user) || !findAccount(reads)?.settings.restrictRoomCreationToAdministrators;
 }

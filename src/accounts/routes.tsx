@@ -37,7 +37,7 @@ const requireAdministrator: MiddlewareHandler<AppEnv> = async (c, next) => {
 export function accountRoutes(ctx: AppContext) {
   const renderAccount = (c: Context<AppEnv>, status: 200 | 422, values?: SettingsValues, error?: string) => {
     const user = currentUser(c);
-    const account = findAccount(ctx.db)!;
+    const account = findAccount(ctx)!;
     if (status === 422 && isHtmx(c)) return c.html(<AccountSettingsForm account={account} values={values} error={error} />, status);
     return c.html(
       <AccountPage
@@ -72,12 +72,14 @@ export function accountRoutes(ctx: AppContext) {
             name: form.name,
             restrictRoomCreationToAdministrators: form.restrict_room_creation_to_administrators,
           });
+          ctx.cache.accountChanged();
           setNotice(c, "settings_saved");
           return redirectTo(c, "/account");
         },
       )
       .post("/account/join_code", requireAdministrator, (c) => {
         regenerateJoinCode(ctx.db);
+        ctx.cache.accountChanged();
         setNotice(c, "join_link_regenerated");
         return redirectTo(c, "/account");
       })

@@ -53,6 +53,7 @@ export function firstRunRoutes(ctx: AppContext, isSetUp: () => boolean) {
           password: form.password,
         });
         if (!admin) throw new HttpError(403, ALREADY_SET_UP); // lost a race with another first run
+        ctx.cache.accountChanged();
         setSessionCookie(c, startSession(ctx.db, admin, clientInfo(c)));
         return redirectTo(c, "/");
       },

@@ -22,7 +22,7 @@ export const clientInfo = (c: Context<AppEnv>) => ({
 export function loadSession(ctx: AppContext): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const token = getCookie(c, SESSION_COOKIE);
-    const resumed = token ? resumeSession(ctx.db, token, () => clientInfo(c)) : null;
+    const resumed = token ? resumeSession(ctx, token, () => clientInfo(c)) : null;
     c.set("user", resumed?.user ?? null);
     c.set("session", resumed?.session ?? null);
     await next();

@@ -1,5 +1,6 @@
 import type { Database } from "bun:sqlite";
 import type { Server } from "bun";
+import type { ReadCache } from "../cache/read-cache.ts";
 import type { Config } from "../config.ts";
 import type { DiskSpace } from "../db/disk-space.ts";
 import type { GroupCommit } from "../db/group-commit.ts";
@@ -15,6 +16,8 @@ export type AppContext = {
   db: Database;
   /** Where posts are written, so that posts arriving together share one commit. */
   writer: GroupCommit;
+  /** Everything kept in memory to skip a query or a render; write paths tell it what changed. */
+  cache: ReadCache;
   /** Marked full when a write fails for lack of space, so /up can say so. */
   diskSpace: DiskSpace;
   config: Config;

@@ -1,7 +1,6 @@
 import type { Database } from "bun:sqlite";
 import { now } from "../db/time.ts";
 import { PAGE_SIZE } from "../realtime/protocol.ts";
-import { noteRoomMessage } from "../rooms/room-entries.ts";
 import { isAdministrator, type User } from "../users/users.ts";
 
 export type Message = {
@@ -19,28 +18,6 @@ export type Message = {
   mentions: string;
 };
 
-// Every visit to a room opens on its newest page, the same for everyone, so whatever a caller
-// builds from it (the rendered page) is kept until the room's messages change. Per connection,
-// so servers sharing a process (the tests) never share pages.
-const latestPages = new WeakMap<Database, Map<number, unknown>>();
-// A page is ~25 KB; beyond this many rooms the one kept longest is dropped (many direct rooms).
-const LATEST_PAGES_KEPT = 200;
-
-/** What `build` makes of a room's newest page, built again only after its messages change. */
-export function rememberLatestPage<T>(db: Database, roomId: number, build: () => T): T {
-  let pages = latestPages.get(db);
-  if (!pages) latestPages.set(db, (pages = new Map()));
-  if (!pages.has(roomId)) {
-    if (pages.size >= LATEST_PAGES_KEPT) pages.delete(pages.keys().next().value!);
-    pages.set(roomId, build());
-  }
-  return pages.get(roomId) as T;
-}
-
-/** Called by every write to a room's messages (and by deleting a room). */
-export function forgetLatestPage(db: Database, roomId: number): void {
-  latestPages.get(db)?.delete(roomId);
-}
 
 export const MESSAGE_COLUMNS = `messages.id, messages.room_id AS roomId, messages.creator_id AS creatorId,
   users.name AS creatorName, messages.client_message_id AS clientMessageId, messages.body_html AS bodyHtml,
@@ -66,10 +43,8 @@ export function insertMessage(db: Database, roomId: number, creator: User, input
     .all(roomId, creator.id, input.clientMessageId, input.html, input.plain, at, at, roomId);
   if (!inserted) return { message: findMessageByClientId(db, roomId, creator.id, input.clientMessageId)!, created: false };
   const { id, changeSeq } = inserted;
-  forgetLatestPage(db, roomId);
   insertMentions(db, id, input.mentionIds);
   db.query("UPDATE rooms SET last_message_at = ?, change_seq = change_seq + 1 WHERE id = ?").run(at, roomId);
-  noteRoomMessage(db, roomId, at);
   // Everything the new row holds is known here, so it is not read back (it is on the hot path).
   const mentions = [...new Set(input.mentionIds)].sort((a, b) => a - b).join(" ");
   const message: Message = {
@@ -87,7 +62,6 @@ export function updateMessageBody(db: Database, message: Message, input: Omit<Ne
   bumpChangeSeq(db, message.roomId);
   db.query("DELETE FROM mentions WHERE message_id = ?").run(message.id);
   insertMentions(db, message.id, input.mentionIds);
-  forgetLatestPage(db, message.roomId);
   return findMessage(db, message.roomId, message.id)!;
 }
 
@@ -100,7 +74,6 @@ export function deleteMessage(db: Database, message: Message): number {
     ).run(message.id, message.roomId);
     return bumpChangeSeq(db, message.roomId);
   })();
-  forgetLatestPage(db, message.roomId);
   return changeSeq;
 }
 

@@ -1,6 +1,7 @@
 import type { Database } from "bun:sqlite";
 import { activityFrame, messageRemovedFrame, messagesFrame } from "../../templates/frames.ts";
 import { messageHtml } from "../../templates/messages/message.tsx";
+import type { ReadCache } from "../cache/read-cache.ts";
 import type { GroupCommit } from "../db/group-commit.ts";
 import { now } from "../db/time.ts";
 import { MAX_BODY_CHARS } from "../realtime/protocol.ts";
@@ -14,7 +15,7 @@ import { linkMentions } from "./mentions.ts";
 import { deleteMessage, insertMessage, updateMessageBody, type Message } from "./messages.ts";
 import { formatText, isBlank } from "./sanitize.ts";
 
-type Deps = { db: Database; publisher: Publisher };
+type Deps = { db: Database; cache: ReadCache; publisher: Publisher };
 type PostDeps = Deps & { writer: GroupCommit };
 export type Posted = { message: Message; created: boolean; html: string };
 
@@ -29,11 +30,11 @@ function prepareBody(db: Database, roomId: number, body: string) {
 /**
  * Posting, step by step: check the body → store it (a retry with the same client_message_id gets
  * the original back and goes no further) and mark the room unread, committed together with the
- * other posts of this moment → render once → publish.
+ * other posts of this moment → tell the read cache → render once → publish.
  * `at` backdates a message (imports, the benchmark's seed); people's posts take the clock.
  */
 export async function postMessage(
-  { db, publisher, writer }: PostDeps,
+  { db, cache, publisher, writer }: PostDeps,
   user: User,
   room: Room,
   input: { body: string; clientMessageId: string; at?: number },
@@ -45,24 +46,27 @@ export async function postMessage(
     if (result.created) markUnread(db, room.id, user.id, now() - CONNECTION_TTL_MS);
     return result;
   });
+  if (created) cache.messagesChanged(room.id, message.createdAt);
   const html = messageHtml(message);
   if (created) {
     publisher.publish(roomTopic(room.id), messagesFrame(room.id, html));
     publisher.publish(activityTopic(room.id), activityFrame(room.id, user.id, message.mentions));
   }
-  return { message, created, html };
+  return { message, created, html: html.text };
 }
 
-export function editMessage({ db, publisher }: Deps, message: Message, body: string): { message: Message; html: string } | string {
+export function editMessage({ db, cache, publisher }: Deps, message: Message, body: string): { message: Message; html: string } | string {
   const prepared = prepareBody(db, message.roomId, body);
   if (typeof prepared === "string") return prepared;
   const edited = db.transaction(() => updateMessageBody(db, message, prepared))();
+  cache.messagesChanged(message.roomId);
   const html = messageHtml(edited);
   publisher.publish(roomTopic(message.roomId), messagesFrame(message.roomId, html));
-  return { message: edited, html };
+  return { message: edited, html: html.text };
 }
 
-export function removeMessage({ db, publisher }: Deps, message: Message): void {
+export function removeMessage({ db, cache, publisher }: Deps, message: Message): void {
   const changeSeq = deleteMessage(db, message);
+  cache.messagesChanged(message.roomId);
   publisher.publish(roomTopic(message.roomId), messageRemovedFrame(message.roomId, message.id, changeSeq));
 }

@@ -35,7 +35,7 @@ const unprocessable = refuseWith(422);
 
 export function messageRoutes(ctx: AppContext) {
   const { db } = ctx;
-  const roomOf = (c: Context<AppEnv>, id: number) => orNotFound(findRoomFor(db, currentUser(c), id));
+  const roomOf = (c: Context<AppEnv>, id: number) => orNotFound(findRoomFor(ctx, currentUser(c), id));
 
   /** A message the person may change: in one of their rooms, and theirs (or they administer). */
   function administeredMessage(c: Context<AppEnv>, roomId: number, id: number): Message {
@@ -52,7 +52,7 @@ export function messageRoutes(ctx: AppContext) {
       const messages =
         before !== undefined ? messagesBefore(db, room.id, before) : after !== undefined ? messagesAfter(db, room.id, after) : latestMessages(db, room.id);
       if (messages.length === 0) return c.body(null, 204);
-      return c.html(messagesHtml(messages));
+      return c.html(messagesHtml(messages).text);
     })
     .post("/rooms/:room_id/messages", zValidator("param", roomParam, notFound), zValidator("form", postForm, unprocessable), async (c) => {
       const room = roomOf(c, c.req.valid("param").room_id);

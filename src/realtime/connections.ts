@@ -41,6 +41,13 @@ export class Connections {
     return [...(this.byUser.get(userId) ?? [])];
   }
 
+  /** The sessions behind the open sockets, each once. */
+  sessionIds(): number[] {
+    const ids = new Set<number>();
+    for (const sockets of this.byUser.values()) for (const ws of sockets) ids.add(ws.data.sessionId);
+    return [...ids];
+  }
+
   get size(): number {
     let count = 0;
     for (const sockets of this.byUser.values()) count += sockets.size;

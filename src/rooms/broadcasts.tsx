@@ -2,7 +2,7 @@
 import { roomRemovedFrame, sidebarRemoveFrame, sidebarRoomFrame } from "../../templates/frames.ts";
 import { renderToString } from "../../templates/render.ts";
 import { Presence } from "../../templates/rooms/presence.tsx";
-import { SidebarItem } from "../../templates/rooms/sidebar.tsx";
+import { sidebarItemHtml } from "../../templates/rooms/sidebar.tsx";
 import type { AppContext } from "../http/env.ts";
 import { roomTopic } from "../realtime/topics.ts";
 import { visibleMemberIds } from "./memberships.ts";
@@ -14,7 +14,7 @@ type Deps = Pick<AppContext, "db" | "publisher" | "connections">;
 /** The room's sidebar entry, rendered once for everyone who has it. */
 function sidebarFrame({ db }: Deps, room: Room): string {
   const members = room.kind === "direct" ? roomPeople(db, room.id) : [];
-  return sidebarRoomFrame(room.id, renderToString(<SidebarItem room={{ ...room, unread: false, members }} />));
+  return sidebarRoomFrame(room.id, sidebarItemHtml({ ...room, unread: false, members }));
 }
 
 /** A room appeared for these people: it shows in their sidebars and their tabs follow it. */

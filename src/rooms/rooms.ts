@@ -1,8 +1,8 @@
 import type { Database } from "bun:sqlite";
 import { canCreateRooms, findAccount } from "../accounts/accounts.ts";
 import { now } from "../db/time.ts";
-import { forgetLatestPage } from "../messages/messages.ts";
-import { forgetRoomEntry, roomEntries, roomEntry } from "./room-entries.ts";
+import type { Reads } from "../cache/read-cache.ts";
+import { roomEntries, roomEntry } from "./room-entries.ts";
 import { isAdministrator, type User } from "../users/users.ts";
 import { grantMemberships, grantMembershipsToActiveUsers, isMember, memberIds, revokeMemberships, type Member } from "./memberships.ts";
 
@@ -37,9 +37,9 @@ export function findRoom(db: Database, id: number): Room | null {
  * The only way to look a room up for a person: through their membership, so a stranger gets null.
  * The membership is checked on every call; the room's facts come from its kept entry.
  */
-export function findRoomFor(db: Database, user: User, id: number): Room | null {
-  if (!isMember(db, user.id, id)) return null;
-  const entry = roomEntry(db, id);
+export function findRoomFor(reads: Reads, user: User, id: number): Room | null {
+  if (!isMember(reads.db, user.id, id)) return null;
+  const entry = roomEntry(reads, id);
   return entry && { id: entry.id, kind: entry.kind, name: entry.name, creatorId: entry.creatorId, lastMessageAt: entry.lastMessageAt };
 }
 
@@ -52,15 +52,15 @@ export type SidebarRooms = { shared: SidebarRoom[]; directs: SidebarRoom[]; hidd
  * counted (so the way to find them again shows only when there are some). The rooms come from
  * their kept entries, so this costs one query of the person's memberships.
  */
-export function sidebarFor(db: Database, user: User): SidebarRooms {
-  const all = db
+export function sidebarFor(reads: Reads, user: User): SidebarRooms {
+  const all = reads.db
     .query<{ roomId: number; unreadAt: number | null; hidden: number }, [number]>(
       "SELECT room_id AS roomId, unread_at AS unreadAt, involvement = 'invisible' AS hidden FROM memberships WHERE user_id = ?",
     )
     .all(user.id);
   const memberships = all.filter((m) => !m.hidden);
   const unread = new Map(memberships.map((m) => [m.roomId, m.unreadAt !== null]));
-  const rooms = roomEntries(db, memberships.map((m) => m.roomId)).map(({ createdAt, ...room }) => ({
+  const rooms = roomEntries(reads, memberships.map((m) => m.roomId)).map(({ createdAt, ...room }) => ({
     ...room,
     unread: unread.get(room.id)!,
     recency: room.lastMessageAt ?? createdAt,
@@ -79,24 +79,24 @@ export function sidebarFor(db: Database, user: User): SidebarRooms {
 }
 
 /** The rooms a person hid from their sidebar, by name as they see it, so they can bring them back. */
-export function hiddenRoomsFor(db: Database, user: User): { room: Room; name: string }[] {
-  const ids = db
+export function hiddenRoomsFor(reads: Reads, user: User): { room: Room; name: string }[] {
+  const ids = reads.db
     .query<{ roomId: number }, [number]>("SELECT room_id AS roomId FROM memberships WHERE user_id = ? AND involvement = 'invisible'")
     .all(user.id)
     .map((row) => row.roomId);
-  return roomEntries(db, ids)
+  return roomEntries(reads, ids)
     .map(({ createdAt: _, members, ...room }) => ({ room, name: roomName(room, members, user.id) }))
     .sort((a, b) => a.name.localeCompare(b.name) || a.room.id - b.room.id);
 }
 
 /** A room's name as this person sees it; a direct room's people come from its kept entry. */
-export function roomNameFor(db: Database, room: Room, viewerId: number): string {
-  return roomName(room, room.kind === "direct" ? (roomEntry(db, room.id)?.members ?? []) : [], viewerId);
+export function roomNameFor(reads: Reads, room: Room, viewerId: number): string {
+  return roomName(room, room.kind === "direct" ? (roomEntry(reads, room.id)?.members ?? []) : [], viewerId);
 }
 
 /** What every signed-in page shows around its content: the account's name and the person's sidebar. */
-export function pageFrame(db: Database, user: User) {
-  return { user, accountName: findAccount(db)!.name, sidebar: sidebarFor(db, user), canCreateRooms: canCreateRooms(db, user) };
+export function pageFrame(reads: Reads, user: User) {
+  return { user, accountName: findAccount(reads)!.name, sidebar: sidebarFor(reads, user), canCreateRooms: canCreateRooms(reads, user) };
 }
 
 /** Everyone in a room with their names (a direct room's title). */
@@ -153,13 +153,13 @@ export type MembershipChange = { kept: number[]; granted: number[]; revoked: num
 
 /**
  * Renames an open or closed room and sets who is in it: open means everyone active, closed means
- * exactly the listed people. Says who stayed, who came and who went, for the broadcasts.
+ * exactly the listed people. Says who stayed, who came and who went, for the broadcasts. The
+ * caller tells the read cache (`roomChanged`) once this has committed.
  */
 export function updateSharedRoom(db: Database, room: Room, input: { kind: "open" | "closed"; name: string; userIds: number[] }): MembershipChange {
   return db.transaction(() => {
     const before = new Set(memberIds(db, room.id));
     db.query("UPDATE rooms SET kind = ?, name = ?, updated_at = ? WHERE id = ?").run(input.kind, input.name, now(), room.id);
-    forgetRoomEntry(db, room.id);
     if (input.kind === "open") grantMembershipsToActiveUsers(db, room.id);
     else {
       const wanted = new Set(activeUserIds(db, input.userIds));
@@ -175,13 +175,11 @@ export function updateSharedRoom(db: Database, room: Room, input: { kind: "open"
   })();
 }
 
-/** Deletes the room with its messages; returns who was in it, so their tabs can be told. */
+/** Deletes the room with its messages; returns who was in it, so their tabs can be told (and the cache, `roomChanged`). */
 export function deleteRoom(db: Database, room: Room): number[] {
   return db.transaction(() => {
     const members = memberIds(db, room.id);
     db.query("DELETE FROM rooms WHERE id = ?").run(room.id);
-    forgetLatestPage(db, room.id);
-    forgetRoomEntry(db, room.id);
     return members;
   })();
 }

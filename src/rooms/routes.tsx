@@ -13,9 +13,10 @@ import type { AppContext, AppEnv } from "../http/env.ts";
 import { HttpError, orNotFound } from "../http/errors.tsx";
 import { isHtmx, isHttps, ownOrigin, redirectTo } from "../http/request.ts";
 import { idParam, optional, positiveId, validForm } from "../http/validate.tsx";
-import { findMessage, latestMessages, messagesAfter, messagesBefore, rememberLatestPage, roomChangeSeq } from "../messages/messages.ts";
+import { findMessage, latestMessages, messagesAfter, messagesBefore, roomChangeSeq } from "../messages/messages.ts";
 import { PAGE_SIZE } from "../realtime/protocol.ts";
 import { messagesHtml } from "../../templates/messages/message.tsx";
+import type { Html } from "../../templates/html.ts";
 import { renderToString } from "../../templates/render.ts";
 import { activeUsersById, isAdministrator, isAlone, type User } from "../users/users.ts";
 import { announceRoom, announceRoomChange, announceVisibility, withdrawRoom } from "./broadcasts.tsx";
@@ -74,19 +75,21 @@ export function roomRoutes(ctx: AppContext) {
     const user = currentUser(c);
     setCookie(c, LAST_ROOM_COOKIE, String(room.id), { path: "/", sameSite: "Lax", httpOnly: true, secure: isHttps(c), maxAge: ONE_YEAR_S });
     // One read transaction for the page's queries: one snapshot, and one lock instead of one per query.
-    const page = db.transaction(() => ({ ...pageFrame(db, user), view: roomView(c, user, room, around) }))();
+    const page = db.transaction(() => ({ ...pageFrame(ctx, user), view: roomView(c, user, room, around) }))();
     return c.html(renderToString(<RoomPage {...page} />));
   }
 
   /** The latest page (remembered between visits), or (for a permalink) half a page either side of one message. */
   function roomView(c: Context<AppEnv>, user: User, room: Room, around?: number): RoomView {
-    let page: { html: string; count: number; hasOlder: boolean; hasNewer: boolean; changeSeq: number };
+    let page: { html: Html; count: number; hasOlder: boolean; hasNewer: boolean; changeSeq: number };
     if (around === undefined) {
-      page = rememberLatestPage(db, room.id, () => {
+      page = ctx.cache.latestPage(room.id, () => {
         const latest = latestMessages(db, room.id, PAGE_SIZE + 1);
         const hasOlder = latest.length > PAGE_SIZE;
         const messages = hasOlder ? latest.slice(1) : latest;
-        return { html: messagesHtml(messages), count: messages.length, hasOlder, hasNewer: false, changeSeq: roomChangeSeq(db, room.id) };
+        const authorIds = new Set(messages.map((message) => message.creatorId));
+        const changeSeq = roomChangeSeq(db, room.id);
+        return { html: messagesHtml(messages), count: messages.length, hasOlder, hasNewer: false, changeSeq, authorIds };
       });
     } else {
       const before = messagesBefore(db, room.id, around, PAGE_SIZE / 2 + 1);
@@ -98,7 +101,7 @@ export function roomRoutes(ctx: AppContext) {
     }
     return {
       room,
-      name: roomNameFor(db, room, user.id),
+      name: roomNameFor(ctx, room, user.id),
       messagesHtml: page.html,
       messageCount: page.count,
       hasOlder: page.hasOlder,
@@ -114,15 +117,15 @@ export function roomRoutes(ctx: AppContext) {
   /** An empty room for an administrator who is still alone here: the place to hand out the join link. */
   function inviteFor(c: Context<AppEnv>, user: User): string | undefined {
     if (!isAdministrator(user) || !isAlone(db, user.id)) return undefined;
-    return `${ownOrigin(c, ctx.config)}/join/${findAccount(db)!.joinCode}`;
+    return `${ownOrigin(c, ctx.config)}/join/${findAccount(ctx)!.joinCode}`;
   }
 
   const requireRoomCreation = (user: User) => {
-    if (!canCreateRooms(db, user)) throw new HttpError(403, ONLY_ADMINS_CREATE);
+    if (!canCreateRooms(ctx, user)) throw new HttpError(403, ONLY_ADMINS_CREATE);
   };
 
   const administeredRoom = (c: Context<AppEnv>, id: number, kind?: "shared"): Room => {
-    const room = orNotFound(findRoomFor(db, currentUser(c), id));
+    const room = orNotFound(findRoomFor(ctx, currentUser(c), id));
     if (kind === "shared" && room.kind === "direct") throw new HttpError(422, "A direct message can't become a room.");
     if (!canAdministerRoom(currentUser(c), room)) throw new HttpError(403, ONLY_ADMINISTRATORS_EDIT);
     return room;
@@ -148,6 +151,7 @@ export function roomRoutes(ctx: AppContext) {
     const room = administeredRoom(c, id, "shared");
     // The editor stays in a closed room they edit, so a room can never be left with nobody in it.
     const change = updateSharedRoom(db, room, { kind, name: input.name, userIds: [...(input.user_ids ?? []), currentUser(c).id] });
+    ctx.cache.roomChanged(room.id);
     announceRoomChange(ctx, { ...room, kind, name: input.name }, change);
     return redirectTo(c, `/rooms/${room.id}`);
   }
@@ -159,13 +163,13 @@ export function roomRoutes(ctx: AppContext) {
     .get("/", (c) => {
       const user = currentUser(c);
       const lastRoomId = optional(positiveId, getCookie(c, LAST_ROOM_COOKIE));
-      const room = (lastRoomId && findRoomFor(db, user, lastRoomId)) || firstRoomFor(db, user);
+      const room = (lastRoomId && findRoomFor(ctx, user, lastRoomId)) || firstRoomFor(db, user);
       if (room) return redirectTo(c, `/rooms/${room.id}`);
-      return c.html(<RoomPage {...pageFrame(db, user)} view={null} />);
+      return c.html(<RoomPage {...pageFrame(ctx, user)} view={null} />);
     })
     // The sidebar alone: a tab that was offline for a while fetches it again on reconnecting.
     .get("/users/me/sidebar", (c) => {
-      const { user, accountName, sidebar, canCreateRooms } = pageFrame(db, currentUser(c));
+      const { user, accountName, sidebar, canCreateRooms } = pageFrame(ctx, currentUser(c));
       const currentRoomId = optional(positiveId, c.req.query("room_id"));
       return c.html(<Sidebar user={user} accountName={accountName} {...sidebar} currentRoomId={currentRoomId} canCreateRooms={canCreateRooms} />);
     })
@@ -223,17 +227,17 @@ export function roomRoutes(ctx: AppContext) {
     // Before /rooms/:id, which would take "hidden" for an id.
     .get("/rooms/hidden", (c) => {
       const user = currentUser(c);
-      return c.html(<HiddenRoomsPage user={user} rooms={hiddenRoomsFor(db, user)} />);
+      return c.html(<HiddenRoomsPage user={user} rooms={hiddenRoomsFor(ctx, user)} />);
     })
-    .get("/rooms/:id", idParam, (c) => renderRoom(c, orNotFound(findRoomFor(db, currentUser(c), c.req.valid("param").id))))
+    .get("/rooms/:id", idParam, (c) => renderRoom(c, orNotFound(findRoomFor(ctx, currentUser(c), c.req.valid("param").id))))
     .get("/rooms/:id/:permalink{@[1-9][0-9]{0,15}}", idParam, (c) => {
-      const room = orNotFound(findRoomFor(db, currentUser(c), c.req.valid("param").id));
+      const room = orNotFound(findRoomFor(ctx, currentUser(c), c.req.valid("param").id));
       const message = orNotFound(findMessage(db, room.id, Number(c.req.param("permalink").slice(1))));
       return renderRoom(c, room, message.id);
     })
     .get("/rooms/:id/edit", idParam, (c) => {
       const user = currentUser(c);
-      const room = orNotFound(findRoomFor(db, user, c.req.valid("param").id));
+      const room = orNotFound(findRoomFor(ctx, user, c.req.valid("param").id));
       const canEdit = canAdministerRoom(user, room);
       const people = roomPeople(db, room.id);
       const name = roomName(room, people, user.id);
@@ -275,7 +279,9 @@ export function roomRoutes(ctx: AppContext) {
     )
     .delete("/rooms/:id", idParam, (c) => {
       const room = administeredRoom(c, c.req.valid("param").id);
-      withdrawRoom(ctx, room.id, deleteRoom(db, room), room.kind === "direct" ? "This conversation was deleted." : "This room was deleted.");
+      const members = deleteRoom(db, room);
+      ctx.cache.roomChanged(room.id);
+      withdrawRoom(ctx, room.id, members, room.kind === "direct" ? "This conversation was deleted." : "This room was deleted.");
       return redirectTo(c, "/");
     })
     // PATCH from the bell menu; POST from the hidden rooms page, which works without JavaScript.
@@ -288,7 +294,7 @@ export function roomRoutes(ctx: AppContext) {
       }),
       (c) => {
         const user = currentUser(c);
-        const room = orNotFound(findRoomFor(db, user, c.req.valid("param").id));
+        const room = orNotFound(findRoomFor(ctx, user, c.req.valid("param").id));
         const { involvement } = c.req.valid("form");
         const before = involvementOf(db, user.id, room.id);
         setInvolvement(db, user.id, room.id, involvement);

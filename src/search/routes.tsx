@@ -28,17 +28,17 @@ export function searchRoutes(ctx: AppContext) {
   function renderSearch(c: Context<AppEnv>, query: string, error?: string) {
     const user = currentUser(c);
     const lastRoomId = optional(positiveId, getCookie(c, LAST_ROOM_COOKIE));
-    const lastRoom = lastRoomId ? findRoomFor(db, user, lastRoomId) : null;
-    const { results, more } = error ? { results: [], more: false } : searchMessages(db, user, query);
+    const lastRoom = lastRoomId ? findRoomFor(ctx, user, lastRoomId) : null;
+    const { results, more } = error ? { results: [], more: false } : searchMessages(ctx, user, query);
     return c.html(
       <SearchPage
-        {...pageFrame(db, user)}
+        {...pageFrame(ctx, user)}
         view={{
           query,
           results,
           more,
           recent: recentSearches(db, user.id),
-          back: lastRoom ? { href: `/rooms/${lastRoom.id}`, name: roomNameFor(db, lastRoom, user.id) } : { href: "/", name: "your rooms" },
+          back: lastRoom ? { href: `/rooms/${lastRoom.id}`, name: roomNameFor(ctx, lastRoom, user.id) } : { href: "/", name: "your rooms" },
           error,
         }}
       />,

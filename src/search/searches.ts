@@ -1,4 +1,5 @@
 import type { Database } from "bun:sqlite";
+import type { Reads } from "../cache/read-cache.ts";
 import { now } from "../db/time.ts";
 import { MARKED_TEXT, matchedWords } from "./highlight.ts";
 import { indexPendingMessages } from "./indexer.ts";
@@ -31,7 +32,8 @@ export function matchExpression(query: string): string | null {
  * at the limit, so a common word costs about as much as a rare one: the matches are never all read
  * and sorted.
  */
-export function searchMessages(db: Database, user: User, query: string, limit = RESULT_LIMIT): { results: SearchResult[]; more: boolean } {
+export function searchMessages(reads: Reads, user: User, query: string, limit = RESULT_LIMIT): { results: SearchResult[]; more: boolean } {
+  const { db } = reads;
   const match = matchExpression(query);
   if (match === null) return { results: [], more: false };
   indexPendingMessages(db); // whatever was posted a moment ago is found too
@@ -52,7 +54,7 @@ export function searchMessages(db: Database, user: User, query: string, limit = 
   const directNames = new Map<number, string>();
   for (const row of rows)
     if (row.roomName === null && !directNames.has(row.roomId))
-      directNames.set(row.roomId, roomNameFor(db, findRoomFor(db, user, row.roomId)!, user.id));
+      directNames.set(row.roomId, roomNameFor(reads, findRoomFor(reads, user, row.roomId)!, user.id));
   return {
     results: rows.map(({ marked, ...row }) => ({ ...row, roomName: row.roomName ?? directNames.get(row.roomId)!, words: matchedWords(marked) })),
     more,

@@ -28,7 +28,7 @@ export function sessionRoutes(ctx: AppContext) {
         <SignInForm emailAddress={emailAddress} error={error} />
       ) : (
         <SignInPage
-          accountName={findAccount(ctx.db)?.name ?? "Campfire"}
+          accountName={findAccount(ctx)?.name ?? "Campfire"}
           helpEmail={firstAdministrator(ctx.db)?.emailAddress ?? null}
           emailAddress={emailAddress}
           error={error}
@@ -67,6 +67,7 @@ export function sessionRoutes(ctx: AppContext) {
       const session = c.get("session");
       if (session) {
         endSession(ctx.db, session.id);
+        ctx.cache.sessionsEnded(session.userId);
         ctx.connections.close((socket) => socket.sessionId === session.id, "Signed out");
       }
       clearSessionCookie(c);

@@ -1,4 +1,5 @@
 import type { Database } from "bun:sqlite";
+import type { Reads } from "../cache/read-cache.ts";
 import { now } from "../db/time.ts";
 import { USER_COLUMNS, type User } from "../users/users.ts";
 
@@ -29,22 +30,20 @@ export function startSession(db: Database, user: User, client: ClientInfo): stri
  * (`client` is asked for the address and browser only then).
  */
 export function resumeSession(
-  db: Database,
+  { db, cache }: Reads,
   token: string,
   client: () => ClientInfo,
 ): { session: Session; user: User; refreshed: boolean } | null {
   const digest = digestToken(token);
-  let row = rememberedSession(db, digest);
-  if (!row) {
-    row = db
+  const row = cache.sessionOr(digest, () =>
+    db
       .query<SessionRow, [string]>(
         `SELECT sessions.id AS sessionId, sessions.last_active_at AS lastActiveAt, ${USER_COLUMNS}
          FROM sessions JOIN users ON users.id = sessions.user_id WHERE sessions.token_digest = ? AND users.status = 'active'`,
       )
-      .get(digest);
-    if (!row) return null;
-    rememberSession(db, digest, row);
-  }
+      .get(digest),
+  );
+  if (!row) return null;
   const { sessionId, lastActiveAt, ...user } = row;
   const session: Session = { id: sessionId, userId: user.id, lastActiveAt };
   const at = now();
@@ -59,34 +58,26 @@ export function resumeSession(
   return { session, user, refreshed };
 }
 
-// Every request resolves its session, so the answer is kept for a second: that saves a query per
-// request. Ending sessions forgets them at once; anything else about a person (a new name or
-// role) shows within the second. A second of the process's own time, not `now()`: a test that
-// holds the clock still must not keep a session alive forever.
-export const SESSION_MEMORY_MS = 1000;
-const SESSION_MEMORY_LIMIT = 10_000;
-type SessionRow = User & { sessionId: number; lastActiveAt: number };
-const sessionMemory = new WeakMap<Database, Map<string, { row: SessionRow; until: number }>>();
+/** A resolved session as the read cache keeps it (for a second, or until `sessionsEnded`). */
+export type SessionRow = User & { sessionId: number; lastActiveAt: number };
 
-function rememberedSession(db: Database, digest: string): SessionRow | null {
-  const kept = sessionMemory.get(db)?.get(digest);
-  return kept && kept.until > performance.now() ? kept.row : null;
-}
-
-function rememberSession(db: Database, digest: string, row: SessionRow): void {
-  let memory = sessionMemory.get(db);
-  if (!memory) sessionMemory.set(db, (memory = new Map()));
-  if (memory.size >= SESSION_MEMORY_LIMIT) memory.clear();
-  memory.set(digest, { row, until: performance.now() + SESSION_MEMORY_MS });
-}
-
+/** Ends one session; the caller tells the read cache (`sessionsEnded`) and closes its sockets. */
 export function endSession(db: Database, sessionId: number): void {
   db.query("DELETE FROM sessions WHERE id = ?").run(sessionId);
-  sessionMemory.delete(db);
 }
 
-/** Signs a person out everywhere, e.g. after a password reset. */
+/** Signs a person out everywhere, e.g. after a password reset (from the CLI: the server notices). */
 export function endAllSessions(db: Database, userId: number): void {
   db.query("DELETE FROM sessions WHERE user_id = ?").run(userId);
-  sessionMemory.delete(db);
+}
+
+/** Of these sessions, the ones that still exist and belong to an active person. */
+export function liveSessionIds(db: Database, sessionIds: number[]): Set<number> {
+  const rows = db
+    .query<{ id: number }, [string]>(
+      `SELECT sessions.id FROM sessions JOIN users ON users.id = sessions.user_id
+       WHERE users.status = 'active' AND sessions.id IN (SELECT value FROM json_each(?))`,
+    )
+    .all(JSON.stringify(sessionIds));
+  return new Set(rows.map((row) => row.id));
 }

@@ -31,7 +31,7 @@ export function autocompleteRoutes(ctx: AppContext) {
   return new Hono<AppEnv>().use("/autocompletable/*", requireUserForJson).get("/autocompletable/users", validQuery, (c) => {
     const { query, room_id } = c.req.valid("query");
     // Only rooms the asker is in may be searched; any other id is a 404, whether or not the room exists.
-    if (room_id !== undefined && !findRoomFor(ctx.db, c.get("user")!, room_id)) return c.json({ error: NOT_FOUND_MESSAGE }, 404);
+    if (room_id !== undefined && !findRoomFor(ctx, c.get("user")!, room_id)) return c.json({ error: NOT_FOUND_MESSAGE }, 404);
     const users = searchUsers(ctx.db, { query, roomId: room_id, limit: MAX_RESULTS });
     return c.json(users.map(({ id, name }) => ({ id, name, avatar_url: `/users/${id}/avatar` })));
   });

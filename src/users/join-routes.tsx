@@ -37,7 +37,7 @@ function signInInstead(c: Context<AppEnv>, emailAddress: string): Response {
 export function joinRoutes(ctx: AppContext) {
   // A code that isn't the current one is almost always a link from before the administrator made a new one.
   const accountFor = (joinCode: string) => {
-    const account = findAccountByJoinCode(ctx.db, joinCode);
+    const account = findAccountByJoinCode(ctx, joinCode);
     if (!account) throw new HttpError(404, INVITATION_EXPIRED, "This invitation link has expired");
     return account;
   };

@@ -116,6 +116,11 @@ export function setPasswordDigest(db: Database, userId: number, passwordDigest: 
   db.query("UPDATE users SET password_digest = ?, updated_at = ? WHERE id = ?").run(passwordDigest, now(), userId);
 }
 
+/** Renames a person; the caller tells the read cache (`personChanged`) once this has committed. */
+export function renameUser(db: Database, userId: number, name: string): void {
+  db.query("UPDATE users SET name = ?, updated_at = ? WHERE id = ?").run(name, now(), userId);
+}
+
 /** The active people among these ids, by name (a people picker's chosen list). */
 export function activeUsersById(db: Database, ids: number[]): { id: number; name: string }[] {
   return db

@@ -1,5 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import { raw } from "hono/html";
+import { inJsx, type Html } from "../html.ts";
 import type { FC } from "hono/jsx";
 import type { Involvement } from "../../src/rooms/memberships.ts";
 import type { PresentUser } from "../../src/rooms/presence.ts";
@@ -17,7 +18,7 @@ export type RoomView = {
   room: Room;
   name: string;
   /** The page of messages, already rendered (the newest page is rendered once per change). */
-  messagesHtml: string;
+  messagesHtml: Html;
   messageCount: number;
   hasOlder: boolean;
   hasNewer: boolean;
@@ -87,7 +88,7 @@ const RoomColumn: FC<{ view: RoomView }> = ({ view }) => {
         data-change-seq={view.changeSeq}
         data-highlight-id={view.highlightId}
       >
-        {raw(view.messagesHtml)}
+        {inJsx(view.messagesHtml)}
       </section>
       <p class="room__empty" data-empty-note hidden={view.messageCount > 0}>
         This is the very beginning of {name}. Say hello!

@@ -1,40 +1,45 @@
 /** @jsxImportSource hono/jsx */
-import { raw } from "hono/html";
 import type { FC } from "hono/jsx";
-import { escapeHtml } from "../../src/messages/sanitize.ts";
-import { domId } from "../../src/realtime/protocol.ts";
 import type { SidebarRoom, SidebarRooms } from "../../src/rooms/rooms.ts";
 import { isAdministrator, type User } from "../../src/users/users.ts";
+import { domId } from "../../src/realtime/protocol.ts";
+import { html, inJsx, joinHtml, type Html } from "../html.ts";
 import { Avatar } from "../shared/avatar.tsx";
 
 /**
  * One room in the sidebar. The same bytes go to every member when it changes, so a direct room
  * lists everyone and the client hides the reader's own name; unread and current marks are added
- * per reader (on the page by the server, live by the client). A string, like messageHtml, because
- * every page renders twenty of them.
+ * per reader (on the page by the server, live by the client). Built with `html`, like messageHtml,
+ * because every page renders twenty of them.
  */
-export function sidebarItemHtml(room: SidebarRoom, currentRoomId?: number, viewerId?: number): string {
+export function sidebarItemHtml(room: SidebarRoom, currentRoomId?: number, viewerId?: number): Html {
   const current = room.id === currentRoomId;
   const classes = `sidebar__item${room.unread && !current ? " sidebar__item--unread" : ""}${current ? " sidebar__item--current" : ""}`;
-  const sortName = room.name === null ? "" : ` data-sort-name="${escapeHtml(room.name.toLowerCase())}"`;
-  return (
-    `<li id="${domId("sidebar_room", room.id)}" class="${classes}" data-room-id="${room.id}" data-kind="${room.kind}"${sortName} data-last-message-at="${room.lastMessageAt ?? 0}">` +
-    `<a class="sidebar__room" href="/rooms/${room.id}"${current ? ' aria-current="page"' : ""}>${room.kind === "direct" ? directNames(room, viewerId) : escapeHtml(room.name ?? "")}</a></li>`
-  );
+  return html`<li
+      id="${domId("sidebar_room", room.id)}"
+      class="${classes}"
+      data-room-id="${room.id}"
+      data-kind="${room.kind}"${room.name === null ? "" : html` data-sort-name="${room.name.toLowerCase()}"`}
+      data-last-message-at="${room.lastMessageAt ?? 0}">
+    <a class="sidebar__room" href="/rooms/${room.id}"${current ? CURRENT : ""}>${room.kind === "direct" ? directNames(room, viewerId) : (room.name ?? "")}</a>
+  </li>`;
 }
 
-function directNames(room: SidebarRoom, viewerId?: number): string {
+const CURRENT = html` aria-current="page"`;
+const HIDDEN = html` hidden`;
+
+function directNames(room: SidebarRoom, viewerId?: number): Html {
   // On a page the server knows the reader and hides their name itself; broadcasts leave it to the client.
   const hideViewer = viewerId !== undefined && room.members.some((member) => member.id !== viewerId);
   const names = room.members.map(
     (member) =>
-      `<span class="direct-names__name" data-user-id="${member.id}"${hideViewer && member.id === viewerId ? " hidden" : ""}>${escapeHtml(member.name)}</span>`,
+      html`<span class="direct-names__name" data-user-id="${member.id}"${hideViewer && member.id === viewerId ? HIDDEN : ""}>${member.name}</span>`,
   );
-  return `<span class="direct-names">${names.join("")}</span>`;
+  return html`<span class="direct-names">${names}</span>`;
 }
 
 export const SidebarItem: FC<{ room: SidebarRoom; currentRoomId?: number; viewerId?: number }> = ({ room, currentRoomId, viewerId }) =>
-  raw(sidebarItemHtml(room, currentRoomId, viewerId));
+  inJsx(sidebarItemHtml(room, currentRoomId, viewerId));
 
 type SidebarProps = SidebarRooms & { user: User; accountName: string; currentRoomId?: number; canCreateRooms: boolean };
 
@@ -54,7 +59,7 @@ export const Sidebar: FC<SidebarProps> = ({ user, accountName, shared, directs, 
       ) : null}
     </div>
     <ul id="shared_rooms" class="sidebar__rooms" data-sort="name">
-      {raw(shared.map((room) => sidebarItemHtml(room, currentRoomId, user.id)).join(""))}
+      {inJsx(joinHtml(shared.map((room) => sidebarItemHtml(room, currentRoomId, user.id))))}
     </ul>
     <div class="sidebar__section">
       <h2 class="sidebar__heading">Direct messages</h2>
@@ -63,7 +68,7 @@ export const Sidebar: FC<SidebarProps> = ({ user, accountName, shared, directs, 
       </a>
     </div>
     <ul id="direct_rooms" class="sidebar__rooms" data-sort="recent">
-      {raw(directs.map((room) => sidebarItemHtml(room, currentRoomId, user.id)).join(""))}
+      {inJsx(joinHtml(directs.map((room) => sidebarItemHtml(room, currentRoomId, user.id))))}
     </ul>
     <SidebarExtras user={user} hiddenCount={hiddenCount} />
     <footer class="sidebar__footer">

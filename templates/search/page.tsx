@@ -1,12 +1,11 @@
 /** @jsxImportSource hono/jsx */
-import { raw } from "hono/html";
 import type { FC } from "hono/jsx";
-import { escapeHtml } from "../../src/messages/sanitize.ts";
 import type { SidebarRooms } from "../../src/rooms/rooms.ts";
 import { wordMarker } from "../../src/search/highlight.ts";
 import { MAX_QUERY_CHARS, type RecentSearch, type SearchResult } from "../../src/search/searches.ts";
 import type { User } from "../../src/users/users.ts";
 import { domId } from "../../src/realtime/protocol.ts";
+import { html, inJsx, joinHtml, type Html } from "../html.ts";
 import { Layout } from "../layout.tsx";
 import { messageHtml } from "../messages/message.tsx";
 import { Sidebar } from "../rooms/sidebar.tsx";
@@ -97,7 +96,7 @@ const Results: FC<{ query: string; results: SearchResult[]; more: boolean }> = (
       <p class="search__summary" role="status">
         {summary(query, results.length, more)}
       </p>
-      <ol class="search__list">{raw(resultsHtml(results))}</ol>
+      <ol class="search__list">{inJsx(resultsHtml(results))}</ol>
     </section>
 );
 
@@ -117,19 +116,22 @@ const dateOf = (at: number): string => {
 };
 
 /** The results with the words that matched marked (one marker for the page). */
-function resultsHtml(results: SearchResult[]): string {
+function resultsHtml(results: SearchResult[]): Html {
   const mark = wordMarker(results.flatMap((result) => result.words));
-  return results.map((result) => resultHtml(result, mark)).join("");
+  return joinHtml(results.map((result) => resultHtml(result, mark)));
 }
 
-/** One result: where and when, then the message as the room shows it. A string, like messageHtml, as there are a hundred. */
-function resultHtml(message: SearchResult, mark: (html: string) => string): string {
-  return (
-    `<li id="${domId("search_result", message.id)}" class="search-result">` +
-    `<a class="search-result__room" href="/rooms/${message.roomId}/@${message.id}">${escapeHtml(message.roomName)}</a>` +
-    `<time class="search-result__date" datetime="${new Date(message.createdAt).toISOString()}">${dateOf(message.createdAt)}</time>` +
-    `${messageHtml({ ...message, bodyHtml: mark(message.bodyHtml) })}</li>`
-  );
+/**
+ * One result: where and when, then the message as the room shows it, its matched words marked (the
+ * marker only puts <mark> around text of the sanitized body). Built with `html`, like messageHtml,
+ * as there are a hundred.
+ */
+function resultHtml(message: SearchResult, mark: (html: string) => string): Html {
+  return html`<li id="${domId("search_result", message.id)}" class="search-result">
+    <a class="search-result__room" href="/rooms/${message.roomId}/@${message.id}">${message.roomName}</a>
+    <time class="search-result__date" datetime="${new Date(message.createdAt).toISOString()}">${dateOf(message.createdAt)}</time>
+    ${messageHtml({ ...message, bodyHtml: mark(message.bodyHtml) })}
+  </li>`;
 }
 
 function summary(query: string, count: number, more: boolean): string {

@@ -16,8 +16,8 @@ beforeEach(async () => {
 });
 afterEach(() => server.close());
 
-const joinCode = () => findAccount(server.db)!.joinCode;
-const restricted = () => findAccount(server.db)!.settings.restrictRoomCreationToAdministrators;
+const joinCode = () => findAccount(server.ctx)!.joinCode;
+const restricted = () => findAccount(server.ctx)!.settings.restrictRoomCreationToAdministrators;
 const patchAccount = (client: Client, form: Record<string, string>, headers?: Record<string, string>) =>
   client.request("/account", { method: "PATCH", form, headers });
 
@@ -76,7 +76,7 @@ describe("the account page", () => {
     const configured = startConfiguredTestServer({ publicUrl: "https://chat.example.com" });
     try {
       const html = await (await (await completeFirstRun(configured)).get("/account")).text();
-      expect(html).toContain(`value="https://chat.example.com/join/${findAccount(configured.db)!.joinCode}"`);
+      expect(html).toContain(`value="https://chat.example.com/join/${findAccount(configured.ctx)!.joinCode}"`);
     } finally {
       await configured.close();
     }
@@ -162,28 +162,28 @@ describe("regenerating the join link", () => {
 describe("account settings", () => {
   test("restricting room creation to administrators turns on and off, and canCreateRooms follows", async () => {
     const adminUser = findUserByEmail(server.db, ADMIN.email)!;
-    expect(canCreateRooms(server.db, memberUser)).toBe(true);
+    expect(canCreateRooms(server.ctx, memberUser)).toBe(true);
 
     const on = await patchAccount(admin, { restrict_room_creation_to_administrators: "on" });
     expect(on.status).toBe(303);
     expect(on.headers.get("location")).toBe("/account");
     expect(restricted()).toBe(true);
-    expect(canCreateRooms(server.db, memberUser)).toBe(false);
-    expect(canCreateRooms(server.db, adminUser)).toBe(true);
+    expect(canCreateRooms(server.ctx, memberUser)).toBe(false);
+    expect(canCreateRooms(server.ctx, adminUser)).toBe(true);
     expect(await (await admin.get("/account")).text()).toMatch(/<input[^>]*name="restrict_room_creation_to_administrators"[^>]*checked/);
 
     // An unticked checkbox sends nothing at all.
     const off = await patchAccount(admin, {});
     expect(off.status).toBe(303);
     expect(restricted()).toBe(false);
-    expect(canCreateRooms(server.db, memberUser)).toBe(true);
+    expect(canCreateRooms(server.ctx, memberUser)).toBe(true);
     expect(await (await admin.get("/account")).text()).not.toMatch(/name="restrict_room_creation_to_administrators"[^>]*checked/);
   });
 
   test("renames the account, keeping the setting alongside", async () => {
     const response = await patchAccount(admin, { name: "  Acme Corp  ", restrict_room_creation_to_administrators: "on" });
     expect(response.status).toBe(303);
-    expect(findAccount(server.db)!.name).toBe("Acme Corp");
+    expect(findAccount(server.ctx)!.name).toBe("Acme Corp");
     expect(restricted()).toBe(true);
     expect(await (await member.get("/account")).text()).toContain("Acme Corp");
   });
@@ -191,7 +191,7 @@ describe("account settings", () => {
   test("a form without JavaScript can POST the same settings", async () => {
     const response = await admin.post("/account", { name: "Posted Name", restrict_room_creation_to_administrators: "on" });
     expect(response.status).toBe(303);
-    expect(findAccount(server.db)!.name).toBe("Posted Name");
+    expect(findAccount(server.ctx)!.name).toBe("Posted Name");
     expect(restricted()).toBe(true);
   });
 
@@ -213,7 +213,7 @@ describe("account settings", () => {
       const html = await response.text();
       expect(html).toContain(message);
       expect(html).toContain('name="restrict_room_creation_to_administrators"');
-      expect(findAccount(server.db)!.name).toBe("Acme Chat");
+      expect(findAccount(server.ctx)!.name).toBe("Acme Chat");
       expect(restricted()).toBe(false);
     });
   }
@@ -234,14 +234,14 @@ describe("account settings", () => {
       expect(await response.text()).toContain("Only administrators");
     }
     expect((await member.post("/account", { name: "Hijacked" })).status).toBe(403);
-    expect(findAccount(server.db)!.name).toBe("Acme Chat");
+    expect(findAccount(server.ctx)!.name).toBe("Acme Chat");
     expect(restricted()).toBe(false);
   });
 
   test("a stranger gets 401 from htmx and nothing changes", async () => {
     const response = await patchAccount(new Client(server.url), { name: "Hijacked" }, { "HX-Request": "true" });
     expect(response.status).toBe(401);
-    expect(findAccount(server.db)!.name).toBe("Acme Chat");
+    expect(findAccount(server.ctx)!.name).toBe("Acme Chat");
   });
 });
 

@@ -3,9 +3,11 @@ import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import packageJson from "../../package.json" with { type: "json" };
 import { ENVIRONMENT_VARIABLES } from "../../src/config.ts";
-import { ADMIN, completeFirstRun, signIn } from "../helpers/fixtures.ts";
+import { SIGNED_OUT_CLOSE_CODE } from "../../src/realtime/protocol.ts";
+import { ADMIN, addSignedInMember, completeFirstRun, postMessage, signIn } from "../helpers/fixtures.ts";
 import { freePort, run, waitUntilUp } from "../helpers/processes.ts";
 import { makeDataDir, startTestServer } from "../helpers/server.ts";
+import { carrying, messageIdFrom, openSocket } from "../helpers/socket.ts";
 
 const MAIN = join(import.meta.dir, "../../src/main.ts");
 const campfire = (args: string[], env: Record<string, string> = {}, stdin?: string) =>
@@ -45,7 +47,7 @@ test("an unknown command exits non-zero with one line", async () => {
 });
 
 test("a bad environment value stops start-up with one clear line naming the variable", async () => {
-  for (const [name, value] of [["PORT", "eighty"], ["CAMPFIRE_URL", "chat.example.com"], ["CAMPFIRE_MAX_UPLOAD_MB", "lots"], ["TLS_CERT", "/no/such/cert.pem"]] as const) {
+  for (const [name, value] of [["PORT", "eighty"], ["CAMPFIRE_URL", "chat.example.com"], ["CAMPFIRE_MAX_UPLOAD_MB", "lots"], ["TLS_CERT", "/no/such/cert.pem"], ["CAMPFIRE_READ_CACHE", "maybe"]] as const) {
     const { stderr, exitCode } = await campfire(["serve"], { [name]: value, TLS_KEY: "/no/such/key.pem" });
     expect(exitCode).toBe(1);
     const lines = stderr.trim().split("\n");
@@ -67,6 +69,33 @@ test("reset-password sets the password read from stdin and signs the person out 
   expect((await phone.get("/rooms/1")).headers.get("location")).toBe("/session/new");
   expect((await signIn(server, ADMIN.email, ADMIN.password)).response.status).toBe(401);
   expect((await signIn(server, ADMIN.email, "a brand new password")).response.status).toBe(303);
+  await server.close();
+});
+
+test("reset-password while the server is up closes that person's open sockets within seconds, and only theirs", async () => {
+  const server = startTestServer();
+  const admin = await completeFirstRun(server);
+  const { client: member } = await addSignedInMember(server);
+  const [adminTab, memberTab] = [await openSocket(server, admin), await openSocket(server, member)];
+  await adminTab.enter(1);
+  await memberTab.enter(1);
+
+  const result = await campfire(["reset-password", ADMIN.email], { CAMPFIRE_DATA_DIR: server.dataDir }, "a brand new password\n");
+  expect(result.exitCode).toBe(0);
+  const ended = performance.now();
+
+  // Closed as a sign-out (the tab goes to the sign-in page instead of reconnecting), within seconds.
+  const closed = await Promise.race([adminTab.closed, Bun.sleep(3_000).then(() => null)]);
+  expect(closed).toEqual({ code: SIGNED_OUT_CLOSE_CODE, reason: "Signed out" });
+  expect(performance.now() - ended).toBeLessThan(3_000);
+  // Nothing more reaches them, and their cookie opens no new socket to enter rooms with.
+  expect(adminTab.isOpen).toBe(false);
+  await expect(openSocket(server, admin)).rejects.toThrow("did not open");
+  // The other person's tab is untouched and still hears the room.
+  expect(memberTab.isOpen).toBe(true);
+  const posted = messageIdFrom(await postMessage(member, 1, "still here"));
+  await memberTab.waitFor(carrying(posted));
+  memberTab.close();
   await server.close();
 });
 

@@ -20,7 +20,7 @@ test("the WAL stays bounded after thousands of writes interleaved with reads and
   const client = { ipAddress: "127.0.0.1", userAgent: "wal test" };
   for (let i = 0; i < 5_000; i++) {
     const token = startSession(server.db, user, client);
-    expect(resumeSession(server.db, token, () => client)).not.toBeNull();
+    expect(resumeSession(server.ctx, token, () => client)).not.toBeNull();
     if (i % 500 === 0) expect((await admin.get("/rooms/1")).status).toBe(200);
   }
   const walBytes = statSync(`${databasePath(server.dataDir)}-wal`).size;

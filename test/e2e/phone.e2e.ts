@@ -74,7 +74,7 @@ async function expectOnScreen(page: Page, selector: string): Promise<void> {
 }
 
 test("every page fits a 390 px phone without sideways scrolling, its controls on screen", async () => {
-  const joinCode = findAccount(server.db)!.joinCode;
+  const joinCode = findAccount(server.ctx)!.joinCode;
   const busyRoom = 2;
 
   // Signed out: sign-in, join, an expired join link, and the first run of a fresh install.

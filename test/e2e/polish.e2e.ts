@@ -165,7 +165,7 @@ test("account actions say what they did, and a new join link is asked for first"
   });
   await page.getByRole("button", { name: "Regenerate link" }).click();
   await page.waitForTimeout(300);
-  expect(findAccount(server.db)!.joinCode).toBe(before.split("/").pop()!);
+  expect(findAccount(server.ctx)!.joinCode).toBe(before.split("/").pop()!);
 
   page.once("dialog", (dialog) => void dialog.accept());
   await step(page, problems, "regenerating the link", () =>

@@ -13,6 +13,7 @@ import {
   sidebarRoomFrame,
   typingFrame,
 } from "../../templates/frames.ts";
+import { html } from "../../templates/html.ts";
 import { ADMIN, signIn, startSetUpServer } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
 import { launchBrowser, step, watchPage } from "./browser.ts";
@@ -35,14 +36,14 @@ afterAll(async () => {
 // They are about a room nobody is in, so the page has nothing to do but take them.
 const NOWHERE = 999_999;
 const EVERY_KIND: Record<FrameKind, string> = {
-  [FRAME.messages]: messagesFrame(NOWHERE, ""),
+  [FRAME.messages]: messagesFrame(NOWHERE, html``),
   [FRAME.messageRemoved]: messageRemovedFrame(NOWHERE, 1, 1),
   [FRAME.activity]: activityFrame(NOWHERE, 2, ""),
   [FRAME.typing]: typingFrame(NOWHERE, { id: 2, name: "Someone" }, "start"),
   [FRAME.read]: readFrame(NOWHERE),
   [FRAME.refresh]: refreshFrame(NOWHERE),
   [FRAME.roomRemoved]: roomRemovedFrame(NOWHERE, "Gone."),
-  [FRAME.sidebarRoom]: sidebarRoomFrame(NOWHERE, ""),
+  [FRAME.sidebarRoom]: sidebarRoomFrame(NOWHERE, html``),
   [FRAME.sidebarRemove]: sidebarRemoveFrame(NOWHERE),
 };
 

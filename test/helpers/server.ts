@@ -7,6 +7,9 @@ import { startServer, type RunningServer } from "../../src/server.ts";
 
 export type TestServer = RunningServer & { dataDir: string; logs: string[]; close: () => Promise<void> };
 
+/** CAMPFIRE_READ_CACHE=off runs the suite with every read going to SQLite (test/run.sh does both). */
+export const TEST_READ_CACHE = parseConfig({ CAMPFIRE_READ_CACHE: process.env.CAMPFIRE_READ_CACHE }).readCache;
+
 export const makeDataDir = (): string => mkdtempSync(join(tmpdir(), "campfire-test-"));
 
 /** A real server on a random loopback port with its own SQLite file; log lines are kept for assertions. */
@@ -19,7 +22,7 @@ export function startConfiguredTestServer(config: Partial<Omit<Config, "dataDir"
   const logs: string[] = [];
   const log: Logger = (level, message, fields) =>
     void logs.push(`${level} ${message} ${JSON.stringify(fields ?? {}, (_, v) => (v instanceof Error ? v.stack : v))}`);
-  const running = startServer({ ...parseConfig({}), port: 0, host: "127.0.0.1", ...config, dataDir }, log);
+  const running = startServer({ ...parseConfig({}), readCache: TEST_READ_CACHE, port: 0, host: "127.0.0.1", ...config, dataDir }, log);
   return {
     ...running,
     dataDir,

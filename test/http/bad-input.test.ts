@@ -54,7 +54,7 @@ type Route = { method: string; path: () => string; form?: Record<string, string>
 const ROUTES: Route[] = [
   { method: "POST", path: () => "/session", form: { email_address: "nobody@example.com", password: "wrong password" }, stranger: true },
   { method: "GET", path: () => "/session/new", query: { email_address: "a@example.com" }, stranger: true },
-  { method: "POST", path: () => `/join/${findAccount(server.db)!.joinCode}`, form: { name: "New Person", email_address: "new@example.com", password: "long enough password" }, stranger: true },
+  { method: "POST", path: () => `/join/${findAccount(server.ctx)!.joinCode}`, form: { name: "New Person", email_address: "new@example.com", password: "long enough password" }, stranger: true },
   { method: "PATCH", path: () => "/account", form: { name: "Acme Chat", restrict_room_creation_to_administrators: "on" } },
   { method: "POST", path: () => "/account", form: { name: "Acme Chat" } },
   { method: "GET", path: () => "/autocompletable/users", query: { query: "a", room_id: String(roomId) } },

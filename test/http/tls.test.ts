@@ -5,7 +5,7 @@ import { parseConfig } from "../../src/config.ts";
 import { startServer, type RunningServer } from "../../src/server.ts";
 import { ADMIN } from "../helpers/fixtures.ts";
 import { run } from "../helpers/processes.ts";
-import { makeDataDir } from "../helpers/server.ts";
+import { makeDataDir, TEST_READ_CACHE } from "../helpers/server.ts";
 
 // TLS_CERT / TLS_KEY serve HTTPS directly; a throwaway self-signed certificate stands in for a real one.
 let dataDir: string;
@@ -17,7 +17,7 @@ beforeAll(async () => {
   const made = await run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
     "-keyout", keyPath, "-out", certPath]);
   expect(made.exitCode).toBe(0);
-  server = startServer({ ...parseConfig({}), port: 0, host: "127.0.0.1", dataDir, tls: { certPath, keyPath } }, () => {});
+  server = startServer({ ...parseConfig({}), readCache: TEST_READ_CACHE, port: 0, host: "127.0.0.1", dataDir, tls: { certPath, keyPath } }, () => {});
 });
 
 afterAll(async () => {

@@ -1,14 +1,16 @@
 import { expect, test } from "bun:test";
+import { ReadCache } from "../../src/cache/read-cache.ts";
 import { openDatabase } from "../../src/db/connection.ts";
-import { forgetLatestPage, rememberLatestPage } from "../../src/messages/messages.ts";
 
-test("newest pages are kept per room until forgotten, and only so many rooms' worth", () => {
+test("newest pages are kept per room until their messages change, and only so many rooms' worth", () => {
   const db = openDatabase(":memory:");
+  const cache = new ReadCache(db);
   let builds = 0;
-  const page = (roomId: number) => rememberLatestPage(db, roomId, () => `page of room ${roomId}, build ${++builds}`);
+  const page = (roomId: number) =>
+    cache.latestPage(roomId, () => ({ html: `page of room ${roomId}, build ${++builds}`, authorIds: new Set<number>() })).html;
   expect(page(1)).toBe("page of room 1, build 1");
   expect(page(1)).toBe("page of room 1, build 1");
-  forgetLatestPage(db, 1);
+  cache.messagesChanged(1);
   expect(page(1)).toBe("page of room 1, build 2");
 
   for (let roomId = 2; roomId <= 201; roomId++) page(roomId); // room 1 is the one kept longest

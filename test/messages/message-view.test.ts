@@ -17,7 +17,7 @@ const message = (overrides: Partial<Message> = {}): Message => ({
 });
 
 test("a message fragment carries its id, author, permalink, time and the stored (already sanitized) body", () => {
-  expect(messageHtml(message())).toBe(
+  expect(messageHtml(message()).text).toBe(
     '<article id="message_7" class="message" data-message-id="7" data-client-message-id="c-1" data-creator-id="5" data-created-at="1795599000000" data-change-seq="4">' +
       '<span class="avatar avatar--5" title="Ana Lucia" aria-hidden="true">AL</span>' +
       '<div class="message__main"><header class="message__meta"><span class="message__author">Ana Lucia</span>' +
@@ -27,7 +27,7 @@ test("a message fragment carries its id, author, permalink, time and the stored 
 });
 
 test("an author's name is escaped wherever it appears, and edits and mentions are marked", () => {
-  const html = messageHtml(message({ creatorName: '<img src=x onerror="alert(1)">', mentions: "2 9", updatedAt: Date.UTC(2026, 10, 25, 9, 31) }));
+  const html = messageHtml(message({ creatorName: '<img src=x onerror="alert(1)">', mentions: "2 9", updatedAt: Date.UTC(2026, 10, 25, 9, 31) })).text;
   expect(html).not.toContain("<img");
   expect(html).toContain('title="&lt;img src=x onerror=&quot;alert(1)&quot;&gt;"');
   expect(html).toContain('<span class="message__author">&lt;img src=x onerror=&quot;alert(1)&quot;&gt;</span>');
@@ -36,5 +36,5 @@ test("an author's name is escaped wherever it appears, and edits and mentions ar
 });
 
 test("a run of messages is each fragment in order", () => {
-  expect(messagesHtml([message(), message({ id: 8 })])).toBe(messageHtml(message()) + messageHtml(message({ id: 8 })));
+  expect(messagesHtml([message(), message({ id: 8 })]).text).toBe(messageHtml(message()).text + messageHtml(message({ id: 8 })).text);
 });

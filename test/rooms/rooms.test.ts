@@ -683,7 +683,7 @@ describe("inviting people", () => {
     const fresh = await startQuickSetUpServer();
     try {
       const html = await (await fresh.admin.get(`/rooms/${ALL_TALK}`)).text();
-      const code = findAccount(fresh.server.db)!.joinCode;
+      const code = findAccount(fresh.server.ctx)!.joinCode;
       expect(html).toContain("Invite your team");
       expect(html).toContain(`<input id="room_join_link" class="field__input" type="url" value="${fresh.server.url}/join/${code}" readonly=""/>`);
       expect(html).toContain('data-copy="room_join_link"');

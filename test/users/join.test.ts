@@ -15,7 +15,7 @@ afterEach(() => server.close());
 
 const NEWCOMER = { name: "Nora Newcomer", email_address: "nora@example.com", password: "nora's long password" };
 
-const joinPath = () => `/join/${findAccount(server.db)!.joinCode}`;
+const joinPath = () => `/join/${findAccount(server.ctx)!.joinCode}`;
 const count = (table: string) => (server.db.query(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
 describe("the join page", () => {
@@ -33,7 +33,7 @@ describe("the join page", () => {
 
   test("a wrong code is a 404 for the page and for the form", async () => {
     const visitor = new Client(server.url);
-    const code = findAccount(server.db)!.joinCode;
+    const code = findAccount(server.ctx)!.joinCode;
     const otherCase = code.replace(/[a-z]/gi, (ch) => (ch === ch.toLowerCase() ? ch.toUpperCase() : ch.toLowerCase()));
     const wrong = ["/join/nope-nope-nope", `/join/${"x".repeat(200)}`, `/join/${otherCase}`, `/join/${code}x`, `/join/${code.slice(1)}`];
     for (const path of wrong) {
@@ -164,7 +164,7 @@ describe("invalid join input", () => {
 
 describe("an old join link", () => {
   test("says the invitation has expired and to ask for a new one, not that the page is missing", async () => {
-    const oldCode = findAccount(server.db)!.joinCode;
+    const oldCode = findAccount(server.ctx)!.joinCode;
     expect((await admin.post("/account/join_code", {})).status).toBe(303);
     const visitor = new Client(server.url);
     for (const response of [await visitor.get(`/join/${oldCode}`), await visitor.post(`/join/${oldCode}`, NEWCOMER)]) {

@@ -1,0 +1,151 @@
+import type { Database } from "bun:sqlite";
+import type { Account } from "../accounts/accounts.ts";
+import type { RoomEntry } from "../rooms/room-entries.ts";
+import type { SessionRow } from "../sessions/sessions.ts";
+
+/** What a cached read needs: the connection, and the cache in front of it. */
+export type Reads = { db: Database; cache: ReadCache };
+
+/** A room's newest page as the room route builds it; the authors say which renames make it stale. */
+export type KeptPage = { authorIds: ReadonlySet<number> };
+
+// A page is ~25 KB; beyond this many rooms the one kept longest is dropped (many direct rooms).
+const LATEST_PAGES_KEPT = 200;
+// Every request resolves its session, so the answer is kept for a second: that saves a query per
+// request. Events forget it at once; the second bounds anything without an event (a role change).
+// The process's own time, not `now()`: a test that holds the clock still must not keep a session forever.
+export const SESSION_MEMORY_MS = 1000;
+const SESSION_MEMORY_LIMIT = 10_000;
+// PRAGMA data_version costs ~3.7 µs here, as much as the rest of a cached read; a room page makes
+// four cached reads. Looking at most every 100 ms keeps that off the hot path, and a write by
+// another process (the CLI) is seen by reads within 0.1 s (and by the 1 s socket check).
+const OUTSIDE_WRITE_CHECK_MS = 100;
+
+/**
+ * Whatever is kept in memory to skip a query or a render, in one place (DESIGN.md principle 8).
+ * Kept values are forgotten only through the named events below, which write paths call after
+ * their commit; a commit by another connection (PRAGMA data_version) forgets everything. Switched
+ * off (CAMPFIRE_READ_CACHE=off), every read goes to SQLite, so tests can compare both.
+ */
+export class ReadCache {
+  private readonly latestPages = new Map<number, KeptPage>();
+  private readonly roomEntries = new Map<number, RoomEntry>();
+  private account: Account | null = null;
+  private readonly sessions = new Map<string, { row: SessionRow; until: number }>();
+  private dataVersion: number;
+  private checkedAt = performance.now();
+  /** How many times a commit by another connection was noticed (the socket check compares it). */
+  outsideWrites = 0;
+
+  constructor(
+    private readonly db: Database,
+    readonly enabled = true,
+  ) {
+    this.dataVersion = this.readDataVersion();
+  }
+
+  // --- reads: each takes what to do on a miss, so the SQL stays in the module that owns the table
+
+  /** A room's newest page, built again only after its messages (or an author's name) change. */
+  latestPage<T extends KeptPage>(roomId: number, build: () => T): T {
+    if (!this.fresh()) return build();
+    let page = this.latestPages.get(roomId) as T | undefined;
+    if (!page) {
+      if (this.latestPages.size >= LATEST_PAGES_KEPT) this.latestPages.delete(this.latestPages.keys().next().value!);
+      this.latestPages.set(roomId, (page = build()));
+    }
+    return page;
+  }
+
+  /** The entries of these rooms in the order given; `load` reads the ones not kept. */
+  roomEntriesOf(roomIds: number[], load: (missing: number[]) => RoomEntry[]): RoomEntry[] {
+    if (!this.fresh()) return sortedLike(roomIds, load(roomIds));
+    const missing = roomIds.filter((id) => !this.roomEntries.has(id));
+    if (missing.length > 0) for (const entry of load(missing)) this.roomEntries.set(entry.id, entry);
+    return roomIds.flatMap((id) => this.roomEntries.get(id) ?? []);
+  }
+
+  accountOr(load: () => Account | null): Account | null {
+    if (!this.fresh()) return load();
+    return (this.account ??= load());
+  }
+
+  sessionOr(digest: string, load: () => SessionRow | null): SessionRow | null {
+    if (!this.fresh()) return load();
+    const kept = this.sessions.get(digest);
+    if (kept && kept.until > performance.now()) return kept.row;
+    const row = load();
+    if (!row) return null;
+    if (this.sessions.size >= SESSION_MEMORY_LIMIT) this.sessions.clear();
+    this.sessions.set(digest, { row, until: performance.now() + SESSION_MEMORY_MS });
+    return row;
+  }
+
+  // --- events, called after the commit that made them true
+
+  /**
+   * A room's messages were posted, edited or deleted. `postedAt` (a new message's time, which
+   * `rooms.last_message_at` now holds) moves the room's entry along instead of reading it again.
+   */
+  messagesChanged(roomId: number, postedAt?: number): void {
+    this.latestPages.delete(roomId);
+    const entry = this.roomEntries.get(roomId);
+    if (entry && postedAt !== undefined) entry.lastMessageAt = postedAt;
+  }
+
+  /** A room was renamed, changed kind or deleted: its entry and its newest page are read again. */
+  roomChanged(roomId: number): void {
+    this.latestPages.delete(roomId);
+    this.roomEntries.delete(roomId);
+  }
+
+  /** A person's name (or anything else shown of them) changed: wherever it is shown is read again. */
+  personChanged(userId: number): void {
+    for (const [roomId, page] of this.latestPages) if (page.authorIds.has(userId)) this.latestPages.delete(roomId);
+    for (const [roomId, entry] of this.roomEntries)
+      if (entry.members.some((member) => member.id === userId)) this.roomEntries.delete(roomId);
+    this.sessionsEnded(userId);
+  }
+
+  accountChanged(): void {
+    this.account = null;
+  }
+
+  /** Some or all of a person's sessions ended: none of theirs is trusted from memory any more. */
+  sessionsEnded(userId: number): void {
+    for (const [digest, kept] of this.sessions) if (kept.row.id === userId) this.sessions.delete(digest);
+  }
+
+  // --- writes by other processes
+
+  /** Forgets everything if another connection committed since the last look; says whether one had. */
+  noticeOutsideWrites(): boolean {
+    this.checkedAt = performance.now();
+    const version = this.readDataVersion();
+    if (version === this.dataVersion) return false;
+    this.dataVersion = version;
+    this.outsideWrites++;
+    this.latestPages.clear();
+    this.roomEntries.clear();
+    this.account = null;
+    this.sessions.clear();
+    return true;
+  }
+
+  /** Whether kept values may be used: the cache is on and nobody else wrote (as of a moment ago). */
+  private fresh(): boolean {
+    if (!this.enabled) return false;
+    if (performance.now() - this.checkedAt >= OUTSIDE_WRITE_CHECK_MS) this.noticeOutsideWrites();
+    return true;
+  }
+
+  private readDataVersion(): number {
+    return this.db.query<{ data_version: number }, []>("PRAGMA data_version").get()!.data_version;
+  }
+}
+
+/** Rows read with `IN (…)` come back in any order; callers expect the order they asked for. */
+function sortedLike(roomIds: number[], entries: RoomEntry[]): RoomEntry[] {
+  const byId = new Map(entries.map((entry) => [entry.id, entry]));
+  return roomIds.flatMap((id) => byId.get(id) ?? []);
+}
