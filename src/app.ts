@@ -8,6 +8,7 @@ import { csrfProtection } from "./http/csrf.ts";
 import type { AppContext, AppEnv } from "./http/env.ts";
 import { NOT_FOUND_MESSAGE, handleError, renderError } from "./http/errors.tsx";
 import { securityHeaders } from "./http/security.ts";
+import { boostRoutes } from "./messages/boost-routes.ts";
 import { messageRoutes } from "./messages/routes.tsx";
 import { cableRoutes } from "./realtime/routes.ts";
 import { roomRoutes } from "./rooms/routes.tsx";
@@ -43,6 +44,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.route("/", autocompleteRoutes(ctx));
   app.route("/", cableRoutes(ctx));
   app.route("/", messageRoutes(ctx));
+  app.route("/", boostRoutes(ctx));
   app.route("/", searchRoutes(ctx));
   app.route("/", roomRoutes(ctx));
 

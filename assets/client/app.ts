@@ -6,6 +6,7 @@ import "./password.ts";
 import "./socket.ts";
 import "./messages.ts";
 import "./mentions.ts";
+import "./boosts.ts";
 import "./composer.ts";
 import "./sidebar.ts";
 import "./picker.ts";

@@ -1,5 +1,7 @@
 // @mentions in the composer: typing "@" and a few letters offers the room's people; Enter or Tab
 // puts "@Full Name " in the text, which the server turns into a mention.
+import { avatarClass, initials } from "../../templates/shared/avatar-look.ts";
+
 type Person = { id: number; name: string };
 
 const DEBOUNCE_MS = 150;
@@ -45,7 +47,12 @@ async function suggest(input: HTMLTextAreaElement) {
       option.setAttribute("role", "option");
       option.className = "composer__mention";
       option.dataset.mentionOption = person.name;
-      option.textContent = person.name;
+      // The same initials on the same colour as beside their messages.
+      const avatar = document.createElement("span");
+      avatar.className = avatarClass(person.id);
+      avatar.setAttribute("aria-hidden", "true");
+      avatar.textContent = initials(person.name);
+      option.append(avatar, person.name);
       return option;
     }),
   );

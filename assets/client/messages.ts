@@ -1,6 +1,7 @@
 // The message list: places messages arriving from the server (POST replies, the socket, pages of
 // history) exactly once and in order, marks mine and mentions of me, and manages scrolling.
 import { domId, FRAME, PAGE_SIZE } from "../../src/realtime/protocol.ts";
+import { markMyBoosts } from "./boosts.ts";
 import { flash } from "./flash.ts";
 import { confirmed, list, noteChange } from "./message-list.ts";
 import { onLoad } from "./on-load.ts";
@@ -22,6 +23,7 @@ export function decorate(root: Element): void {
     message.classList.toggle("message--me", message.dataset.creatorId === me());
     const mentions = (message.dataset.mentions || "").split(" ");
     message.classList.toggle("message--mentioned", mentions.includes(me()!));
+    markMyBoosts(message);
   }
   for (const time of root.querySelectorAll<HTMLTimeElement>("time[data-local-time]")) {
     const at = new Date(time.dateTime);
@@ -57,7 +59,10 @@ function place(container: HTMLElement, message: HTMLElement, live: boolean) {
   const existing = document.getElementById(message.id);
   if (existing) {
     // Someone else's edit must not throw away an edit in progress here.
-    if (!existing.classList.contains("message--editing")) existing.replaceWith(message);
+    if (existing.classList.contains("message--editing")) return true;
+    // The shared actions bar may be in it (a boost re-renders the message being pointed at): keep it.
+    if (existing.querySelector("[data-message-actions]")) parkActions();
+    existing.replaceWith(message);
     return true;
   }
   const clientId = message.dataset.clientMessageId;
@@ -162,7 +167,8 @@ function jumpToLatest() {
   showJump(false);
 }
 
-// Edit and delete controls: one shared bar, moved into whichever of my messages is pointed at.
+// Boosts, edit and delete: one shared bar, moved into whichever message is pointed at; edit and
+// delete only show on messages I may change.
 function canChange(message: HTMLElement) {
   return message.dataset.creatorId === me() || document.body.dataset.userRole === "admin";
 }
@@ -170,8 +176,9 @@ function canChange(message: HTMLElement) {
 function showActions(event: Event) {
   const message = (event.target as Element).closest?.<HTMLElement>(".message[data-message-id]:not(.message--editing)");
   const bar = document.querySelector<HTMLElement>("[data-message-actions]");
-  if (!message || !bar || !canChange(message) || bar.parentElement === message.querySelector(".message__meta")) return;
+  if (!message || !bar || bar.parentElement === message.querySelector(".message__meta")) return;
   message.querySelector(".message__meta")?.append(bar);
+  for (const control of bar.querySelectorAll<HTMLElement>("[data-message-edit], [data-message-delete]")) control.hidden = !canChange(message);
   bar.hidden = false;
   bar.dataset.messageId = message.dataset.messageId;
 }

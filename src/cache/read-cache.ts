@@ -6,7 +6,7 @@ import type { SessionRow } from "../sessions/sessions.ts";
 /** What a cached read needs: the connection, and the cache in front of it. */
 export type Reads = { db: Database; cache: ReadCache };
 
-/** A room's newest page as the room route builds it; the authors say which renames make it stale. */
+/** A room's newest page as the room route builds it; the people it shows (authors, people mentioned, boosters) say which renames make it stale. */
 export type KeptPage = { authorIds: ReadonlySet<number> };
 
 // A page is ~25 KB; beyond this many rooms the one kept longest is dropped (many direct rooms).

@@ -11,8 +11,9 @@ import { markUnread } from "../rooms/memberships.ts";
 import { CONNECTION_TTL_MS } from "../rooms/presence.ts";
 import type { Room } from "../rooms/rooms.ts";
 import type { User } from "../users/users.ts";
+import { addBoost, boostContent, removeBoost } from "./boosts.ts";
 import { linkMentions } from "./mentions.ts";
-import { deleteMessage, insertMessage, updateMessageBody, type Message } from "./messages.ts";
+import { deleteMessage, findMessage, insertMessage, touchMessage, updateMessageBody, type Message } from "./messages.ts";
 import { formatText, isBlank } from "./sanitize.ts";
 
 type Deps = { db: Database; cache: ReadCache; publisher: Publisher };
@@ -69,4 +70,40 @@ export function removeMessage({ db, cache, publisher }: Deps, message: Message):
   const changeSeq = deleteMessage(db, message);
   cache.messagesChanged(message.roomId);
   publisher.publish(roomTopic(message.roomId), messageRemovedFrame(message.roomId, message.id, changeSeq));
+}
+
+/**
+ * Boosting, step by step: check the content → store it, the message taking the room's next change
+ * number → render the message once, boosts included → publish it to the room (the same fragment
+ * replaces the message on every screen, and a tab that was away gets it when it catches up).
+ */
+export function boostMessage(deps: Deps, user: User, message: Message, input: string): { html: string; created: boolean } | string {
+  const { db } = deps;
+  const checked = boostContent(input);
+  if (typeof checked === "string") return checked;
+  const { created } = db.transaction(() => {
+    const added = addBoost(db, message, user, checked.content);
+    if (added.created) touchMessage(db, message);
+    return added;
+  })();
+  return { html: republish(deps, message, created), created };
+}
+
+/** Removes one of the person's own boosts; null when the message has no such boost of theirs. */
+export function unboostMessage(deps: Deps, user: User, message: Message, boostId: number): string | null {
+  const { db } = deps;
+  const removed = db.transaction(() => {
+    if (!removeBoost(db, message, user, boostId)) return false;
+    touchMessage(db, message);
+    return true;
+  })();
+  return removed ? republish(deps, message, true) : null;
+}
+
+/** After a boost committed: tell the read cache when it changed the message, render once, publish. */
+function republish({ db, cache, publisher }: Deps, message: Message, changed: boolean): string {
+  if (changed) cache.messagesChanged(message.roomId);
+  const html = messageHtml(findMessage(db, message.roomId, message.id)!);
+  if (changed) publisher.publish(roomTopic(message.roomId), messagesFrame(message.roomId, html));
+  return html.text;
 }

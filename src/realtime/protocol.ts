@@ -8,6 +8,9 @@ export const PAGE_SIZE = 40;
 /** The longest message, in characters of its plain text. */
 export const MAX_BODY_CHARS = 10_000;
 
+/** The longest boost, in characters as a reader sees them (grapheme clusters: 👍🏽 or a flag is one). */
+export const MAX_BOOST_CHARS = 16;
+
 /** A tab pings this often to keep its presence (the server's CONNECTION_TTL_MS, 60 s) from expiring. */
 export const PING_MS = 50_000;
 

@@ -13,7 +13,7 @@ import type { AppContext, AppEnv } from "../http/env.ts";
 import { HttpError, orNotFound } from "../http/errors.tsx";
 import { isHtmx, isHttps, ownOrigin, redirectTo } from "../http/request.ts";
 import { idParam, optional, positiveId, validForm } from "../http/validate.tsx";
-import { findMessage, latestMessages, messagesAfter, messagesBefore, roomChangeSeq } from "../messages/messages.ts";
+import { findMessage, latestMessages, messagesAfter, messagesBefore, peopleShownIn, roomChangeSeq } from "../messages/messages.ts";
 import { PAGE_SIZE } from "../realtime/protocol.ts";
 import { messagesHtml } from "../../templates/messages/message.tsx";
 import type { Html } from "../../templates/html.ts";
@@ -87,7 +87,7 @@ export function roomRoutes(ctx: AppContext) {
         const latest = latestMessages(db, room.id, PAGE_SIZE + 1);
         const hasOlder = latest.length > PAGE_SIZE;
         const messages = hasOlder ? latest.slice(1) : latest;
-        const authorIds = new Set(messages.map((message) => message.creatorId));
+        const authorIds = peopleShownIn(messages);
         const changeSeq = roomChangeSeq(db, room.id);
         return { html: messagesHtml(messages), count: messages.length, hasOlder, hasNewer: false, changeSeq, authorIds };
       });

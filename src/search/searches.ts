@@ -3,7 +3,7 @@ import type { Reads } from "../cache/read-cache.ts";
 import { now } from "../db/time.ts";
 import { MARKED_TEXT, matchedWords } from "./highlight.ts";
 import { indexPendingMessages } from "./indexer.ts";
-import { FROM_MESSAGES, MESSAGE_COLUMNS, type Message } from "../messages/messages.ts";
+import { FROM_MESSAGES, MESSAGE_COLUMNS, type Message, type MessageRow, withDetails } from "../messages/messages.ts";
 import { findRoomFor, roomNameFor } from "../rooms/rooms.ts";
 import type { User } from "../users/users.ts";
 
@@ -38,7 +38,7 @@ export function searchMessages(reads: Reads, user: User, query: string, limit = 
   if (match === null) return { results: [], more: false };
   indexPendingMessages(db); // whatever was posted a moment ago is found too
   const rows = db
-    .query<Message & { roomName: string | null; marked: string }, [number, string, number]>(
+    .query<MessageRow & { roomName: string | null; marked: string }, [number, string, number]>(
       `SELECT ${MESSAGE_COLUMNS}, rooms.name AS roomName, ${MARKED_TEXT} AS marked
        ${FROM_MESSAGES}
        JOIN message_search_index ON message_search_index.rowid = messages.id
@@ -50,13 +50,14 @@ export function searchMessages(reads: Reads, user: User, query: string, limit = 
     .all(user.id, match, limit + 1);
   const more = rows.length > limit;
   if (more) rows.pop();
+  const messages = withDetails(db, rows);
   // Direct rooms are named after their people, as the sidebar names them: looked up once per room.
   const directNames = new Map<number, string>();
-  for (const row of rows)
+  for (const row of messages)
     if (row.roomName === null && !directNames.has(row.roomId))
       directNames.set(row.roomId, roomNameFor(reads, findRoomFor(reads, user, row.roomId)!, user.id));
   return {
-    results: rows.map(({ marked, ...row }) => ({ ...row, roomName: row.roomName ?? directNames.get(row.roomId)!, words: matchedWords(marked) })),
+    results: messages.map(({ marked, ...row }) => ({ ...row, roomName: row.roomName ?? directNames.get(row.roomId)!, words: matchedWords(marked) })),
     more,
   };
 }

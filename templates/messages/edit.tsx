@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
 import type { Message } from "../../src/messages/messages.ts";
+import { shownBody } from "../../src/messages/mentions.ts";
 import { editableText } from "../../src/messages/sanitize.ts";
 import { domId } from "../../src/realtime/protocol.ts";
 import { FormError } from "../shared/flash.tsx";
@@ -23,7 +24,7 @@ export const MessageEditForm: FC<{ message: Message; body?: string; error?: stri
         Edit message
       </label>
       <textarea id={domId("message", message.id, "body")} class="message__editor" name="body" rows={3} required data-edit-body>
-        {body ?? editableText(message.bodyHtml)}
+        {body ?? editableText(shownBody(message))}
       </textarea>
       <div class="message__edit-actions">
         <button type="button" class="button button--quiet" hx-get={path} hx-target="closest form" hx-swap="outerHTML" data-edit-cancel>

@@ -1,5 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
+import { shownBody } from "../../src/messages/mentions.ts";
 import type { Message } from "../../src/messages/messages.ts";
 import { domId } from "../../src/realtime/protocol.ts";
 import { html, inJsx, joinHtml, raw, type Html } from "../html.ts";
@@ -32,7 +33,8 @@ export function messageHtml(m: Message): Html {
         <a class="message__time" href="/rooms/${m.roomId}/@${m.id}"><time datetime="${iso}" data-local-time="time">${iso.slice(11, 16)}</time></a>
         ${m.updatedAt > m.createdAt ? EDITED : ""}
       </header>
-      <div class="message__body">${raw(m.bodyHtml)}</div>
+      <div class="message__body">${raw(shownBody(m))}</div>
+      ${m.boosts.length > 0 ? boostsHtml(m) : ""}
     </div>
   </article>`;
 }
@@ -51,6 +53,38 @@ function authorHtml(id: number, rawName: string): { name: Html; avatar: Html } {
     authors.set(id, author);
   }
   return author;
+}
+
+// Past this many different boosts the rest fold behind "+N", so a popular message stays one line.
+const BOOSTS_SHOWN = 6;
+
+/**
+ * A message's boosts, one button per different content with its count and, as a tooltip, who gave
+ * it: a row of twenty 👍 says less than "👍 20". The ids let the reader's script mark their own
+ * (data-booster-ids) and remove it (data-boost-ids, in the same order).
+ */
+function boostsHtml(m: Message): Html {
+  const groups = new Map<string, { ids: number[]; boosterIds: number[]; names: string[] }>();
+  for (const { id, boosterId, boosterName, content } of m.boosts) {
+    let group = groups.get(content);
+    if (!group) groups.set(content, (group = { ids: [], boosterIds: [], names: [] }));
+    group.ids.push(id);
+    group.boosterIds.push(boosterId);
+    group.names.push(boosterName);
+  }
+  const buttons = [...groups].map(
+    ([content, group]) =>
+      html`<button
+        type="button"
+        class="boost"
+        data-boost="${content}"
+        data-boost-ids="${group.ids.join(" ")}"
+        data-booster-ids="${group.boosterIds.join(" ")}"
+        title="${group.names.join(", ")}">${content}<span class="boost__count">${group.ids.length}</span></button>`,
+  );
+  const folded = buttons.slice(BOOSTS_SHOWN);
+  const more = folded.length > 0 && html`<details class="boosts__more"><summary class="boosts__fold">+${folded.length}</summary>${folded}</details>`;
+  return html`<div class="boosts">${buttons.slice(0, BOOSTS_SHOWN)}${more}</div>`;
 }
 
 /** A run of messages, oldest first: a page of history, a catch-up after reconnecting. */

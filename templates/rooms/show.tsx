@@ -2,6 +2,7 @@
 import { raw } from "hono/html";
 import { inJsx, type Html } from "../html.ts";
 import type { FC } from "hono/jsx";
+import { QUICK_BOOSTS } from "../../src/messages/boosts.ts";
 import type { Involvement } from "../../src/rooms/memberships.ts";
 import type { PresentUser } from "../../src/rooms/presence.ts";
 import type { Room, SidebarRooms } from "../../src/rooms/rooms.ts";
@@ -155,6 +156,14 @@ const RoomTail: FC<{ roomId: number; name: string }> = ({ roomId, name }) => (
       </article>
     </template>
     <div class="message-actions" data-message-actions hidden>
+      {QUICK_BOOSTS.map((content) => (
+        <button type="button" class="message-actions__boost" data-boost-quick={content} title={`Boost with ${content}`}>
+          {content}
+        </button>
+      ))}
+      <form class="message-actions__boost-form" data-boost-form>
+        <input name="content" required autocomplete="off" placeholder="Boost…" aria-label="Boost with any text" />
+      </form>
       <button type="button" class="message-actions__button" data-message-edit>
         Edit
       </button>

@@ -214,6 +214,34 @@ test("a database built before ids were kept unique is migrated with every row, r
   db.close();
 });
 
+test("boosts are rebuilt to hold 16 characters of any kind, keeping every row and the highest id ever handed out", () => {
+  const db = openDatabase(databasePath(freshDir()));
+  db.run("PRAGMA foreign_keys = OFF");
+  for (const migration of MIGRATIONS.slice(0, 4)) db.run(migration.sql);
+  db.run("PRAGMA user_version = 4");
+  db.run("PRAGMA foreign_keys = ON");
+  db.run("INSERT INTO users (id, name, email_address, role, created_at, updated_at) VALUES (1, 'Ada', 'ada@x.io', 'admin', 0, 0)");
+  db.run("INSERT INTO rooms (id, kind, name, creator_id, created_at, updated_at) VALUES (1, 'open', 'One', 1, 0, 0)");
+  db.run("INSERT INTO messages (id, room_id, creator_id, client_message_id, change_seq, created_at, updated_at) VALUES (1, 1, 1, 'a', 1, 0, 0)");
+  db.run("INSERT INTO boosts (message_id, booster_id, content, created_at) VALUES (1, 1, '👍', 1), (1, 1, 'yes', 2), (1, 1, '🎉', 3)");
+  db.run("DELETE FROM boosts WHERE id = 3");
+  // Sixteen flags are sixteen characters to a reader but 32 to SQLite's length(): the old table refused them.
+  const flags = "🇫🇷".repeat(16);
+  expect(() => db.run("INSERT INTO boosts (message_id, booster_id, content, created_at) VALUES (1, 1, ?, 0)", [flags])).toThrow(/CHECK/);
+
+  expect(migrate(db)).toEqual(["005_boosts_by_grapheme"]);
+  expect(db.query("SELECT id, content FROM boosts ORDER BY id").all()).toEqual([
+    { id: 1, content: "👍" },
+    { id: 2, content: "yes" },
+  ]);
+  db.run("INSERT INTO boosts (message_id, booster_id, content, created_at) VALUES (1, 1, ?, 0)", [flags]);
+  expect(db.query("SELECT max(id) AS id FROM boosts").get()).toEqual({ id: 4 });
+  expect(() => db.run("INSERT INTO boosts (message_id, booster_id, content, created_at) VALUES (1, 1, ?, 0)", ["x".repeat(65)])).toThrow(/CHECK/);
+  db.run("DELETE FROM messages");
+  expect(db.query("SELECT count(*) AS n FROM boosts").get()).toEqual({ n: 0 });
+  db.close();
+});
+
 test("constraints reject bad rows instead of storing them", () => {
   const db = openDatabase(databasePath(freshDir()));
   migrate(db);

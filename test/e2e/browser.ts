@@ -50,3 +50,17 @@ export async function step<T>(page: Page, problems: string[], name: string, acti
     throw new Error(`${name} failed at ${page.url()}: ${(error as Error).message}\n  page problems: ${detail}`);
   }
 }
+
+/**
+ * Starts recording the Content-Security-Policy violations the page reports (every blocked inline
+ * script, handler or style fires `securitypolicyviolation`); call before the first navigation.
+ * The answer reads what the current document recorded.
+ */
+export async function watchCsp(page: Page): Promise<() => Promise<string[]>> {
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+    document.addEventListener("securitypolicyviolation", (event) => seen.push(`${event.violatedDirective} ${event.blockedURI} ${event.sample}`));
+  });
+  return () => page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
+}

@@ -71,6 +71,7 @@ const ROUTES: Route[] = [
   { method: "GET", path: () => `/rooms/${roomId}/messages`, query: { before: String(messageId), after: "0" } },
   { method: "POST", path: () => `/rooms/${roomId}/messages`, form: { body: "hello", client_message_id: "abc-123" } },
   { method: "PATCH", path: () => `/rooms/${roomId}/messages/${messageId}`, form: { body: "edited" } },
+  { method: "POST", path: () => `/messages/${messageId}/boosts`, form: { content: "👍" } },
   { method: "GET", path: () => "/searches", query: { q: "message" } },
   { method: "POST", path: () => "/searches", form: { q: "message" } },
 ];
@@ -83,6 +84,8 @@ const PATH_TEMPLATES = [
   "/rooms/:x/messages",
   "/rooms/1/messages/:x",
   "/rooms/1/messages/:x/edit",
+  "/messages/:x/boosts",
+  "/messages/1/boosts/:x",
   "/rooms/opens/:x",
   "/rooms/:x/involvement",
   "/join/:x",

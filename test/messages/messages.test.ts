@@ -3,7 +3,7 @@ import { postMessage as receiveMessage } from "../../src/messages/receive.ts";
 import { activityTopic, roomTopic } from "../../src/realtime/topics.ts";
 import { findRoom } from "../../src/rooms/rooms.ts";
 import { indexPendingMessages } from "../../src/search/indexer.ts";
-import { findUserByEmail, type User } from "../../src/users/users.ts";
+import { findUserByEmail, renameUser, type User } from "../../src/users/users.ts";
 import type { Client } from "../helpers/client.ts";
 import {
   ADMIN,
@@ -267,6 +267,40 @@ describe("mentions", () => {
     expect(await (await member.get(`/rooms/${roomId}/messages/${id}`)).text()).toBe(posted);
   });
 
+  test("a mention shows the person's current name: after a rename, every reading of the message shows the new one", async () => {
+    const id = await posted(admin, roomId, "@Milo Member can you look?");
+    const page = async () => (await (await member.get(`/rooms/${roomId}`)).text()) as string;
+    expect(await page()).toContain(">@Milo Member</span>");
+    renameUser(server.db, memberUser.id, "Milo Renamed");
+    server.ctx.cache.personChanged(memberUser.id); // what a rename does after its commit
+    const chip = `<span class="mention" data-user-id="${memberUser.id}">@Milo Renamed</span>`;
+    expect(await (await member.get(`/rooms/${roomId}/messages/${id}`)).text()).toContain(chip);
+    expect(await page()).toContain(chip);
+    expect(await page()).not.toContain("@Milo Member");
+    expect(await (await admin.get(`/rooms/${roomId}/messages?after=0`)).text()).toContain(chip);
+    // The author editing it gets the current name back in the text, so saving keeps the mention.
+    const form = await (await admin.get(`/rooms/${roomId}/messages/${id}/edit`)).text();
+    expect(form).toContain("@Milo Renamed can you look?");
+    expect((await editMessage(admin, roomId, id, "@Milo Renamed can you look?")).status).toBe(200);
+    expect(mentionedIn(id)).toEqual([memberUser.id]);
+  });
+
+  test("text typed without the picker, as a bot or a script posts it, resolves the same way", async () => {
+    const response = await sendBody(member, `/rooms/${roomId}/messages`, new URLSearchParams({ body: "cc @ada admin: done" }));
+    expect(response.status).toBe(201);
+    const html = await response.text();
+    expect(html).toContain(`<span class="mention" data-user-id="${adminUser.id}">@Ada Admin</span>: done`);
+    expect(mentionedIn(messageIdsIn(html)[0]!)).toEqual([adminUser.id]);
+  });
+
+  test("a mention cannot be forged by typing its markup", async () => {
+    const forged = `<span class="mention" data-user-id="${memberUser.id}"></span>`;
+    const html = await (await postMessage(admin, roomId, forged)).text();
+    expect(html).not.toContain("data-mentions");
+    expect(html).toContain("&lt;span class=&quot;mention&quot;");
+    expect(mentionedIn(messageIdsIn(html)[0]!)).toEqual([]);
+  });
+
   test("mentioning someone who is not in the room records nothing", async () => {
     const response = await postMessage(admin, roomId, "@Tess Third is not here");
     const html = await response.text();
@@ -513,6 +547,7 @@ describe("people outside the room", () => {
     ["open the edit form of a message", (id) => ["GET", `/rooms/${roomId}/messages/${id}/edit`]],
     ["edit a message", (id) => ["PATCH", `/rooms/${roomId}/messages/${id}`, { body: "defaced" }]],
     ["delete a message", (id) => ["DELETE", `/rooms/${roomId}/messages/${id}`]],
+    ["boost a message", (id) => ["POST", `/messages/${id}/boosts`, { content: "👀" }]],
     ["open the room's settings", () => ["GET", `/rooms/${roomId}/edit`]],
     ["set the room's notifications", () => ["PATCH", `/rooms/${roomId}/involvement`, { involvement: "everything" }]],
     ["delete the room", () => ["DELETE", `/rooms/${roomId}`]],

@@ -47,10 +47,12 @@ test("an evil name, room name or client_message_id is escaped in every string-bu
     creatorId: 3,
     creatorName: EVIL,
     clientMessageId: EVIL,
-    bodyHtml: "<p>hi</p>",
+    bodyHtml: '<p>hi <span class="mention" data-user-id="3"></span></p>',
     createdAt: 0,
     updatedAt: 0,
-    mentions: "",
+    mentions: "3",
+    mentionNames: { 3: EVIL },
+    boosts: [{ id: 1, boosterId: 3, boosterName: EVIL, content: EVIL }],
     changeSeq: 1,
   }).text;
   expectEscaped(message);
