@@ -11,3 +11,4 @@ import "./composer.ts";
 import "./sidebar.ts";
 import "./picker.ts";
 import "./copy.ts";
+import "./emoji.ts";

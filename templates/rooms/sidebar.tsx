@@ -5,6 +5,7 @@ import { isAdministrator, type User } from "../../src/users/users.ts";
 import { domId } from "../../src/realtime/protocol.ts";
 import { html, inJsx, joinHtml, type Html } from "../html.ts";
 import { Avatar } from "../shared/avatar.tsx";
+import { SoundsToggle } from "../users/sounds-toggle.tsx";
 
 /**
  * One room in the sidebar. The same bytes go to every member when it changes, so a direct room
@@ -81,6 +82,7 @@ export const Sidebar: FC<SidebarProps> = ({ user, accountName, shared, directs, 
           Sign out
         </button>
       </span>
+      <SoundsToggle muted={user.soundsMuted === 1} />
     </footer>
   </nav>
 );
