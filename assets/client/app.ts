@@ -10,4 +10,5 @@ import "./boosts.ts";
 import "./composer.ts";
 import "./sidebar.ts";
 import "./picker.ts";
+import "./copy.ts";
 import "./emoji.ts";

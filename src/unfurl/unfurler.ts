@@ -1,5 +1,4 @@
 import type { Database } from "bun:sqlite";
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { now } from "../db/time.ts";
 import type { Logger } from "../log.ts";
@@ -45,8 +44,8 @@ export class Unfurler {
     private readonly log: Logger,
     private readonly guard: GuardOptions = {},
   ) {
+    // Made by the first image written (Bun.write creates it), so a start that fails leaves nothing behind.
     this.imageDir = join(dataDir, "unfurls");
-    mkdirSync(this.imageDir, { recursive: true });
   }
 
   /** Seconds until this person may ask for another preview; 0 (and counted) when they may now. */
