@@ -23,6 +23,9 @@ const MAX_FAILURES_KEPT = 1000;
 // Each preview is up to two fetches somewhere else on someone's behalf: 20 a minute each is plenty
 // for pasting links and too few to use the server to scan or flood a site.
 const PER_PERSON = { limit: 20, windowMs: 60_000 };
+// Each fetch may hold a 5 MB page and a 5 MB picture in memory: past this many at once, a paste
+// simply gets no card (it is not remembered as a failure).
+export const MAX_FETCHES_AT_ONCE = 8;
 // Links to files and media are not pages; fetching them would only waste the 5 MB allowance.
 const NOT_A_PAGE = /\.(zip|tar|gz|tgz|bz2|xz|rar|7z|dmg|exe|msi|pkg|deb|rpm|iso|jpe?g|png|gif|bmp|webp|svg|heic|heif|mp[34]|m4a|mov|avi|mkv|wmv|flv|wav|ogg|oga|ogv|aac|wma|webm|mpe?g|pdf)$/i;
 
@@ -37,6 +40,7 @@ export class Unfurler {
   readonly imageDir: string;
   private readonly perPerson = new AttemptWindow(PER_PERSON.limit, PER_PERSON.windowMs);
   private readonly failures = new Map<string, number>();
+  private fetching = 0;
 
   constructor(
     private readonly db: Database,
@@ -63,6 +67,8 @@ export class Unfurler {
     const kept = recentLinkPreview(this.db, key, now() - CACHE_TTL_MS);
     if (kept) return kept;
     if ((this.failures.get(key) ?? 0) > now() || NOT_A_PAGE.test(url.pathname)) return null;
+    if (this.fetching >= MAX_FETCHES_AT_ONCE) return null;
+    this.fetching++;
     try {
       const page = await guardedFetch(url, PAGE, this.guard);
       const facts = readPageFacts(new TextDecoder().decode(page.body), page.url);
@@ -78,6 +84,8 @@ export class Unfurler {
       if (this.failures.size >= MAX_FAILURES_KEPT) this.failures.clear();
       this.failures.set(key, now() + FAILURE_TTL_MS);
       return null;
+    } finally {
+      this.fetching--;
     }
   }
 

@@ -4,6 +4,7 @@ import { deflateSync } from "node:zlib";
 import type { Client } from "../helpers/client.ts";
 import { addSignedInMember, createRoom, messageIdsIn, startQuickSetUpServer } from "../helpers/fixtures.ts";
 import { makeDataDir, startConfiguredTestServer, type TestServer } from "../helpers/server.ts";
+import { MAX_FETCHES_AT_ONCE } from "../../src/unfurl/unfurler.ts";
 
 // The server under test may fetch from 127.0.0.1 only because the test allows that one address
 // (startServer's test hooks); every other private address stays refused, 127.0.0.2 included.
@@ -59,6 +60,7 @@ beforeAll(() => {
       if (pathname === "/corrupt") return page(`<title>Corrupt</title><meta property="og:image" content="/corrupt.jpg">`);
       if (pathname === "/bomb.png") return new Response(Buffer.from(BOMB), { headers: { "content-type": "image/png" } });
       if (pathname === "/corrupt.jpg") return new Response(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4, 5, 6, 7, 8]), { headers: { "content-type": "image/jpeg" } });
+      if (pathname.startsWith("/slow")) return Bun.sleep(1000).then(() => page("<title>Slow</title>"));
       if (pathname === "/untitled") return page(`<meta name="description" content="No title here">`);
       if (pathname === "/picture.png") return new Response(Buffer.from(PICTURE), { headers: { "content-type": "image/png" } });
       if (pathname === "/picture.svg") return new Response("<svg xmlns='http://www.w3.org/2000/svg'/>", { headers: { "content-type": "image/svg+xml" } });
@@ -173,6 +175,20 @@ test("a person asking for more than 20 cards a minute is told to wait", async ()
   const response = await unfurl(admin, `${siteUrl}/article?21`);
   expect(response.status).toBe(429);
   expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
+});
+
+test(`at most ${MAX_FETCHES_AT_ONCE} pages are fetched at once; a paste beyond that gets no card, at once`, async () => {
+  const answers = await Promise.all(
+    Array.from({ length: MAX_FETCHES_AT_ONCE + 1 }, async (_, i) => {
+      // The last one starts once the others are waiting on the slow site.
+      if (i === MAX_FETCHES_AT_ONCE) await Bun.sleep(300);
+      return (await unfurl(admin, `${siteUrl}/slow?${i}`)).status;
+    }),
+  );
+  expect(answers).toEqual([...Array(MAX_FETCHES_AT_ONCE).fill(200), 204]);
+  expect(hits.length).toBe(MAX_FETCHES_AT_ONCE);
+  // It was not remembered as a failure: asked again, the page gets its card.
+  expect((await unfurl(admin, `${siteUrl}/slow?${MAX_FETCHES_AT_ONCE}`)).status).toBe(200);
 });
 
 test("a message sent with a card's token shows the card, rendered from what the server fetched", async () => {
