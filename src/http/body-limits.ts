@@ -1,3 +1,4 @@
+import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { renderError } from "./errors.tsx";
 
@@ -18,4 +19,17 @@ export function limitBody(maxBytes: number) {
       return renderError(c, 413, `That request is too large: at most ${megabytes} MB can be sent here.`);
     },
   });
+}
+
+// Where a file may be sent: a message's attachment, a person's avatar.
+const UPLOAD_ROUTES = [/^\/rooms\/\d+\/messages$/, /^\/profile\/avatar$/];
+
+/**
+ * The form limit everywhere but on the upload routes, which take a file of up to `maxUploadBytes`
+ * (plus a form's worth for the other fields). Either is refused before the body is read.
+ */
+export function limitBodies(maxUploadBytes: number): MiddlewareHandler {
+  const forms = limitBody(FORM_MAX_BYTES);
+  const uploads = limitBody(maxUploadBytes + FORM_MAX_BYTES);
+  return (c, next) => (c.req.method === "POST" && UPLOAD_ROUTES.some((route) => route.test(c.req.path)) ? uploads : forms)(c, next);
 }

@@ -4,10 +4,14 @@ import { grantOpenRoomsTo } from "../rooms/memberships.ts";
 
 export type Role = "member" | "admin" | "bot";
 export type UserStatus = "active" | "deactivated" | "banned";
-export type User = { id: number; name: string; emailAddress: string | null; role: Role; status: UserStatus; bio: string };
+export type User = {
+  id: number; name: string; emailAddress: string | null; role: Role; status: UserStatus; bio: string;
+  /** The uploaded picture's file key; null shows initials. */
+  avatarKey: string | null;
+};
 
 const BCRYPT_COST = 10;
-export const USER_COLUMNS = "users.id, users.name, users.email_address AS emailAddress, users.role, users.status, users.bio";
+export const USER_COLUMNS = "users.id, users.name, users.email_address AS emailAddress, users.role, users.status, users.bio, users.avatar_key AS avatarKey";
 
 export const isAdministrator = (user: User): boolean => user.role === "admin";
 

@@ -7,3 +7,6 @@ export const initials = (name: string): string =>
   (name.match(/\b\p{L}|\b\p{N}/gu) ?? [name.charAt(0)]).slice(0, 3).join("").toUpperCase();
 
 export const avatarClass = (userId: number): string => `avatar avatar--${userId % AVATAR_COLOURS}`;
+
+/** Versioned by the picture's key, so a new picture is a new URL and the old one may be kept for long. */
+export const avatarUrl = (userId: number, avatarKey: string | null): string => `/users/${userId}/avatar?v=${avatarKey ?? "initials"}`;

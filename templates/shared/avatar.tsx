@@ -2,9 +2,9 @@
 import type { FC } from "hono/jsx";
 import type { User } from "../../src/users/users.ts";
 
-import { avatarClass, initials } from "./avatar-look.ts";
+import { avatarClass, avatarUrl, initials } from "./avatar-look.ts";
 
-export { avatarClass, initials };
+export { avatarClass, avatarUrl, initials };
 
 /** Initials on a colour picked from the user id, so the same person always looks the same. */
 export const Avatar: FC<{ user: Pick<User, "id" | "name"> }> = ({ user }) => (
