@@ -5,7 +5,7 @@ import { crc32, deflateSync } from "node:zlib";
  * `rowsStored` less than the height makes a pixel bomb's shape: a header promising a huge image
  * over a few bytes of data (what a decoder sizes its memory by).
  */
-export function pngOf(width: number, height: number, rowsStored = height): Uint8Array {
+export function pngOf(width: number, height: number, rowsStored = height): Uint8Array<ArrayBuffer> {
   const chunk = (type: string, data: Uint8Array) => {
     const bytes = Buffer.alloc(12 + data.length);
     bytes.writeUInt32BE(data.length, 0);
@@ -22,5 +22,5 @@ export function pngOf(width: number, height: number, rowsStored = height): Uint8
   const rows = Buffer.alloc((width * 3 + 1) * rowsStored, 0x80);
   for (let y = 0; y < rowsStored; y++) rows[y * (width * 3 + 1)] = 0; // filter: none
   const signature = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
-  return Buffer.concat([signature, chunk("IHDR", header), chunk("IDAT", deflateSync(rows)), chunk("IEND", new Uint8Array())]);
+  return new Uint8Array(Buffer.concat([signature, chunk("IHDR", header), chunk("IDAT", deflateSync(rows)), chunk("IEND", new Uint8Array())]));
 }
