@@ -34,8 +34,8 @@ export function messageHtml(m: Message): Html {
         <a class="message__time" href="/rooms/${m.roomId}/@${m.id}"><time datetime="${iso}" data-local-time="time">${iso.slice(11, 16)}</time></a>
         ${m.updatedAt > m.createdAt ? EDITED : ""}
       </header>
-      <div class="message__body">${raw(shownBody(m))}</div>${m.attachment ? attachmentHtml(m.attachment) : ""}
-      ${m.boosts.length > 0 ? boostsHtml(m) : ""}
+      <div class="message__body">${raw(shownBody(m))}</div>
+      ${m.attachment ? attachmentHtml(m.attachment) : ""}${m.boosts.length > 0 ? boostsHtml(m) : ""}
     </div>
   </article>`;
 }
