@@ -16,6 +16,7 @@ import { roomRoutes } from "./rooms/routes.tsx";
 import { searchRoutes } from "./search/routes.tsx";
 import { sessionRoutes } from "./sessions/routes.tsx";
 import { autocompleteRoutes } from "./users/autocomplete-routes.ts";
+import { avatarRoutes } from "./users/avatar-routes.tsx";
 import { joinRoutes } from "./users/join-routes.tsx";
 
 /** The whole HTTP surface. Order matters: the cheap, public routes answer before sessions are looked up. */
@@ -45,6 +46,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.route("/", cableRoutes(ctx));
   app.route("/", messageRoutes(ctx));
   app.route("/", attachmentRoutes(ctx));
+  app.route("/", avatarRoutes(ctx));
   app.route("/", boostRoutes(ctx));
   app.route("/", searchRoutes(ctx));
   app.route("/", roomRoutes(ctx));

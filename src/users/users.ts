@@ -78,7 +78,7 @@ export function activePeople(db: Database): User[] {
     .all();
 }
 
-export type UserMatch = Pick<User, "id" | "name">;
+export type UserMatch = Pick<User, "id" | "name" | "avatarKey">;
 
 /**
  * Active people and bots whose name contains `query` (ASCII case-insensitively, as SQLite's LIKE is),
@@ -89,7 +89,7 @@ export function searchUsers(db: Database, search: { query: string; roomId?: numb
   const pattern = `%${search.query.replace(/[\\%_]/g, "\\$&")}%`;
   return db
     .query<UserMatch, { pattern: string; roomId: number | null; limit: number }>(
-      `SELECT id, name FROM users
+      `SELECT id, name, avatar_key AS avatarKey FROM users
        WHERE status = 'active' AND name LIKE $pattern ESCAPE '\\'
          AND ($roomId IS NULL OR EXISTS (SELECT 1 FROM memberships WHERE room_id = $roomId AND user_id = users.id))
        ORDER BY name COLLATE NOCASE, id

@@ -5,7 +5,7 @@ import type { Message } from "../../src/messages/messages.ts";
 import { domId } from "../../src/realtime/protocol.ts";
 import { html, inJsx, joinHtml, raw, type Html } from "../html.ts";
 import type { Attachment } from "../../src/attachments/attachments.ts";
-import { avatarClass, avatarUrl, initials } from "../shared/avatar.tsx";
+import { avatarHtml } from "../shared/avatar.tsx";
 import { isoTime } from "../shared/time.tsx";
 
 const EDITED = html`<span class="message__edited">edited</span>`;
@@ -50,11 +50,7 @@ function authorHtml(id: number, rawName: string, avatarKey: string | null): { na
   if (author?.rawName !== rawName || author.avatarKey !== avatarKey) {
     if (authors.size >= MAX_AUTHORS) authors.clear();
     const name = html`${rawName}`;
-    // Initials need no request; an uploaded picture is an <img> whose URL changes with it.
-    const avatar = avatarKey
-      ? html`<img class="${avatarClass(id)} avatar--picture" src="${avatarUrl(id, avatarKey)}" width="36" height="36" alt="" title="${name}">`
-      : html`<span class="${avatarClass(id)}" title="${name}" aria-hidden="true">${initials(rawName)}</span>`;
-    author = { rawName, avatarKey, name, avatar };
+    author = { rawName, avatarKey, name, avatar: avatarHtml({ id, name: rawName, avatarKey }, false) };
     authors.set(id, author);
   }
   return author;

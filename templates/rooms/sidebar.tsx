@@ -4,7 +4,7 @@ import type { SidebarRoom } from "../../src/rooms/rooms.ts";
 import type { User } from "../../src/users/users.ts";
 import { domId } from "../../src/realtime/protocol.ts";
 import { html, inJsx, joinHtml, type Html } from "../html.ts";
-import { Avatar } from "../shared/avatar.tsx";
+import { Avatar, avatarHtml } from "../shared/avatar.tsx";
 
 /**
  * One room in the sidebar. The same bytes go to every member when it changes, so a direct room
@@ -33,7 +33,7 @@ function directNames(room: SidebarRoom, viewerId?: number): Html {
   const hideViewer = viewerId !== undefined && room.members.some((member) => member.id !== viewerId);
   const names = room.members.map(
     (member) =>
-      html`<span class="direct-names__name" data-user-id="${member.id}"${hideViewer && member.id === viewerId ? HIDDEN : ""}>${member.name}</span>`,
+      html`<span class="direct-names__name" data-user-id="${member.id}"${hideViewer && member.id === viewerId ? HIDDEN : ""}>${avatarHtml(member)}${member.name}</span>`,
   );
   return html`<span class="direct-names">${names}</span>`;
 }
@@ -71,8 +71,10 @@ export const Sidebar: FC<SidebarProps> = ({ user, accountName, shared, directs, 
       {inJsx(joinHtml(directs.map((room) => sidebarItemHtml(room, currentRoomId, user.id))))}
     </ul>
     <footer class="sidebar__footer">
-      <Avatar user={user} />
-      <span class="sidebar__me">{user.name}</span>
+      <a class="sidebar__profile" href="/profile" title="Your profile">
+        <Avatar user={user} />
+        <span class="sidebar__me">{user.name}</span>
+      </a>
       <button class="button button--quiet" type="button" hx-delete="/session">
         Sign out
       </button>
