@@ -9,5 +9,7 @@ import "./mentions.ts";
 import "./boosts.ts";
 import "./avatars.ts";
 import "./composer.ts";
+import "./uploads.ts";
+import "./lightbox.ts";
 import "./sidebar.ts";
 import "./picker.ts";

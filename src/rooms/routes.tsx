@@ -97,6 +97,7 @@ export function roomRoutes(ctx: AppContext) {
       highlightId: around,
       present: presentUsers(db, room.id),
       involvement: involvementOf(db, user.id, room.id)!,
+      maxUploadBytes: ctx.config.maxUploadBytes,
     };
   }
 
