@@ -5,6 +5,7 @@ import { MessageEditForm } from "../../templates/messages/edit.tsx";
 import { MessageView, messagesHtml } from "../../templates/messages/message.tsx";
 import { currentUser, requireUser } from "../http/authenticate.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
+import { parseMultipartOnce } from "../http/body-limits.ts";
 import { HttpError, orNotFound, renderError } from "../http/errors.tsx";
 import { positionId, positiveId, refuseWith } from "../http/validate.tsx";
 import { findRoomFor } from "../rooms/rooms.ts";
@@ -58,7 +59,7 @@ export function messageRoutes(ctx: AppContext) {
       if (messages.length === 0) return c.body(null, 204);
       return c.html(messagesHtml(messages).text);
     })
-    .post("/rooms/:room_id/messages", zValidator("param", roomParam, notFound), zValidator("form", postForm, unprocessable), async (c) => {
+    .post("/rooms/:room_id/messages", zValidator("param", roomParam, notFound), parseMultipartOnce, zValidator("form", postForm, unprocessable), async (c) => {
       const room = roomOf(c, c.req.valid("param").room_id);
       const form = c.req.valid("form");
       if (form.attachment && form.attachment.size > ctx.config.maxUploadBytes) return renderError(c, 413, tooLarge(ctx.config.maxUploadBytes));

@@ -7,6 +7,7 @@ import { fileOnDisk } from "../attachments/attachments.ts";
 import { serveFile } from "../attachments/serve-file.ts";
 import { currentUser, requireUser } from "../http/authenticate.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
+import { parseMultipartOnce } from "../http/body-limits.ts";
 import { orNotFound } from "../http/errors.tsx";
 import { redirectTo } from "../http/request.ts";
 import { positiveId, refuseWith } from "../http/validate.tsx";
@@ -44,7 +45,7 @@ export function avatarRoutes(ctx: AppContext) {
       return c.body(user.role === "bot" ? BOT_SVG : initialsSvg(user));
     })
     .get("/profile", (c) => c.html(<ProfilePage user={currentUser(c)} />))
-    .post("/profile/avatar", validAvatar, async (c) => {
+    .post("/profile/avatar", parseMultipartOnce, validAvatar, async (c) => {
       const changed = await setAvatar(ctx, currentUser(c), c.req.valid("form").avatar);
       if (typeof changed === "string") return c.html(<ProfilePage user={currentUser(c)} error={changed} />, 422);
       return redirectTo(c, "/profile");

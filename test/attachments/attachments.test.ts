@@ -83,6 +83,35 @@ describe("uploading", () => {
     }
   });
 
+  test("a 200 MB upload sent in chunks (no Content-Length) is cut off at the limit, the server's memory staying flat", async () => {
+    const small = startConfiguredTestServer({ maxUploadBytes: 10 * 1024 * 1024 });
+    try {
+      const owner = await completeFirstRun(small);
+      const chunk = new Uint8Array(1024 * 1024);
+      let sent = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent++ < 200) controller.enqueue(chunk);
+          else controller.close();
+        },
+      });
+      Bun.gc(true);
+      const before = process.memoryUsage.rss();
+      const response = await fetch(`${small.url}/rooms/1/messages`, {
+        method: "POST",
+        body,
+        headers: { cookie: [...owner.cookies].map(([k, v]) => `${k}=${v}`).join("; "), origin: small.url, "content-type": "multipart/form-data; boundary=x" },
+      }).catch((error: Error) => error);
+      // Either the 413 arrives, or the connection is closed on the rest of the body: never a 201.
+      if (response instanceof Response) expect(response.status).toBe(413);
+      expect(sent).toBeLessThan(200);
+      expect((process.memoryUsage.rss() - before) / (1024 * 1024)).toBeLessThan(40);
+      expect(small.db.query("SELECT count(*) AS n FROM messages").get()).toEqual({ n: 0 });
+    } finally {
+      await small.close();
+    }
+  });
+
   test("a retry with the same client_message_id keeps the first file and drops the second", async () => {
     const first = await uploaded(new File(["one"], "a.txt", { type: "text/plain" }), { client_message_id: "same-file" });
     const again = await upload(member, roomId, new File(["two"], "b.txt", { type: "text/plain" }), { client_message_id: "same-file" });
