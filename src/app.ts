@@ -18,6 +18,7 @@ import { sessionRoutes } from "./sessions/routes.tsx";
 import { autocompleteRoutes } from "./users/autocomplete-routes.ts";
 import { avatarRoutes } from "./users/avatar-routes.tsx";
 import { joinRoutes } from "./users/join-routes.tsx";
+import { settingsRoutes } from "./users/settings-routes.tsx";
 
 /** The whole HTTP surface. Order matters: the cheap, public routes answer before sessions are looked up. */
 export function createApp(ctx: AppContext): Hono<AppEnv> {
@@ -43,6 +44,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.route("/", accountRoutes(ctx));
   app.route("/", joinRoutes(ctx));
   app.route("/", autocompleteRoutes(ctx));
+  app.route("/", settingsRoutes(ctx));
   app.route("/", cableRoutes(ctx));
   app.route("/", messageRoutes(ctx));
   app.route("/", attachmentRoutes(ctx));

@@ -29,7 +29,7 @@ const staticHead = (): string =>
     `<link rel="icon" type="image/svg+xml" href="${assetPath("campfire.svg")}"><link rel="stylesheet" href="${assetPath("app.css")}">` +
     `<script src="${assetPath("htmx.js")}" defer></script><script src="${assetPath("app.js")}" defer></script>`);
 
-type LayoutProps = PropsWithChildren<{ title: string; bodyClass?: string; user?: Pick<User, "id" | "name" | "role"> }>;
+type LayoutProps = PropsWithChildren<{ title: string; bodyClass?: string; user?: Pick<User, "id" | "name" | "role" | "soundsMuted"> }>;
 
 export const Layout: FC<LayoutProps> = ({ title, bodyClass, user, children }) => (
   <>
@@ -39,7 +39,9 @@ export const Layout: FC<LayoutProps> = ({ title, bodyClass, user, children }) =>
         {raw(staticHead())}
         <title>{title}</title>
       </head>
-      <body class={bodyClass} data-user-id={user?.id} data-user-name={user?.name} data-user-role={user?.role}>
+      <body class={bodyClass} data-user-id={user?.id} data-user-name={user?.name} data-user-role={user?.role}
+        data-sounds-muted={user ? String(user.soundsMuted === 1) : undefined}
+      >
         <div id="flash" class="flash" aria-live="polite"></div>
         {children}
       </body>

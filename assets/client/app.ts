@@ -13,3 +13,4 @@ import "./uploads.ts";
 import "./lightbox.ts";
 import "./sidebar.ts";
 import "./picker.ts";
+import "./emoji.ts";

@@ -3,6 +3,7 @@
 // never twice) when posting fails. Typing is announced to the room, throttled.
 import { TYPING_THROTTLE_MS, type TypingState } from "../../src/realtime/protocol.ts";
 import { flash } from "./flash.ts";
+import * as emoji from "./emoji.ts";
 import * as mentions from "./mentions.ts";
 import * as messages from "./messages.ts";
 import { send as sendFrame } from "./socket.ts";
@@ -65,6 +66,7 @@ function send(form: HTMLFormElement) {
   document.querySelector("[data-empty-note]")?.setAttribute("hidden", "");
   input.value = "";
   mentions.close();
+  emoji.close();
   resize(input);
   typing(form, "stop");
   post(form, pending, text);
@@ -85,7 +87,7 @@ document.addEventListener("submit", (event) => {
 document.addEventListener("keydown", (event) => {
   const input = event.target as HTMLTextAreaElement;
   const form = input.closest?.<HTMLFormElement>("[data-composer]");
-  if (!form || input.name !== "body" || mentions.handleKey(event)) return;
+  if (!form || input.name !== "body" || mentions.handleKey(event) || emoji.handleKey(event)) return;
   if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
     event.preventDefault();
     send(form);

@@ -16,6 +16,7 @@ import { addBoost, boostContent, removeBoost } from "./boosts.ts";
 import { linkMentions } from "./mentions.ts";
 import { deleteMessage, findMessage, insertMessage, touchMessage, updateMessageBody, type Message } from "./messages.ts";
 import { formatText, isBlank } from "./sanitize.ts";
+import { playCommand, soundList, soundMessage } from "./sound-messages.ts";
 
 type Deps = { db: Database; cache: ReadCache; publisher: Publisher; config: { dataDir: string } };
 type PostDeps = Deps & { writer: GroupCommit };
@@ -23,7 +24,11 @@ export type Posted = { message: Message; created: boolean; html: string };
 
 /** Formats and checks a body; a string answer is the reason it was refused. A file may come without words. */
 function prepareBody(db: Database, roomId: number, body: string, withFile = false) {
-  const { html, plain } = formatText(body);
+  const formatted = formatText(body);
+  // Read from the plain text, so a command typed in a rich-text editor (<div>/play tada</div>) counts too.
+  const sound = playCommand(formatted.plain);
+  if (sound === "unknown") return soundList(formatted.plain);
+  const { html, plain } = sound ? soundMessage(sound) : formatted;
   if (isBlank(plain) && !withFile) return "A message needs some text.";
   if (plain.length > MAX_BODY_CHARS) return `A message can be at most ${MAX_BODY_CHARS.toLocaleString("en")} characters (this one has ${plain.length.toLocaleString("en")}).`;
   return { ...linkMentions(db, roomId, html), plain };

@@ -7,6 +7,7 @@ import type { Involvement } from "../../src/rooms/memberships.ts";
 import type { PresentUser } from "../../src/rooms/presence.ts";
 import type { Room, SidebarRoom } from "../../src/rooms/rooms.ts";
 import type { User } from "../../src/users/users.ts";
+import { assetPath } from "../../src/http/assets.ts";
 import { domId } from "../../src/realtime/protocol.ts";
 import { Layout } from "../layout.tsx";
 import { rememberedHtml, renderToString } from "../render.ts";
@@ -112,6 +113,7 @@ const RoomTail: FC<{ roomId: number; name: string; maxUploadBytes: number }> = (
     <footer class="room__composer composer">
       <p id={domId("room", roomId, "typing")} class="composer__typing" data-typing aria-live="polite"></p>
       <ul class="composer__mentions" data-mention-list role="listbox" aria-label="People to mention" hidden></ul>
+      <ul class="composer__mentions" data-emoji-list role="listbox" aria-label="Emoji" hidden></ul>
       <form class="composer__form" method="post" action={`/rooms/${roomId}/messages`} data-composer data-max-upload-bytes={maxUploadBytes}>
         <label class="button button--quiet composer__attach" title="Attach files">
           <span aria-hidden="true">📎</span>
@@ -121,7 +123,7 @@ const RoomTail: FC<{ roomId: number; name: string; maxUploadBytes: number }> = (
         <label class="visually-hidden" for="composer_body">
           Message {name}
         </label>
-        <textarea id="composer_body" class="composer__input" name="body" rows={1} placeholder={`Message ${name}`} required maxlength={10000}></textarea>
+        <textarea id="composer_body" class="composer__input" name="body" rows={1} placeholder={`Message ${name}`} required maxlength={10000} data-emoji-src={assetPath("emoji.json")}></textarea>
         <button class="button button--primary composer__send" type="submit" name="send">
           Send
         </button>

@@ -5,6 +5,7 @@ import type { User } from "../../src/users/users.ts";
 import { domId } from "../../src/realtime/protocol.ts";
 import { html, inJsx, joinHtml, type Html } from "../html.ts";
 import { Avatar, avatarHtml } from "../shared/avatar.tsx";
+import { SoundsToggle } from "../users/sounds-toggle.tsx";
 
 /**
  * One room in the sidebar. The same bytes go to every member when it changes, so a direct room
@@ -75,6 +76,7 @@ export const Sidebar: FC<SidebarProps> = ({ user, accountName, shared, directs, 
         <Avatar user={user} />
         <span class="sidebar__me">{user.name}</span>
       </a>
+      <SoundsToggle muted={user.soundsMuted === 1} />
       <button class="button button--quiet" type="button" hx-delete="/session">
         Sign out
       </button>
