@@ -75,6 +75,20 @@ export function deleteAttachmentRow(db: Database, id: number): void {
   db.query("DELETE FROM attachments WHERE id = ?").run(id);
 }
 
+/**
+ * Forgets the files of a room's messages, inside the transaction that deletes the room (its
+ * messages go by cascade, which would leave these rows and files behind); returns them so the
+ * caller removes them from disk after the commit.
+ */
+export function forgetRoomFiles(db: Database, roomId: number): Pick<Attachment, "fileKey" | "previewKey">[] {
+  return db
+    .query<Pick<Attachment, "fileKey" | "previewKey">, [number]>(
+      `DELETE FROM attachments WHERE id IN (SELECT attachment_id FROM messages WHERE room_id = ? AND attachment_id IS NOT NULL)
+       RETURNING file_key AS fileKey, preview_key AS previewKey`,
+    )
+    .all(roomId);
+}
+
 /** After the commit that forgot them: a file already gone is fine. */
 export async function removeFiles(dataDir: string, file: Pick<Attachment, "fileKey" | "previewKey">): Promise<void> {
   const keys = file.previewKey ? [file.fileKey, file.previewKey] : [file.fileKey];

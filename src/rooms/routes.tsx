@@ -21,6 +21,7 @@ import { activeUsersById, type User } from "../users/users.ts";
 import { announceRoom, announceRoomChange, announceVisibility, withdrawRoom } from "./broadcasts.tsx";
 import { INVOLVEMENTS, activeMembers, involvementOf, memberIds, setInvolvement, type Involvement, type Member } from "./memberships.ts";
 import { presentUsers } from "./presence.ts";
+import { removeFiles } from "../attachments/attachments.ts";
 import {
   canAdministerRoom,
   createClosedRoom,
@@ -231,11 +232,12 @@ export function roomRoutes(ctx: AppContext) {
     .patch("/rooms/closeds/:id", idParam, validForm(closedForm, sharedFormError("closed", true)), (c) =>
       updateShared(c, "closed", c.req.valid("param").id, c.req.valid("form")),
     )
-    .delete("/rooms/:id", idParam, (c) => {
+    .delete("/rooms/:id", idParam, async (c) => {
       const room = administeredRoom(c, c.req.valid("param").id);
-      const members = deleteRoom(db, room);
+      const { members, files } = deleteRoom(db, room);
       ctx.cache.roomChanged(room.id);
       withdrawRoom(ctx, room.id, members, room.kind === "direct" ? "This conversation was deleted." : "This room was deleted.");
+      await Promise.all(files.map((file) => removeFiles(ctx.config.dataDir, file)));
       return redirectTo(c, "/");
     })
     .patch(

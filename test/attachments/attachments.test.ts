@@ -183,4 +183,15 @@ describe("deleting", () => {
     expect(existsSync(onDisk(row.preview_key!))).toBe(false);
     expect((await member.get(`/attachments/${row.file_key}`)).status).toBe(404);
   });
+
+  test("deleting a room deletes the files of all its messages", async () => {
+    const picture = await uploaded(new File([pngOf(50, 50)], "room.png", { type: "image/png" }));
+    const other = await uploaded(new File(["notes"], "notes.txt", { type: "text/plain" }));
+    const kept = await upload(member, 1, new File(["elsewhere"], "kept.txt", { type: "text/plain" }));
+    expect(kept.status).toBe(201);
+    expect((await admin.request(`/rooms/${roomId}`, { method: "DELETE" })).status).toBe(303);
+    expect(fileRows().map((row) => row.filename)).toEqual(["kept.txt"]);
+    for (const key of [picture.row.file_key, picture.row.preview_key!, other.row.file_key]) expect(existsSync(onDisk(key))).toBe(false);
+    expect(existsSync(onDisk(fileRows()[0]!.file_key))).toBe(true);
+  });
 });
