@@ -29,10 +29,12 @@ export async function measureUploads(base: string, cookie: string, roomId: numbe
       const body = new FormData();
       body.set("client_message_id", `bench-upload-${Date.now()}-${i}`);
       body.set("attachment", file);
-      return fetch(`${base}/rooms/${roomId}/messages`, { method: "POST", body, headers: { Cookie: cookie, Origin: base } }).then(async (r) => {
-        await r.arrayBuffer();
-        return r.status;
-      });
+      return fetch(`${base}/rooms/${roomId}/messages`, { method: "POST", body, headers: { Cookie: cookie, Origin: base } }).then(
+        async (r) => {
+          await r.arrayBuffer();
+          return r.status;
+        },
+      );
     }),
   );
   const seconds = (performance.now() - started) / 1000;

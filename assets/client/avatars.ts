@@ -6,7 +6,9 @@ import { on } from "./socket.ts";
 on(FRAME.avatar, ({ userId }, content) => {
   const face = content.firstElementChild;
   if (!face) return;
-  const faces = document.querySelectorAll(`[data-avatar-of="${CSS.escape(userId)}"], .message[data-creator-id="${CSS.escape(userId)}"] > .avatar`);
+  const faces = document.querySelectorAll(
+    `[data-avatar-of="${CSS.escape(userId)}"], .message[data-creator-id="${CSS.escape(userId)}"] > .avatar`,
+  );
   for (const old of faces) {
     const fresh = face.cloneNode(true) as Element;
     // A message's face carries no data-avatar-of (the article names the author); keep it that way.

@@ -31,7 +31,10 @@ const pathOf = (dataDir: string, key: string): string => join(filesDir(dataDir),
 const cleanType = (type: string): string => (/^[\w.+-]+\/[\w.+-]+$/.test(type) ? type.toLowerCase() : "application/octet-stream");
 /** Only the last path segment, no control characters: the name is shown and offered on download, never used on disk. */
 const cleanName = (name: string): string =>
-  (name.split(/[\\/]/).pop() ?? "").replace(/[\p{Cc}"]/gu, "").trim().slice(0, MAX_FILENAME) || "file";
+  (name.split(/[\\/]/).pop() ?? "")
+    .replace(/[\p{Cc}"]/gu, "")
+    .trim()
+    .slice(0, MAX_FILENAME) || "file";
 
 /**
  * Writes an upload under a random key (never its own name) and, for a JPEG/PNG/WebP/GIF, a WebP
@@ -44,7 +47,15 @@ export async function storeFile(dataDir: string, file: File): Promise<StoredFile
   const fileKey = crypto.randomUUID().replaceAll("-", "");
   const contentType = cleanType(file.type);
   await Bun.write(pathOf(dataDir, fileKey), file);
-  const stored: StoredFile = { fileKey, previewKey: null, filename: cleanName(file.name), contentType, byteSize: file.size, width: null, height: null };
+  const stored: StoredFile = {
+    fileKey,
+    previewKey: null,
+    filename: cleanName(file.name),
+    contentType,
+    byteSize: file.size,
+    width: null,
+    height: null,
+  };
   if (!PREVIEWED_TYPES.has(contentType)) return stored;
   try {
     const preview = await new Bun.Image(await file.arrayBuffer(), { maxPixels: MAX_PIXELS })

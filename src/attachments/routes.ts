@@ -30,14 +30,22 @@ export function attachmentRoutes(ctx: AppContext) {
     .get("/attachments/:key", zValidator("param", fileParam, notFound), (c) => {
       const file = visible(c, c.req.valid("param").key);
       return serveFile(c.req.raw, {
-        file: fileOnDisk(config.dataDir, file.fileKey), contentType: file.contentType, filename: file.filename, etag: `"${file.fileKey}"`, cacheControl: CACHE,
+        file: fileOnDisk(config.dataDir, file.fileKey),
+        contentType: file.contentType,
+        filename: file.filename,
+        etag: `"${file.fileKey}"`,
+        cacheControl: CACHE,
       });
     })
     .get("/attachments/:key/preview", zValidator("param", fileParam, notFound), (c) => {
       const file = visible(c, c.req.valid("param").key);
       const previewKey = orNotFound(file.previewKey);
       return serveFile(c.req.raw, {
-        file: fileOnDisk(config.dataDir, previewKey), contentType: "image/webp", filename: `${file.filename}.webp`, etag: `"${previewKey}"`, cacheControl: CACHE,
+        file: fileOnDisk(config.dataDir, previewKey),
+        contentType: "image/webp",
+        filename: `${file.filename}.webp`,
+        etag: `"${previewKey}"`,
+        cacheControl: CACHE,
       });
     });
 }

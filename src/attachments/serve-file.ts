@@ -3,9 +3,19 @@ import type { BunFile } from "bun";
 // Types a browser shows without running anything. Everything else (HTML, SVG, XML, scripts, unknown)
 // is sent as a download, so an upload can never become a page on our origin.
 const INLINE_TYPES = new Set([
-  "image/jpeg", "image/png", "image/webp", "image/gif",
-  "video/mp4", "video/webm", "audio/mpeg", "audio/ogg", "audio/wav", "audio/webm", "audio/mp4",
-  "application/pdf", "text/plain",
+  "image/jpeg",
+  "image/png",
+  "image/webp",
+  "image/gif",
+  "video/mp4",
+  "video/webm",
+  "audio/mpeg",
+  "audio/ogg",
+  "audio/wav",
+  "audio/webm",
+  "audio/mp4",
+  "application/pdf",
+  "text/plain",
 ]);
 
 export const isInlineSafe = (contentType: string): boolean => INLINE_TYPES.has(contentType);

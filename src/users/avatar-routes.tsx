@@ -1,17 +1,17 @@
 /** @jsxImportSource hono/jsx */
 import { zValidator } from "@hono/zod-validator";
-import { Hono, type Context } from "hono";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
+import { avatarVersion } from "../../templates/shared/avatar-look.ts";
 import { ProfilePage } from "../../templates/users/profile.tsx";
 import { fileOnDisk } from "../attachments/attachments.ts";
 import { serveFile } from "../attachments/serve-file.ts";
 import { currentUser, requireUser } from "../http/authenticate.ts";
-import type { AppContext, AppEnv } from "../http/env.ts";
 import { parseMultipartOnce } from "../http/body-limits.ts";
+import type { AppContext, AppEnv } from "../http/env.ts";
 import { orNotFound } from "../http/errors.tsx";
 import { redirectTo } from "../http/request.ts";
 import { positiveId, refuseWith } from "../http/validate.tsx";
-import { avatarVersion } from "../../templates/shared/avatar-look.ts";
 import { BOT_SVG, initialsSvg, removeAvatar, setAvatar } from "./avatars.ts";
 import { findUser } from "./users.ts";
 
@@ -37,7 +37,13 @@ export function avatarRoutes(ctx: AppContext) {
       const user = orNotFound(findUser(db, c.req.valid("param").id));
       const cacheControl = c.req.query("v") === avatarVersion(user.avatarKey) ? KEPT : CHECKED;
       if (user.avatarKey) {
-        return serveFile(c.req.raw, { file: fileOnDisk(config.dataDir, user.avatarKey), contentType: "image/webp", filename: "avatar.webp", etag: `"${user.avatarKey}"`, cacheControl });
+        return serveFile(c.req.raw, {
+          file: fileOnDisk(config.dataDir, user.avatarKey),
+          contentType: "image/webp",
+          filename: "avatar.webp",
+          etag: `"${user.avatarKey}"`,
+          cacheControl,
+        });
       }
       // SVG from us, never from a person: drawn here from their initials, with the page's CSP.
       c.header("Cache-Control", cacheControl);

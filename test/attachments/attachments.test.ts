@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import type { User } from "../../src/users/users.ts";
 import type { Client } from "../helpers/client.ts";
+import { Client as BareClient } from "../helpers/client.ts";
 import { completeFirstRun, createRoom, messageIdsIn, startThreePersonServer } from "../helpers/fixtures.ts";
 import { pngOf } from "../helpers/images.ts";
 import { startConfiguredTestServer, type TestServer } from "../helpers/server.ts";
-import type { User } from "../../src/users/users.ts";
-import { Client as BareClient } from "../helpers/client.ts";
 
 let server: TestServer;
 let admin: Client;
@@ -21,7 +21,16 @@ beforeEach(async () => {
 });
 afterEach(() => server.close());
 
-type FileRow = { id: number; file_key: string; preview_key: string | null; filename: string; content_type: string; byte_size: number; width: number | null; height: number | null };
+type FileRow = {
+  id: number;
+  file_key: string;
+  preview_key: string | null;
+  filename: string;
+  content_type: string;
+  byte_size: number;
+  width: number | null;
+  height: number | null;
+};
 const fileRows = () => server.db.query<FileRow, []>("SELECT * FROM attachments ORDER BY id").all();
 
 function upload(client: Client, room: number, file: File, fields: Record<string, string> = {}): Promise<Response> {
@@ -100,7 +109,11 @@ describe("uploading", () => {
       const response = await fetch(`${small.url}/rooms/1/messages`, {
         method: "POST",
         body,
-        headers: { cookie: [...owner.cookies].map(([k, v]) => `${k}=${v}`).join("; "), origin: small.url, "content-type": "multipart/form-data; boundary=x" },
+        headers: {
+          cookie: [...owner.cookies].map(([k, v]) => `${k}=${v}`).join("; "),
+          origin: small.url,
+          "content-type": "multipart/form-data; boundary=x",
+        },
       }).catch((error: Error) => error);
       // Either the 413 arrives, or the connection is closed on the rest of the body: never a 201.
       if (response instanceof Response) expect(response.status).toBe(413);
@@ -162,7 +175,11 @@ describe("serving", () => {
     expect((await member.get(`/attachments/${row.file_key}`, { range: "bytes=20-" })).status).toBe(416);
   });
 
-  for (const [name, type] of [["page.html", "text/html"], ["drawing.svg", "image/svg+xml"], ["feed.xml", "application/xml"]] as const) {
+  for (const [name, type] of [
+    ["page.html", "text/html"],
+    ["drawing.svg", "image/svg+xml"],
+    ["feed.xml", "application/xml"],
+  ] as const) {
     test(`${name} (${type}) is served as a download, never inline`, async () => {
       const { row } = await uploaded(new File(["<script>alert(1)</script>"], name, { type }));
       const response = await member.get(`/attachments/${row.file_key}`);

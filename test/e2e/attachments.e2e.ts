@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { findUserByEmail } from "../../src/users/users.ts";
-import { ADMIN, MEMBER, addMember, signIn, startSetUpServer } from "../helpers/fixtures.ts";
+import { ADMIN, addMember, MEMBER, signIn, startSetUpServer } from "../helpers/fixtures.ts";
 import { pngOf } from "../helpers/images.ts";
 import type { TestServer } from "../helpers/server.ts";
 import { launchBrowser, step, watchCsp, watchPage } from "./browser.ts";
@@ -20,7 +20,11 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function personAt(email: string, password: string, path = "/rooms/1"): Promise<{ context: BrowserContext; page: Page; problems: string[]; csp: () => Promise<string[]> }> {
+async function personAt(
+  email: string,
+  password: string,
+  path = "/rooms/1",
+): Promise<{ context: BrowserContext; page: Page; problems: string[]; csp: () => Promise<string[]> }> {
   const { client } = await signIn(server, email, password);
   const context = await browser.newContext();
   await context.addCookies([...client.cookies].map(([name, value]) => ({ name, value, url: server.url })));
@@ -35,7 +39,11 @@ async function personAt(email: string, password: string, path = "/rooms/1"): Pro
 const photo = () => ({ name: "harbour.png", mimeType: "image/png", buffer: Buffer.from(pngOf(3000, 2000)) });
 const noisyPhoto = () => {
   const bytes = pngOf(3000, 2000);
-  return { name: "harbour.png", mimeType: "image/png", buffer: Buffer.concat([Buffer.from(bytes), Buffer.from(crypto.getRandomValues(new Uint8Array(60_000)))]) };
+  return {
+    name: "harbour.png",
+    mimeType: "image/png",
+    buffer: Buffer.concat([Buffer.from(bytes), Buffer.from(crypto.getRandomValues(new Uint8Array(60_000)))]),
+  };
 };
 
 test("a picture uploads with visible progress, shows its thumbnail at its size, and opens and closes in a lightbox", async () => {
@@ -92,7 +100,9 @@ test("an upload can be cancelled, and another file shows as a download with its 
   expect(await ada.page.locator(".message--pending").count()).toBe(0);
   await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
 
-  await ada.page.locator("[data-attach]").setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("x".repeat(2048)) });
+  await ada.page
+    .locator("[data-attach]")
+    .setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("x".repeat(2048)) });
   const file = ada.page.locator(".message[data-message-id] a.attachment--file");
   await step(ada.page, ada.problems, "seeing the file", () => file.waitFor());
   expect(await file.textContent()).toContain("notes.txt");
@@ -113,7 +123,9 @@ test("a new avatar shows at once for another person, in the presence list and be
   await adaInRoom.goto(`${server.url}/rooms/1`);
   await milo.page.locator(`#room_1_presence [data-avatar-of="${adaId}"]`).waitFor();
 
-  await ada.page.locator('input[name="avatar"]').setInputFiles({ name: "me.png", mimeType: "image/png", buffer: Buffer.from(pngOf(300, 300)) });
+  await ada.page
+    .locator('input[name="avatar"]')
+    .setInputFiles({ name: "me.png", mimeType: "image/png", buffer: Buffer.from(pngOf(300, 300)) });
   await ada.page.getByRole("button", { name: "Upload picture" }).click();
   await ada.page.waitForURL(`${server.url}/profile`);
   await step(milo.page, milo.problems, "seeing Ada's new face in presence", () =>
@@ -122,7 +134,10 @@ test("a new avatar shows at once for another person, in the presence list and be
   await step(milo.page, milo.problems, "seeing it beside her messages", () =>
     milo.page.locator(`.message[data-creator-id="${adaId}"] > img.avatar`).first().waitFor(),
   );
-  await milo.page.waitForFunction((id) => document.querySelector<HTMLImageElement>(`#room_1_presence img[data-avatar-of="${id}"]`)?.naturalWidth === 256, adaId);
+  await milo.page.waitForFunction(
+    (id) => document.querySelector<HTMLImageElement>(`#room_1_presence img[data-avatar-of="${id}"]`)?.naturalWidth === 256,
+    adaId,
+  );
   expect([...milo.problems, ...ada.problems]).toEqual([]);
   await milo.context.close();
   await ada.context.close();

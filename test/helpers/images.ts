@@ -22,5 +22,7 @@ export function pngOf(width: number, height: number, rowsStored = height): Uint8
   const rows = Buffer.alloc((width * 3 + 1) * rowsStored, 0x80);
   for (let y = 0; y < rowsStored; y++) rows[y * (width * 3 + 1)] = 0; // filter: none
   const signature = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
-  return new Uint8Array(Buffer.concat([signature, chunk("IHDR", header), chunk("IDAT", deflateSync(rows)), chunk("IEND", new Uint8Array())]));
+  return new Uint8Array(
+    Buffer.concat([signature, chunk("IHDR", header), chunk("IDAT", deflateSync(rows)), chunk("IEND", new Uint8Array())]),
+  );
 }

@@ -20,7 +20,8 @@ beforeEach(async () => {
 afterEach(() => server.close());
 
 const ALL_TALK = 1;
-const avatarKeyOf = (id: number) => server.db.query<{ key: string | null }, [number]>("SELECT avatar_key AS key FROM users WHERE id = ?").get(id)!.key;
+const avatarKeyOf = (id: number) =>
+  server.db.query<{ key: string | null }, [number]>("SELECT avatar_key AS key FROM users WHERE id = ?").get(id)!.key;
 
 function uploadAvatar(client: Client, file: File): Promise<Response> {
   const form = new FormData();
