@@ -4,6 +4,7 @@ import type { FC, PropsWithChildren } from "hono/jsx";
 import { assetPath } from "../src/http/assets.ts";
 import { escapeHtml } from "../src/messages/sanitize.ts";
 import type { User } from "../src/users/users.ts";
+import { Flash } from "./shared/flash.tsx";
 
 // htmx runs under a strict CSP: no eval, no injected <style>, and 4xx answers (a form with its
 // error, a refusal) are swapped in like any other answer instead of being dropped.
@@ -29,9 +30,9 @@ const staticHead = (): string =>
     `<link rel="icon" type="image/svg+xml" href="${assetPath("campfire.svg")}"><link rel="stylesheet" href="${assetPath("app.css")}">` +
     `<script src="${assetPath("htmx.js")}" defer></script><script src="${assetPath("app.js")}" defer></script>`);
 
-type LayoutProps = PropsWithChildren<{ title: string; bodyClass?: string; user?: Pick<User, "id" | "name" | "role" | "soundsMuted"> }>;
+type LayoutProps = PropsWithChildren<{ title: string; bodyClass?: string; user?: Pick<User, "id" | "name" | "role" | "soundsMuted">; notice?: string }>;
 
-export const Layout: FC<LayoutProps> = ({ title, bodyClass, user, children }) => (
+export const Layout: FC<LayoutProps> = ({ title, bodyClass, user, notice, children }) => (
   <>
     {raw("<!DOCTYPE html>")}
     <html lang="en">
@@ -42,7 +43,9 @@ export const Layout: FC<LayoutProps> = ({ title, bodyClass, user, children }) =>
       <body class={bodyClass} data-user-id={user?.id} data-user-name={user?.name} data-user-role={user?.role}
         data-sounds-muted={user ? String(user.soundsMuted === 1) : undefined}
       >
-        <div id="flash" class="flash" aria-live="polite"></div>
+        <div id="flash" class="flash" aria-live="polite">
+          {notice ? <Flash kind="notice" message={notice} /> : null}
+        </div>
         {children}
       </body>
     </html>

@@ -13,4 +13,5 @@ import "./uploads.ts";
 import "./lightbox.ts";
 import "./sidebar.ts";
 import "./picker.ts";
+import "./copy.ts";
 import "./emoji.ts";
