@@ -5,6 +5,7 @@ import { MessageEditForm } from "../../templates/messages/edit.tsx";
 import { MessageView, messagesHtml } from "../../templates/messages/message.tsx";
 import { currentUser, requireUser } from "../http/authenticate.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
+import { parseMultipartOnce } from "../http/body-limits.ts";
 import { HttpError, orNotFound, renderError } from "../http/errors.tsx";
 import { positionId, positiveId, refuseWith } from "../http/validate.tsx";
 import { findRoomFor } from "../rooms/rooms.ts";
@@ -17,7 +18,9 @@ import { zValidator } from "@hono/zod-validator";
 const MAX_RAW_BODY = 100_000;
 const body = z.string("A message needs some text.").max(MAX_RAW_BODY, "That message is far too long.");
 const postForm = z.object({
-  body,
+  // A file may come alone; without one, an empty body is refused by postMessage with its reason.
+  body: body.default(""),
+  attachment: z.instanceof(File, { message: "The attachment must be a file." }).optional(),
   client_message_id: z
     .string()
     .trim()
@@ -31,6 +34,8 @@ const roomParam = z.object({ room_id: positiveId });
 const messageParam = z.object({ room_id: positiveId, id: positiveId });
 // after=0 pages from the very first message.
 const pageQuery = z.object({ before: positiveId.optional(), after: positionId.optional() });
+
+const tooLarge = (bytes: number) => `That file is too large: at most ${Math.round(bytes / (1024 * 1024))} MB can be attached.`;
 
 const NOT_YOURS = "Only the person who wrote a message or an administrator can change it.";
 
@@ -58,13 +63,15 @@ export function messageRoutes(ctx: AppContext) {
       if (messages.length === 0) return c.body(null, 204);
       return c.html(messagesHtml(messages).text);
     })
-    .post("/rooms/:room_id/messages", zValidator("param", roomParam, notFound), zValidator("form", postForm, unprocessable), async (c) => {
+    .post("/rooms/:room_id/messages", zValidator("param", roomParam, notFound), parseMultipartOnce, zValidator("form", postForm, unprocessable), async (c) => {
       const room = roomOf(c, c.req.valid("param").room_id);
       const form = c.req.valid("form");
+      if (form.attachment && form.attachment.size > ctx.config.maxUploadBytes) return renderError(c, 413, tooLarge(ctx.config.maxUploadBytes));
       const linkPreview = form.unfurl ? findLinkPreviewByToken(db, form.unfurl) : null;
       if (form.unfurl && !linkPreview) return renderError(c, 422, "That link preview is no longer available; send the message without it.");
-      const clientMessageId = form.client_message_id ?? crypto.randomUUID();
-      const posted = await postMessage(ctx, currentUser(c), room, { body: form.body, clientMessageId, linkPreview });
+      const posted = await postMessage(ctx, currentUser(c), room, {
+        body: form.body, clientMessageId: form.client_message_id ?? crypto.randomUUID(), file: form.attachment, linkPreview,
+      });
       if (typeof posted === "string") return renderError(c, 422, posted);
       c.header("Location", `/rooms/${room.id}/@${posted.message.id}`);
       return c.html(posted.html, posted.created ? 201 : 200);
@@ -84,9 +91,9 @@ export function messageRoutes(ctx: AppContext) {
       if (typeof edited === "string") return c.html(<MessageEditForm message={message} body={c.req.valid("form").body} error={edited} />, 422);
       return c.html(edited.html);
     })
-    .delete("/rooms/:room_id/messages/:id", zValidator("param", messageParam, notFound), (c) => {
+    .delete("/rooms/:room_id/messages/:id", zValidator("param", messageParam, notFound), async (c) => {
       const { room_id, id } = c.req.valid("param");
-      removeMessage(ctx, administeredMessage(c, room_id, id));
+      await removeMessage(ctx, administeredMessage(c, room_id, id));
       return c.body(null, 200);
     });
 }

@@ -267,3 +267,20 @@ test("people already there hear /play sounds after the migration, and the settin
   expect(() => db.run("UPDATE users SET sounds_muted = 2")).toThrow(/CHECK constraint failed/);
   db.close();
 });
+
+test("serving a file finds its message through an index, not a scan of every message", () => {
+  const dir = makeDataDir();
+  const db = openDatabase(databasePath(dir));
+  migrate(db);
+  const plan = db
+    .query<{ detail: string }, []>(
+      "EXPLAIN QUERY PLAN SELECT messages.room_id FROM attachments JOIN messages ON messages.attachment_id = attachments.id WHERE attachments.file_key = 'k'",
+    )
+    .all()
+    .map((row) => row.detail)
+    .join("\n");
+  expect(plan).toContain("messages_by_attachment");
+  expect(plan).not.toMatch(/SCAN messages/);
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
