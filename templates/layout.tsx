@@ -29,14 +29,21 @@ const staticHead = (): string =>
     `<link rel="icon" type="image/svg+xml" href="${assetPath("campfire.svg")}"><link rel="stylesheet" href="${assetPath("app.css")}">` +
     `<script src="${assetPath("htmx.js")}" defer></script><script src="${assetPath("app.js")}" defer></script>`);
 
-type LayoutProps = PropsWithChildren<{ title: string; bodyClass?: string; user?: Pick<User, "id" | "name" | "role"> }>;
+type LayoutProps = PropsWithChildren<{
+  title: string;
+  bodyClass?: string;
+  user?: Pick<User, "id" | "name" | "role">;
+  /** The request's CSP nonce, on pages with an editor that adds a <style> element (Trix). */
+  nonce?: string;
+}>;
 
-export const Layout: FC<LayoutProps> = ({ title, bodyClass, user, children }) => (
+export const Layout: FC<LayoutProps> = ({ title, bodyClass, user, nonce, children }) => (
   <>
     {raw("<!DOCTYPE html>")}
     <html lang="en">
       <head>
         {raw(staticHead())}
+        {nonce && <meta name="csp-nonce" content={nonce} />}
         <title>{title}</title>
       </head>
       <body class={bodyClass} data-user-id={user?.id} data-user-name={user?.name} data-user-role={user?.role}>

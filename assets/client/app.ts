@@ -7,6 +7,7 @@ import "./socket.ts";
 import "./messages.ts";
 import "./mentions.ts";
 import "./boosts.ts";
+import "./rich-composer.ts";
 import "./composer.ts";
 import "./sidebar.ts";
 import "./picker.ts";

@@ -11,6 +11,7 @@ import accountCss from "../../assets/css/account.css" with { type: "text" };
 import messagesCss from "../../assets/css/messages.css" with { type: "text" };
 import roomFormCss from "../../assets/css/room-form.css" with { type: "text" };
 import searchCss from "../../assets/css/search.css" with { type: "text" };
+import trixCss from "trix/dist/trix.css" with { type: "text" };
 import logoSvg from "../../assets/images/campfire.svg" with { type: "text" };
 import { bundleClient } from "./client-bundle.ts";
 
@@ -21,7 +22,7 @@ const clientJs = typeof CLIENT_BUNDLE === "string" ? CLIENT_BUNDLE : await bundl
 // Every asset is embedded as text at build time, joined into a few bundles, and served from memory
 // under a content-hashed name so browsers may cache it for a year.
 const SOURCES: Record<string, string> = {
-  "app.css": [baseCss, layoutCss, formsCss, flashCss, sidebarCss, roomCss, messagesCss, roomFormCss, searchCss, accountCss].join("\n"),
+  "app.css": [trixCss, baseCss, layoutCss, formsCss, flashCss, sidebarCss, roomCss, messagesCss, roomFormCss, searchCss, accountCss].join("\n"),
   "htmx.js": `${htmx}\n${htmxWebSocket}`,
   "app.js": clientJs,
   "campfire.svg": logoSvg,

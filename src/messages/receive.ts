@@ -14,15 +14,19 @@ import type { User } from "../users/users.ts";
 import { addBoost, boostContent, removeBoost } from "./boosts.ts";
 import { linkMentions } from "./mentions.ts";
 import { deleteMessage, findMessage, insertMessage, touchMessage, updateMessageBody, type Message } from "./messages.ts";
-import { formatText, isBlank } from "./sanitize.ts";
+import { formatRichText, formatText, isBlank } from "./sanitize.ts";
 
 type Deps = { db: Database; cache: ReadCache; publisher: Publisher };
 type PostDeps = Deps & { writer: GroupCommit };
 export type Posted = { message: Message; created: boolean; html: string };
 
-/** Formats and checks a body; a string answer is the reason it was refused. */
-function prepareBody(db: Database, roomId: number, body: string) {
-  const { html, plain } = formatText(body);
+/**
+ * Formats and checks a body; a string answer is the reason it was refused. Rich bodies (the
+ * toolbar composer's HTML) go through the sanitizer's allowlist, everything else is text: the
+ * caller says which, the body is never sniffed.
+ */
+function prepareBody(db: Database, roomId: number, body: string, rich = false) {
+  const { html, plain } = rich ? formatRichText(body) : formatText(body);
   if (isBlank(plain)) return "A message needs some text.";
   if (plain.length > MAX_BODY_CHARS) return `A message can be at most ${MAX_BODY_CHARS.toLocaleString("en")} characters (this one has ${plain.length.toLocaleString("en")}).`;
   return { ...linkMentions(db, roomId, html), plain };
@@ -38,9 +42,9 @@ export async function postMessage(
   { db, cache, publisher, writer }: PostDeps,
   user: User,
   room: Room,
-  input: { body: string; clientMessageId: string; at?: number },
+  input: { body: string; rich?: boolean; clientMessageId: string; at?: number },
 ): Promise<Posted | string> {
-  const body = prepareBody(db, room.id, input.body);
+  const body = prepareBody(db, room.id, input.body, input.rich);
   if (typeof body === "string") return body;
   const { message, created } = await writer.run(() => {
     const result = insertMessage(db, room.id, user, { ...body, clientMessageId: input.clientMessageId }, input.at);

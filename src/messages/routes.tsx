@@ -15,14 +15,18 @@ import { zValidator } from "@hono/zod-validator";
 // A quick first bound; the real limit (10,000 characters of text) is checked on the formatted text.
 const MAX_RAW_BODY = 100_000;
 const body = z.string("A message needs some text.").max(MAX_RAW_BODY, "That message is far too long.");
-const postForm = z.object({
-  body,
-  client_message_id: z
-    .string()
-    .trim()
-    .regex(/^[\w-]{1,64}$/, "client_message_id must be 1–64 letters, digits, dashes or underscores.")
-    .optional(),
-});
+// `body` is text as typed; `body_html` is the toolbar composer's HTML (Trix's hidden input). One of the two.
+const postForm = z
+  .object({
+    body: body.optional(),
+    body_html: body.optional(),
+    client_message_id: z
+      .string()
+      .trim()
+      .regex(/^[\w-]{1,64}$/, "client_message_id must be 1–64 letters, digits, dashes or underscores.")
+      .optional(),
+  })
+  .refine((form) => (form.body === undefined) !== (form.body_html === undefined), "A message needs some text.");
 const roomParam = z.object({ room_id: positiveId });
 const messageParam = z.object({ room_id: positiveId, id: positiveId });
 // after=0 pages from the very first message.
@@ -57,7 +61,10 @@ export function messageRoutes(ctx: AppContext) {
     .post("/rooms/:room_id/messages", zValidator("param", roomParam, notFound), zValidator("form", postForm, unprocessable), async (c) => {
       const room = roomOf(c, c.req.valid("param").room_id);
       const form = c.req.valid("form");
-      const posted = await postMessage(ctx, currentUser(c), room, { body: form.body, clientMessageId: form.client_message_id ?? crypto.randomUUID() });
+      const posted = await postMessage(ctx, currentUser(c), room, {
+        body: form.body_html ?? form.body!,
+        rich: form.body_html !== undefined,
+        clientMessageId: form.client_message_id ?? crypto.randomUUID() });
       if (typeof posted === "string") return renderError(c, 422, posted);
       c.header("Location", `/rooms/${room.id}/@${posted.message.id}`);
       return c.html(posted.html, posted.created ? 201 : 200);

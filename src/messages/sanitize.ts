@@ -20,6 +20,7 @@ const CODE_SPAN = /`([^`\n]+)`/;
 // into the address as "&quot".
 const URL_IN_TEXT = /(\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]])/;
 const BLOCK_END = /<\/(p|div|li|blockquote|pre|h[1-6])>|<br\s*\/?>|<hr\s*\/?>/gi;
+const LEADING_BLANK_LINES = /^(?:[ \t]*\r?\n)+/;
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " ", "#39": "'" };
 // Nothing a reader can see: whitespace, control characters and format characters (zero-width
 // spaces and joiners, word joiner, byte-order mark, direction marks).
@@ -47,7 +48,8 @@ export function formatRichText(input: string): FormattedBody {
 export const isBlank = (plain: string): boolean => plain.replace(INVISIBLE, "") === "";
 
 function textToHtml(text: string): string {
-  const parts = text.trim().split(CODE_BLOCK);
+  // Blank lines before and whitespace after go; leading spaces on the first line stay, as typed.
+  const parts = text.replace(LEADING_BLANK_LINES, "").trimEnd().split(CODE_BLOCK);
   return parts
     .map((part, index) => {
       if (index % 2 === 1) return `<pre><code>${escapeHtml(part.replace(/^\r?\n/, "").replace(/\r?\n$/, ""))}</code></pre>`;
