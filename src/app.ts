@@ -16,6 +16,7 @@ import { searchRoutes } from "./search/routes.tsx";
 import { sessionRoutes } from "./sessions/routes.tsx";
 import { autocompleteRoutes } from "./users/autocomplete-routes.ts";
 import { joinRoutes } from "./users/join-routes.tsx";
+import { settingsRoutes } from "./users/settings-routes.tsx";
 
 /** The whole HTTP surface. Order matters: the cheap, public routes answer before sessions are looked up. */
 export function createApp(ctx: AppContext): Hono<AppEnv> {
@@ -42,6 +43,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.route("/", accountRoutes(ctx));
   app.route("/", joinRoutes(ctx));
   app.route("/", autocompleteRoutes(ctx));
+  app.route("/", settingsRoutes(ctx));
   app.route("/", cableRoutes(ctx));
   app.route("/", messageRoutes(ctx));
   app.route("/", boostRoutes(ctx));

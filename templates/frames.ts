@@ -11,8 +11,12 @@ function frame<K extends FrameKind>(kind: K, data: FrameData[K], content?: Html)
   return html`<template data-frame="${kind}"${attributes}>${content}</template>`.text;
 }
 
-/** New or changed messages (rendered once by MessageView) for everyone looking at the room. */
-export const messagesFrame = (roomId: number, messagesHtml: Html): string => frame(FRAME.messages, { "room-id": roomId }, messagesHtml);
+/**
+ * New or changed messages (rendered once by MessageView) for everyone looking at the room; a
+ * catch-up (what a tab missed while away) is history, so it plays no /play sounds.
+ */
+export const messagesFrame = (roomId: number, messagesHtml: Html, { catchUp = false } = {}): string =>
+  frame(FRAME.messages, { "room-id": roomId, "catch-up": catchUp ? "true" : undefined }, messagesHtml);
 
 /** Carries the deletion's change number, which the tab keeps as its catch-up cursor. */
 export const messageRemovedFrame = (roomId: number, messageId: number, changeSeq: number): string =>

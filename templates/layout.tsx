@@ -32,7 +32,7 @@ const staticHead = (): string =>
 type LayoutProps = PropsWithChildren<{
   title: string;
   bodyClass?: string;
-  user?: Pick<User, "id" | "name" | "role">;
+  user?: Pick<User, "id" | "name" | "role" | "soundsMuted">;
   /** The request's CSP nonce, on pages with an editor that adds a <style> element (Trix). */
   nonce?: string;
 }>;
@@ -46,7 +46,9 @@ export const Layout: FC<LayoutProps> = ({ title, bodyClass, user, nonce, childre
         {nonce && <meta name="csp-nonce" content={nonce} />}
         <title>{title}</title>
       </head>
-      <body class={bodyClass} data-user-id={user?.id} data-user-name={user?.name} data-user-role={user?.role}>
+      <body class={bodyClass} data-user-id={user?.id} data-user-name={user?.name} data-user-role={user?.role}
+        data-sounds-muted={user ? String(user.soundsMuted === 1) : undefined}
+      >
         <div id="flash" class="flash" aria-live="polite"></div>
         {children}
       </body>

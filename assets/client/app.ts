@@ -11,3 +11,4 @@ import "./rich-composer.ts";
 import "./composer.ts";
 import "./sidebar.ts";
 import "./picker.ts";
+import "./emoji.ts";

@@ -5,6 +5,7 @@
 // room, throttled.
 import { TYPING_THROTTLE_MS, type TypingState } from "../../src/realtime/protocol.ts";
 import { flash } from "./flash.ts";
+import * as emoji from "./emoji.ts";
 import * as mentions from "./mentions.ts";
 import * as messages from "./messages.ts";
 import { clearRich, isRich, richContent } from "./rich-composer.ts";
@@ -76,6 +77,7 @@ function send(form: HTMLFormElement) {
   if (rich) clearRich(form);
   else input.value = "";
   mentions.close();
+  emoji.close();
   resize(input);
   typing(form, "stop");
   post(form, pending, body);
@@ -100,7 +102,7 @@ const sends = (event: KeyboardEvent) =>
 document.addEventListener("keydown", (event) => {
   const input = event.target as HTMLTextAreaElement;
   const form = input.closest?.<HTMLFormElement>("[data-composer]");
-  if (!form || input.name !== "body" || mentions.handleKey(event)) return;
+  if (!form || input.name !== "body" || mentions.handleKey(event) || emoji.handleKey(event)) return;
   if (sends(event)) {
     event.preventDefault();
     send(form);

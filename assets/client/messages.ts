@@ -4,7 +4,9 @@ import { domId, FRAME, PAGE_SIZE } from "../../src/realtime/protocol.ts";
 import { markMyBoosts } from "./boosts.ts";
 import { flash } from "./flash.ts";
 import { confirmed, list, noteChange } from "./message-list.ts";
+import { addCopyButtons } from "./code.ts";
 import { onLoad } from "./on-load.ts";
+import * as sounds from "./sounds.ts";
 import { on } from "./socket.ts";
 
 const NEAR_BOTTOM_PX = 100;
@@ -24,6 +26,7 @@ export function decorate(root: Element): void {
     const mentions = (message.dataset.mentions || "").split(" ");
     message.classList.toggle("message--mentioned", mentions.includes(me()!));
     markMyBoosts(message);
+    addCopyButtons(message);
   }
   for (const time of root.querySelectorAll<HTMLTimeElement>("time[data-local-time]")) {
     const at = new Date(time.dateTime);
@@ -80,8 +83,11 @@ function place(container: HTMLElement, message: HTMLElement, live: boolean) {
   return true;
 }
 
-/** Messages as HTML or a parsed fragment; `live` when they came over the socket or as a POST reply. */
-export function receive(html: string | DocumentFragment, { live = true, own = false } = {}): void {
+/**
+ * Messages as HTML or a parsed fragment; `live` when they came over the socket or as a POST reply,
+ * `catchUp` when the socket brings what the tab missed while away (history: no sounds).
+ */
+export function receive(html: string | DocumentFragment, { live = true, own = false, catchUp = false } = {}): void {
   const container = list();
   if (!container) return;
   let fragment = html;
@@ -92,12 +98,18 @@ export function receive(html: string | DocumentFragment, { live = true, own = fa
   }
   const wasNearBottom = nearBottom(container);
   let added = 0;
+  const arrived: HTMLElement[] = [];
   for (const incoming of (fragment as DocumentFragment).querySelectorAll(".message[data-message-id]")) {
     // A copy, so the frame stays whole for anyone else handling it.
     const message = document.importNode(incoming, true) as HTMLElement;
     decorate(message);
-    if (place(container, message, live)) added += 1;
+    const isNew = !document.getElementById(message.id);
+    if (place(container, message, live)) {
+      added += 1;
+      if (isNew) arrived.push(message);
+    }
   }
+  if (live && !catchUp) sounds.arrived(arrived);
   regroup(container);
   updateEmptyNote();
   if (own || wasNearBottom) scrollToBottom(container);
@@ -260,7 +272,7 @@ onLoad((root) => {
 
 on(FRAME.messages, (data, content) => {
   const container = list();
-  if (container && container.dataset.roomId === data.roomId) receive(content);
+  if (container && container.dataset.roomId === data.roomId) receive(content, { catchUp: data.catchUp === "true" });
   for (const message of content.querySelectorAll<HTMLElement>("[data-change-seq]")) noteChange(data.roomId, Number(message.dataset.changeSeq));
 });
 on(FRAME.messageRemoved, (data) => {

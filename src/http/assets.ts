@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import htmx from "htmx.org/dist/htmx.min.js" with { type: "text" };
 import htmxWebSocket from "htmx-ext-ws/dist/ws.min.js" with { type: "text" };
 import baseCss from "../../assets/css/base.css" with { type: "text" };
@@ -13,6 +13,8 @@ import roomFormCss from "../../assets/css/room-form.css" with { type: "text" };
 import searchCss from "../../assets/css/search.css" with { type: "text" };
 import trixCss from "trix/dist/trix.css" with { type: "text" };
 import logoSvg from "../../assets/images/campfire.svg" with { type: "text" };
+import { SOUND_PICTURES } from "../../assets/images/sound-pictures.ts";
+import { emojiShortcodes } from "../messages/emoji.ts";
 import { bundleClient } from "./client-bundle.ts";
 
 // Set by build.ts for the executable only.
@@ -26,12 +28,15 @@ const SOURCES: Record<string, string> = {
   "htmx.js": `${htmx}\n${htmxWebSocket}`,
   "app.js": clientJs,
   "campfire.svg": logoSvg,
+  // For the composer's :shortcode: completion, fetched the first time someone types ":" (≈ 40 KB, 12 KB gzipped).
+  "emoji.json": JSON.stringify(emojiShortcodes()),
 };
 
 const CONTENT_TYPES: Record<string, string> = {
   css: "text/css; charset=utf-8",
   js: "text/javascript; charset=utf-8",
   svg: "image/svg+xml",
+  json: "application/json",
 };
 
 type Asset = { body: Uint8Array<ArrayBuffer>; gzipped: Uint8Array<ArrayBuffer>; contentType: string };
@@ -59,7 +64,20 @@ export function assetPath(name: keyof typeof SOURCES): string {
   return path;
 }
 
-export const assetRoutes = new Hono().get("/assets/:name", (c) => {
+// The /play pictures keep one address, because stored messages name it (src/messages/sound-messages.ts).
+const SOUND_PICTURE_MAX_AGE_S = 24 * 60 * 60;
+const soundPictures = new Map(Object.entries(SOUND_PICTURES).map(([name, svg]) => [`${name}.svg`, new TextEncoder().encode(svg)]));
+
+/** Where a /play sound's picture is served; it never changes, so a stored message can hold it. */
+export const soundPicturePath = (name: string): string => `/assets/sounds/${name}.svg`;
+
+function soundPicture(c: Context) {
+  const picture = soundPictures.get(c.req.param("file")!);
+  if (!picture) return c.text("Not found", 404);
+  return c.body(picture, 200, { "Content-Type": CONTENT_TYPES.svg!, "Cache-Control": `public, max-age=${SOUND_PICTURE_MAX_AGE_S}` });
+}
+
+export const assetRoutes = new Hono().get("/assets/sounds/:file", soundPicture).get("/assets/:name", (c) => {
   const asset = byFingerprintedName.get(c.req.param("name"));
   if (!asset) return c.text("Not found", 404);
   const gzip = /\bgzip\b/.test(c.req.header("accept-encoding") ?? "");

@@ -15,6 +15,7 @@ import { addBoost, boostContent, removeBoost } from "./boosts.ts";
 import { linkMentions } from "./mentions.ts";
 import { deleteMessage, findMessage, insertMessage, touchMessage, updateMessageBody, type Message } from "./messages.ts";
 import { formatRichText, formatText, isBlank } from "./sanitize.ts";
+import { playCommand, soundList, soundMessage } from "./sound-messages.ts";
 
 type Deps = { db: Database; cache: ReadCache; publisher: Publisher };
 type PostDeps = Deps & { writer: GroupCommit };
@@ -26,7 +27,11 @@ export type Posted = { message: Message; created: boolean; html: string };
  * caller says which, the body is never sniffed.
  */
 function prepareBody(db: Database, roomId: number, body: string, rich = false) {
-  const { html, plain } = rich ? formatRichText(body) : formatText(body);
+  const formatted = rich ? formatRichText(body) : formatText(body);
+  // Read from the plain text, so a command typed in a rich-text editor (<div>/play tada</div>) counts too.
+  const sound = playCommand(formatted.plain);
+  if (sound === "unknown") return soundList(formatted.plain);
+  const { html, plain } = sound ? soundMessage(sound) : formatted;
   if (isBlank(plain)) return "A message needs some text.";
   if (plain.length > MAX_BODY_CHARS) return `A message can be at most ${MAX_BODY_CHARS.toLocaleString("en")} characters (this one has ${plain.length.toLocaleString("en")}).`;
   return { ...linkMentions(db, roomId, html), plain };

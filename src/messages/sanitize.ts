@@ -1,4 +1,6 @@
 import sanitizeHtml from "sanitize-html";
+import { highlightCode, isLanguageName } from "./code.ts";
+import { isEmojiOnly } from "./emoji.ts";
 
 /** Basic formatting, links, lists, quotes and code; everything else (scripts, handlers, images, styles) goes. */
 const RICH_TEXT: sanitizeHtml.IOptions = {
@@ -7,7 +9,9 @@ const RICH_TEXT: sanitizeHtml.IOptions = {
     "code", "pre", "kbd", "samp", "blockquote", "cite", "q", "p", "div", "br", "hr", "span",
     "ul", "ol", "li", "h1", "h2", "h3", "h4",
   ],
-  allowedAttributes: { a: ["href", "title", "rel", "target"] },
+  allowedAttributes: { a: ["href", "title", "rel", "target"], span: ["class"], code: ["class"] },
+  // Only the highlighter's own classes (code.ts), which the stylesheet colours.
+  allowedClasses: { span: ["hljs-*", "emoji-only"], code: ["language-*"] },
   allowedSchemes: ["http", "https", "mailto"],
   allowProtocolRelative: false,
   transformTags: { a: sanitizeHtml.simpleTransform("a", { rel: "noopener noreferrer nofollow", target: "_blank" }) },
@@ -15,6 +19,8 @@ const RICH_TEXT: sanitizeHtml.IOptions = {
 };
 
 const CODE_BLOCK = /```([\s\S]+?)```/;
+// An editor's code block holds text and line breaks only; one with other markup is left as it is.
+const PRE_BLOCK = /<pre>((?:[^<]|<br>)*)<\/pre>/g;
 const CODE_SPAN = /`([^`\n]+)`/;
 // Matched in the typed text, before escaping, so a closing quote ("https://x.com") is never taken
 // into the address as "&quot".
@@ -34,14 +40,20 @@ export type FormattedBody = { html: string; plain: string };
  * stay, web addresses are linked, and `code` and ```blocks``` are shown as code. NUL bytes go.
  */
 export function formatText(input: string): FormattedBody {
-  const html = textToHtml(input.replaceAll("\0", ""));
-  return { html, plain: htmlToPlain(html) };
+  return largeIfEmojiOnly(textToHtml(input.replaceAll("\0", "")));
 }
 
 /** HTML from a rich-text editor: basic formatting, links, lists, quotes and code survive, nothing else. */
 export function formatRichText(input: string): FormattedBody {
   const html = sanitizeHtml(input.replaceAll("\0", ""), RICH_TEXT).trim();
-  return { html, plain: htmlToPlain(html) };
+  return largeIfEmojiOnly(html.includes("<pre>") ? html.replace(PRE_BLOCK, highlightPreBlock) : html);
+}
+
+/** A message of a few emoji and nothing else is shown large; the class is set once, when it is written. */
+function largeIfEmojiOnly(html: string): FormattedBody {
+  const plain = htmlToPlain(html);
+  // Typed leading spaces are kept elsewhere, but would only push big emoji off centre.
+  return isEmojiOnly(plain) ? { html: `<span class="emoji-only">${html.trim()}</span>`, plain } : { html, plain };
 }
 
 /** Whether a message's plain text shows nothing at all. */
@@ -52,12 +64,27 @@ function textToHtml(text: string): string {
   const parts = text.replace(LEADING_BLANK_LINES, "").trimEnd().split(CODE_BLOCK);
   return parts
     .map((part, index) => {
-      if (index % 2 === 1) return `<pre><code>${escapeHtml(part.replace(/^\r?\n/, "").replace(/\r?\n$/, ""))}</code></pre>`;
+      if (index % 2 === 1) return codeBlockHtml(part);
       // A block stands on its own lines; the line breaks around it are not extra blank lines.
       const around = part.replace(index > 0 ? /^\r?\n/ : /^/, "").replace(index < parts.length - 1 ? /\r?\n$/ : /$/, "");
       return inlineText(around);
     })
     .join("");
+}
+
+/**
+ * A fenced block, highlighted now so that no reader's browser has to: ```ts names its language,
+ * otherwise the highlighter guesses. The language stays on the element so editing gets the fence back.
+ */
+function codeBlockHtml(fenced: string): string {
+  const firstLine = /^([^\r\n]*)\r?\n/.exec(fenced);
+  const language = firstLine && isLanguageName(firstLine[1]!) ? firstLine[1]! : null;
+  const code = (language ? fenced.slice(firstLine![0].length) : fenced.replace(/^\r?\n/, "")).replace(/\r?\n$/, "");
+  return `<pre><code${language ? ` class="language-${language}"` : ""}>${highlightCode(code, language ?? undefined)}</code></pre>`;
+}
+
+function highlightPreBlock(_: string, inner: string): string {
+  return `<pre>${highlightCode(decodeEntities(inner.replace(/<br>/g, "\n")))}</pre>`;
 }
 
 function inlineText(text: string): string {
@@ -86,6 +113,9 @@ export function htmlToPlain(html: string): string {
     .trim();
 }
 
+// A /play message (sound-messages.ts) is edited as the command that made it.
+const SOUND_MESSAGE = /^<div class="sound" data-sound="(\w+)"/;
+
 const NEEDS_ESCAPING = /[&<>"]/;
 
 export function escapeHtml(text: string): string {
@@ -106,9 +136,14 @@ function decodeEntities(text: string): string {
 
 /** The text to put back in an editor: what was typed, with `code` and ```blocks``` as they were written. */
 export function editableText(html: string): string {
+  const sound = SOUND_MESSAGE.exec(html);
+  if (sound) return `/play ${sound[1]}`;
   return htmlToPlain(
     html
-      .replace(/<pre><code>([\s\S]*?)<\/code><\/pre>/g, (_, code: string) => `<br>\`\`\`<br>${code.replace(/\n/g, "<br>")}<br>\`\`\`<br>`)
+      .replace(
+        /<pre><code(?: class="language-([\w+#.-]+)")?>([\s\S]*?)<\/code><\/pre>/g,
+        (_, language: string | undefined, code: string) => `<br>\`\`\`${language ?? ""}<br>${code.replace(/\n/g, "<br>")}<br>\`\`\`<br>`,
+      )
       .replace(/<code>([^<]*)<\/code>/g, (_, code: string) => `\`${code}\``),
   );
 }

@@ -66,7 +66,7 @@ export type FrameKind = (typeof FRAME)[keyof typeof FRAME];
 
 /** Each frame's data attributes, as the server writes them (data-room-id="…"). */
 export type FrameData = {
-  [FRAME.messages]: { "room-id": number };
+  [FRAME.messages]: { "room-id": number; "catch-up"?: "true" };
   [FRAME.messageRemoved]: { "room-id": number; "message-id": number; "change-seq": number };
   [FRAME.activity]: { "room-id": number; "creator-id": number; mentions?: string };
   [FRAME.typing]: { "room-id": number; "user-id": number; "user-name": string; state: TypingState };

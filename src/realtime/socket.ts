@@ -71,7 +71,7 @@ export function socketHandlers(ctx: AppContext): WebSocketHandler<SocketData> {
       ws.send(refreshFrame(id));
       return;
     }
-    if (changed.length > 0) ws.send(messagesFrame(id, messagesHtml(changed)));
+    if (changed.length > 0) ws.send(messagesFrame(id, messagesHtml(changed), { catchUp: true }));
     for (const message of removed) ws.send(messageRemovedFrame(id, message.id, message.changeSeq));
   }
 

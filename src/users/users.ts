@@ -4,10 +4,11 @@ import { grantOpenRoomsTo } from "../rooms/memberships.ts";
 
 export type Role = "member" | "admin" | "bot";
 export type UserStatus = "active" | "deactivated" | "banned";
-export type User = { id: number; name: string; emailAddress: string | null; role: Role; status: UserStatus; bio: string };
+export type User = { id: number; name: string; emailAddress: string | null; role: Role; status: UserStatus; bio: string; soundsMuted: 0 | 1 };
 
 const BCRYPT_COST = 10;
-export const USER_COLUMNS = "users.id, users.name, users.email_address AS emailAddress, users.role, users.status, users.bio";
+export const USER_COLUMNS =
+  "users.id, users.name, users.email_address AS emailAddress, users.role, users.status, users.bio, users.sounds_muted = 1 AS soundsMuted";
 
 export const isAdministrator = (user: User): boolean => user.role === "admin";
 
@@ -129,4 +130,9 @@ export function activeUsersById(db: Database, ids: number[]): { id: number; name
       "SELECT id, name FROM users WHERE status = 'active' AND id IN (SELECT value FROM json_each(?)) ORDER BY name COLLATE NOCASE, id",
     )
     .all(JSON.stringify(ids));
+}
+
+/** Switches /play sounds off (or back on) for the person; the caller tells the read cache (`personChanged`). */
+export function setSoundsMuted(db: Database, userId: number, muted: boolean): void {
+  db.query("UPDATE users SET sounds_muted = ?, updated_at = ? WHERE id = ?").run(muted ? 1 : 0, now(), userId);
 }

@@ -7,6 +7,7 @@ import type { Involvement } from "../../src/rooms/memberships.ts";
 import type { PresentUser } from "../../src/rooms/presence.ts";
 import type { Room, SidebarRoom } from "../../src/rooms/rooms.ts";
 import type { User } from "../../src/users/users.ts";
+import { assetPath } from "../../src/http/assets.ts";
 import { domId } from "../../src/realtime/protocol.ts";
 import { Layout } from "../layout.tsx";
 import { rememberedHtml, renderToString } from "../render.ts";
@@ -111,11 +112,12 @@ const RoomTail: FC<{ roomId: number; name: string }> = ({ roomId, name }) => (
     <footer class="room__composer composer">
       <p id={domId("room", roomId, "typing")} class="composer__typing" data-typing aria-live="polite"></p>
       <ul class="composer__mentions" data-mention-list role="listbox" aria-label="People to mention" hidden></ul>
+      <ul class="composer__mentions" data-emoji-list role="listbox" aria-label="Emoji" hidden></ul>
       <form class="composer__form" method="post" action={`/rooms/${roomId}/messages`} data-composer>
         <label class="visually-hidden" for="composer_body">
           Message {name}
         </label>
-        <textarea id="composer_body" class="composer__input" name="body" rows={1} placeholder={`Message ${name}`} required maxlength={10000}></textarea>
+        <textarea id="composer_body" class="composer__input" name="body" rows={1} placeholder={`Message ${name}`} required maxlength={10000} data-emoji-src={assetPath("emoji.json")}></textarea>
         {/* The toolbar composer: Trix keeps its HTML in the hidden input; composer.ts posts it as body_html. */}
         <div class="composer__rich" data-composer-rich hidden>
           <input type="hidden" id="composer_body_html" />

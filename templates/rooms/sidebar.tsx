@@ -5,6 +5,7 @@ import type { User } from "../../src/users/users.ts";
 import { domId } from "../../src/realtime/protocol.ts";
 import { html, inJsx, joinHtml, type Html } from "../html.ts";
 import { Avatar } from "../shared/avatar.tsx";
+import { SoundsToggle } from "../users/sounds-toggle.tsx";
 
 /**
  * One room in the sidebar. The same bytes go to every member when it changes, so a direct room
@@ -73,6 +74,7 @@ export const Sidebar: FC<SidebarProps> = ({ user, accountName, shared, directs, 
     <footer class="sidebar__footer">
       <Avatar user={user} />
       <span class="sidebar__me">{user.name}</span>
+      <SoundsToggle muted={user.soundsMuted === 1} />
       <button class="button button--quiet" type="button" hx-delete="/session">
         Sign out
       </button>

@@ -75,7 +75,16 @@ test("copied alone into an empty folder it starts, creates its data folder, serv
     expect(js.split("\n").length).toBeLessThan(10);
 
     expect((await visitor.post("/first_run", { name: ADMIN.name, email_address: ADMIN.email, password: ADMIN.password })).status).toBe(303);
-    expect((await visitor.get("/rooms/1")).status).toBe(200);
+    const room = await visitor.get("/rooms/1");
+    expect(room.status).toBe(200);
+    // What the executable bundles for rich messages: the sounds' pictures, highlight.js, emojibase's shortcodes.
+    const sound = await visitor.post("/rooms/1/messages", { body: "/play nyan" });
+    expect(await sound.text()).toContain('src="/assets/sounds/nyan.svg"');
+    expect((await visitor.get("/assets/sounds/nyan.svg")).status).toBe(200);
+    const code = await visitor.post("/rooms/1/messages", { body: "```ts\nconst a = 1;\n```" });
+    expect(await code.text()).toContain('<span class="hljs-keyword">const</span>');
+    const emoji = await visitor.get(/data-emoji-src="([^"]+)"/.exec(await room.text())![1]!);
+    expect(await emoji.json()).toContainEqual(["tada", "🎉"]);
 
     const reset = await run([executable, "reset-password", ADMIN.email], { cwd: runDir, env: env(), stdin: "executable password\n" });
     expect(reset.exitCode).toBe(0);

@@ -175,9 +175,11 @@ test("a database built before ids were kept unique is migrated with every row, r
 
   expect(migrate(db)).toEqual(MIGRATIONS.slice(3).map((m) => m.name));
 
-  // Every row is still there as it was, apart from the new change numbers; nothing cascaded away.
+  // Every row is still there as it was, apart from the new change numbers (and the columns later
+  // migrations add); nothing cascaded away.
   const after = snapshot();
-  const withoutSeq = (rows: Row[]) => rows.map((row) => Object.fromEntries(Object.entries(row).filter(([k]) => k !== "change_seq")));
+  const added = ["change_seq", "sounds_muted"];
+  const withoutSeq = (rows: Row[]) => rows.map((row) => Object.fromEntries(Object.entries(row).filter(([k]) => !added.includes(k))));
   for (const table of tables) expect(withoutSeq(after[table]!)).toEqual(before[table]!);
   expect(db.query("PRAGMA foreign_key_check").all()).toEqual([]);
   expect(db.query("PRAGMA foreign_keys").get()).toEqual({ foreign_keys: 1 });
@@ -229,7 +231,7 @@ test("boosts are rebuilt to hold 16 characters of any kind, keeping every row an
   const flags = "🇫🇷".repeat(16);
   expect(() => db.run("INSERT INTO boosts (message_id, booster_id, content, created_at) VALUES (1, 1, ?, 0)", [flags])).toThrow(/CHECK/);
 
-  expect(migrate(db)).toEqual(["005_boosts_by_grapheme"]);
+  expect(migrate(db)).toEqual(["005_boosts_by_grapheme", "006_sounds_muted"]);
   expect(db.query("SELECT id, content FROM boosts ORDER BY id").all()).toEqual([
     { id: 1, content: "👍" },
     { id: 2, content: "yes" },
@@ -248,5 +250,18 @@ test("constraints reject bad rows instead of storing them", () => {
   expect(() => db.run("INSERT INTO users (name, role, created_at, updated_at) VALUES ('x', 'overlord', 0, 0)")).toThrow();
   expect(() => db.run("INSERT INTO memberships (room_id, user_id, created_at) VALUES (99, 99, 0)")).toThrow(/FOREIGN KEY/);
   expect(() => db.run("INSERT INTO jobs (kind, payload, run_at, created_at) VALUES ('push', 'not json', 0, 0)")).toThrow();
+  db.close();
+});
+
+test("people already there hear /play sounds after the migration, and the setting holds only on or off", () => {
+  const db = openDatabase(databasePath(freshDir()));
+  db.transaction(() => {
+    for (const migration of MIGRATIONS.slice(0, 5)) db.run(migration.sql);
+    db.run("PRAGMA user_version = 5");
+  })();
+  db.run("INSERT INTO users (id, name, email_address, password_digest, created_at, updated_at) VALUES (1, 'Ann', 'ann@example.com', 'x', 0, 0)");
+  expect(migrate(db)).toEqual(["006_sounds_muted"]);
+  expect(db.query("SELECT sounds_muted FROM users").all()).toEqual([{ sounds_muted: 0 }]);
+  expect(() => db.run("UPDATE users SET sounds_muted = 2")).toThrow(/CHECK constraint failed/);
   db.close();
 });

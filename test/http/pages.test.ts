@@ -51,7 +51,7 @@ test("the room page has the sidebar, the room and the composer", async () => {
   expect(html).toContain('class="sidebar"');
   expect(html).toContain('id="room_1_messages"');
   expect(html).toContain('class="room__composer composer"');
-  expect(html).toMatch(/<body class="app" data-user-id="1" data-user-name="Ada Admin" data-user-role="admin">/);
+  expect(html).toMatch(/<body class="app" data-user-id="1" data-user-name="Ada Admin" data-user-role="admin" data-sounds-muted="false">/);
 });
 
 test("CSS and JavaScript come from fingerprinted URLs cached for a year, gzipped when asked", async () => {
