@@ -59,12 +59,16 @@ export function setMode(form: HTMLFormElement, rich: boolean): void {
  * of the rich composer. Built from the message's text with DOM nodes, never from its HTML.
  */
 function reply(form: HTMLFormElement, message: HTMLElement) {
+  // biome-ignore lint/performance/useDomNodeTextContent: the text as shown, its <br>s read as line breaks
   const lines = (message.querySelector<HTMLElement>(".message__body")?.innerText ?? "").split("\n").filter((line) => line.trim());
   let quoted = lines.slice(0, QUOTED_LINES).join("\n");
   if (quoted.length > QUOTED_CHARS) quoted = `${quoted.slice(0, QUOTED_CHARS)}…`;
   else if (lines.length > QUOTED_LINES) quoted += "…";
   const blockquote = document.createElement("blockquote");
-  quoted.split("\n").forEach((line, index) => blockquote.append(...(index > 0 ? [document.createElement("br")] : []), line));
+  for (const [index, line] of quoted.split("\n").entries()) {
+    if (index > 0) blockquote.append(document.createElement("br"));
+    blockquote.append(line);
+  }
   const cite = document.createElement("cite");
   const link = document.createElement("a");
   link.setAttribute("href", message.querySelector(".message__time")?.getAttribute("href") ?? "");

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
-import { ADMIN, MEMBER, addMember, signIn, startSetUpServer } from "../helpers/fixtures.ts";
+import { ADMIN, addMember, MEMBER, signIn, startSetUpServer } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
 import { launchBrowser, step, watchCsp, watchPage } from "./browser.ts";
 
@@ -33,7 +33,11 @@ async function personAt(email: string, password: string): Promise<Person> {
 
 const message = (page: Page, text: string) => page.locator("#room_1_messages .message[data-message-id]").filter({ hasText: text });
 // What a reader sees: the body's rendered text, with the no-break spaces an editor writes read as spaces.
-const shownText = (page: Page, text: string) => message(page, text).locator(".message__body").evaluate((body) => (body as HTMLElement).innerText.replaceAll("\u00a0", " "));
+const shownText = (page: Page, text: string) =>
+  message(page, text)
+    .locator(".message__body")
+    // biome-ignore lint/performance/useDomNodeTextContent: what a reader sees, <br>s as line breaks
+    .evaluate((body) => (body as HTMLElement).innerText.replaceAll("\u00a0", " "));
 const TYPED = "  <b>x</b> & y\n\n\n  z";
 
 /** Types text in the toolbar composer as a person would: Shift+Enter for each new line. */
@@ -114,8 +118,10 @@ test("Reply puts a quote of the message, its author and a link to it in the comp
 
   const reply = message(milo.page, "Yes, today.");
   await step(milo.page, milo.problems, "receiving the reply", () => reply.waitFor());
+  // biome-ignore lint/performance/useDomNodeTextContent: the rendered text, <br>s as line breaks
   expect(await reply.locator("blockquote").innerText()).toBe("Ship it <today>?\nsecond line");
   expect(await reply.locator(`a[href="/rooms/1/@${id}"]`).count()).toBe(1);
+  // biome-ignore lint/performance/useDomNodeTextContent: the rendered text, <br>s as line breaks
   expect(await reply.locator(".message__body").innerText()).toContain("Milo Member");
 
   expect(await ada.cspViolations()).toEqual([]);
@@ -138,6 +144,7 @@ test("on a touch screen Enter adds a line and the Send button sends", async () =
   expect(await composer.inputValue()).toBe("touch first\nsecond");
   await page.locator(".composer__send").tap();
   await step(page, problems, "sending with the button", () => message(page, "touch first").waitFor());
+  // biome-ignore lint/performance/useDomNodeTextContent: the rendered text, <br>s as line breaks
   expect(await message(page, "touch first").locator(".message__body").innerText()).toBe("touch first\nsecond");
   await context.close();
 }, 60_000);

@@ -28,7 +28,10 @@ async function postRich(client: Client, html: string, room = roomId): Promise<nu
 }
 
 test("a rich body keeps its formatting through the sanitizer, and its plain text is what search reads", async () => {
-  const id = await postRich(admin, '<div>Ship <strong>it</strong> <em>now</em> <del>later</del> <a href="https://example.com/x">here</a></div><ul><li>one</li></ul><pre>let a = 1;</pre>');
+  const id = await postRich(
+    admin,
+    '<div>Ship <strong>it</strong> <em>now</em> <del>later</del> <a href="https://example.com/x">here</a></div><ul><li>one</li></ul><pre>let a = 1;</pre>',
+  );
   const { body_html, body_plain } = row(id);
   expect(body_html).toContain("<strong>it</strong> <em>now</em> <del>later</del>");
   expect(body_html).toContain('<a href="https://example.com/x" rel="noopener noreferrer nofollow" target="_blank">here</a>');
@@ -51,7 +54,12 @@ test("what Trix writes for typed markup, leading spaces and blank lines comes ba
 
 test("a rich body with both fields, neither, or nothing readable is refused with a reason, and nothing is stored", async () => {
   const before = count();
-  for (const form of [{ body: "a", body_html: "<b>a</b>" }, {}, { body_html: "<div><br></div>" }, { body_html: "<script>alert(1)</script>" }]) {
+  for (const form of [
+    { body: "a", body_html: "<b>a</b>" },
+    {},
+    { body_html: "<div><br></div>" },
+    { body_html: "<script>alert(1)</script>" },
+  ] as Record<string, string>[]) {
     const response = await admin.post(`/rooms/${roomId}/messages`, form);
     expect({ form, status: response.status }).toEqual({ form, status: 422 });
     expect(await response.text()).toContain("A message needs some text.");
@@ -67,7 +75,9 @@ test("a rich body is refused to someone outside the room", async () => {
 
 test("mentions in a rich body become references; mention markup typed into it is not one", async () => {
   const linked = await postRich(admin, `<div>Hi <strong>@${memberUser.name}</strong>, see this</div>`);
-  expect(row(linked).body_html).toBe(`<div>Hi <strong><span class="mention" data-user-id="${memberUser.id}"></span></strong>, see this</div>`);
+  expect(row(linked).body_html).toBe(
+    `<div>Hi <strong><span class="mention" data-user-id="${memberUser.id}"></span></strong>, see this</div>`,
+  );
   const forged = await postRich(admin, `<div><span class="mention" data-user-id="${memberUser.id}">@Someone</span> hi</div>`);
   expect(row(forged).body_html).toBe("<div><span>@Someone</span> hi</div>");
   const mentioned = server.db.query("SELECT message_id FROM mentions ORDER BY message_id").all() as { message_id: number }[];
@@ -76,7 +86,10 @@ test("mentions in a rich body become references; mention markup typed into it is
 
 test("a reply's quote keeps its blockquote, the author's cite and the link to the quoted message", async () => {
   const quoted = messageIdsIn(await (await member.post(`/rooms/${roomId}/messages`, { body: "Ship it today?" })).text())[0]!;
-  const id = await postRich(admin, `<blockquote>Ship it today?</blockquote><div>Milo Member <a href="/rooms/${roomId}/@${quoted}">#</a></div><div>Yes.</div>`);
+  const id = await postRich(
+    admin,
+    `<blockquote>Ship it today?</blockquote><div>Milo Member <a href="/rooms/${roomId}/@${quoted}">#</a></div><div>Yes.</div>`,
+  );
   expect(row(id).body_html).toBe(
     `<blockquote>Ship it today?</blockquote><div>Milo Member <a href="/rooms/${roomId}/@${quoted}" rel="noopener noreferrer nofollow" target="_blank">#</a></div><div>Yes.</div>`,
   );
