@@ -63,7 +63,20 @@ async function post(form: HTMLFormElement, pending: HTMLElement, body: Body) {
   }
 }
 
+let richSendQueued = false;
+
 function send(form: HTMLFormElement) {
+  if (!isRich(form)) return sendNow(form);
+  // Trix writes its HTML on the next animation frame, so the last key typed is in it only after that.
+  if (richSendQueued) return;
+  richSendQueued = true;
+  requestAnimationFrame(() => {
+    richSendQueued = false;
+    sendNow(form);
+  });
+}
+
+function sendNow(form: HTMLFormElement) {
   const input = form.elements.namedItem("body") as HTMLTextAreaElement;
   const rich = isRich(form) ? richContent(form) : null;
   const text = rich ? rich.text : input.value;
