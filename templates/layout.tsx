@@ -33,7 +33,7 @@ type LayoutProps = PropsWithChildren<{
   title: string;
   bodyClass?: string;
   user?: Pick<User, "id" | "name" | "role" | "soundsMuted">;
-  /** The request's CSP nonce, on pages with an editor that adds a <style> element (Trix). */
+  /** On pages with the rich-text editor: the request's CSP nonce, which Trix gives the <style> elements it adds. */
   nonce?: string;
 }>;
 
@@ -43,7 +43,12 @@ export const Layout: FC<LayoutProps> = ({ title, bodyClass, user, nonce, childre
     <html lang="en">
       <head>
         {raw(staticHead())}
-        {nonce && <meta name="csp-nonce" content={nonce} />}
+        {nonce && (
+          <>
+            <meta name="csp-nonce" content={nonce} />
+            <script src={assetPath("trix.js")} defer></script>
+          </>
+        )}
         <title>{title}</title>
       </head>
       <body class={bodyClass} data-user-id={user?.id} data-user-name={user?.name} data-user-role={user?.role}

@@ -1,7 +1,6 @@
 // The toolbar composer (Trix) next to the plain one: which one shows is remembered per browser, and
-// Reply puts a quote of a message into it. Trix is bundled here; it adds its <style> with the
-// page's CSP nonce (<meta name="csp-nonce">).
-import "trix";
+// Reply puts a quote of a message into it. Trix is its own script on the room page (trix.js), and
+// adds its <style> elements with the page's CSP nonce (<meta name="csp-nonce">).
 
 /** The part of Trix's editor API the composer uses. */
 type TrixEditor = {

@@ -107,8 +107,11 @@ function linkedText(text: string): string {
 export function htmlToPlain(html: string): string {
   const lines = html.replace(BLOCK_END, (tag) => `${tag}\n`).replace(/(?<!\n(?:<\/[a-z0-9]+>)*)<pre[\s>]/gi, (tag) => `\n${tag}`);
   const text = sanitizeHtml(lines, { allowedTags: [], allowedAttributes: {} });
+  // Editors write a space next to another, or at a line's edge, as a no-break space: for search,
+  // notifications and commands it is a space.
   return decodeEntities(text)
-    .replace(/[ \t\u00a0]+\n/g, "\n")
+    .replace(/\u00a0/g, " ")
+    .replace(/[ \t]+\n/g, "\n")
     .replace(/\n{3,}/g, "\n\n")
     .trim();
 }

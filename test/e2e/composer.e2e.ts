@@ -148,3 +148,26 @@ test("on a touch screen Enter adds a line and the Send button sends", async () =
   expect(await message(page, "touch first").locator(".message__body").innerText()).toBe("touch first\nsecond");
   await context.close();
 }, 60_000);
+
+test("a rich message that fails to post shows its text while pending, and Retry sends its formatting exactly once", async () => {
+  const ada = await personAt(ADMIN.email, ADMIN.password);
+  const { page, problems } = ada;
+  let refusals = 0;
+  await page.route("**/rooms/1/messages", (route) => (refusals++ === 0 ? route.abort("connectionrefused") : route.continue()));
+  if ((await page.locator("[data-composer-toggle]").getAttribute("aria-pressed")) !== "true") await page.locator("[data-composer-toggle]").click();
+  await page.locator("trix-editor").click();
+  await page.keyboard.type("Network ");
+  await page.keyboard.press("Control+b");
+  await page.keyboard.type("fight");
+  await page.keyboard.press("Enter");
+  const failed = page.locator(".message--failed").filter({ hasText: "Network fight" });
+  await step(page, problems, "seeing the failure", () => failed.waitFor());
+  expect(await failed.locator(".message__body").textContent()).toBe("Network fight");
+
+  await failed.getByRole("button", { name: "Retry" }).click();
+  await step(page, problems, "seeing the retry confirmed", () => message(page, "Network fight").locator("strong").waitFor());
+  expect(await page.locator(".message--pending").count()).toBe(0);
+  const rows = server.db.query("SELECT body_html FROM messages WHERE body_plain = 'Network fight'").all() as { body_html: string }[];
+  // Trix writes the space before the bold word as a no-break space; the plain text has a space.
+  expect(rows).toEqual([{ body_html: "<div>Network\u00a0<strong>fight</strong></div>" }]);
+}, 60_000);

@@ -50,6 +50,7 @@ test("what Trix writes for typed markup, leading spaces and blank lines comes ba
   // Trix's own output for typing "  <b>x</b> & y", three Shift+Enters and "  z".
   const id = await postRich(admin, "<div>&nbsp; &lt;b&gt;x&lt;/b&gt; &amp; y<br><br><br>&nbsp; z</div>");
   expect(row(id).body_html).toBe("<div>\u00a0 &lt;b&gt;x&lt;/b&gt; &amp; y<br /><br /><br />\u00a0 z</div>");
+  expect(row(id).body_plain).toBe("<b>x</b> & y\n\n  z");
 });
 
 test("a rich body with both fields, neither, or nothing readable is refused with a reason, and nothing is stored", async () => {
