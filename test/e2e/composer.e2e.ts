@@ -154,7 +154,8 @@ test("a rich message that fails to post shows its text while pending, and Retry 
   const { page, problems } = ada;
   let refusals = 0;
   await page.route("**/rooms/1/messages", (route) => (refusals++ === 0 ? route.abort("connectionrefused") : route.continue()));
-  if ((await page.locator("[data-composer-toggle]").getAttribute("aria-pressed")) !== "true") await page.locator("[data-composer-toggle]").click();
+  if ((await page.locator("[data-composer-toggle]").getAttribute("aria-pressed")) !== "true")
+    await page.locator("[data-composer-toggle]").click();
   await page.locator("trix-editor").click();
   await page.keyboard.type("Network ");
   await page.keyboard.press("Control+b");
