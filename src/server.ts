@@ -1,7 +1,7 @@
 import type { Database } from "bun:sqlite";
 import type { Server } from "bun";
 import { join } from "node:path";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { createApp } from "./app.ts";
 import { FORM_MAX_BYTES } from "./http/body-limits.ts";
 import { ReadCache } from "./cache/read-cache.ts";
@@ -49,7 +49,17 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 /** Opens and migrates the data directory, then listens: the only place a port is opened. */
 export function startServer(config: Config, log: Logger = consoleLogger): RunningServer {
-  mkdirSync(join(config.dataDir, "files"), { recursive: true });
+  // The first directory this start creates, if any: a start that fails (a busy port) takes it away again.
+  const created = mkdirSync(join(config.dataDir, "files"), { recursive: true });
+  try {
+    return listen(config, log);
+  } catch (error) {
+    if (created) rmSync(created, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+function listen(config: Config, log: Logger): RunningServer {
   const db = openDatabase(databasePath(config.dataDir));
   const applied = migrate(db);
   if (applied.length > 0) log("info", "database migrated", { applied });
@@ -67,18 +77,24 @@ export function startServer(config: Config, log: Logger = consoleLogger): Runnin
     stopping: false,
   };
   const app = createApp(ctx);
-  const server = Bun.serve<SocketData>({
-    port: config.port,
-    hostname: config.host,
-    fetch: app.fetch,
-    tls: config.tls ? { cert: Bun.file(config.tls.certPath), key: Bun.file(config.tls.keyPath) } : undefined,
-    // Uploads on slow connections need longer than Bun's 10 s default.
-    idleTimeout: 120,
-    // Nothing larger than an upload (plus the form fields around it) is read at all; each route has
-    // its own, smaller limit (http/body-limits.ts).
-    maxRequestBodySize: config.maxUploadBytes + FORM_MAX_BYTES,
-    websocket: { ...socketHandlers(ctx), idleTimeout: 120, sendPings: true, maxPayloadLength: MAX_CLIENT_FRAME_BYTES },
-  });
+  let server: Server<SocketData>;
+  try {
+    server = Bun.serve<SocketData>({
+      port: config.port,
+      hostname: config.host,
+      fetch: app.fetch,
+      tls: config.tls ? { cert: Bun.file(config.tls.certPath), key: Bun.file(config.tls.keyPath) } : undefined,
+      // Uploads on slow connections need longer than Bun's 10 s default.
+      idleTimeout: 120,
+      // Nothing larger than an upload (plus the form fields around it) is read at all; each route has
+      // its own, smaller limit (http/body-limits.ts).
+      maxRequestBodySize: config.maxUploadBytes + FORM_MAX_BYTES,
+      websocket: { ...socketHandlers(ctx), idleTimeout: 120, sendPings: true, maxPayloadLength: MAX_CLIENT_FRAME_BYTES },
+    });
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   ctx.publisher.attach(server);
   const presenceSweep = setInterval(() => {
     try {

@@ -4,6 +4,7 @@ import type { FC, PropsWithChildren } from "hono/jsx";
 import { assetPath } from "../src/http/assets.ts";
 import { escapeHtml } from "../src/messages/sanitize.ts";
 import type { User } from "../src/users/users.ts";
+import { Flash } from "./shared/flash.tsx";
 
 // htmx runs under a strict CSP: no eval, no injected <style>, and 4xx answers (a form with its
 // error, a refusal) are swapped in like any other answer instead of being dropped.
@@ -33,11 +34,12 @@ type LayoutProps = PropsWithChildren<{
   title: string;
   bodyClass?: string;
   user?: Pick<User, "id" | "name" | "role" | "soundsMuted">;
+  notice?: string;
   /** On pages with the rich-text editor: the request's CSP nonce, which Trix gives the <style> elements it adds. */
   nonce?: string;
 }>;
 
-export const Layout: FC<LayoutProps> = ({ title, bodyClass, user, nonce, children }) => (
+export const Layout: FC<LayoutProps> = ({ title, bodyClass, user, notice, nonce, children }) => (
   <>
     {raw("<!DOCTYPE html>")}
     <html lang="en">
@@ -54,7 +56,9 @@ export const Layout: FC<LayoutProps> = ({ title, bodyClass, user, nonce, childre
       <body class={bodyClass} data-user-id={user?.id} data-user-name={user?.name} data-user-role={user?.role}
         data-sounds-muted={user ? String(user.soundsMuted === 1) : undefined}
       >
-        <div id="flash" class="flash" aria-live="polite"></div>
+        <div id="flash" class="flash" aria-live="polite">
+          {notice ? <Flash kind="notice" message={notice} /> : null}
+        </div>
         {children}
       </body>
     </html>

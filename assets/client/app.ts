@@ -11,4 +11,5 @@ import "./rich-composer.ts";
 import "./composer.ts";
 import "./sidebar.ts";
 import "./picker.ts";
+import "./copy.ts";
 import "./emoji.ts";

@@ -244,7 +244,12 @@ document.addEventListener("focusin", showActions);
 document.addEventListener("keydown", (event) => {
   const editor = (event.target as Element).closest?.<HTMLTextAreaElement>(".message--editing textarea");
   if (!editor) return;
-  if (event.key === "Escape") editor.closest("form")!.querySelector<HTMLElement>("[data-edit-cancel]")?.click();
+  if (event.key === "Escape") {
+    event.preventDefault();
+    // As with Enter below: a fast Escape must find Cancel already wired up by htmx.
+    htmx.process(editor.form!);
+    editor.form!.querySelector<HTMLElement>("[data-edit-cancel]")?.click();
+  }
   else if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
     event.preventDefault();
     // htmx wires swapped-in content up after its settle delay; a fast Enter must not fall back to a native GET submit.
@@ -253,10 +258,24 @@ document.addEventListener("keydown", (event) => {
   }
 });
 
+/** The editor just swapped in takes the cursor (at the end of the text), with its buttons in view. */
+function focusEditor(form: HTMLFormElement) {
+  const editor = form.querySelector<HTMLTextAreaElement>("textarea");
+  if (!editor) return;
+  editor.focus({ preventScroll: true });
+  editor.setSelectionRange(editor.value.length, editor.value.length);
+  form.scrollIntoView({ block: "nearest" });
+}
+
 onLoad((root) => {
   decorate(root);
   const current = list();
-  if (root.matches?.(".message") && current) regroup(current); // an edited message swapped back in
+  if (root.matches?.("form.message--editing")) focusEditor(root as HTMLFormElement);
+  if (root.matches?.(".message") && current) {
+    regroup(current); // an edited message swapped back in
+    // Saving or cancelling removed the focused editor: writing carries on in the composer.
+    if (document.activeElement === document.body) document.querySelector<HTMLElement>("[data-composer] textarea")?.focus();
+  }
   const container = root.querySelector?.<HTMLElement>("[data-messages]") ?? (root.matches?.("[data-messages]") ? (root as HTMLElement) : null);
   if (!container || container.dataset.ready) return;
   container.dataset.ready = "true";

@@ -5,6 +5,7 @@ import { AccountPage, AccountSettingsForm, type SettingsValues } from "../../tem
 import { currentUser, requireUser } from "../http/authenticate.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
 import { HttpError } from "../http/errors.tsx";
+import { setNotice, takeNotice } from "../http/notice.ts";
 import { isHtmx, ownOrigin, redirectTo } from "../http/request.ts";
 import { validForm } from "../http/validate.tsx";
 import { activePeople, isAdministrator } from "../users/users.ts";
@@ -46,6 +47,7 @@ export function accountRoutes(ctx: AppContext) {
         joinUrl={isAdministrator(user) ? `${ownOrigin(c, ctx.config)}/join/${account.joinCode}` : null}
         values={values}
         error={error}
+        notice={status === 200 ? takeNotice(c) : undefined}
       />,
       status,
     );
@@ -71,12 +73,14 @@ export function accountRoutes(ctx: AppContext) {
             restrictRoomCreationToAdministrators: form.restrict_room_creation_to_administrators,
           });
           ctx.cache.accountChanged();
+          setNotice(c, "settings_saved");
           return redirectTo(c, "/account");
         },
       )
       .post("/account/join_code", requireAdministrator, (c) => {
         regenerateJoinCode(ctx.db);
         ctx.cache.accountChanged();
+        setNotice(c, "join_link_regenerated");
         return redirectTo(c, "/account");
       })
   );

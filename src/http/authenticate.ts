@@ -1,10 +1,12 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { z } from "zod";
 import { resumeSession } from "../sessions/sessions.ts";
 import type { User } from "../users/users.ts";
 import type { AppContext, AppEnv } from "./env.ts";
 import { renderError } from "./errors.tsx";
 import { clientIp, isHtmx, isHttps, wantsJson } from "./request.ts";
+import { optional } from "./validate.tsx";
 
 export const SESSION_COOKIE = "session_token";
 // Browsers cap cookies at 400 days; the cookie is renewed whenever the session notes activity,
@@ -28,13 +30,58 @@ export function loadSession(ctx: AppContext): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** Pages send strangers to sign in; htmx, JSON and API clients get a 401 they can act on. */
+/** Pages send strangers to sign in (remembering the page for afterwards); htmx, JSON and API clients get a 401 they can act on. */
 export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (c.get("user")) return next();
   if (isHtmx(c)) c.header("HX-Redirect", "/session/new");
   if (isHtmx(c) || wantsJson(c)) return renderError(c, 401, "Please sign in first.");
+  if (isPageVisit(c)) rememberWantedPage(c);
   return c.redirect("/session/new", 303);
 };
+
+const WANTED_PAGE_COOKIE = "return_to";
+// Someone who wanders off before signing in should not be sent somewhere stale the next day.
+const WANTED_PAGE_MAX_AGE_S = 15 * 60;
+const MAX_WANTED_PATH = 2000;
+
+/**
+ * A path on this site and nothing else: one leading slash, not followed by a second slash or a
+ * backslash (browsers read both as another host), no control characters, and still this site
+ * once resolved. Anything else is no place to send someone after signing in.
+ */
+const SITE = "http://campfire.invalid";
+const localPathSchema = z
+  .string()
+  .max(MAX_WANTED_PATH)
+  .regex(/^\/(?![/\\])/)
+  .refine((value) => ![...value].some((char) => char <= "\u001f" || char === "\u007f"))
+  .transform((value) => new URL(value, SITE))
+  .refine((url) => url.origin === SITE)
+  .transform((url) => url.pathname + url.search);
+
+export const localPath = (value: string | undefined): string | null => optional(localPathSchema, value) ?? null;
+
+/**
+ * A person opening a page, not a script fetching a fragment (older messages, the sidebar) after the
+ * session ended: landing on a bare fragment after signing in would be worse than landing home.
+ * Browsers say which with Sec-Fetch-Mode; a client that doesn't send it is taken at its word.
+ */
+const isPageVisit = (c: Context<AppEnv>): boolean => c.req.method === "GET" && (c.req.header("sec-fetch-mode") ?? "navigate") === "navigate";
+
+function rememberWantedPage(c: Context<AppEnv>): void {
+  const url = new URL(c.req.url);
+  const path = localPath(url.pathname + url.search);
+  if (path && path !== "/") setCookie(c, WANTED_PAGE_COOKIE, path, { path: "/", httpOnly: true, sameSite: "Lax", secure: isHttps(c), maxAge: WANTED_PAGE_MAX_AGE_S });
+}
+
+/** Where a person who just signed in was going (a page on this site), or home; asked once. */
+export function takeWantedPage(c: Context<AppEnv>): string {
+  const remembered = getCookie(c, WANTED_PAGE_COOKIE);
+  if (remembered === undefined) return "/";
+  const wanted = localPath(remembered);
+  deleteCookie(c, WANTED_PAGE_COOKIE, { path: "/", httpOnly: true, sameSite: "Lax", secure: isHttps(c) });
+  return wanted ?? "/";
+}
 
 /** The signed-in user of a route behind `requireUser`. */
 export const currentUser = (c: Context<AppEnv>): User => c.get("user")!;

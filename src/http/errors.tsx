@@ -13,6 +13,8 @@ export class HttpError extends Error {
   constructor(
     readonly status: ContentfulStatusCode,
     message: string,
+    /** The page's heading, when the status's usual one ("Page not found") would mislead. */
+    readonly title?: string,
   ) {
     super(message);
   }
@@ -28,19 +30,19 @@ export function orNotFound<T>(value: T | null | undefined): T {
 }
 
 /** The same refusal as a JSON body, an htmx flash fragment or a whole page, whichever the client asked for. */
-export function renderError(c: Context<AppEnv>, status: ContentfulStatusCode, message: string): Response | Promise<Response> {
+export function renderError(c: Context<AppEnv>, status: ContentfulStatusCode, message: string, title?: string): Response | Promise<Response> {
   if (wantsJson(c)) return c.json({ error: message }, status);
   if (isHtmx(c)) {
     c.header("HX-Retarget", "#flash");
     c.header("HX-Reswap", "innerHTML");
     return c.html(<Flash kind="alert" message={message} />, status);
   }
-  return c.html(<ErrorPage status={status} message={message} requestId={c.get("requestId")} />, status);
+  return c.html(<ErrorPage status={status} title={title} message={message} requestId={c.get("requestId")} />, status);
 }
 
 export function handleError(ctx: AppContext) {
   return (error: Error, c: Context<AppEnv>): Response | Promise<Response> => {
-    if (error instanceof HttpError) return renderError(c, error.status, error.message);
+    if (error instanceof HttpError) return renderError(c, error.status, error.message, error.title);
     if (error instanceof HTTPException && error.status < 500) {
       return renderError(c, error.status, error.message || "That request could not be understood.");
     }

@@ -77,6 +77,11 @@ export function involvementOf(db: Database, userId: number, roomId: number): Inv
   );
 }
 
+/** How many rooms a person hid from their sidebar. */
+export function hiddenRoomCount(db: Database, userId: number): number {
+  return db.query<{ n: number }, [number]>("SELECT count(*) AS n FROM memberships WHERE user_id = ? AND involvement = 'invisible'").get(userId)!.n;
+}
+
 export function setInvolvement(db: Database, userId: number, roomId: number, involvement: Involvement): void {
   db.query("UPDATE memberships SET involvement = ?, unread_at = CASE WHEN ? = 'invisible' THEN NULL ELSE unread_at END WHERE user_id = ? AND room_id = ?").run(
     involvement,

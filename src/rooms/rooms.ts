@@ -45,16 +45,20 @@ export function findRoomFor(reads: Reads, user: User, id: number): Room | null {
 
 export type SidebarRoom = Room & { unread: boolean; members: Member[] };
 
+export type SidebarRooms = { shared: SidebarRoom[]; directs: SidebarRoom[]; hiddenCount: number };
+
 /**
- * The sidebar: shared rooms by name, direct rooms most recent first, hidden ones left out. The
- * rooms come from their kept entries, so this costs one query of the person's memberships.
+ * The sidebar: shared rooms by name, direct rooms most recent first, hidden ones left out but
+ * counted (so the way to find them again shows only when there are some). The rooms come from
+ * their kept entries, so this costs one query of the person's memberships.
  */
-export function sidebarFor(reads: Reads, user: User): { shared: SidebarRoom[]; directs: SidebarRoom[] } {
-  const memberships = reads.db
-    .query<{ roomId: number; unreadAt: number | null }, [number]>(
-      "SELECT room_id AS roomId, unread_at AS unreadAt FROM memberships WHERE user_id = ? AND involvement != 'invisible'",
+export function sidebarFor(reads: Reads, user: User): SidebarRooms {
+  const all = reads.db
+    .query<{ roomId: number; unreadAt: number | null; hidden: number }, [number]>(
+      "SELECT room_id AS roomId, unread_at AS unreadAt, involvement = 'invisible' AS hidden FROM memberships WHERE user_id = ?",
     )
     .all(user.id);
+  const memberships = all.filter((m) => !m.hidden);
   const unread = new Map(memberships.map((m) => [m.roomId, m.unreadAt !== null]));
   const rooms = roomEntries(reads, memberships.map((m) => m.roomId)).map(({ createdAt, ...room }) => ({
     ...room,
@@ -70,7 +74,19 @@ export function sidebarFor(reads: Reads, user: User): { shared: SidebarRoom[]; d
   return {
     shared: rooms.filter((room) => room.kind !== "direct").sort(byName).map(plain),
     directs: rooms.filter((room) => room.kind === "direct").sort(byRecency).map(plain),
+    hiddenCount: all.length - memberships.length,
   };
+}
+
+/** The rooms a person hid from their sidebar, by name as they see it, so they can bring them back. */
+export function hiddenRoomsFor(reads: Reads, user: User): { room: Room; name: string }[] {
+  const ids = reads.db
+    .query<{ roomId: number }, [number]>("SELECT room_id AS roomId FROM memberships WHERE user_id = ? AND involvement = 'invisible'")
+    .all(user.id)
+    .map((row) => row.roomId);
+  return roomEntries(reads, ids)
+    .map(({ createdAt: _, members, ...room }) => ({ room, name: roomName(room, members, user.id) }))
+    .sort((a, b) => a.name.localeCompare(b.name) || a.room.id - b.room.id);
 }
 
 /** A room's name as this person sees it; a direct room's people come from its kept entry. */

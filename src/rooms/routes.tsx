@@ -2,24 +2,34 @@
 import { Hono, type Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
+import { HiddenRoomsPage } from "../../templates/rooms/hidden.tsx";
 import { InvolvementControl } from "../../templates/rooms/involvement.tsx";
-import { DirectRoomForm, RoomFormPage, SharedRoomForm } from "../../templates/rooms/form.tsx";
+import { DirectRoomForm, RoomFormPage, RoomSummary, SharedRoomForm } from "../../templates/rooms/form.tsx";
 import { RoomPage, type RoomView } from "../../templates/rooms/show.tsx";
-import { Sidebar } from "../../templates/rooms/sidebar.tsx";
-import { canCreateRooms } from "../accounts/accounts.ts";
+import { Sidebar, SidebarExtras } from "../../templates/rooms/sidebar.tsx";
+import { canCreateRooms, findAccount } from "../accounts/accounts.ts";
 import { currentUser, requireUser } from "../http/authenticate.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
 import { HttpError, orNotFound } from "../http/errors.tsx";
-import { isHtmx, isHttps, redirectTo } from "../http/request.ts";
+import { isHtmx, isHttps, ownOrigin, redirectTo } from "../http/request.ts";
 import { idParam, optional, positiveId, validForm } from "../http/validate.tsx";
 import { findMessage, latestMessages, messagesAfter, messagesBefore, peopleShownIn, roomChangeSeq } from "../messages/messages.ts";
 import { PAGE_SIZE } from "../realtime/protocol.ts";
 import { messagesHtml } from "../../templates/messages/message.tsx";
 import type { Html } from "../../templates/html.ts";
 import { renderToString } from "../../templates/render.ts";
-import { activeUsersById, type User } from "../users/users.ts";
+import { activeUsersById, isAdministrator, isAlone, type User } from "../users/users.ts";
 import { announceRoom, announceRoomChange, announceVisibility, withdrawRoom } from "./broadcasts.tsx";
-import { INVOLVEMENTS, activeMembers, involvementOf, memberIds, setInvolvement, type Involvement, type Member } from "./memberships.ts";
+import {
+  INVOLVEMENTS,
+  activeMembers,
+  hiddenRoomCount,
+  involvementOf,
+  memberIds,
+  setInvolvement,
+  type Involvement,
+  type Member,
+} from "./memberships.ts";
 import { presentUsers } from "./presence.ts";
 import {
   canAdministerRoom,
@@ -29,6 +39,7 @@ import {
   findOrCreateDirectRoom,
   findRoomFor,
   firstRoomFor,
+  hiddenRoomsFor,
   pageFrame,
   roomName,
   roomNameFor,
@@ -54,6 +65,8 @@ const closedForm = z.object({ name: roomNameField, user_ids: userIds });
 const directForm = z.object({ user_ids: userIds });
 const involvementForm = z.object({ involvement: z.enum(INVOLVEMENTS as [Involvement, ...Involvement[]], "Please pick a notification level.") });
 const kindQuery = z.enum(["open", "closed"]);
+// A half-typed name carried across a switch of view; the form checks it properly when it is sent.
+const typedName = z.string().max(100);
 
 export function roomRoutes(ctx: AppContext) {
   const { db } = ctx;
@@ -62,12 +75,12 @@ export function roomRoutes(ctx: AppContext) {
     const user = currentUser(c);
     setCookie(c, LAST_ROOM_COOKIE, String(room.id), { path: "/", sameSite: "Lax", httpOnly: true, secure: isHttps(c), maxAge: ONE_YEAR_S });
     // One read transaction for the page's queries: one snapshot, and one lock instead of one per query.
-    const page = db.transaction(() => ({ ...pageFrame(ctx, user), view: roomView(user, room, around) }))();
+    const page = db.transaction(() => ({ ...pageFrame(ctx, user), view: roomView(c, user, room, around) }))();
     return c.html(renderToString(<RoomPage {...page} nonce={c.get("cspNonce")} />));
   }
 
   /** The latest page (remembered between visits), or (for a permalink) half a page either side of one message. */
-  function roomView(user: User, room: Room, around?: number): RoomView {
+  function roomView(c: Context<AppEnv>, user: User, room: Room, around?: number): RoomView {
     let page: { html: Html; count: number; hasOlder: boolean; hasNewer: boolean; changeSeq: number };
     if (around === undefined) {
       page = ctx.cache.latestPage(room.id, () => {
@@ -97,7 +110,14 @@ export function roomRoutes(ctx: AppContext) {
       highlightId: around,
       present: presentUsers(db, room.id),
       involvement: involvementOf(db, user.id, room.id)!,
+      invite: page.count === 0 ? inviteFor(c, user) : undefined,
     };
+  }
+
+  /** An empty room for an administrator who is still alone here: the place to hand out the join link. */
+  function inviteFor(c: Context<AppEnv>, user: User): string | undefined {
+    if (!isAdministrator(user) || !isAlone(db, user.id)) return undefined;
+    return `${ownOrigin(c, ctx.config)}/join/${findAccount(ctx)!.joinCode}`;
   }
 
   const requireRoomCreation = (user: User) => {
@@ -114,10 +134,17 @@ export function roomRoutes(ctx: AppContext) {
   const selectedPeople = (ids: number[], without?: number): Member[] =>
     ids.length === 0 ? [] : activeUsersById(db, ids).filter((person) => person.id !== without);
 
+  /** What the room form held when someone switched between Everyone and Selected people (sent along by htmx). */
+  const typedSoFar = (c: Context<AppEnv>): { name?: string; people?: Member[] } => {
+    const name = optional(typedName, c.req.query("name"));
+    const ids = optional(userIds, c.req.queries("user_ids"));
+    return { name, people: ids?.length ? selectedPeople([...new Set(ids)]) : undefined };
+  };
+
   /** A 422 with the room form again; when editing, the room comes from the path (and must be theirs to edit). */
   const sharedFormError = (kind: "open" | "closed", editing = false) => (c: Context<AppEnv>, values: Record<string, string>, error: string) => {
     const room = editing ? administeredRoom(c, Number(c.req.param("id")), "shared") : undefined;
-    return c.html(<SharedRoomForm user={currentUser(c)} kind={kind} room={room} name={values.name ?? ""} members={[]} canEdit error={error} />, 422);
+    return c.html(<SharedRoomForm user={currentUser(c)} kind={kind} room={room} name={values.name ?? ""} members={[]} error={error} />, 422);
   };
 
   function updateShared(c: Context<AppEnv>, kind: "open" | "closed", id: number, input: { name: string; user_ids?: number[] }) {
@@ -150,9 +177,12 @@ export function roomRoutes(ctx: AppContext) {
       const user = currentUser(c);
       requireRoomCreation(user);
       const kind = optional(kindQuery, c.req.query("kind")) ?? "open";
+      const typed = typedSoFar(c);
+      const form = <SharedRoomForm user={user} kind={kind} name={typed.name ?? ""} members={typed.people ?? [{ id: user.id, name: user.name }]} />;
+      if (isHtmx(c)) return c.html(form);
       return c.html(
         <RoomFormPage user={user} title="New room" back="/">
-          <SharedRoomForm user={user} kind={kind} name="" members={[{ id: user.id, name: user.name }]} canEdit />
+          {form}
         </RoomFormPage>,
       );
     })
@@ -194,6 +224,11 @@ export function roomRoutes(ctx: AppContext) {
         return redirectTo(c, `/rooms/${room.id}`);
       },
     )
+    // Before /rooms/:id, which would take "hidden" for an id.
+    .get("/rooms/hidden", (c) => {
+      const user = currentUser(c);
+      return c.html(<HiddenRoomsPage user={user} rooms={hiddenRoomsFor(ctx, user)} />);
+    })
     .get("/rooms/:id", idParam, (c) => renderRoom(c, orNotFound(findRoomFor(ctx, currentUser(c), c.req.valid("param").id))))
     .get("/rooms/:id/:permalink{@[1-9][0-9]{0,15}}", idParam, (c) => {
       const room = orNotFound(findRoomFor(ctx, currentUser(c), c.req.valid("param").id));
@@ -217,10 +252,22 @@ export function roomRoutes(ctx: AppContext) {
           </RoomFormPage>,
         );
       }
+      // Someone who can't change the room sees who is in it, not a form they can't use.
+      if (!canEdit)
+        return c.html(
+          <RoomFormPage user={user} title={name} back={`/rooms/${room.id}`}>
+            <RoomSummary room={room} members={activeMembers(db, room.id)} />
+          </RoomFormPage>,
+        );
       const kind = optional(kindQuery, c.req.query("kind")) ?? room.kind;
+      const typed = typedSoFar(c);
+      const form = (
+        <SharedRoomForm user={user} kind={kind} room={room} name={typed.name ?? room.name ?? ""} members={typed.people ?? activeMembers(db, room.id)} />
+      );
+      if (isHtmx(c)) return c.html(form);
       return c.html(
-        <RoomFormPage user={user} title={`${name} settings`} back={`/rooms/${room.id}`} deletable={canEdit ? room : undefined}>
-          <SharedRoomForm user={user} kind={kind} room={room} name={room.name ?? ""} members={activeMembers(db, room.id)} canEdit={canEdit} />
+        <RoomFormPage user={user} title={`${name} settings`} back={`/rooms/${room.id}`} deletable={room}>
+          {form}
         </RoomFormPage>,
       );
     })
@@ -237,7 +284,9 @@ export function roomRoutes(ctx: AppContext) {
       withdrawRoom(ctx, room.id, members, room.kind === "direct" ? "This conversation was deleted." : "This room was deleted.");
       return redirectTo(c, "/");
     })
-    .patch(
+    // PATCH from the bell menu; POST from the hidden rooms page, which works without JavaScript.
+    .on(
+      ["PATCH", "POST"],
       "/rooms/:id/involvement",
       idParam,
       validForm(involvementForm, (c, _values, error) => {
@@ -249,9 +298,15 @@ export function roomRoutes(ctx: AppContext) {
         const { involvement } = c.req.valid("form");
         const before = involvementOf(db, user.id, room.id);
         setInvolvement(db, user.id, room.id, involvement);
-        if ((before === "invisible") !== (involvement === "invisible")) announceVisibility(ctx, room, user.id, involvement !== "invisible");
+        const visibilityChanged = (before === "invisible") !== (involvement === "invisible");
+        if (visibilityChanged) announceVisibility(ctx, room, user.id, involvement !== "invisible");
         if (!isHtmx(c)) return redirectTo(c, `/rooms/${room.id}`);
-        return c.html(<InvolvementControl roomId={room.id} involvement={involvement} kind={room.kind} />);
+        return c.html(
+          <>
+            <InvolvementControl roomId={room.id} involvement={involvement} kind={room.kind} />
+            {visibilityChanged ? <SidebarExtras user={user} hiddenCount={hiddenRoomCount(db, user.id)} oob /> : null}
+          </>,
+        );
       },
     );
 }

@@ -1,6 +1,7 @@
 import type { Database } from "bun:sqlite";
 import type { Reads } from "../cache/read-cache.ts";
 import { now } from "../db/time.ts";
+import { MARKED_TEXT, matchedWords } from "./highlight.ts";
 import { indexPendingMessages } from "./indexer.ts";
 import { FROM_MESSAGES, MESSAGE_COLUMNS, type Message, type MessageRow, withDetails } from "../messages/messages.ts";
 import { findRoomFor, roomNameFor } from "../rooms/rooms.ts";
@@ -11,7 +12,8 @@ export const MAX_QUERY_CHARS = 200;
 export const RESULT_LIMIT = 100;
 const RECENT_SEARCHES = 10;
 
-export type SearchResult = Message & { roomName: string };
+/** A match, with the words FTS5 matched in it so the page can mark them. */
+export type SearchResult = Message & { roomName: string; words: string[] };
 export type RecentSearch = { id: number; query: string };
 
 /**
@@ -36,8 +38,8 @@ export function searchMessages(reads: Reads, user: User, query: string, limit = 
   if (match === null) return { results: [], more: false };
   indexPendingMessages(db); // whatever was posted a moment ago is found too
   const rows = db
-    .query<MessageRow & { roomName: string | null }, [number, string, number]>(
-      `SELECT ${MESSAGE_COLUMNS}, rooms.name AS roomName
+    .query<MessageRow & { roomName: string | null; marked: string }, [number, string, number]>(
+      `SELECT ${MESSAGE_COLUMNS}, rooms.name AS roomName, ${MARKED_TEXT} AS marked
        ${FROM_MESSAGES}
        JOIN message_search_index ON message_search_index.rowid = messages.id
        JOIN memberships ON memberships.room_id = messages.room_id AND memberships.user_id = ?
@@ -54,7 +56,10 @@ export function searchMessages(reads: Reads, user: User, query: string, limit = 
   for (const row of messages)
     if (row.roomName === null && !directNames.has(row.roomId))
       directNames.set(row.roomId, roomNameFor(reads, findRoomFor(reads, user, row.roomId)!, user.id));
-  return { results: messages.map((row) => ({ ...row, roomName: row.roomName ?? directNames.get(row.roomId)! })), more };
+  return {
+    results: messages.map(({ marked, ...row }) => ({ ...row, roomName: row.roomName ?? directNames.get(row.roomId)!, words: matchedWords(marked) })),
+    more,
+  };
 }
 
 /** The person's last searches, most recent first, for the chips above the search box. */

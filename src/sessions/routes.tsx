@@ -3,7 +3,8 @@ import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { SignInForm, SignInPage } from "../../templates/sessions/new.tsx";
 import { findAccount } from "../accounts/accounts.ts";
-import { clearSessionCookie, clientInfo, setSessionCookie } from "../http/authenticate.ts";
+import { clearSessionCookie, clientInfo, setSessionCookie, takeWantedPage } from "../http/authenticate.ts";
+import { takeNotice } from "../http/notice.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
 import { clientIp, isHtmx, redirectTo } from "../http/request.ts";
 import { optional, validForm } from "../http/validate.tsx";
@@ -31,6 +32,7 @@ export function sessionRoutes(ctx: AppContext) {
           helpEmail={firstAdministrator(ctx.db)?.emailAddress ?? null}
           emailAddress={emailAddress}
           error={error}
+          notice={status === 200 ? takeNotice(c) : undefined}
         />
       ),
       status,
@@ -58,7 +60,7 @@ export function sessionRoutes(ctx: AppContext) {
         if (!user) return renderSignIn(c, 401, email_address, WRONG_CREDENTIALS);
         ctx.signInThrottle.succeeded(ip, email_address);
         setSessionCookie(c, startSession(ctx.db, user, clientInfo(c)));
-        return redirectTo(c, "/");
+        return redirectTo(c, takeWantedPage(c));
       },
     )
     .delete("/session", (c) => {

@@ -75,6 +75,11 @@ export function activePeople(db: Database): User[] {
     .all();
 }
 
+/** Whether anyone but this person (bots aside) is on the Campfire: a fresh install has only its first administrator. */
+export function isAlone(db: Database, userId: number): boolean {
+  return db.query("SELECT 1 FROM users WHERE status = 'active' AND role != 'bot' AND id != ? LIMIT 1").get(userId) === null;
+}
+
 export type UserMatch = Pick<User, "id" | "name">;
 
 /**

@@ -4,6 +4,7 @@ import type { Account } from "../../src/accounts/accounts.ts";
 import { isAdministrator, type User } from "../../src/users/users.ts";
 import { Layout } from "../layout.tsx";
 import { Avatar } from "../shared/avatar.tsx";
+import { CopyButton } from "../shared/copy-button.tsx";
 import { FormError } from "../shared/flash.tsx";
 import { TextField } from "../shared/fields.tsx";
 
@@ -39,8 +40,17 @@ const JoinLink: FC<{ accountName: string; url: string }> = ({ accountName, url }
     <label class="visually-hidden" for="account_join_link">
       Join link
     </label>
-    <input id="account_join_link" class="field__input account__join-link" type="url" value={url} readonly />
-    <form class="account__regenerate" method="post" action="/account/join_code">
+    <div class="account__join">
+      <input id="account_join_link" class="field__input account__join-link" type="url" value={url} readonly />
+      <CopyButton target="account_join_link" />
+    </div>
+    <form
+      class="account__regenerate"
+      method="post"
+      action="/account/join_code"
+      hx-post="/account/join_code"
+      hx-confirm="Make a new join link? The current link stops working at once, for everyone you sent it to."
+    >
       <button class="button" type="submit">
         Regenerate link
       </button>
@@ -75,12 +85,13 @@ type AccountPageProps = {
   joinUrl: string | null;
   values?: SettingsValues;
   error?: string;
+  notice?: string;
 };
 
-export const AccountPage: FC<AccountPageProps> = ({ user, account, people, joinUrl, values, error }) => {
+export const AccountPage: FC<AccountPageProps> = ({ user, account, people, joinUrl, values, error, notice }) => {
   const admin = isAdministrator(user);
   return (
-    <Layout title={`Account · ${account.name}`} bodyClass="panel-page" user={user}>
+    <Layout title={`Account · ${account.name}`} bodyClass="panel-page" user={user} notice={notice}>
       <main class="panel account">
         <p class="account__back">
           <a href="/">← Back to chat</a>

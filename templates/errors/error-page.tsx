@@ -13,17 +13,25 @@ const TITLES: Record<number, string> = {
   500: "Something went wrong",
 };
 
-export const ErrorPage: FC<{ status: number; message: string; requestId: string }> = ({ status, message, requestId }) => (
-  <Layout title={`${TITLES[status] ?? "Something went wrong"} · Campfire`} bodyClass="panel-page">
-    <main class="panel">
-      <h1 class="panel__title">{TITLES[status] ?? "Something went wrong"}</h1>
-      <p class="panel__text">{message}</p>
-      <p class="panel__actions">
-        <a class="button" href="/">
-          Go to Campfire
-        </a>
-      </p>
-      {status >= 500 ? <p class="panel__fineprint">Request {requestId}</p> : null}
-    </main>
-  </Layout>
-);
+export const ErrorPage: FC<{ status: number; title?: string; message: string; requestId: string }> = ({
+  status,
+  title,
+  message,
+  requestId,
+}) => {
+  const heading = title ?? TITLES[status] ?? "Something went wrong";
+  return (
+    <Layout title={`${heading} · Campfire`} bodyClass="panel-page">
+      <main class="panel">
+        <h1 class="panel__title">{heading}</h1>
+        <p class="panel__text">{message}</p>
+        <p class="panel__actions">
+          <a class="button" href="/">
+            Go to Campfire
+          </a>
+        </p>
+        {status >= 500 ? <p class="panel__fineprint">Request {requestId}</p> : null}
+      </main>
+    </Layout>
+  );
+};

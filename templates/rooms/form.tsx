@@ -42,48 +42,71 @@ type SharedRoomFormProps = {
   room?: Room;
   name: string;
   members: Member[];
-  canEdit: boolean;
   error?: string;
 };
 
-/** New or edit form for an open or closed room; "Everyone" and "Selected people" are two views of it. */
-export const SharedRoomForm: FC<SharedRoomFormProps> = ({ kind, room, name, members, canEdit, error }) => {
+/**
+ * New or edit form for an open or closed room; "Everyone" and "Selected people" are two views of it.
+ * Switching views fetches the other one with what was typed so far (the name, the people picked),
+ * so nothing is lost; without JavaScript the links still switch.
+ */
+export const SharedRoomForm: FC<SharedRoomFormProps> = ({ kind, room, name, members, error }) => {
   const action = room ? `/rooms/${kind === "open" ? "opens" : "closeds"}/${room.id}` : `/rooms/${kind === "open" ? "opens" : "closeds"}`;
   const base = room ? `/rooms/${room.id}/edit` : "/rooms/new";
   const verb = room ? { "hx-patch": action } : { "hx-post": action };
+  const switchTo = (to: "open" | "closed") => ({
+    href: `${base}?kind=${to}`,
+    "hx-get": `${base}?kind=${to}`,
+    "hx-include": "closest form",
+    "hx-target": "closest form",
+    "hx-swap": "outerHTML",
+    "hx-push-url": `${base}?kind=${to}`,
+    "aria-current": kind === to ? "page" : undefined,
+  });
   return (
     <form class="form room-form" method="post" action={action} {...verb} hx-target="this" hx-swap="outerHTML">
       <FormError message={error} />
-      {canEdit ? <TextField label="Room name" name="name" value={name} maxlength={100} required autofocus={!room} /> : <h2>{name}</h2>}
+      <TextField label="Room name" name="name" value={name} maxlength={100} required autofocus={!room} />
       <nav class="room-form__kinds" aria-label="Who is in this room">
-        <a class="room-form__kind" href={`${base}?kind=open`} aria-current={kind === "open" ? "page" : undefined}>
+        <a class="room-form__kind" {...switchTo("open")}>
           Everyone
         </a>
-        <a class="room-form__kind" href={`${base}?kind=closed`} aria-current={kind === "closed" ? "page" : undefined}>
+        <a class="room-form__kind" {...switchTo("closed")}>
           Selected people
         </a>
       </nav>
       {kind === "open" ? (
         <p class="form__hint">Everyone on this Campfire is in the room, including people who join later.</p>
-      ) : canEdit ? (
-        <PeoplePicker selected={members} label="People in this room" />
       ) : (
+        <PeoplePicker selected={members} label="People in this room" />
+      )}
+      <button class="button button--primary form__submit" type="submit">
+        {room ? "Save changes" : "Create room"}
+      </button>
+    </form>
+  );
+};
+
+/** What someone who can't change a room sees in its settings: who is in it, and who could change that. */
+export const RoomSummary: FC<{ room: Room; members: Member[] }> = ({ room, members }) => (
+  <section class="room-form">
+    {room.kind === "open" ? (
+      <p>Everyone on this Campfire is in this room, including people who join later.</p>
+    ) : (
+      <>
+        <p>
+          {members.length} {members.length === 1 ? "person is" : "people are"} in this room:
+        </p>
         <ul class="room-form__members">
           {members.map((member) => (
             <li>{member.name}</li>
           ))}
         </ul>
-      )}
-      {canEdit ? (
-        <button class="button button--primary form__submit" type="submit">
-          {room ? "Save changes" : "Create room"}
-        </button>
-      ) : (
-        <p class="form__hint">Only the room's creator or an administrator can change it.</p>
-      )}
-    </form>
-  );
-};
+      </>
+    )}
+    <p class="form__hint">Only the room's creator or an administrator can change it.</p>
+  </section>
+);
 
 export const DirectRoomForm: FC<{ selected: Member[]; error?: string }> = ({ selected, error }) => (
   <form class="form room-form" method="post" action="/rooms/directs" hx-post="/rooms/directs" hx-target="this" hx-swap="outerHTML">

@@ -25,6 +25,7 @@ const Control: FC<InvolvementProps> = ({ roomId, involvement, kind }) => {
   return (
     <details id={domId("room", roomId, "involvement")} class="involvement" data-involvement={involvement}>
       <summary class="involvement__summary" title={`Notifications: ${LABELS[involvement].label}`}>
+        <BellIcon muted={involvement === "nothing" || involvement === "invisible"} />
         <span class="involvement__label">Notify: {LABELS[involvement].label}</span>
       </summary>
       <form class="involvement__menu" hx-patch={`/rooms/${roomId}/involvement`} hx-target="closest details" hx-swap="outerHTML">
@@ -38,3 +39,12 @@ const Control: FC<InvolvementProps> = ({ roomId, involvement, kind }) => {
     </details>
   );
 };
+
+// On a phone the words give way to the icon alone, so the control never turns into an empty box.
+const BellIcon: FC<{ muted: boolean }> = ({ muted }) => (
+  <svg class="involvement__icon" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+    <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
+    <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
+    {muted ? <path d="M3 3l18 18" /> : null}
+  </svg>
+);

@@ -5,11 +5,12 @@ import type { FC } from "hono/jsx";
 import { QUICK_BOOSTS } from "../../src/messages/boosts.ts";
 import type { Involvement } from "../../src/rooms/memberships.ts";
 import type { PresentUser } from "../../src/rooms/presence.ts";
-import type { Room, SidebarRoom } from "../../src/rooms/rooms.ts";
+import type { Room, SidebarRooms } from "../../src/rooms/rooms.ts";
 import type { User } from "../../src/users/users.ts";
 import { assetPath } from "../../src/http/assets.ts";
 import { domId } from "../../src/realtime/protocol.ts";
 import { Layout } from "../layout.tsx";
+import { CopyButton } from "../shared/copy-button.tsx";
 import { rememberedHtml, renderToString } from "../render.ts";
 import { InvolvementControl } from "./involvement.tsx";
 import { Presence } from "./presence.tsx";
@@ -28,12 +29,14 @@ export type RoomView = {
   highlightId?: number;
   present: PresentUser[];
   involvement: Involvement;
+  /** The join link, for an administrator alone in a fresh Campfire. */
+  invite?: string;
 };
 
 type RoomPageProps = {
   user: User;
   accountName: string;
-  sidebar: { shared: SidebarRoom[]; directs: SidebarRoom[] };
+  sidebar: SidebarRooms;
   canCreateRooms: boolean;
   view: RoomView | null;
   nonce?: string;
@@ -93,10 +96,28 @@ const RoomColumn: FC<{ view: RoomView }> = ({ view }) => {
       <p class="room__empty" data-empty-note hidden={view.messageCount > 0}>
         This is the very beginning of {name}. Say hello!
       </p>
+      {view.invite ? <InviteHint url={view.invite} /> : null}
       {raw(roomTail(room.id, name))}
     </main>
   );
 };
+
+/** The first thing a new Campfire needs is people: the join link, ready to copy. */
+const InviteHint: FC<{ url: string }> = ({ url }) => (
+  <section class="room__invite" aria-labelledby="room_invite_heading">
+    <h2 id="room_invite_heading" class="room__invite-heading">
+      Invite your team
+    </h2>
+    <p class="room__invite-text">Anyone with this link can join. Send it to the people you want here.</p>
+    <div class="room__invite-link">
+      <label class="visually-hidden" for="room_join_link">
+        Join link
+      </label>
+      <input id="room_join_link" class="field__input" type="url" value={url} readonly />
+      <CopyButton target="room_join_link" />
+    </div>
+  </section>
+);
 
 // The composer and the hidden templates below the messages are the same on every visit to a room,
 // so they are rendered once per room (and name) rather than on every page view.

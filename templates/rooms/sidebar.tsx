@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
-import type { SidebarRoom } from "../../src/rooms/rooms.ts";
-import type { User } from "../../src/users/users.ts";
+import type { SidebarRoom, SidebarRooms } from "../../src/rooms/rooms.ts";
+import { isAdministrator, type User } from "../../src/users/users.ts";
 import { domId } from "../../src/realtime/protocol.ts";
 import { html, inJsx, joinHtml, type Html } from "../html.ts";
 import { Avatar } from "../shared/avatar.tsx";
@@ -42,9 +42,9 @@ function directNames(room: SidebarRoom, viewerId?: number): Html {
 export const SidebarItem: FC<{ room: SidebarRoom; currentRoomId?: number; viewerId?: number }> = ({ room, currentRoomId, viewerId }) =>
   inJsx(sidebarItemHtml(room, currentRoomId, viewerId));
 
-type SidebarProps = { user: User; accountName: string; shared: SidebarRoom[]; directs: SidebarRoom[]; currentRoomId?: number; canCreateRooms: boolean };
+type SidebarProps = SidebarRooms & { user: User; accountName: string; currentRoomId?: number; canCreateRooms: boolean };
 
-export const Sidebar: FC<SidebarProps> = ({ user, accountName, shared, directs, currentRoomId, canCreateRooms }) => (
+export const Sidebar: FC<SidebarProps> = ({ user, accountName, shared, directs, hiddenCount, currentRoomId, canCreateRooms }) => (
   <nav class="sidebar" aria-label="Rooms">
     <header class="sidebar__header">
       <a class="sidebar__account" href="/account">
@@ -71,13 +71,41 @@ export const Sidebar: FC<SidebarProps> = ({ user, accountName, shared, directs, 
     <ul id="direct_rooms" class="sidebar__rooms" data-sort="recent">
       {inJsx(joinHtml(directs.map((room) => sidebarItemHtml(room, currentRoomId, user.id))))}
     </ul>
+    <SidebarExtras user={user} hiddenCount={hiddenCount} />
     <footer class="sidebar__footer">
       <Avatar user={user} />
-      <span class="sidebar__me">{user.name}</span>
+      <span class="sidebar__who">
+        <span class="sidebar__me" title={user.name}>
+          {user.name}
+        </span>
+        <button class="sidebar__sign-out" type="button" hx-delete="/session">
+          Sign out
+        </button>
+      </span>
       <SoundsToggle muted={user.soundsMuted === 1} />
-      <button class="button button--quiet" type="button" hx-delete="/session">
-        Sign out
-      </button>
     </footer>
   </nav>
+);
+
+/**
+ * The way back to hidden rooms (when there are some) and, for administrators, to inviting people.
+ * Swapped in out of band when the person hides or shows a room, so the count is right at once.
+ */
+export const SidebarExtras: FC<{ user: User; hiddenCount: number; oob?: boolean }> = ({ user, hiddenCount, oob }) => (
+  <ul id="sidebar_extras" class="sidebar__extras" hx-swap-oob={oob ? "true" : undefined}>
+    {hiddenCount > 0 ? (
+      <li>
+        <a class="sidebar__extra" href="/rooms/hidden">
+          Hidden rooms ({hiddenCount})
+        </a>
+      </li>
+    ) : null}
+    {isAdministrator(user) ? (
+      <li>
+        <a class="sidebar__extra sidebar__invite" href="/account#account_invite">
+          Invite people
+        </a>
+      </li>
+    ) : null}
+  </ul>
 );

@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
-import type { SidebarRoom } from "../../src/rooms/rooms.ts";
+import type { SidebarRooms } from "../../src/rooms/rooms.ts";
+import { wordMarker } from "../../src/search/highlight.ts";
 import { MAX_QUERY_CHARS, type RecentSearch, type SearchResult } from "../../src/search/searches.ts";
 import type { User } from "../../src/users/users.ts";
 import { domId } from "../../src/realtime/protocol.ts";
@@ -22,7 +23,7 @@ export type SearchView = {
 type SearchPageProps = {
   user: User;
   accountName: string;
-  sidebar: { shared: SidebarRoom[]; directs: SidebarRoom[] };
+  sidebar: SidebarRooms;
   canCreateRooms: boolean;
   view: SearchView;
 };
@@ -95,7 +96,7 @@ const Results: FC<{ query: string; results: SearchResult[]; more: boolean }> = (
       <p class="search__summary" role="status">
         {summary(query, results.length, more)}
       </p>
-      <ol class="search__list">{inJsx(joinHtml(results.map(resultHtml)))}</ol>
+      <ol class="search__list">{inJsx(resultsHtml(results))}</ol>
     </section>
 );
 
@@ -114,12 +115,22 @@ const dateOf = (at: number): string => {
   return text;
 };
 
-/** One result: where and when, then the message as the room shows it. Built with `html`, like messageHtml, as there are a hundred. */
-function resultHtml(message: SearchResult): Html {
+/** The results with the words that matched marked (one marker for the page). */
+function resultsHtml(results: SearchResult[]): Html {
+  const mark = wordMarker(results.flatMap((result) => result.words));
+  return joinHtml(results.map((result) => resultHtml(result, mark)));
+}
+
+/**
+ * One result: where and when, then the message as the room shows it, its matched words marked (the
+ * marker only puts <mark> around text of the sanitized body). Built with `html`, like messageHtml,
+ * as there are a hundred.
+ */
+function resultHtml(message: SearchResult, mark: (html: string) => string): Html {
   return html`<li id="${domId("search_result", message.id)}" class="search-result">
     <a class="search-result__room" href="/rooms/${message.roomId}/@${message.id}">${message.roomName}</a>
     <time class="search-result__date" datetime="${new Date(message.createdAt).toISOString()}">${dateOf(message.createdAt)}</time>
-    ${messageHtml(message)}
+    ${messageHtml({ ...message, bodyHtml: mark(message.bodyHtml) })}
   </li>`;
 }
 

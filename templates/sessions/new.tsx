@@ -16,12 +16,13 @@ export const SignInForm: FC<{ emailAddress?: string; error?: string }> = ({ emai
   </form>
 );
 
-export const SignInPage: FC<{ accountName: string; helpEmail: string | null; emailAddress?: string; error?: string }> = ({
+export const SignInPage: FC<{ accountName: string; helpEmail: string | null; emailAddress?: string; error?: string; notice?: string }> = ({
   accountName,
   helpEmail,
+  notice,
   ...form
 }) => (
-  <Layout title={`Sign in · ${accountName}`} bodyClass="panel-page">
+  <Layout title={`Sign in · ${accountName}`} bodyClass="panel-page" notice={notice}>
     <main class="panel">
       <Logo />
       <h1 class="panel__title">{accountName}</h1>

@@ -244,3 +244,38 @@ describe("account settings", () => {
     expect(findAccount(server.ctx)!.name).toBe("Acme Chat");
   });
 });
+
+describe("saying what happened", () => {
+  const noticeIn = (html: string) => html.match(/flash__message--notice" role="status"><span>([^<]*)</)?.[1] ?? null;
+
+  test("saving the settings is confirmed on the page that follows, once", async () => {
+    expect((await patchAccount(admin, { name: "Acme Chat" }, { "HX-Request": "true" })).status).toBe(204);
+    expect(noticeIn(await (await admin.get("/account")).text())).toBe("Settings saved.");
+    expect(noticeIn(await (await admin.get("/account")).text())).toBeNull();
+  });
+
+  test("a new join link is confirmed, saying the old one stopped working", async () => {
+    await admin.post("/account/join_code", {});
+    expect(noticeIn(await (await admin.get("/account")).text())).toBe("There&#39;s a new join link. The old one no longer works.");
+  });
+
+  test("a refused change confirms nothing", async () => {
+    await patchAccount(admin, { name: "   " });
+    await member.post("/account/join_code", {});
+    expect(noticeIn(await (await admin.get("/account")).text())).toBeNull();
+    expect(noticeIn(await (await member.get("/account")).text())).toBeNull();
+  });
+
+  test("a notice cookie can only pick one of the app's own sentences", async () => {
+    admin.cookies.set("notice", "<script>alert(1)</script>");
+    const html = await (await admin.get("/account")).text();
+    expect(noticeIn(html)).toBeNull();
+    expect(html).not.toContain("alert(1)");
+  });
+
+  test("Regenerate link asks first, and the join link has a copy button", async () => {
+    const html = await (await admin.get("/account")).text();
+    expect(html).toMatch(/<form[^>]*hx-post="\/account\/join_code"[^>]*hx-confirm="Make a new join link\? The current link stops working at once/);
+    expect(html).toContain('data-copy="account_join_link"');
+  });
+});

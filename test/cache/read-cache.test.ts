@@ -68,7 +68,7 @@ test("a person's rename shows on pages rendered after it: their messages, their 
   expect(directPage).toContain("<title>Mila Renamed");
   expect(directPage).not.toContain("Milo Member");
   // Their own pages know them by the new name too (the session memory held the old one).
-  expect(await text(member, "/users/me/sidebar")).toContain(`<span class="sidebar__me">Mila Renamed</span>`);
+  expect(await text(member, "/users/me/sidebar")).toContain(`<span class="sidebar__me" title="Mila Renamed">Mila Renamed</span>`);
 });
 
 /**

@@ -1,5 +1,5 @@
 import { afterEach, expect, test } from "bun:test";
-import { rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import packageJson from "../../package.json" with { type: "json" };
 import { ENVIRONMENT_VARIABLES } from "../../src/config.ts";
@@ -142,6 +142,32 @@ test("a port already in use stops start-up with one clear line", async () => {
     const { stderr, exitCode } = await campfire(["serve"], { PORT: String(busy.port), HOST: "127.0.0.1", CAMPFIRE_DATA_DIR: dir });
     expect(exitCode).toBe(1);
     expect(stderr.trim()).toBe(`campfire: port ${busy.port} is already in use; set PORT to another port`);
+  } finally {
+    busy.stop(true);
+  }
+});
+
+test("a start on a busy port leaves no fresh storage folder behind, and keeps one that was there", async () => {
+  const busy = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
+  const dir = makeDataDir();
+  dirs.push(dir);
+  const env = { PATH: process.env.PATH!, PORT: String(busy.port), HOST: "127.0.0.1" };
+  try {
+    // The default ./storage, as `npm start` in a fresh checkout would make it.
+    const fresh = await run([process.execPath, MAIN, "serve"], { cwd: dir, env });
+    expect(fresh.exitCode).toBe(1);
+    expect(fresh.stderr).toContain("already in use");
+    expect(existsSync(join(dir, "storage"))).toBe(false);
+
+    // A data directory in use before keeps everything in it.
+    const kept = join(dir, "kept");
+    const server = startTestServer(kept);
+    await completeFirstRun(server);
+    await server.stop();
+    const again = await campfire(["serve"], { PORT: String(busy.port), HOST: "127.0.0.1", CAMPFIRE_DATA_DIR: kept });
+    expect(again.exitCode).toBe(1);
+    expect(existsSync(join(kept, "campfire.sqlite3"))).toBe(true);
+    expect(existsSync(join(kept, "files"))).toBe(true);
   } finally {
     busy.stop(true);
   }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { enterRoom, leaveRoom } from "../../src/rooms/presence.ts";
 import type { User } from "../../src/users/users.ts";
-import type { Client } from "../helpers/client.ts";
+import { Client } from "../helpers/client.ts";
 import {
   createRoom,
   postMessage,
@@ -116,6 +116,64 @@ describe("hidden rooms", () => {
     expect(sidebarRoomIds(await pageAwayFrom(member, lobby), "shared_rooms")).toEqual([ALL_TALK, lobby]);
     // Hiding is personal: the others still see the room.
     expect(sidebarRoomIds(await pageAwayFrom(admin, lobby), "shared_rooms")).toEqual([ALL_TALK, lobby]);
+  });
+});
+
+describe("finding hidden rooms again", () => {
+  const hiddenLink = (html: string) => html.match(/<a class="sidebar__extra" href="\/rooms\/hidden">([^<]*)<\/a>/)?.[1] ?? null;
+
+  test("the sidebar counts hidden rooms and leads to a page that lists them, by the names the person sees", async () => {
+    expect(hiddenLink(await pageAwayFrom(member, 999))).toBeNull();
+    const lobby = await createRoom(admin, "opens", { name: "Lobby" });
+    const direct = await createRoom(admin, "directs", { user_ids: memberUser.id });
+    await setInvolvement(member, lobby, "invisible");
+    await setInvolvement(member, direct, "invisible");
+    expect(hiddenLink(await pageAwayFrom(member, lobby))).toBe("Hidden rooms (2)");
+    expect(hiddenLink(await pageAwayFrom(admin, lobby))).toBeNull();
+
+    const page = await member.get("/rooms/hidden");
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain(`<a class="hidden-rooms__name" href="/rooms/${lobby}"># Lobby</a>`);
+    expect(html).toContain(`<a class="hidden-rooms__name" href="/rooms/${direct}">@ Ada Admin</a>`);
+    expect(html).toContain(`action="/rooms/${lobby}/involvement"`);
+    expect(html).not.toMatch(/\sstyle=|\son[a-z]+=/i);
+    // Nobody else's hidden rooms, and none at all for someone who hid nothing.
+    expect(await (await admin.get("/rooms/hidden")).text()).toContain("You haven&#39;t hidden any rooms.");
+  });
+
+  test("hiding or showing a room from the bell menu updates the sidebar's count in the same answer", async () => {
+    const lobby = await createRoom(admin, "opens", { name: "Lobby" });
+    const extrasIn = (html: string) => html.match(/<ul id="sidebar_extras" class="sidebar__extras" hx-swap-oob="true">.*?<\/ul>/)?.[0] ?? null;
+    const hidden = await (await setInvolvement(member, lobby, "invisible", HTMX)).text();
+    expect(hiddenLink(extrasIn(hidden) ?? "")).toBe("Hidden rooms (1)");
+    const quieter = await (await setInvolvement(member, lobby, "nothing", HTMX)).text();
+    expect(extrasIn(quieter)).toBe('<ul id="sidebar_extras" class="sidebar__extras" hx-swap-oob="true"></ul>');
+    // A change that neither hides nor shows the room leaves the sidebar alone.
+    expect(extrasIn(await (await setInvolvement(member, lobby, "everything", HTMX)).text())).toBeNull();
+  });
+
+  test("Show in sidebar (a plain form POST) brings the room back and opens it", async () => {
+    const lobby = await createRoom(admin, "opens", { name: "Lobby" });
+    await setInvolvement(member, lobby, "invisible");
+    const shown = await member.post(`/rooms/${lobby}/involvement`, { involvement: "mentions" });
+    expect(shown.status).toBe(303);
+    expect(shown.headers.get("location")).toBe(`/rooms/${lobby}`);
+    expect(membership(memberUser, lobby)?.involvement).toBe("mentions");
+    const html = await pageAwayFrom(member, lobby);
+    expect(sidebarRoomIds(html, "shared_rooms")).toEqual([ALL_TALK, lobby]);
+    expect(hiddenLink(html)).toBeNull();
+  });
+
+  test("the POST is refused for a room the person is not in, for a made-up level, and from another site", async () => {
+    const hideout = await createRoom(admin, "closeds", { name: "Hideout", user_ids: [memberUser.id] });
+    await setInvolvement(member, hideout, "invisible");
+    expect((await third.post(`/rooms/${hideout}/involvement`, { involvement: "everything" })).status).toBe(404);
+    expect((await member.post(`/rooms/${hideout}/involvement`, { involvement: "loud" })).status).toBe(422);
+    const forged = await member.request(`/rooms/${hideout}/involvement`, { method: "POST", form: { involvement: "everything" }, origin: "https://evil.example" });
+    expect(forged.status).toBe(403);
+    expect(membership(memberUser, hideout)?.involvement).toBe("invisible");
+    expect((await new Client(server.url).get("/rooms/hidden")).status).toBe(303);
   });
 });
 

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { findAccount } from "../../src/accounts/accounts.ts";
 import { setClock, useRealClock } from "../../src/db/time.ts";
 import { indexPendingMessages } from "../../src/search/indexer.ts";
 import { createUser, type User } from "../../src/users/users.ts";
@@ -12,6 +13,7 @@ import {
   sendForm,
   sidebarItemClass,
   sidebarRoomIds,
+  startQuickSetUpServer,
   startThreePersonServer,
 } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
@@ -336,6 +338,54 @@ describe("changing a room", () => {
     expect((await admin.get(`/rooms/${roomId}/edit`)).status).toBe(404);
   });
 
+  test("someone who can't change a room sees its name once and who is in it, with no controls they can't use", async () => {
+    const roomId = await createRoom(member, "closeds", { name: "Hideout", user_ids: [thirdUser.id] });
+    const view = await (await third.get(`/rooms/${roomId}/edit`)).text();
+    const main = view.slice(view.indexOf("<main"), view.indexOf("</main>"));
+    expect(main.match(/Hideout/g)).toHaveLength(1);
+    expect(main).toContain("<h1 class=\"panel__title\">Hideout</h1>");
+    expect(main).toContain("2 people are in this room:");
+    expect(main).toContain(`<li>${memberUser.name}</li>`);
+    expect(main).not.toContain("room-form__kinds");
+    expect(main).not.toContain("<form");
+    expect(main).not.toContain("<button");
+
+    const everyone = await (await third.get(`/rooms/${ALL_TALK}/edit`)).text();
+    expect(everyone).toContain("Everyone on this Campfire is in this room");
+    expect(everyone).not.toContain("room-form__kinds");
+  });
+
+  test("switching between Everyone and Selected people keeps the name and the people chosen so far", async () => {
+    const switched = await member.get(`/rooms/new?kind=closed&name=${encodeURIComponent("Launch <plans>")}&user_ids=${thirdUser.id}&user_ids=${memberUser.id}`, {
+      "HX-Request": "true",
+    });
+    expect(switched.status).toBe(200);
+    const form = await switched.text();
+    expect(form).toStartWith('<form class="form room-form"');
+    expect(form).toContain('value="Launch &lt;plans&gt;"');
+    expect(form).toContain(`<input type="hidden" name="user_ids" value="${thirdUser.id}"/>`);
+    expect(form).toContain(`<input type="hidden" name="user_ids" value="${memberUser.id}"/>`);
+    expect(form).toContain('hx-post="/rooms/closeds"');
+
+    // The switch links carry what was typed along, into the form's own place.
+    const page = await (await member.get("/rooms/new")).text();
+    expect(page).toMatch(/<a class="room-form__kind" href="\/rooms\/new\?kind=closed" hx-get="\/rooms\/new\?kind=closed" hx-include="closest form" hx-target="closest form"/);
+
+    const roomId = await createRoom(member, "opens", { name: "Lobby" });
+    const editing = await (await member.get(`/rooms/${roomId}/edit?kind=closed&name=Renamed`, { "HX-Request": "true" })).text();
+    expect(editing).toContain('value="Renamed"');
+    expect(editing).toContain(`hx-patch="/rooms/closeds/${roomId}"`);
+  });
+
+  test("a carried-over name or person list that is not one is ignored, not an error", async () => {
+    for (const query of [`name=${"x".repeat(101)}`, "user_ids=abc", "user_ids=-1", "kind=secret"]) {
+      const response = await member.get(`/rooms/new?${query}`);
+      expect(response.status).toBe(200);
+    }
+    const unknown = await (await member.get("/rooms/new?kind=closed&user_ids=9999", { "HX-Request": "true" })).text();
+    expect(unknown).not.toContain('value="9999"');
+  });
+
   test("the new-room pages offer the right forms", async () => {
     const open = await member.get("/rooms/new");
     expect(open.status).toBe(200);
@@ -625,5 +675,30 @@ describe("refusals", () => {
     const response = await admin.request("/rooms/opens", { form: { name: "Lobby" }, origin: "https://evil.example" });
     expect(response.status).toBe(403);
     expect(roomCount()).toBe(before);
+  });
+});
+
+describe("inviting people", () => {
+  test("an administrator alone in a fresh Campfire finds the join link, with a copy button, in the empty first room", async () => {
+    const fresh = await startQuickSetUpServer();
+    try {
+      const html = await (await fresh.admin.get(`/rooms/${ALL_TALK}`)).text();
+      const code = findAccount(fresh.server.ctx)!.joinCode;
+      expect(html).toContain("Invite your team");
+      expect(html).toContain(`<input id="room_join_link" class="field__input" type="url" value="${fresh.server.url}/join/${code}" readonly=""/>`);
+      expect(html).toContain('data-copy="room_join_link"');
+    } finally {
+      await fresh.server.close();
+    }
+  });
+
+  test("once someone else is here, or the room has talk in it, the hint is gone; members never see it", async () => {
+    expect(await (await admin.get(`/rooms/${ALL_TALK}`)).text()).not.toContain("Invite your team");
+    expect(await (await member.get(`/rooms/${ALL_TALK}`)).text()).not.toContain("Invite your team");
+  });
+
+  test("administrators have an Invite people entry in the sidebar; members don't", async () => {
+    expect(await (await admin.get(`/rooms/${ALL_TALK}`)).text()).toContain('<a class="sidebar__extra sidebar__invite" href="/account#account_invite">Invite people</a>');
+    expect(await (await member.get(`/rooms/${ALL_TALK}`)).text()).not.toContain("sidebar__invite");
   });
 });

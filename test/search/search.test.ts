@@ -69,9 +69,27 @@ describe("finding messages", () => {
     const html = await response.text();
     expect(messageIdsIn(html)).toEqual([id]);
     expect(html).toContain(`data-message-id="${id}"`);
-    expect(html).toContain("The deploy finished at noon");
+    expect(html).toContain("The <mark>deploy</mark> finished at noon");
     expect(html).toContain(`<a class="search-result__room" href="/rooms/${projectId}/@${id}">Project</a>`);
     expect(html).toContain("1 message matches “deploy”.");
+  });
+
+  test("the words that matched are marked in each result, by their stem, and the message's own markup is kept", async () => {
+    await posted(member, projectId, "Reporting: the report is *done*, see https://example.com/report");
+    const html = await (await search(member, "reports")).text();
+    const result = html.slice(html.indexOf('class="search-result"'));
+    expect(result).toContain("<mark>Reporting</mark>: the <mark>report</mark> is");
+    expect(result).toContain('<a href="https://example.com/report"');
+    expect(result).not.toContain("/<mark>report</mark>\"");
+  });
+
+  test("marking a match never lets what was typed through as HTML", async () => {
+    await posted(member, projectId, "<b onclick=alert(1)>fake</b> and <script>alert(2)</script> fake &lt;i&gt;");
+    const html = await (await search(member, "fake")).text();
+    const body = html.slice(html.indexOf('<div class="message__body">'));
+    // What was typed stays text (escaped), and marking never splits its entities into markup.
+    expect(body).not.toMatch(/<b[ >]|<script|<i>/);
+    expect(body).toContain("&lt;b onclick=alert(1)&gt;<mark>fake</mark>&lt;/b&gt; and &lt;script&gt;alert(2)&lt;/script&gt; <mark>fake</mark> &amp;lt;i&amp;gt;");
   });
 
   test("messages in rooms the person is not in are never returned", async () => {

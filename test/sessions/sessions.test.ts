@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { SESSION_MEMORY_MS } from "../../src/cache/read-cache.ts";
 import { openDatabase } from "../../src/db/connection.ts";
 import { setClock, useRealClock } from "../../src/db/time.ts";
+import { createOpenRoom } from "../../src/rooms/rooms.ts";
 import { databasePath } from "../../src/server.ts";
 import { ACTIVITY_REFRESH_MS, digestToken, endAllSessions } from "../../src/sessions/sessions.ts";
 import { SignInThrottle } from "../../src/sessions/throttle.ts";
@@ -243,5 +244,75 @@ describe("sessions", () => {
     const renewed = await client.get("/rooms/1");
     expect(lastActive()).toBe(signedIn + ACTIVITY_REFRESH_MS + 1000);
     expect(renewed.headers.getSetCookie().some((c) => c.startsWith("session_token="))).toBe(true);
+  });
+});
+
+describe("going where you were going", () => {
+  /** A visitor with a remembered page, as the server left it when it sent them to sign in. */
+  async function signInWith(returnTo: string | null): Promise<Response> {
+    await addMember(server);
+    const visitor = new Client(server.url);
+    if (returnTo !== null) visitor.cookies.set("return_to", returnTo);
+    return visitor.post("/session", { email_address: MEMBER.email, password: MEMBER.password });
+  }
+
+  test("a page opened while signed out is opened after signing in, once", async () => {
+    await addMember(server);
+    const roomId = createOpenRoom(server.db, findUserByEmail(server.db, ADMIN.email)!, "Second room").id;
+    const visitor = new Client(server.url);
+    const away = await visitor.get(`/rooms/${roomId}`);
+    expect(away.status).toBe(303);
+    expect(away.headers.get("location")).toBe("/session/new");
+
+    const signedIn = await visitor.post("/session", { email_address: MEMBER.email, password: MEMBER.password });
+    expect(signedIn.status).toBe(303);
+    expect(signedIn.headers.get("location")).toBe(`/rooms/${roomId}`);
+    expect(visitor.cookies.has("return_to")).toBe(false);
+  });
+
+  test("a search's query comes along too", async () => {
+    const visitor = new Client(server.url);
+    await visitor.get("/searches?q=quarterly%20plans");
+    await addMember(server);
+    const signedIn = await visitor.post("/session", { email_address: MEMBER.email, password: MEMBER.password });
+    expect(signedIn.headers.get("location")).toBe("/searches?q=quarterly%20plans");
+  });
+
+  test("over htmx, the page to go to is named in HX-Redirect", async () => {
+    await addMember(server);
+    const visitor = new Client(server.url);
+    await visitor.get("/account");
+    const signedIn = await visitor.post("/session", { email_address: MEMBER.email, password: MEMBER.password }, { "HX-Request": "true" });
+    expect(signedIn.headers.get("hx-redirect")).toBe("/account");
+  });
+
+  for (const elsewhere of ["//evil.com", "https://evil.com", "/\\evil.com", "\\\\evil.com", "/\t/evil.com", "http:/evil.com", "javascript:alert(1)", "evil.com", "/" + "x".repeat(3000)])
+    test(`a remembered ${JSON.stringify(elsewhere.slice(0, 30))} is not followed: sign-in lands home`, async () => {
+      const signedIn = await signInWith(elsewhere);
+      expect(signedIn.status).toBe(303);
+      expect(signedIn.headers.get("location")).toBe("/");
+    });
+
+  test("a failed sign-in keeps the page for the next try", async () => {
+    await addMember(server);
+    const visitor = new Client(server.url);
+    await visitor.get("/account");
+    expect((await visitor.post("/session", { email_address: MEMBER.email, password: "wrong password" })).status).toBe(401);
+    const signedIn = await visitor.post("/session", { email_address: MEMBER.email, password: MEMBER.password });
+    expect(signedIn.headers.get("location")).toBe("/account");
+  });
+
+  test("a page asked for with a POST is not remembered", async () => {
+    const visitor = new Client(server.url);
+    await visitor.post("/account/join_code", {});
+    expect(visitor.cookies.has("return_to")).toBe(false);
+  });
+
+  test("a fragment a script fetched after the session ended is not where sign-in lands", async () => {
+    const visitor = new Client(server.url);
+    await visitor.get("/rooms/1/messages?before=40", { "sec-fetch-mode": "cors", "sec-fetch-dest": "empty" });
+    expect(visitor.cookies.has("return_to")).toBe(false);
+    await visitor.get("/account", { "sec-fetch-mode": "navigate", "sec-fetch-dest": "document" });
+    expect(decodeURIComponent(visitor.cookies.get("return_to")!)).toBe("/account");
   });
 });

@@ -161,3 +161,30 @@ describe("invalid join input", () => {
     expect(count("users")).toBe(1);
   });
 });
+
+describe("an old join link", () => {
+  test("says the invitation has expired and to ask for a new one, not that the page is missing", async () => {
+    const oldCode = findAccount(server.ctx)!.joinCode;
+    expect((await admin.post("/account/join_code", {})).status).toBe(303);
+    const visitor = new Client(server.url);
+    for (const response of [await visitor.get(`/join/${oldCode}`), await visitor.post(`/join/${oldCode}`, NEWCOMER)]) {
+      expect(response.status).toBe(404);
+      const html = await response.text();
+      expect(html).toContain("This invitation link has expired");
+      expect(html).toContain("Ask whoever invited you for the current link.");
+      expect(html).not.toContain("Page not found");
+    }
+    expect(count("users")).toBe(1);
+  });
+});
+
+describe("joining with an address that already has an account", () => {
+  test("the sign-in page it leads to says why, once", async () => {
+    const visitor = new Client(server.url);
+    const response = await visitor.post(joinPath(), { ...NEWCOMER, email_address: ADMIN.email });
+    const signInPage = await (await visitor.get(response.headers.get("location")!)).text();
+    expect(signInPage).toContain("That email address already has an account. Sign in with its password.");
+    expect(signInPage).toMatch(/class="flash__message flash__message--notice" role="status"/);
+    expect(await (await visitor.get("/session/new")).text()).not.toContain("already has an account");
+  });
+});
