@@ -150,7 +150,15 @@ const URL_ATTRIBUTES = new Set([
   "srcdoc",
   "cite",
 ]);
+// The app draws a few icons as inline SVG; what SVG can run (script, handlers, animated or used
+// links, foreign content) is what is looked for.
 const FORBIDDEN_ELEMENTS = new Set([
+  "animate",
+  "set",
+  "animatemotion",
+  "animatetransform",
+  "foreignobject",
+  "use",
   "iframe",
   "frame",
   "frameset",
@@ -158,7 +166,6 @@ const FORBIDDEN_ELEMENTS = new Set([
   "embed",
   "applet",
   "base",
-  "svg",
   "math",
   "style",
   "isindex",
@@ -170,7 +177,7 @@ const FORBIDDEN_ELEMENTS = new Set([
 ]);
 // Attributes the app's own markup uses; anything else on an element means a payload's attribute got through.
 const APP_ATTRIBUTES =
-  /^(id|class|href|src|rel|type|name|content|charset|lang|title|role|hidden|for|action|method|value|placeholder|required|maxlength|minlength|rows|autocomplete|autofocus|tabindex|open|datetime|target|defer|disabled|checked|selected|multiple|aria-[a-z-]+|data-[a-z-]+|hx-(ext|get|post|patch|delete|put|target|swap|trigger|select|push-url|confirm|include|indicator|disabled-elt|sync|boost)|ws-connect|ws-send|input|toolbar|inputmode|enterkeyhint|spellcheck|accept|width|height|viewbox|xmlns|d|fill|stroke|alt)$/;
+  /^(id|class|href|src|rel|type|name|content|charset|lang|title|role|hidden|for|action|method|value|placeholder|required|maxlength|minlength|rows|autocomplete|autofocus|tabindex|open|datetime|target|defer|disabled|checked|selected|multiple|aria-[a-z-]+|data-[a-z-]+|hx-(ext|get|post|patch|delete|put|target|swap|trigger|select|push-url|confirm|include|indicator|disabled-elt|sync|boost)|ws-connect|ws-send|input|toolbar|inputmode|enterkeyhint|spellcheck|accept|readonly|width|height|viewbox|xmlns|d|fill|stroke|stroke-[a-z]+|alt)$/;
 
 /** Everything a browser would run in this HTML, in words; empty when nothing. */
 async function executable(html: string): Promise<string[]> {
@@ -225,7 +232,7 @@ test("the corpus is at least 100 payloads, and the checker catches each kind it 
     '<a href="&#x6A;avascript&colon;x">x</a>',
     "<script>x</script>",
     '<p style="x">',
-    "<svg>",
+    "<svg><animate attributeName=href to=javascript:x>",
     '<div hx-on:click="x">',
     '<a href="java\tscript:x">',
   ])
