@@ -75,7 +75,8 @@ function reply(form: HTMLFormElement, message: HTMLElement) {
   cite.append(`${message.querySelector(".message__author")?.textContent ?? ""} `, link);
   setMode(form, true);
   const editor = editorOf(form)!;
-  editor.editor.insertHTML(blockquote.outerHTML + cite.outerHTML);
+  // An empty line after the quote, so the answer starts on a line of its own, not in the cite.
+  editor.editor.insertHTML(`${blockquote.outerHTML}<div>${cite.outerHTML}</div><div><br></div>`);
   editor.focus();
 }
 

@@ -26,6 +26,7 @@ const CODE_SPAN = /`([^`\n]+)`/;
 // into the address as "&quot".
 const URL_IN_TEXT = /(\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]])/;
 const BLOCK_END = /<\/(p|div|li|blockquote|pre|h[1-6])>|<br\s*\/?>|<hr\s*\/?>/gi;
+const TRAILING_EMPTY_BLOCKS = /(?:<div>(?:<br \/>|\s|\u00a0)*<\/div>)+$/;
 const LEADING_BLANK_LINES = /^(?:[ \t]*\r?\n)+/;
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " ", "#39": "'" };
 // Nothing a reader can see: whitespace, control characters and format characters (zero-width
@@ -45,7 +46,8 @@ export function formatText(input: string): FormattedBody {
 
 /** HTML from a rich-text editor: basic formatting, links, lists, quotes and code survive, nothing else. */
 export function formatRichText(input: string): FormattedBody {
-  const html = sanitizeHtml(input.replaceAll("\0", ""), RICH_TEXT).trim();
+  // Empty lines an editor leaves at the end (Enter before sending, the line after a reply's quote) go, as typed text's do.
+  const html = sanitizeHtml(input.replaceAll("\0", ""), RICH_TEXT).trim().replace(TRAILING_EMPTY_BLOCKS, "");
   return largeIfEmojiOnly(html.includes("<pre>") ? html.replace(PRE_BLOCK, highlightPreBlock) : html);
 }
 

@@ -121,6 +121,8 @@ test("Reply puts a quote of the message, its author and a link to it in the comp
   // biome-ignore lint/performance/useDomNodeTextContent: the rendered text, <br>s as line breaks
   expect(await reply.locator("blockquote").innerText()).toBe("Ship it <today>?\nsecond line");
   expect(await reply.locator(`a[href="/rooms/1/@${id}"]`).count()).toBe(1);
+  // The answer is a line of its own after the quote and its cite.
+  expect(await reply.locator(".message__body > div").last().textContent()).toBe("Yes, today.");
   // biome-ignore lint/performance/useDomNodeTextContent: the rendered text, <br>s as line breaks
   expect(await reply.locator(".message__body").innerText()).toContain("Milo Member");
 

@@ -53,6 +53,11 @@ test("what Trix writes for typed markup, leading spaces and blank lines comes ba
   expect(row(id).body_plain).toBe("<b>x</b> & y\n\n  z");
 });
 
+test("empty lines an editor leaves at the end go, and the ones in between stay", async () => {
+  const id = await postRich(admin, "<div>one</div><div><br></div><div>two</div><div><br></div><div>&nbsp;</div>");
+  expect(row(id).body_html).toBe("<div>one</div><div><br /></div><div>two</div>");
+});
+
 test("a rich body with both fields, neither, or nothing readable is refused with a reason, and nothing is stored", async () => {
   const before = count();
   for (const form of [
