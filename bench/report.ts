@@ -5,6 +5,8 @@ import type { Seed } from "./seed.ts";
 export type Figure = { median: number; min: number; max: number };
 export type HttpFigures = { rps: Figure; p50: Figure; p99: Figure };
 export type PostingFigures = Record<number, { ours: HttpFigures; limit: HttpFigures }>;
+/** Several files of `mb` MB posted at once: throughput over the whole batch, server RSS before and at its peak. */
+export type UploadFigures = { count: number; mb: number; mbPerSec: Figure; rssBefore: Figure; peakRss: Figure };
 export type FanoutFigures = { clients: number; ours: Figure; limit: Figure; lost: number; duplicated: number };
 
 export const figure = (values: number[]): Figure => {
@@ -46,6 +48,7 @@ type Results = {
   posting: PostingFigures;
   fanoutRows: string[];
   fanoutFigures: FanoutFigures[];
+  uploads: UploadFigures;
 };
 
 const verdict = (met: boolean, miss: string) => (met ? "met" : `**missed** (${miss})`);
@@ -112,6 +115,12 @@ ${r.httpRows.join("\n")}
 | connections | ours req/s | limit req/s | ratio | ours p99 ms | limit p99 ms |
 |---|---|---|---|---|---|
 ${posting.join("\n")}
+
+### Uploads (${r.uploads.count} multipart posts of ${r.uploads.mb} MB at once to \`POST /rooms/1/messages\`, RSS sampled every 10 ms)
+
+| MB/s through the batch | RSS before | peak RSS while they run |
+|---|---|---|
+| ${show(r.uploads.mbPerSec)} | ${show(r.uploads.rssBefore, 0, " MB")} | ${show(r.uploads.peakRss, 0, " MB")} |
 
 ### Fan-out against the limit (message frames of ${r.frameBytes} bytes, 8 people posting, one post each in flight)
 

@@ -9,6 +9,7 @@ import { freePort, waitUntilUp } from "../test/helpers/processes.ts";
 import type { FanoutConfig, FanoutResult } from "./fanout.ts";
 import { figure, ratio, renderResults, show, spliceResults, type FanoutFigures, type HttpFigures, type PostingFigures } from "./report.ts";
 import type { Seed } from "./seed.ts";
+import { UPLOAD_MB, UPLOADS, measureUploads, type UploadResult } from "./upload.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const EXECUTABLE = join(ROOT, "dist", "campfire");
@@ -181,6 +182,19 @@ try {
     }
   }
   const loadedRss = rssMb(app.proc.pid);
+
+  // Uploads: 10 files of 20 MB at once, RSS sampled while they run.
+  const uploadRuns: UploadResult[] = [];
+  for (let r = 0; r < REPETITIONS; r++) {
+    const run = await measureUploads(app.base, cookie, seed.allTalkId, app.proc.pid);
+    if (run.failures > 0) throw new Error(`${run.failures} of ${UPLOADS} uploads failed`);
+    uploadRuns.push(run);
+    console.log(`uploads: ${run.mbPerSec.toFixed(0)} MB/s, RSS ${run.rssBeforeMb.toFixed(0)} → peak ${run.peakRssMb.toFixed(0)} MB`);
+  }
+  const uploads = {
+    count: UPLOADS, mb: UPLOAD_MB, mbPerSec: figure(uploadRuns.map((r) => r.mbPerSec)),
+    rssBefore: figure(uploadRuns.map((r) => r.rssBeforeMb)), peakRss: figure(uploadRuns.map((r) => r.peakRssMb)),
+  };
   await app.stop();
 
   // Fan-out: a fresh server on the same data, so memory per client is measured from a clean start.
@@ -235,7 +249,7 @@ try {
   const results = renderResults({
     machine, minutes, seed, databaseMb, startups: figure(startups), seededStartups: figure(seededStartups), idleRss, fanoutIdleRss, loadedRss,
     perClientKb: perClient[0]!, laterPerClientKb: figure(perClient.slice(1)), frameBytes, httpRows, roomPage: http[`${endpoints[0]!.name}@16`]!, messagesPage: http[`${endpoints[1]!.name}@16`]!,
-    posting, fanoutRows, fanoutFigures, executableMb: statSync(EXECUTABLE).size / 1024 ** 2,
+    posting, fanoutRows, fanoutFigures, uploads, executableMb: statSync(EXECUTABLE).size / 1024 ** 2,
   });
   const resultsPath = join(import.meta.dir, "RESULTS.md");
   await Bun.write(resultsPath, spliceResults(await Bun.file(resultsPath).text().catch(() => ""), results));

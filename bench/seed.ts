@@ -121,7 +121,7 @@ export async function seed(dataDir: string, messageCount: number, sessionCount: 
 
   // Through postMessage, as a person posting would, backdated over two years. Posts started
   // together share a commit (as on the server), which keeps seeding to seconds.
-  const deps = { db, cache: new ReadCache(db), publisher: new Publisher(), writer: new GroupCommit(db) };
+  const deps = { db, cache: new ReadCache(db), publisher: new Publisher(), writer: new GroupCommit(db), config: { dataDir } };
   const end = Date.now();
   const step = (YEARS * 365 * 24 * 3600_000) / messageCount;
   const allTalkIds: number[] = [];

@@ -1,9 +1,10 @@
 import { Hono } from "hono";
 import { accountRoutes } from "./accounts/routes.tsx";
+import { attachmentRoutes } from "./attachments/routes.ts";
 import { firstRunRoutes, requireSetUp, setUpCheck } from "./first-run/routes.tsx";
 import { assetRoutes } from "./http/assets.ts";
 import { loadSession } from "./http/authenticate.ts";
-import { FORM_MAX_BYTES, limitBody } from "./http/body-limits.ts";
+import { limitBodies } from "./http/body-limits.ts";
 import { csrfProtection } from "./http/csrf.ts";
 import type { AppContext, AppEnv } from "./http/env.ts";
 import { NOT_FOUND_MESSAGE, handleError, renderError } from "./http/errors.tsx";
@@ -15,6 +16,7 @@ import { roomRoutes } from "./rooms/routes.tsx";
 import { searchRoutes } from "./search/routes.tsx";
 import { sessionRoutes } from "./sessions/routes.tsx";
 import { autocompleteRoutes } from "./users/autocomplete-routes.ts";
+import { avatarRoutes } from "./users/avatar-routes.tsx";
 import { joinRoutes } from "./users/join-routes.tsx";
 import { settingsRoutes } from "./users/settings-routes.tsx";
 
@@ -24,9 +26,8 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.use(securityHeaders);
-  // Every route reads at most a form's worth; an upload route, mounted before this line, would use
-  // limitBody(ctx.config.maxUploadBytes) instead.
-  app.use(limitBody(FORM_MAX_BYTES));
+  // Every route reads at most a form's worth, but the upload routes a file's.
+  app.use(limitBodies(ctx.config.maxUploadBytes));
   app.get("/up", (c) => {
     ctx.db.query("SELECT 1").get();
     if (!ctx.diskSpace.writable()) return c.text("The database is unwritable: the disk is full.", 503);
@@ -46,6 +47,8 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.route("/", settingsRoutes(ctx));
   app.route("/", cableRoutes(ctx));
   app.route("/", messageRoutes(ctx));
+  app.route("/", attachmentRoutes(ctx));
+  app.route("/", avatarRoutes(ctx));
   app.route("/", boostRoutes(ctx));
   app.route("/", searchRoutes(ctx));
   app.route("/", roomRoutes(ctx));

@@ -42,3 +42,6 @@ export const sidebarRoomFrame = (roomId: number, itemHtml: Html): string => fram
 
 /** The room left this person's sidebar (hidden by them) though they may still open it. */
 export const sidebarRemoveFrame = (roomId: number): string => frame(FRAME.sidebarRemove, { "room-id": roomId });
+
+/** A person changed their picture: every face of theirs on screen becomes this one. */
+export const avatarFrame = (userId: number, faceHtml: Html): string => frame(FRAME.avatar, { "user-id": userId }, faceHtml);

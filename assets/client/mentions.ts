@@ -1,8 +1,8 @@
 // @mentions in the composer: typing "@" and a few letters offers the room's people; Enter or Tab
 // puts "@Full Name " in the text, which the server turns into a mention.
-import { avatarClass, initials } from "../../templates/shared/avatar-look.ts";
+import { avatarClass, avatarUrl, initials } from "../../templates/shared/avatar-look.ts";
 
-type Person = { id: number; name: string };
+type Person = { id: number; name: string; avatar_url: string };
 
 const DEBOUNCE_MS = 150;
 const TRIGGER = /(^|\s)@([^\s@]{0,30})$/u;
@@ -47,11 +47,13 @@ async function suggest(input: HTMLTextAreaElement) {
       option.setAttribute("role", "option");
       option.className = "composer__mention";
       option.dataset.mentionOption = person.name;
-      // The same initials on the same colour as beside their messages.
-      const avatar = document.createElement("span");
+      // Their picture, or the same initials on the same colour as beside their messages.
+      const picture = person.avatar_url !== avatarUrl(person.id, null);
+      const avatar = document.createElement(picture ? "img" : "span");
       avatar.className = avatarClass(person.id);
       avatar.setAttribute("aria-hidden", "true");
-      avatar.textContent = initials(person.name);
+      if (avatar instanceof HTMLImageElement) avatar.src = person.avatar_url;
+      else avatar.textContent = initials(person.name);
       option.append(avatar, person.name);
       return option;
     }),

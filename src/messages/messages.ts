@@ -1,6 +1,7 @@
 import type { Database } from "bun:sqlite";
 import { now } from "../db/time.ts";
 import { PAGE_SIZE } from "../realtime/protocol.ts";
+import { type Attachment, attachmentsById, deleteAttachmentRow } from "../attachments/attachments.ts";
 import { isAdministrator, namesOf, type User } from "../users/users.ts";
 import { type Boost, boostsOf } from "./boosts.ts";
 
@@ -21,10 +22,15 @@ export type Message = {
   mentionNames: Readonly<Record<string, string>>;
   /** Its boosts, oldest first. */
   boosts: readonly Boost[];
+  /** The author's uploaded picture, if any: its key versions the avatar's URL. */
+  creatorAvatarKey?: string | null;
+  attachmentId?: number | null;
+  /** The file it carries, if any. */
+  attachment?: Attachment | null;
 };
 
 /** A message as its row reads; withDetails adds its boosts and the names it mentions. */
-export type MessageRow = Omit<Message, "mentionNames" | "boosts">;
+export type MessageRow = Omit<Message, "mentionNames" | "boosts" | "attachment">;
 const NO_NAMES: Readonly<Record<string, string>> = Object.freeze({});
 const NO_BOOSTS: readonly Boost[] = Object.freeze([]);
 
@@ -40,9 +46,12 @@ export function withDetails<R extends MessageRow>(db: Database, rows: R[]): (R &
   const mentioned = new Set<number>();
   for (const row of rows) if (row.mentions) for (const id of row.mentions.split(" ")) mentioned.add(Number(id));
   const names = mentioned.size > 0 ? namesOf(db, [...mentioned]) : NO_NAMES;
+  const fileIds = rows.flatMap((row) => (row.attachmentId ? [row.attachmentId] : []));
+  const files = fileIds.length > 0 ? attachmentsById(db, fileIds) : null;
   for (const message of messages) {
     message.boosts = boosts.get(message.id) ?? NO_BOOSTS;
     message.mentionNames = message.mentions ? names : NO_NAMES;
+    message.attachment = (message.attachmentId && files?.get(message.attachmentId)) || null;
   }
   return messages;
 }
@@ -61,10 +70,11 @@ export function peopleShownIn(messages: Message[]): Set<number> {
 export const MESSAGE_COLUMNS = `messages.id, messages.room_id AS roomId, messages.creator_id AS creatorId,
   users.name AS creatorName, messages.client_message_id AS clientMessageId, messages.body_html AS bodyHtml,
   messages.created_at AS createdAt, messages.updated_at AS updatedAt, messages.change_seq AS changeSeq,
+  users.avatar_key AS creatorAvatarKey, messages.attachment_id AS attachmentId,
   coalesce((SELECT group_concat(user_id, ' ') FROM mentions WHERE message_id = messages.id), '') AS mentions`;
 export const FROM_MESSAGES = "FROM messages JOIN users ON users.id = messages.creator_id";
 
-export type NewMessage = { clientMessageId: string; html: string; plain: string; mentionIds: number[]; mentionNames: Record<string, string> };
+export type NewMessage = { clientMessageId: string; html: string; plain: string; mentionIds: number[]; mentionNames: Record<string, string>; attachment?: Attachment | null };
 
 /**
  * Stores a message unless its author already has one in this room with the same client_message_id
@@ -74,12 +84,12 @@ export function insertMessage(db: Database, roomId: number, creator: User, input
   // The row takes the room's next change number in the same statement; RETURNING read with .all()
   // (not .get(), which leaves the statement open and stalls WAL checkpoints).
   const [inserted] = db
-    .query<{ id: number; changeSeq: number }, [number, number, string, string, string, number, number, number]>(
-      `INSERT INTO messages (room_id, creator_id, client_message_id, body_html, body_plain, created_at, updated_at, change_seq)
-       VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT change_seq + 1 FROM rooms WHERE id = ?))
+    .query<{ id: number; changeSeq: number }, [number, number, string, string, string, number | null, number, number, number]>(
+      `INSERT INTO messages (room_id, creator_id, client_message_id, body_html, body_plain, attachment_id, created_at, updated_at, change_seq)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT change_seq + 1 FROM rooms WHERE id = ?))
        ON CONFLICT (room_id, creator_id, client_message_id) DO NOTHING RETURNING id, change_seq AS changeSeq`,
     )
-    .all(roomId, creator.id, input.clientMessageId, input.html, input.plain, at, at, roomId);
+    .all(roomId, creator.id, input.clientMessageId, input.html, input.plain, input.attachment?.id ?? null, at, at, roomId);
   if (!inserted) return { message: findMessageByClientId(db, roomId, creator.id, input.clientMessageId)!, created: false };
   const { id, changeSeq } = inserted;
   insertMentions(db, id, input.mentionIds);
@@ -89,6 +99,7 @@ export function insertMessage(db: Database, roomId: number, creator: User, input
   const message: Message = {
     id, roomId, creatorId: creator.id, creatorName: creator.name, clientMessageId: input.clientMessageId,
     bodyHtml: input.html, createdAt: at, updatedAt: at, changeSeq, mentions, mentionNames: input.mentionNames, boosts: NO_BOOSTS,
+    creatorAvatarKey: creator.avatarKey, attachmentId: input.attachment?.id ?? null, attachment: input.attachment ?? null,
   };
   return { message, created: true };
 }
@@ -104,10 +115,14 @@ export function updateMessageBody(db: Database, message: Message, input: Omit<Ne
   return findMessage(db, message.roomId, message.id)!;
 }
 
-/** Deletes the message and leaves a tombstone with the room's next change number, which it returns. */
+/**
+ * Deletes the message (and its file's row) and leaves a tombstone with the room's next change
+ * number, which it returns. The caller removes the file from disk once this has committed.
+ */
 export function deleteMessage(db: Database, message: Message): number {
   const changeSeq = db.transaction(() => {
     db.query("DELETE FROM messages WHERE id = ?").run(message.id);
+    if (message.attachmentId) deleteAttachmentRow(db, message.attachmentId);
     db.query(
       "INSERT INTO message_tombstones (message_id, room_id, change_seq) SELECT ?, id, change_seq + 1 FROM rooms WHERE id = ?",
     ).run(message.id, message.roomId);

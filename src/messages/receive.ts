@@ -1,6 +1,7 @@
 import type { Database } from "bun:sqlite";
 import { activityFrame, messageRemovedFrame, messagesFrame } from "../../templates/frames.ts";
 import { messageHtml } from "../../templates/messages/message.tsx";
+import { deleteAttachmentRow, insertAttachment, removeFiles, storeFile } from "../attachments/attachments.ts";
 import type { ReadCache } from "../cache/read-cache.ts";
 import type { GroupCommit } from "../db/group-commit.ts";
 import { now } from "../db/time.ts";
@@ -17,45 +18,57 @@ import { deleteMessage, findMessage, insertMessage, touchMessage, updateMessageB
 import { formatRichText, formatText, isBlank } from "./sanitize.ts";
 import { playCommand, soundList, soundMessage } from "./sound-messages.ts";
 
-type Deps = { db: Database; cache: ReadCache; publisher: Publisher };
+type Deps = { db: Database; cache: ReadCache; publisher: Publisher; config: { dataDir: string } };
 type PostDeps = Deps & { writer: GroupCommit };
 export type Posted = { message: Message; created: boolean; html: string };
 
 /**
- * Formats and checks a body; a string answer is the reason it was refused. Rich bodies (the
- * toolbar composer's HTML) go through the sanitizer's allowlist, everything else is text: the
- * caller says which, the body is never sniffed.
+ * Formats and checks a body; a string answer is the reason it was refused. A file may come without
+ * words. Rich bodies (the toolbar composer's HTML) go through the sanitizer's allowlist, everything
+ * else is text: the caller says which, the body is never sniffed.
  */
-function prepareBody(db: Database, roomId: number, body: string, rich = false) {
+function prepareBody(db: Database, roomId: number, body: string, { rich = false, withFile = false } = {}) {
   const formatted = rich ? formatRichText(body) : formatText(body);
   // Read from the plain text, so a command typed in a rich-text editor (<div>/play tada</div>) counts too.
   const sound = playCommand(formatted.plain);
   if (sound === "unknown") return soundList(formatted.plain);
   const { html, plain } = sound ? soundMessage(sound) : formatted;
-  if (isBlank(plain)) return "A message needs some text.";
+  if (isBlank(plain) && !withFile) return "A message needs some text.";
   if (plain.length > MAX_BODY_CHARS) return `A message can be at most ${MAX_BODY_CHARS.toLocaleString("en")} characters (this one has ${plain.length.toLocaleString("en")}).`;
   return { ...linkMentions(db, roomId, html), plain };
 }
 
 /**
- * Posting, step by step: check the body → store it (a retry with the same client_message_id gets
- * the original back and goes no further) and mark the room unread, committed together with the
- * other posts of this moment → tell the read cache → render once → publish.
+ * Posting, step by step: check the body → write its file, if any, to disk (and its preview) →
+ * store the message and its file's row (a retry with the same client_message_id gets the original
+ * back, drops the new file and goes no further) and mark the room unread, committed together with
+ * the other posts of this moment → tell the read cache → render once → publish.
  * `at` backdates a message (imports, the benchmark's seed); people's posts take the clock.
  */
 export async function postMessage(
-  { db, cache, publisher, writer }: PostDeps,
+  { db, cache, publisher, writer, config }: PostDeps,
   user: User,
   room: Room,
-  input: { body: string; rich?: boolean; clientMessageId: string; at?: number },
+  input: { body: string; rich?: boolean; clientMessageId: string; at?: number; file?: File },
 ): Promise<Posted | string> {
-  const body = prepareBody(db, room.id, input.body, input.rich);
+  const body = prepareBody(db, room.id, input.body, { rich: input.rich, withFile: input.file !== undefined });
   if (typeof body === "string") return body;
-  const { message, created } = await writer.run(() => {
-    const result = insertMessage(db, room.id, user, { ...body, clientMessageId: input.clientMessageId }, input.at);
-    if (result.created) markUnread(db, room.id, user.id, now() - CONNECTION_TTL_MS);
-    return result;
-  });
+  const file = input.file && (await storeFile(config.dataDir, input.file));
+  let stored: { message: Message; created: boolean };
+  try {
+    stored = await writer.run(() => {
+      const attachment = file ? { ...file, id: insertAttachment(db, file) } : null;
+      const result = insertMessage(db, room.id, user, { ...body, clientMessageId: input.clientMessageId, attachment }, input.at);
+      if (result.created) markUnread(db, room.id, user.id, now() - CONNECTION_TTL_MS);
+      else if (attachment) deleteAttachmentRow(db, attachment.id);
+      return result;
+    });
+  } catch (error) {
+    if (file) await removeFiles(config.dataDir, file);
+    throw error;
+  }
+  const { message, created } = stored;
+  if (file && !created) await removeFiles(config.dataDir, file);
   if (created) cache.messagesChanged(room.id, message.createdAt);
   const html = messageHtml(message);
   if (created) {
@@ -75,10 +88,11 @@ export function editMessage({ db, cache, publisher }: Deps, message: Message, bo
   return { message: edited, html: html.text };
 }
 
-export function removeMessage({ db, cache, publisher }: Deps, message: Message): void {
+export async function removeMessage({ db, cache, publisher, config }: Deps, message: Message): Promise<void> {
   const changeSeq = deleteMessage(db, message);
   cache.messagesChanged(message.roomId);
   publisher.publish(roomTopic(message.roomId), messageRemovedFrame(message.roomId, message.id, changeSeq));
+  if (message.attachment) await removeFiles(config.dataDir, message.attachment);
 }
 
 /**

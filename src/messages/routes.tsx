@@ -5,6 +5,7 @@ import { MessageEditForm } from "../../templates/messages/edit.tsx";
 import { MessageView, messagesHtml } from "../../templates/messages/message.tsx";
 import { currentUser, requireUser } from "../http/authenticate.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
+import { parseMultipartOnce } from "../http/body-limits.ts";
 import { HttpError, orNotFound, renderError } from "../http/errors.tsx";
 import { positionId, positiveId, refuseWith } from "../http/validate.tsx";
 import { findRoomFor } from "../rooms/rooms.ts";
@@ -15,22 +16,26 @@ import { zValidator } from "@hono/zod-validator";
 // A quick first bound; the real limit (10,000 characters of text) is checked on the formatted text.
 const MAX_RAW_BODY = 100_000;
 const body = z.string("A message needs some text.").max(MAX_RAW_BODY, "That message is far too long.");
-// `body` is text as typed; `body_html` is the toolbar composer's HTML (Trix's hidden input). One of the two.
+// `body` is text as typed; `body_html` is the toolbar composer's HTML (Trix's hidden input): one or
+// the other. A file may come alone; without one, an empty body is refused by postMessage with its reason.
 const postForm = z
   .object({
     body: body.optional(),
     body_html: body.optional(),
+    attachment: z.instanceof(File, { message: "The attachment must be a file." }).optional(),
     client_message_id: z
       .string()
       .trim()
       .regex(/^[\w-]{1,64}$/, "client_message_id must be 1–64 letters, digits, dashes or underscores.")
       .optional(),
   })
-  .refine((form) => (form.body === undefined) !== (form.body_html === undefined), "A message needs some text.");
+  .refine((form) => form.body === undefined || form.body_html === undefined, "A message is either text (body) or HTML (body_html), not both.");
 const roomParam = z.object({ room_id: positiveId });
 const messageParam = z.object({ room_id: positiveId, id: positiveId });
 // after=0 pages from the very first message.
 const pageQuery = z.object({ before: positiveId.optional(), after: positionId.optional() });
+
+const tooLarge = (bytes: number) => `That file is too large: at most ${Math.round(bytes / (1024 * 1024))} MB can be attached.`;
 
 const NOT_YOURS = "Only the person who wrote a message or an administrator can change it.";
 
@@ -58,13 +63,16 @@ export function messageRoutes(ctx: AppContext) {
       if (messages.length === 0) return c.body(null, 204);
       return c.html(messagesHtml(messages).text);
     })
-    .post("/rooms/:room_id/messages", zValidator("param", roomParam, notFound), zValidator("form", postForm, unprocessable), async (c) => {
+    .post("/rooms/:room_id/messages", zValidator("param", roomParam, notFound), parseMultipartOnce, zValidator("form", postForm, unprocessable), async (c) => {
       const room = roomOf(c, c.req.valid("param").room_id);
       const form = c.req.valid("form");
+      if (form.attachment && form.attachment.size > ctx.config.maxUploadBytes) return renderError(c, 413, tooLarge(ctx.config.maxUploadBytes));
       const posted = await postMessage(ctx, currentUser(c), room, {
-        body: form.body_html ?? form.body!,
+        body: form.body_html ?? form.body ?? "",
         rich: form.body_html !== undefined,
-        clientMessageId: form.client_message_id ?? crypto.randomUUID() });
+        clientMessageId: form.client_message_id ?? crypto.randomUUID(),
+        file: form.attachment,
+      });
       if (typeof posted === "string") return renderError(c, 422, posted);
       c.header("Location", `/rooms/${room.id}/@${posted.message.id}`);
       return c.html(posted.html, posted.created ? 201 : 200);
@@ -84,9 +92,9 @@ export function messageRoutes(ctx: AppContext) {
       if (typeof edited === "string") return c.html(<MessageEditForm message={message} body={c.req.valid("form").body} error={edited} />, 422);
       return c.html(edited.html);
     })
-    .delete("/rooms/:room_id/messages/:id", zValidator("param", messageParam, notFound), (c) => {
+    .delete("/rooms/:room_id/messages/:id", zValidator("param", messageParam, notFound), async (c) => {
       const { room_id, id } = c.req.valid("param");
-      removeMessage(ctx, administeredMessage(c, room_id, id));
+      await removeMessage(ctx, administeredMessage(c, room_id, id));
       return c.body(null, 200);
     });
 }

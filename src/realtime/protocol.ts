@@ -61,6 +61,7 @@ export const FRAME = {
   roomRemoved: "room-removed",
   sidebarRoom: "sidebar-room",
   sidebarRemove: "sidebar-remove",
+  avatar: "avatar",
 } as const;
 export type FrameKind = (typeof FRAME)[keyof typeof FRAME];
 
@@ -75,6 +76,7 @@ export type FrameData = {
   [FRAME.roomRemoved]: { "room-id": number; reason: string };
   [FRAME.sidebarRoom]: { "room-id": number };
   [FRAME.sidebarRemove]: { "room-id": number };
+  [FRAME.avatar]: { "user-id": number };
 };
 
 type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;

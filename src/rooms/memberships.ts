@@ -22,7 +22,7 @@ export function grantOpenRoomsTo(db: Database, userId: number): void {
 export type Involvement = "invisible" | "nothing" | "mentions" | "everything";
 export const INVOLVEMENTS: readonly Involvement[] = ["mentions", "everything", "nothing", "invisible"];
 
-export type Member = { id: number; name: string };
+export type Member = { id: number; name: string; avatarKey?: string | null };
 
 /** Adds people to a room (existing members keep their settings). */
 export function grantMemberships(db: Database, roomId: number, userIds: number[], involvement: Involvement = "mentions"): void {

@@ -4,7 +4,7 @@ import { now } from "../db/time.ts";
 /** A tab pings every 50 s; a presence not refreshed for this long belongs to a tab that went away unseen. */
 export const CONNECTION_TTL_MS = 60_000;
 
-export type PresentUser = { id: number; name: string };
+export type PresentUser = { id: number; name: string; avatarKey: string | null };
 
 /**
  * A tab is looking at the room: count it, note the time, and the room is read. A tab entering again
@@ -76,7 +76,7 @@ export function expireStalePresence(db: Database): number[] {
 export function presentUsers(db: Database, roomId: number): PresentUser[] {
   return db
     .query<PresentUser, [number, number]>(
-      `SELECT users.id, users.name FROM memberships JOIN users ON users.id = memberships.user_id
+      `SELECT users.id, users.name, users.avatar_key AS avatarKey FROM memberships JOIN users ON users.id = memberships.user_id
        WHERE memberships.room_id = ? AND memberships.connections > 0 AND memberships.connected_at >= ?
        ORDER BY lower(users.name), users.id`,
     )

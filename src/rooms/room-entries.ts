@@ -22,8 +22,8 @@ export function roomEntries({ db, cache }: Reads, roomIds: number[]): RoomEntry[
         `SELECT rooms.id, rooms.kind, rooms.name, rooms.creator_id AS creatorId, rooms.last_message_at AS lastMessageAt,
            rooms.created_at AS createdAt,
            CASE WHEN rooms.kind = 'direct' THEN (
-             SELECT json_group_array(json_array(id, name)) FROM (
-               SELECT users.id, users.name FROM memberships JOIN users ON users.id = memberships.user_id
+             SELECT json_group_array(json_array(id, name, avatar_key)) FROM (
+               SELECT users.id, users.name, users.avatar_key FROM memberships JOIN users ON users.id = memberships.user_id
                WHERE memberships.room_id = rooms.id ORDER BY lower(users.name), users.id)
            ) END AS people
          FROM rooms WHERE rooms.id IN (SELECT value FROM json_each(?))`,
@@ -31,7 +31,7 @@ export function roomEntries({ db, cache }: Reads, roomIds: number[]): RoomEntry[
       .all(JSON.stringify(missing))
       .map(({ people, ...room }) => ({
         ...room,
-        members: people ? (JSON.parse(people) as [number, string][]).map(([id, name]) => ({ id, name })) : [],
+        members: people ? (JSON.parse(people) as [number, string, string | null][]).map(([id, name, avatarKey]) => ({ id, name, avatarKey })) : [],
       })),
   );
 }

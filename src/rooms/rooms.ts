@@ -1,5 +1,6 @@
 import type { Database } from "bun:sqlite";
 import { canCreateRooms, findAccount } from "../accounts/accounts.ts";
+import { type Attachment, forgetRoomFiles } from "../attachments/attachments.ts";
 import { now } from "../db/time.ts";
 import type { Reads } from "../cache/read-cache.ts";
 import { roomEntries, roomEntry } from "./room-entries.ts";
@@ -175,12 +176,16 @@ export function updateSharedRoom(db: Database, room: Room, input: { kind: "open"
   })();
 }
 
-/** Deletes the room with its messages; returns who was in it, so their tabs can be told (and the cache, `roomChanged`). */
-export function deleteRoom(db: Database, room: Room): number[] {
+/**
+ * Deletes the room with its messages; returns who was in it, so their tabs can be told (and the
+ * cache, `roomChanged`), and the files its messages carried, for the caller to remove from disk.
+ */
+export function deleteRoom(db: Database, room: Room): { members: number[]; files: Pick<Attachment, "fileKey" | "previewKey">[] } {
   return db.transaction(() => {
     const members = memberIds(db, room.id);
+    const files = forgetRoomFiles(db, room.id);
     db.query("DELETE FROM rooms WHERE id = ?").run(room.id);
-    return members;
+    return { members, files };
   })();
 }
 

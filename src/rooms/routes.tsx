@@ -31,6 +31,7 @@ import {
   type Member,
 } from "./memberships.ts";
 import { presentUsers } from "./presence.ts";
+import { removeFiles } from "../attachments/attachments.ts";
 import {
   canAdministerRoom,
   createClosedRoom,
@@ -110,6 +111,7 @@ export function roomRoutes(ctx: AppContext) {
       highlightId: around,
       present: presentUsers(db, room.id),
       involvement: involvementOf(db, user.id, room.id)!,
+      maxUploadBytes: ctx.config.maxUploadBytes,
       invite: page.count === 0 ? inviteFor(c, user) : undefined,
     };
   }
@@ -277,11 +279,12 @@ export function roomRoutes(ctx: AppContext) {
     .patch("/rooms/closeds/:id", idParam, validForm(closedForm, sharedFormError("closed", true)), (c) =>
       updateShared(c, "closed", c.req.valid("param").id, c.req.valid("form")),
     )
-    .delete("/rooms/:id", idParam, (c) => {
+    .delete("/rooms/:id", idParam, async (c) => {
       const room = administeredRoom(c, c.req.valid("param").id);
-      const members = deleteRoom(db, room);
+      const { members, files } = deleteRoom(db, room);
       ctx.cache.roomChanged(room.id);
       withdrawRoom(ctx, room.id, members, room.kind === "direct" ? "This conversation was deleted." : "This room was deleted.");
+      await Promise.all(files.map((file) => removeFiles(ctx.config.dataDir, file)));
       return redirectTo(c, "/");
     })
     // PATCH from the bell menu; POST from the hidden rooms page, which works without JavaScript.

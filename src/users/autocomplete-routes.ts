@@ -6,6 +6,7 @@ import { NOT_FOUND_MESSAGE } from "../http/errors.tsx";
 import { positiveId } from "../http/validate.tsx";
 import { findRoomFor } from "../rooms/rooms.ts";
 import { searchUsers } from "./users.ts";
+import { avatarUrl } from "../../templates/shared/avatar-look.ts";
 
 const MAX_RESULTS = 20;
 const MAX_QUERY_LENGTH = 100;
@@ -33,6 +34,6 @@ export function autocompleteRoutes(ctx: AppContext) {
     // Only rooms the asker is in may be searched; any other id is a 404, whether or not the room exists.
     if (room_id !== undefined && !findRoomFor(ctx, c.get("user")!, room_id)) return c.json({ error: NOT_FOUND_MESSAGE }, 404);
     const users = searchUsers(ctx.db, { query, roomId: room_id, limit: MAX_RESULTS });
-    return c.json(users.map(({ id, name }) => ({ id, name, avatar_url: `/users/${id}/avatar` })));
+    return c.json(users.map(({ id, name, avatarKey }) => ({ id, name, avatar_url: avatarUrl(id, avatarKey) })));
   });
 }

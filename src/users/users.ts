@@ -4,11 +4,15 @@ import { grantOpenRoomsTo } from "../rooms/memberships.ts";
 
 export type Role = "member" | "admin" | "bot";
 export type UserStatus = "active" | "deactivated" | "banned";
-export type User = { id: number; name: string; emailAddress: string | null; role: Role; status: UserStatus; bio: string; soundsMuted: 0 | 1 };
+export type User = {
+  id: number; name: string; emailAddress: string | null; role: Role; status: UserStatus; bio: string; soundsMuted: 0 | 1;
+  /** The uploaded picture's file key; null shows initials. */
+  avatarKey: string | null;
+};
 
 const BCRYPT_COST = 10;
 export const USER_COLUMNS =
-  "users.id, users.name, users.email_address AS emailAddress, users.role, users.status, users.bio, users.sounds_muted = 1 AS soundsMuted";
+  "users.id, users.name, users.email_address AS emailAddress, users.role, users.status, users.bio, users.sounds_muted = 1 AS soundsMuted, users.avatar_key AS avatarKey";
 
 export const isAdministrator = (user: User): boolean => user.role === "admin";
 
@@ -80,7 +84,7 @@ export function isAlone(db: Database, userId: number): boolean {
   return db.query("SELECT 1 FROM users WHERE status = 'active' AND role != 'bot' AND id != ? LIMIT 1").get(userId) === null;
 }
 
-export type UserMatch = Pick<User, "id" | "name">;
+export type UserMatch = Pick<User, "id" | "name" | "avatarKey">;
 
 /**
  * Active people and bots whose name contains `query` (ASCII case-insensitively, as SQLite's LIKE is),
@@ -91,7 +95,7 @@ export function searchUsers(db: Database, search: { query: string; roomId?: numb
   const pattern = `%${search.query.replace(/[\\%_]/g, "\\$&")}%`;
   return db
     .query<UserMatch, { pattern: string; roomId: number | null; limit: number }>(
-      `SELECT id, name FROM users
+      `SELECT id, name, avatar_key AS avatarKey FROM users
        WHERE status = 'active' AND name LIKE $pattern ESCAPE '\\'
          AND ($roomId IS NULL OR EXISTS (SELECT 1 FROM memberships WHERE room_id = $roomId AND user_id = users.id))
        ORDER BY name COLLATE NOCASE, id

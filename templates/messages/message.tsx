@@ -4,7 +4,8 @@ import { shownBody } from "../../src/messages/mentions.ts";
 import type { Message } from "../../src/messages/messages.ts";
 import { domId } from "../../src/realtime/protocol.ts";
 import { html, inJsx, joinHtml, raw, type Html } from "../html.ts";
-import { avatarClass, initials } from "../shared/avatar.tsx";
+import type { Attachment } from "../../src/attachments/attachments.ts";
+import { avatarHtml } from "../shared/avatar.tsx";
 import { isoTime } from "../shared/time.tsx";
 
 const EDITED = html`<span class="message__edited">edited</span>`;
@@ -17,7 +18,7 @@ const EDITED = html`<span class="message__edited">edited</span>`;
  */
 export function messageHtml(m: Message): Html {
   const iso = isoTime(m.createdAt);
-  const { name, avatar } = authorHtml(m.creatorId, m.creatorName);
+  const { name, avatar } = authorHtml(m.creatorId, m.creatorName, m.creatorAvatarKey ?? null);
   return html`<article
       id="${domId("message", m.id)}"
       class="message"
@@ -34,22 +35,22 @@ export function messageHtml(m: Message): Html {
         ${m.updatedAt > m.createdAt ? EDITED : ""}
       </header>
       <div class="message__body">${raw(shownBody(m))}</div>
-      ${m.boosts.length > 0 ? boostsHtml(m) : ""}
+      ${m.attachment ? attachmentHtml(m.attachment) : ""}${m.boosts.length > 0 ? boostsHtml(m) : ""}
     </div>
   </article>`;
 }
 
 // A page is mostly the same few authors: their escaped name and avatar are worked out once each,
 // kept by id and made again when the name is not the one they were made from (a rename).
-const authors = new Map<number, { rawName: string; name: Html; avatar: Html }>();
+const authors = new Map<number, { rawName: string; avatarKey: string | null; name: Html; avatar: Html }>();
 const MAX_AUTHORS = 1000;
 
-function authorHtml(id: number, rawName: string): { name: Html; avatar: Html } {
+function authorHtml(id: number, rawName: string, avatarKey: string | null): { name: Html; avatar: Html } {
   let author = authors.get(id);
-  if (author?.rawName !== rawName) {
+  if (author?.rawName !== rawName || author.avatarKey !== avatarKey) {
     if (authors.size >= MAX_AUTHORS) authors.clear();
     const name = html`${rawName}`;
-    author = { rawName, name, avatar: html`<span class="${avatarClass(id)}" title="${name}" aria-hidden="true">${initials(rawName)}</span>` };
+    author = { rawName, avatarKey, name, avatar: avatarHtml({ id, name: rawName, avatarKey }, false) };
     authors.set(id, author);
   }
   return author;
@@ -86,6 +87,21 @@ function boostsHtml(m: Message): Html {
   const more = folded.length > 0 && html`<details class="boosts__more"><summary class="boosts__fold">+${folded.length}</summary>${folded}</details>`;
   return html`<div class="boosts">${buttons.slice(0, BOOSTS_SHOWN)}${more}</div>`;
 }
+
+/**
+ * A picture: its preview with its size (the page does not jump when it loads), linking to the
+ * original, which the lightbox script opens. Any other file: its name, size and a download link.
+ */
+function attachmentHtml(file: Attachment): Html {
+  const url = `/attachments/${file.fileKey}`;
+  if (file.previewKey && file.width && file.height) {
+    return html`<a class="attachment attachment--image" href="${url}" data-lightbox target="_blank"><img src="${url}/preview" width="${file.width}" height="${file.height}" alt="${file.filename}" loading="lazy"></a>`;
+  }
+  return html`<a class="attachment attachment--file" href="${url}" download="${file.filename}"><span class="attachment__icon" aria-hidden="true">📄</span><span class="attachment__name">${file.filename}</span> <span class="attachment__size">${fileSize(file.byteSize)}</span></a>`;
+}
+
+const fileSize = (bytes: number): string =>
+  bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 
 /** A run of messages, oldest first: a page of history, a catch-up after reconnecting. */
 export const messagesHtml = (messages: Message[]): Html => joinHtml(messages.map(messageHtml));

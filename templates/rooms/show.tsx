@@ -29,6 +29,8 @@ export type RoomView = {
   highlightId?: number;
   present: PresentUser[];
   involvement: Involvement;
+  /** The largest file the composer may send, checked before uploading. */
+  maxUploadBytes: number;
   /** The join link, for an administrator alone in a fresh Campfire. */
   invite?: string;
 };
@@ -97,7 +99,7 @@ const RoomColumn: FC<{ view: RoomView }> = ({ view }) => {
         This is the very beginning of {name}. Say hello!
       </p>
       {view.invite ? <InviteHint url={view.invite} /> : null}
-      {raw(roomTail(room.id, name))}
+      {raw(roomTail(room.id, name, view.maxUploadBytes))}
     </main>
   );
 };
@@ -122,10 +124,10 @@ const InviteHint: FC<{ url: string }> = ({ url }) => (
 // The composer and the hidden templates below the messages are the same on every visit to a room,
 // so they are rendered once per room (and name) rather than on every page view.
 const tails = rememberedHtml();
-const roomTail = (roomId: number, name: string): string =>
-  tails(`${roomId}:${name}`, () => renderToString(<RoomTail roomId={roomId} name={name} />));
+const roomTail = (roomId: number, name: string, maxUploadBytes: number): string =>
+  tails(`${roomId}:${name}:${maxUploadBytes}`, () => renderToString(<RoomTail roomId={roomId} name={name} maxUploadBytes={maxUploadBytes} />));
 
-const RoomTail: FC<{ roomId: number; name: string }> = ({ roomId, name }) => (
+const RoomTail: FC<{ roomId: number; name: string; maxUploadBytes: number }> = ({ roomId, name, maxUploadBytes }) => (
   <>
     <button type="button" class="room__jump button" data-jump-to-latest hidden>
       Jump to latest ↓
@@ -134,7 +136,12 @@ const RoomTail: FC<{ roomId: number; name: string }> = ({ roomId, name }) => (
       <p id={domId("room", roomId, "typing")} class="composer__typing" data-typing aria-live="polite"></p>
       <ul class="composer__mentions" data-mention-list role="listbox" aria-label="People to mention" hidden></ul>
       <ul class="composer__mentions" data-emoji-list role="listbox" aria-label="Emoji" hidden></ul>
-      <form class="composer__form" method="post" action={`/rooms/${roomId}/messages`} data-composer>
+      <form class="composer__form" method="post" action={`/rooms/${roomId}/messages`} data-composer data-max-upload-bytes={maxUploadBytes}>
+        <label class="button button--quiet composer__attach" title="Attach files">
+          <span aria-hidden="true">📎</span>
+          <span class="visually-hidden">Attach files</span>
+          <input class="visually-hidden" type="file" name="attachment" multiple data-attach />
+        </label>
         <label class="visually-hidden" for="composer_body">
           Message {name}
         </label>
@@ -158,11 +165,15 @@ const RoomTail: FC<{ roomId: number; name: string }> = ({ roomId, name }) => (
           <header class="message__meta">
             <span class="message__author"></span>
             <span class="message__status">Sending…</span>
+            <button type="button" class="message__cancel button button--quiet" data-cancel-upload hidden>
+              Cancel
+            </button>
             <button type="button" class="message__retry button button--quiet" data-retry hidden>
               Retry
             </button>
           </header>
           <div class="message__body"></div>
+          <progress class="message__progress" max="100" value="0" data-upload-progress hidden></progress>
         </div>
       </article>
     </template>

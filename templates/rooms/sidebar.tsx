@@ -4,7 +4,7 @@ import type { SidebarRoom, SidebarRooms } from "../../src/rooms/rooms.ts";
 import { isAdministrator, type User } from "../../src/users/users.ts";
 import { domId } from "../../src/realtime/protocol.ts";
 import { html, inJsx, joinHtml, type Html } from "../html.ts";
-import { Avatar } from "../shared/avatar.tsx";
+import { Avatar, avatarHtml } from "../shared/avatar.tsx";
 import { SoundsToggle } from "../users/sounds-toggle.tsx";
 
 /**
@@ -34,7 +34,7 @@ function directNames(room: SidebarRoom, viewerId?: number): Html {
   const hideViewer = viewerId !== undefined && room.members.some((member) => member.id !== viewerId);
   const names = room.members.map(
     (member) =>
-      html`<span class="direct-names__name" data-user-id="${member.id}"${hideViewer && member.id === viewerId ? HIDDEN : ""}>${member.name}</span>`,
+      html`<span class="direct-names__name" data-user-id="${member.id}"${hideViewer && member.id === viewerId ? HIDDEN : ""}>${avatarHtml(member)}${member.name}</span>`,
   );
   return html`<span class="direct-names">${names}</span>`;
 }
@@ -73,7 +73,9 @@ export const Sidebar: FC<SidebarProps> = ({ user, accountName, shared, directs, 
     </ul>
     <SidebarExtras user={user} hiddenCount={hiddenCount} />
     <footer class="sidebar__footer">
-      <Avatar user={user} />
+      <a class="sidebar__profile" href="/profile" title="Your profile" aria-label="Your profile">
+        <Avatar user={user} />
+      </a>
       <span class="sidebar__who">
         <span class="sidebar__me" title={user.name}>
           {user.name}

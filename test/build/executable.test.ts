@@ -7,6 +7,7 @@ import { ADMIN } from "../helpers/fixtures.ts";
 import { Client } from "../helpers/client.ts";
 import { freePort, run, waitUntilUp } from "../helpers/processes.ts";
 import { makeDataDir } from "../helpers/server.ts";
+import { pngOf } from "../helpers/images.ts";
 
 // The executable must run on a machine with neither Bun nor node_modules: it gets an empty folder
 // and a PATH with only the system's basic tools.
@@ -103,6 +104,35 @@ test("copied alone into an empty folder it starts, creates its data folder, serv
     expect(reset.exitCode).toBe(0);
     const again = new Client(base);
     expect((await again.post("/session", { email_address: ADMIN.email, password: "executable password" })).status).toBe(303);
+  } finally {
+    server.kill("SIGTERM");
+    expect(await server.exited).toBe(0);
+  }
+}, 60_000);
+
+test("the executable makes a picture's thumbnail with Bun.Image (no native package to miss)", async () => {
+  const port = freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const dataDir = join(workDir, "pictures");
+  const server = Bun.spawn([executable], {
+    cwd: runDir,
+    env: { ...env(), PORT: String(port), HOST: "127.0.0.1", CAMPFIRE_DATA_DIR: dataDir },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  try {
+    await waitUntilUp(base);
+    const admin = new Client(base);
+    expect((await admin.post("/first_run", { name: ADMIN.name, email_address: ADMIN.email, password: ADMIN.password })).status).toBe(303);
+    const form = new FormData();
+    form.set("attachment", new File([pngOf(3000, 2000)], "wide.png", { type: "image/png" }));
+    const posted = await admin.request("/rooms/1/messages", { method: "POST", body: form });
+    expect(posted.status).toBe(201);
+    const html = await posted.text();
+    expect(html).toContain('width="1200" height="800"');
+    const preview = await admin.get(html.match(/src="(\/attachments\/[0-9a-f]{32}\/preview)"/)![1]!);
+    expect(preview.headers.get("content-type")).toBe("image/webp");
+    expect(await new Bun.Image(await preview.arrayBuffer()).metadata()).toMatchObject({ width: 1200, height: 800, format: "webp" });
   } finally {
     server.kill("SIGTERM");
     expect(await server.exited).toBe(0);

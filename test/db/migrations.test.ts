@@ -231,7 +231,7 @@ test("boosts are rebuilt to hold 16 characters of any kind, keeping every row an
   const flags = "🇫🇷".repeat(16);
   expect(() => db.run("INSERT INTO boosts (message_id, booster_id, content, created_at) VALUES (1, 1, ?, 0)", [flags])).toThrow(/CHECK/);
 
-  expect(migrate(db)).toEqual(["005_boosts_by_grapheme", "006_sounds_muted"]);
+  expect(migrate(db)).toEqual(["005_boosts_by_grapheme", "006_sounds_muted", "008_files_by_message"]);
   expect(db.query("SELECT id, content FROM boosts ORDER BY id").all()).toEqual([
     { id: 1, content: "👍" },
     { id: 2, content: "yes" },
@@ -260,8 +260,25 @@ test("people already there hear /play sounds after the migration, and the settin
     db.run("PRAGMA user_version = 5");
   })();
   db.run("INSERT INTO users (id, name, email_address, password_digest, created_at, updated_at) VALUES (1, 'Ann', 'ann@example.com', 'x', 0, 0)");
-  expect(migrate(db)).toEqual(["006_sounds_muted"]);
+  expect(migrate(db)).toEqual(["006_sounds_muted", "008_files_by_message"]);
   expect(db.query("SELECT sounds_muted FROM users").all()).toEqual([{ sounds_muted: 0 }]);
   expect(() => db.run("UPDATE users SET sounds_muted = 2")).toThrow(/CHECK constraint failed/);
   db.close();
+});
+
+test("serving a file finds its message through an index, not a scan of every message", () => {
+  const dir = makeDataDir();
+  const db = openDatabase(databasePath(dir));
+  migrate(db);
+  const plan = db
+    .query<{ detail: string }, []>(
+      "EXPLAIN QUERY PLAN SELECT messages.room_id FROM attachments JOIN messages ON messages.attachment_id = attachments.id WHERE attachments.file_key = 'k'",
+    )
+    .all()
+    .map((row) => row.detail)
+    .join("\n");
+  expect(plan).toContain("messages_by_attachment");
+  expect(plan).not.toMatch(/SCAN messages/);
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
 });

@@ -4,6 +4,7 @@ import { FRAME, type FrameKind } from "../../src/realtime/protocol.ts";
 import { userTopic } from "../../src/realtime/topics.ts";
 import {
   activityFrame,
+  avatarFrame,
   messageRemovedFrame,
   messagesFrame,
   readFrame,
@@ -45,6 +46,7 @@ const EVERY_KIND: Record<FrameKind, string> = {
   [FRAME.roomRemoved]: roomRemovedFrame(NOWHERE, "Gone."),
   [FRAME.sidebarRoom]: sidebarRoomFrame(NOWHERE, html``),
   [FRAME.sidebarRemove]: sidebarRemoveFrame(NOWHERE),
+  [FRAME.avatar]: avatarFrame(NOWHERE, html``),
 };
 
 test("the browser code has a handler for every kind of frame the server sends", async () => {

@@ -6,7 +6,7 @@ export class Client {
 
   async request(
     path: string,
-    options: { method?: string; form?: Record<string, string>; headers?: Record<string, string>; origin?: string | null } = {},
+    options: { method?: string; form?: Record<string, string>; body?: FormData; headers?: Record<string, string>; origin?: string | null } = {},
   ): Promise<Response> {
     const method = options.method ?? (options.form ? "POST" : "GET");
     const headers = new Headers(options.headers);
@@ -16,7 +16,7 @@ export class Client {
     const response = await fetch(this.base + path, {
       method,
       headers,
-      body: options.form ? new URLSearchParams(options.form) : undefined,
+      body: options.form ? new URLSearchParams(options.form) : options.body,
       redirect: "manual",
     });
     for (const cookie of response.headers.getSetCookie()) this.store(cookie);

@@ -75,6 +75,8 @@ const ROUTES: Route[] = [
   { method: "POST", path: () => `/messages/${messageId}/boosts`, form: { content: "👍" } },
   { method: "GET", path: () => "/searches", query: { q: "message" } },
   { method: "POST", path: () => "/searches", form: { q: "message" } },
+  { method: "POST", path: () => "/profile/avatar", form: { avatar: "not a file" } },
+  { method: "GET", path: () => "/users/1/avatar", query: { v: "initials" } },
 ];
 
 // Paths with an id or a code in them, for odd segments.
@@ -91,6 +93,9 @@ const PATH_TEMPLATES = [
   "/rooms/:x/involvement",
   "/join/:x",
   "/assets/:x",
+  "/attachments/:x",
+  "/attachments/:x/preview",
+  "/users/:x/avatar",
 ];
 const ODD_SEGMENTS = ["%zz", "%00", "%ED%A0%80", "%E2%80%AE1", "..%2F..%2Fetc%2Fpasswd", "x".repeat(5000), "-1", "9".repeat(400), "%F0%9F%94%A5", "null", "undefined"];
 
@@ -152,7 +157,7 @@ function* cases(): Generator<Case> {
     for (const segment of ODD_SEGMENTS)
       for (const method of ["GET", "POST", "PATCH", "DELETE"])
         yield { name: `${method} ${template} with ${segment.slice(0, 30)}`, method, path: template.replace(":x", segment), body: method === "GET" ? undefined : "", headers: urlencoded };
-  const everyPath = [...new Set([...ROUTES.map((route) => route.path().replace(/\?.*/, "")), "/", "/up", "/first_run", "/session", "/account/join_code", "/account/edit", "/searches/clear", "/cable", "/rooms/1/@1"])];
+  const everyPath = [...new Set([...ROUTES.map((route) => route.path().replace(/\?.*/, "")), "/", "/up", "/first_run", "/session", "/account/join_code", "/account/edit", "/searches/clear", "/cable", "/rooms/1/@1", "/profile", "/profile/avatar/removal"])];
   for (const path of everyPath)
     for (const method of ALL_METHODS) {
       if (method === "DELETE" && ["/session", "/searches/clear"].includes(path)) continue; // real actions, tested elsewhere

@@ -122,7 +122,7 @@ describe("presence", () => {
   });
 
   test("a crowded room shows twelve faces and how many more are here", () => {
-    const users = Array.from({ length: 15 }, (_, i) => ({ id: i + 1, name: `Person ${String(i + 1).padStart(2, "0")}` }));
+    const users = Array.from({ length: 15 }, (_, i) => ({ id: i + 1, name: `Person ${String(i + 1).padStart(2, "0")}`, avatarKey: null }));
     const html = renderToString(<Presence roomId={ALL_TALK} users={users} oob />);
     expect(html.match(/class="avatar /g)).toHaveLength(PRESENCE_FACES);
     expect(html).toContain("+3");

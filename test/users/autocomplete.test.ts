@@ -58,7 +58,7 @@ describe("matching", () => {
     const response = await autocomplete(admin, { query: "bob" });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("application/json");
-    expect(await response.json()).toEqual([{ id: bob.id, name: "Bob Brown", avatar_url: `/users/${bob.id}/avatar` }]);
+    expect(await response.json()).toEqual([{ id: bob.id, name: "Bob Brown", avatar_url: `/users/${bob.id}/avatar?v=initials` }]);
   });
 
   test("ignores case and matches anywhere in the name, ordered by name", async () => {

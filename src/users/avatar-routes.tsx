@@ -1,0 +1,63 @@
+/** @jsxImportSource hono/jsx */
+import { zValidator } from "@hono/zod-validator";
+import { type Context, Hono } from "hono";
+import { z } from "zod";
+import { avatarVersion } from "../../templates/shared/avatar-look.ts";
+import { ProfilePage } from "../../templates/users/profile.tsx";
+import { fileOnDisk } from "../attachments/attachments.ts";
+import { serveFile } from "../attachments/serve-file.ts";
+import { currentUser, requireUser } from "../http/authenticate.ts";
+import { parseMultipartOnce } from "../http/body-limits.ts";
+import type { AppContext, AppEnv } from "../http/env.ts";
+import { orNotFound } from "../http/errors.tsx";
+import { redirectTo } from "../http/request.ts";
+import { positiveId, refuseWith } from "../http/validate.tsx";
+import { BOT_SVG, initialsSvg, removeAvatar, setAvatar } from "./avatars.ts";
+import { findUser } from "./users.ts";
+
+const notFound = refuseWith(404, "We couldn't find that person.");
+const avatarForm = z.object({ avatar: z.instanceof(File, { message: "Please choose a picture." }) });
+// The page asks for /users/:id/avatar?v=<key>: a new picture is a new address, so one may be kept a year.
+const KEPT = "private, max-age=31536000, immutable";
+// Asked without the current version (an old link, the API's avatar_url): check again each time.
+const CHECKED = "private, no-cache";
+
+// biome-ignore lint/suspicious/noExplicitAny: as refuseWith: the hook runs before the route's env is known
+const validAvatar = zValidator("form", avatarForm, (result, c: Context<any>) => {
+  if (!result.success) return c.html(<ProfilePage user={currentUser(c)} error={result.error.issues[0]?.message} />, 422);
+});
+
+export function avatarRoutes(ctx: AppContext) {
+  const { db, config } = ctx;
+  return new Hono<AppEnv>()
+    .use("/users/*", requireUser)
+    .use("/profile", requireUser)
+    .use("/profile/*", requireUser)
+    .get("/users/:id/avatar", zValidator("param", z.object({ id: positiveId }), notFound), async (c) => {
+      const user = orNotFound(findUser(db, c.req.valid("param").id));
+      const cacheControl = c.req.query("v") === avatarVersion(user.avatarKey) ? KEPT : CHECKED;
+      if (user.avatarKey) {
+        return serveFile(c.req.raw, {
+          file: fileOnDisk(config.dataDir, user.avatarKey),
+          contentType: "image/webp",
+          filename: "avatar.webp",
+          etag: `"${user.avatarKey}"`,
+          cacheControl,
+        });
+      }
+      // SVG from us, never from a person: drawn here from their initials, with the page's CSP.
+      c.header("Cache-Control", cacheControl);
+      c.header("Content-Type", "image/svg+xml");
+      return c.body(user.role === "bot" ? BOT_SVG : initialsSvg(user));
+    })
+    .get("/profile", (c) => c.html(<ProfilePage user={currentUser(c)} />))
+    .post("/profile/avatar", parseMultipartOnce, validAvatar, async (c) => {
+      const changed = await setAvatar(ctx, currentUser(c), c.req.valid("form").avatar);
+      if (typeof changed === "string") return c.html(<ProfilePage user={currentUser(c)} error={changed} />, 422);
+      return redirectTo(c, "/profile");
+    })
+    .post("/profile/avatar/removal", async (c) => {
+      await removeAvatar(ctx, currentUser(c));
+      return redirectTo(c, "/profile");
+    });
+}
