@@ -150,7 +150,8 @@ const URL_ATTRIBUTES = new Set([
   "srcdoc",
   "cite",
 ]);
-// The app draws a few icons as inline SVG; what SVG can run (script, handlers, animated or used
+// The app shows images (avatars, attachments) and draws icons as inline SVG: those are checked for
+// handlers and addresses like any element. What SVG can run (script, handlers, animated or used
 // links, foreign content) is what is looked for.
 const FORBIDDEN_ELEMENTS = new Set([
   "animate",
@@ -170,14 +171,10 @@ const FORBIDDEN_ELEMENTS = new Set([
   "style",
   "isindex",
   "marquee",
-  "audio",
-  "video",
-  "source",
-  "img",
 ]);
 // Attributes the app's own markup uses; anything else on an element means a payload's attribute got through.
 const APP_ATTRIBUTES =
-  /^(id|class|href|src|rel|type|name|content|charset|lang|title|role|hidden|for|action|method|value|placeholder|required|maxlength|minlength|rows|autocomplete|autofocus|tabindex|open|datetime|target|defer|disabled|checked|selected|multiple|aria-[a-z-]+|data-[a-z-]+|hx-(ext|get|post|patch|delete|put|target|swap|trigger|select|push-url|confirm|include|indicator|disabled-elt|sync|boost)|ws-connect|ws-send|input|toolbar|inputmode|enterkeyhint|spellcheck|accept|readonly|width|height|viewbox|xmlns|d|fill|stroke|stroke-[a-z]+|alt)$/;
+  /^(id|class|href|src|rel|type|name|content|charset|lang|title|role|hidden|for|action|method|value|placeholder|required|maxlength|minlength|rows|autocomplete|autofocus|tabindex|open|datetime|target|defer|disabled|checked|selected|multiple|aria-[a-z-]+|data-[a-z-]+|hx-(ext|get|post|patch|delete|put|target|swap|trigger|select|push-url|confirm|include|indicator|disabled-elt|sync|boost)|ws-connect|ws-send|input|toolbar|inputmode|enterkeyhint|spellcheck|accept|readonly|max|min|step|loading|decoding|controls|preload|download|width|height|viewbox|xmlns|d|fill|stroke|stroke-[a-z]+|alt)$/;
 
 /** Everything a browser would run in this HTML, in words; empty when nothing. */
 async function executable(html: string): Promise<string[]> {
