@@ -5,7 +5,7 @@ import searchInBatches from "./migrations/003_search_in_batches.sql" with { type
 import idsNeverReused from "./migrations/004_ids_never_reused.sql" with { type: "text" };
 import boostsByGrapheme from "./migrations/005_boosts_by_grapheme.sql" with { type: "text" };
 import soundsMuted from "./migrations/006_sounds_muted.sql" with { type: "text" };
-import filesByMessage from "./migrations/008_files_by_message.sql" with { type: "text" };
+import filesByMessage from "./migrations/007_files_by_message.sql" with { type: "text" };
 
 // Ordered and embedded in the executable; PRAGMA user_version counts how many have been applied.
 // Append new files here; never edit one that has shipped.
@@ -16,7 +16,7 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
   { name: "004_ids_never_reused", sql: idsNeverReused },
   { name: "005_boosts_by_grapheme", sql: boostsByGrapheme },
   { name: "006_sounds_muted", sql: soundsMuted },
-  { name: "008_files_by_message", sql: filesByMessage },
+  { name: "007_files_by_message", sql: filesByMessage },
 ];
 
 /** Applies the migrations this database has not seen yet; returns their names. */

@@ -231,7 +231,7 @@ test("boosts are rebuilt to hold 16 characters of any kind, keeping every row an
   const flags = "🇫🇷".repeat(16);
   expect(() => db.run("INSERT INTO boosts (message_id, booster_id, content, created_at) VALUES (1, 1, ?, 0)", [flags])).toThrow(/CHECK/);
 
-  expect(migrate(db)).toEqual(["005_boosts_by_grapheme", "006_sounds_muted", "008_files_by_message"]);
+  expect(migrate(db)).toEqual(["005_boosts_by_grapheme", "006_sounds_muted", "007_files_by_message"]);
   expect(db.query("SELECT id, content FROM boosts ORDER BY id").all()).toEqual([
     { id: 1, content: "👍" },
     { id: 2, content: "yes" },
@@ -260,7 +260,7 @@ test("people already there hear /play sounds after the migration, and the settin
     db.run("PRAGMA user_version = 5");
   })();
   db.run("INSERT INTO users (id, name, email_address, password_digest, created_at, updated_at) VALUES (1, 'Ann', 'ann@example.com', 'x', 0, 0)");
-  expect(migrate(db)).toEqual(["006_sounds_muted", "008_files_by_message"]);
+  expect(migrate(db)).toEqual(["006_sounds_muted", "007_files_by_message"]);
   expect(db.query("SELECT sounds_muted FROM users").all()).toEqual([{ sounds_muted: 0 }]);
   expect(() => db.run("UPDATE users SET sounds_muted = 2")).toThrow(/CHECK constraint failed/);
   db.close();
