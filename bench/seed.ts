@@ -73,16 +73,17 @@ function sentence(rng: Rng): string {
   return `${words.join(" ")}${rng.pick([".", ".", "!", "?", ""])}`;
 }
 
-/** A body as people and bots write them: plain text, @mentions, code, links and some HTML. */
-function body(rng: Rng, people: User[]): string {
+/** A body as people and bots write them: plain text, @mentions, code, links, and some HTML from the toolbar composer. */
+function body(rng: Rng, people: User[]): { body: string; rich?: boolean } {
   let text = sentence(rng);
   const roll = rng.next();
   if (roll < 0.06) text = `@${rng.pick(people).name} ${text}`;
   else if (roll < 0.1) text = `${text} \`${rng.pick(WORDS)}.${rng.pick(WORDS)}()\``;
   else if (roll < 0.12) text = `${text}\n\`\`\`\nconst ${rng.pick(WORDS)} = ${rng.int(1, 999)};\n\`\`\``;
   else if (roll < 0.15) text = `${text} https://example.com/${rng.pick(WORDS)}/${rng.int(1, 9999)}`;
-  else if (roll < 0.2) text = `<p><strong>${rng.pick(WORDS)}</strong> ${text}</p><ul><li>${rng.pick(WORDS)}</li><li><em>${rng.pick(WORDS)}</em></li></ul>`;
-  return text;
+  else if (roll < 0.2)
+    return { body: `<div><strong>${rng.pick(WORDS)}</strong> ${text}</div><ul><li>${rng.pick(WORDS)}</li><li><em>${rng.pick(WORDS)}</em></li></ul>`, rich: true };
+  return { body: text };
 }
 
 export async function seed(dataDir: string, messageCount: number, sessionCount: number): Promise<Seed> {
@@ -130,7 +131,7 @@ export async function seed(dataDir: string, messageCount: number, sessionCount: 
       const i = start + j;
       const { room, members } = pickRoom();
       return postMessage(deps, rng.pick(members), room, {
-        body: body(rng, members),
+        ...body(rng, members),
         clientMessageId: `seed-${i}`,
         at: Math.round(end - (messageCount - i) * step),
       }).then((posted) => {

@@ -30,14 +30,27 @@ const staticHead = (): string =>
     `<link rel="icon" type="image/svg+xml" href="${assetPath("campfire.svg")}"><link rel="stylesheet" href="${assetPath("app.css")}">` +
     `<script src="${assetPath("htmx.js")}" defer></script><script src="${assetPath("app.js")}" defer></script>`);
 
-type LayoutProps = PropsWithChildren<{ title: string; bodyClass?: string; user?: Pick<User, "id" | "name" | "role" | "soundsMuted">; notice?: string }>;
+type LayoutProps = PropsWithChildren<{
+  title: string;
+  bodyClass?: string;
+  user?: Pick<User, "id" | "name" | "role" | "soundsMuted">;
+  notice?: string;
+  /** On pages with the rich-text editor: the request's CSP nonce, which Trix gives the <style> elements it adds. */
+  nonce?: string;
+}>;
 
-export const Layout: FC<LayoutProps> = ({ title, bodyClass, user, notice, children }) => (
+export const Layout: FC<LayoutProps> = ({ title, bodyClass, user, notice, nonce, children }) => (
   <>
     {raw("<!DOCTYPE html>")}
     <html lang="en">
       <head>
         {raw(staticHead())}
+        {nonce && (
+          <>
+            <meta name="csp-nonce" content={nonce} />
+            <script src={assetPath("trix.js")} defer></script>
+          </>
+        )}
         <title>{title}</title>
       </head>
       <body class={bodyClass} data-user-id={user?.id} data-user-name={user?.name} data-user-role={user?.role}

@@ -56,12 +56,18 @@ async function ask(url: string) {
   }
 }
 
-document.addEventListener("paste", (event) => {
-  const input = event.target as HTMLTextAreaElement;
-  if (input.name !== "body" || !input.closest?.("[data-composer]")) return;
-  const text = event.clipboardData?.getData("text/plain").trim() ?? "";
-  if (LONE_LINK.test(text)) void ask(text);
-});
+// Either composer: the plain textarea or the toolbar's editor (Trix handles the paste on its element
+// first, so this listens while the event goes down).
+document.addEventListener(
+  "paste",
+  (event) => {
+    const target = event.target as Element;
+    if (!target.closest?.("[data-composer] :is(textarea[name=body], trix-editor)")) return;
+    const text = event.clipboardData?.getData("text/plain").trim() ?? "";
+    if (LONE_LINK.test(text)) void ask(text);
+  },
+  true,
+);
 
 document.addEventListener("click", (event) => {
   if ((event.target as Element).closest("[data-link-preview-dismiss]")) dismiss();

@@ -34,5 +34,5 @@ export type AppContext = {
 
 export type AppEnv = {
   Bindings: Server<SocketData>;
-  Variables: { requestId: string; user: User | null; session: Session | null };
+  Variables: { requestId: string; cspNonce: string; user: User | null; session: Session | null };
 };

@@ -16,16 +16,20 @@ import type { User } from "../users/users.ts";
 import { addBoost, boostContent, removeBoost } from "./boosts.ts";
 import { linkMentions } from "./mentions.ts";
 import { deleteMessage, findMessage, insertMessage, touchMessage, updateMessageBody, type Message } from "./messages.ts";
-import { formatText, isBlank } from "./sanitize.ts";
+import { formatRichText, formatText, isBlank } from "./sanitize.ts";
 import { playCommand, soundList, soundMessage } from "./sound-messages.ts";
 
 type Deps = { db: Database; cache: ReadCache; publisher: Publisher; config: { dataDir: string } };
 type PostDeps = Deps & { writer: GroupCommit };
 export type Posted = { message: Message; created: boolean; html: string };
 
-/** Formats and checks a body; a string answer is the reason it was refused. A file may come without words. */
-function prepareBody(db: Database, roomId: number, body: string, withFile = false) {
-  const formatted = formatText(body);
+/**
+ * Formats and checks a body; a string answer is the reason it was refused. A file may come without
+ * words. Rich bodies (the toolbar composer's HTML) go through the sanitizer's allowlist, everything
+ * else is text: the caller says which, the body is never sniffed.
+ */
+function prepareBody(db: Database, roomId: number, body: string, { rich = false, withFile = false } = {}) {
+  const formatted = rich ? formatRichText(body) : formatText(body);
   // Read from the plain text, so a command typed in a rich-text editor (<div>/play tada</div>) counts too.
   const sound = playCommand(formatted.plain);
   if (sound === "unknown") return soundList(formatted.plain);
@@ -46,9 +50,9 @@ export async function postMessage(
   { db, cache, publisher, writer, config }: PostDeps,
   user: User,
   room: Room,
-  input: { body: string; clientMessageId: string; at?: number; file?: File; linkPreview?: LinkPreview | null },
+  input: { body: string; rich?: boolean; clientMessageId: string; at?: number; file?: File; linkPreview?: LinkPreview | null },
 ): Promise<Posted | string> {
-  const body = prepareBody(db, room.id, input.body, input.file !== undefined);
+  const body = prepareBody(db, room.id, input.body, { rich: input.rich, withFile: input.file !== undefined });
   if (typeof body === "string") return body;
   const file = input.file && (await storeFile(config.dataDir, input.file));
   let stored: { message: Message; created: boolean };

@@ -17,19 +17,23 @@ import { zValidator } from "@hono/zod-validator";
 // A quick first bound; the real limit (10,000 characters of text) is checked on the formatted text.
 const MAX_RAW_BODY = 100_000;
 const body = z.string("A message needs some text.").max(MAX_RAW_BODY, "That message is far too long.");
-const postForm = z.object({
-  // A file may come alone; without one, an empty body is refused by postMessage with its reason.
-  body: body.default(""),
-  attachment: z.instanceof(File, { message: "The attachment must be a file." }).optional(),
-  client_message_id: z
-    .string()
-    .trim()
-    .regex(/^[\w-]{1,64}$/, "client_message_id must be 1–64 letters, digits, dashes or underscores.")
-    .optional(),
-  // The token POST /unfurl_link gave for a pasted link: the card is rendered from what the server
-  // fetched itself, never from anything the browser sends.
-  unfurl: z.string().regex(/^[\w-]{22}$/, "That link preview is not one of ours.").optional(),
-});
+// `body` is text as typed; `body_html` is the toolbar composer's HTML (Trix's hidden input): one or
+// the other. A file may come alone; without one, an empty body is refused by postMessage with its reason.
+const postForm = z
+  .object({
+    body: body.optional(),
+    body_html: body.optional(),
+    attachment: z.instanceof(File, { message: "The attachment must be a file." }).optional(),
+    client_message_id: z
+      .string()
+      .trim()
+      .regex(/^[\w-]{1,64}$/, "client_message_id must be 1–64 letters, digits, dashes or underscores.")
+      .optional(),
+    // The token POST /unfurl_link gave for a pasted link: the card is rendered from what the server
+    // fetched itself, never from anything the browser sends.
+    unfurl: z.string().regex(/^[\w-]{22}$/, "That link preview is not one of ours.").optional(),
+  })
+  .refine((form) => form.body === undefined || form.body_html === undefined, "A message is either text (body) or HTML (body_html), not both.");
 const roomParam = z.object({ room_id: positiveId });
 const messageParam = z.object({ room_id: positiveId, id: positiveId });
 // after=0 pages from the very first message.
@@ -70,7 +74,11 @@ export function messageRoutes(ctx: AppContext) {
       const linkPreview = form.unfurl ? findLinkPreviewByToken(db, form.unfurl) : null;
       if (form.unfurl && !linkPreview) return renderError(c, 422, "That link preview is no longer available; send the message without it.");
       const posted = await postMessage(ctx, currentUser(c), room, {
-        body: form.body, clientMessageId: form.client_message_id ?? crypto.randomUUID(), file: form.attachment, linkPreview,
+        body: form.body_html ?? form.body ?? "",
+        rich: form.body_html !== undefined,
+        clientMessageId: form.client_message_id ?? crypto.randomUUID(),
+        file: form.attachment,
+        linkPreview,
       });
       if (typeof posted === "string") return renderError(c, 422, posted);
       c.header("Location", `/rooms/${room.id}/@${posted.message.id}`);

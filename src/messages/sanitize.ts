@@ -26,6 +26,8 @@ const CODE_SPAN = /`([^`\n]+)`/;
 // into the address as "&quot".
 const URL_IN_TEXT = /(\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]])/;
 const BLOCK_END = /<\/(p|div|li|blockquote|pre|h[1-6])>|<br\s*\/?>|<hr\s*\/?>/gi;
+const TRAILING_EMPTY_BLOCKS = /(?:<div>(?:<br \/>|\s|\u00a0)*<\/div>)+$/;
+const LEADING_BLANK_LINES = /^(?:[ \t]*\r?\n)+/;
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " ", "#39": "'" };
 // Nothing a reader can see: whitespace, control characters and format characters (zero-width
 // spaces and joiners, word joiner, byte-order mark, direction marks).
@@ -44,21 +46,24 @@ export function formatText(input: string): FormattedBody {
 
 /** HTML from a rich-text editor: basic formatting, links, lists, quotes and code survive, nothing else. */
 export function formatRichText(input: string): FormattedBody {
-  const html = sanitizeHtml(input.replaceAll("\0", ""), RICH_TEXT).trim();
+  // Empty lines an editor leaves at the end (Enter before sending, the line after a reply's quote) go, as typed text's do.
+  const html = sanitizeHtml(input.replaceAll("\0", ""), RICH_TEXT).trim().replace(TRAILING_EMPTY_BLOCKS, "");
   return largeIfEmojiOnly(html.includes("<pre>") ? html.replace(PRE_BLOCK, highlightPreBlock) : html);
 }
 
 /** A message of a few emoji and nothing else is shown large; the class is set once, when it is written. */
 function largeIfEmojiOnly(html: string): FormattedBody {
   const plain = htmlToPlain(html);
-  return isEmojiOnly(plain) ? { html: `<span class="emoji-only">${html}</span>`, plain } : { html, plain };
+  // Typed leading spaces are kept elsewhere, but would only push big emoji off centre.
+  return isEmojiOnly(plain) ? { html: `<span class="emoji-only">${html.trim()}</span>`, plain } : { html, plain };
 }
 
 /** Whether a message's plain text shows nothing at all. */
 export const isBlank = (plain: string): boolean => plain.replace(INVISIBLE, "") === "";
 
 function textToHtml(text: string): string {
-  const parts = text.trim().split(CODE_BLOCK);
+  // Blank lines before and whitespace after go; leading spaces on the first line stay, as typed.
+  const parts = text.replace(LEADING_BLANK_LINES, "").trimEnd().split(CODE_BLOCK);
   return parts
     .map((part, index) => {
       if (index % 2 === 1) return codeBlockHtml(part);
@@ -104,8 +109,11 @@ function linkedText(text: string): string {
 export function htmlToPlain(html: string): string {
   const lines = html.replace(BLOCK_END, (tag) => `${tag}\n`).replace(/(?<!\n(?:<\/[a-z0-9]+>)*)<pre[\s>]/gi, (tag) => `\n${tag}`);
   const text = sanitizeHtml(lines, { allowedTags: [], allowedAttributes: {} });
+  // Editors write a space next to another, or at a line's edge, as a no-break space: for search,
+  // notifications and commands it is a space.
   return decodeEntities(text)
-    .replace(/[ \t\u00a0]+\n/g, "\n")
+    .replace(/\u00a0/g, " ")
+    .replace(/[ \t]+\n/g, "\n")
     .replace(/\n{3,}/g, "\n\n")
     .trim();
 }

@@ -77,7 +77,7 @@ export function roomRoutes(ctx: AppContext) {
     setCookie(c, LAST_ROOM_COOKIE, String(room.id), { path: "/", sameSite: "Lax", httpOnly: true, secure: isHttps(c), maxAge: ONE_YEAR_S });
     // One read transaction for the page's queries: one snapshot, and one lock instead of one per query.
     const page = db.transaction(() => ({ ...pageFrame(ctx, user), view: roomView(c, user, room, around) }))();
-    return c.html(renderToString(<RoomPage {...page} />));
+    return c.html(renderToString(<RoomPage {...page} nonce={c.get("cspNonce")} />));
   }
 
   /** The latest page (remembered between visits), or (for a permalink) half a page either side of one message. */

@@ -41,10 +41,11 @@ type RoomPageProps = {
   sidebar: SidebarRooms;
   canCreateRooms: boolean;
   view: RoomView | null;
+  nonce?: string;
 };
 
-export const RoomPage: FC<RoomPageProps> = ({ user, accountName, sidebar, canCreateRooms, view }) => (
-  <Layout title={view ? `${view.name} · ${accountName}` : accountName} bodyClass="app" user={user}>
+export const RoomPage: FC<RoomPageProps> = ({ user, accountName, sidebar, canCreateRooms, view, nonce }) => (
+  <Layout title={view ? `${view.name} · ${accountName}` : accountName} bodyClass="app" user={user} nonce={nonce}>
     <Sidebar user={user} accountName={accountName} {...sidebar} currentRoomId={view?.room.id} canCreateRooms={canCreateRooms} />
     {view ? (
       <RoomColumn view={view} />
@@ -157,6 +158,14 @@ const RoomTail: FC<{ roomId: number; name: string; maxUploadBytes: number }> = (
           Message {name}
         </label>
         <textarea id="composer_body" class="composer__input" name="body" rows={1} placeholder={`Message ${name}`} required maxlength={10000} data-emoji-src={assetPath("emoji.json")}></textarea>
+        {/* The toolbar composer: Trix keeps its HTML in the hidden input; composer.ts posts it as body_html. */}
+        <div class="composer__rich" data-composer-rich hidden>
+          <input type="hidden" id="composer_body_html" />
+          <trix-editor id="composer_editor" class="composer__editor" input="composer_body_html" aria-label={`Message ${name}`} placeholder={`Message ${name}`}></trix-editor>
+        </div>
+        <button type="button" class="button button--quiet composer__toggle" data-composer-toggle aria-pressed="false" title="Formatting toolbar">
+          Aa
+        </button>
         <button class="button button--primary composer__send" type="submit" name="send">
           Send
         </button>
@@ -189,6 +198,9 @@ const RoomTail: FC<{ roomId: number; name: string; maxUploadBytes: number }> = (
       <form class="message-actions__boost-form" data-boost-form>
         <input name="content" required autocomplete="off" placeholder="Boost…" aria-label="Boost with any text" />
       </form>
+      <button type="button" class="message-actions__button" data-message-reply>
+        Reply
+      </button>
       <button type="button" class="message-actions__button" data-message-edit>
         Edit
       </button>

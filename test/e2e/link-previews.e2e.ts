@@ -115,3 +115,26 @@ test("a link pasted into the composer offers its card, which goes with the messa
   // The browsers never contacted the site: only the server did, twice in all.
   expect(siteHits).toEqual(["/handbook", "/cover.png"]);
 });
+
+test("the toolbar composer (Trix) offers the card for a pasted link and sends it with the message", async () => {
+  const ada = await personAt(ADMIN.email, ADMIN.password);
+  const toggle = ada.page.locator("[data-composer-toggle]");
+  if ((await toggle.getAttribute("aria-pressed")) !== "true") await toggle.click();
+  const editor = ada.page.locator("trix-editor");
+  await editor.click();
+  const url = `${pageUrl}?from=trix`;
+  await ada.page.evaluate((value) => navigator.clipboard.writeText(value), url);
+  await ada.page.keyboard.press("Control+V");
+  const card = ada.page.locator("[data-link-preview]");
+  await step(ada.page, ada.problems, "seeing the card offered", () => card.waitFor({ state: "visible" }));
+  expect(await card.locator(".link-preview__title").textContent()).toBe("The Campfire Handbook");
+  await step(ada.page, ada.problems, "seeing the link in the editor", () => editor.filter({ hasText: url }).waitFor());
+
+  await editor.press("Enter");
+  const sent = ada.page.locator("#room_1_messages .message[data-message-id]").filter({ hasText: "from=trix" }).locator(".link-preview");
+  await step(ada.page, ada.problems, "seeing the card in the message", () => sent.waitFor());
+  expect(await sent.getAttribute("href")).toBe(url);
+  expect(await card.isHidden()).toBe(true);
+  expect(await ada.cspViolations()).toEqual([]);
+  expect(ada.problems).toEqual([]);
+});

@@ -70,6 +70,7 @@ const ROUTES: Route[] = [
   { method: "PATCH", path: () => `/rooms/${roomId}/involvement`, form: { involvement: "mentions" } },
   { method: "GET", path: () => `/rooms/${roomId}/messages`, query: { before: String(messageId), after: "0" } },
   { method: "POST", path: () => `/rooms/${roomId}/messages`, form: { body: "hello", client_message_id: "abc-123" } },
+  { method: "POST", path: () => `/rooms/${roomId}/messages`, form: { body_html: "<div><strong>hello</strong></div>", client_message_id: "abc-124" } },
   { method: "PATCH", path: () => `/rooms/${roomId}/messages/${messageId}`, form: { body: "edited" } },
   { method: "POST", path: () => `/messages/${messageId}/boosts`, form: { content: "👍" } },
   { method: "GET", path: () => "/searches", query: { q: "message" } },

@@ -23,6 +23,21 @@ test("every response carries the strict Content-Security-Policy", async () => {
   }
 });
 
+test("the room page gives Trix a nonce of its own for its <style>, new on every request, and no unsafe-inline", async () => {
+  const nonces = [];
+  for (let i = 0; i < 2; i++) {
+    const response = await admin.get("/rooms/1");
+    const csp = response.headers.get("content-security-policy")!;
+    const inHeader = /style-src 'self' 'nonce-([0-9a-f]{32})'/.exec(csp)?.[1];
+    const inPage = /<meta name="csp-nonce" content="([^"]+)"/.exec(await response.text())?.[1];
+    expect(inHeader).toBeDefined();
+    expect(inPage).toBe(inHeader!);
+    expect(csp).not.toContain("unsafe-inline");
+    nonces.push(inHeader);
+  }
+  expect(nonces[0]).not.toBe(nonces[1]);
+});
+
 test("pages and fragments are never kept by shared caches or on disk; assets are cached for a year", async () => {
   await admin.post("/rooms/1/messages", { body: "hello" });
   for (const path of ["/rooms/1", "/rooms/1/messages", "/rooms/1/messages/1", "/account", "/searches?q=hello", "/users/me/sidebar", "/autocompletable/users", "/no/such/page"]) {

@@ -59,7 +59,9 @@ describe("formatRichText: what survives", () => {
 describe("formatText: what was typed", () => {
   test("plain text is escaped, keeps its line breaks and gets its web addresses linked", () => {
     expect(formatText("a < b & c > d")).toEqual({ html: "a &lt; b &amp; c &gt; d", plain: "a < b & c > d" });
-    expect(formatText("  line one\nline two  ")).toEqual({ html: "line one<br>line two", plain: "line one\nline two" });
+    // Leading spaces are kept (shown with white-space: pre-wrap); blank lines before and whitespace after go.
+    expect(formatText("\n  \n  line one\nline two  \n")).toEqual({ html: "  line one<br>line two", plain: "line one\nline two" });
+    expect(formatText("  <b>x</b> & y\n\n\n  z").html).toBe("  &lt;b&gt;x&lt;/b&gt; &amp; y<br><br><br>  z");
     expect(formatText("see https://example.com/path?x=1. ok").html).toBe(
       `see <a href="https://example.com/path?x=1" ${LINK_ATTRIBUTES}>https://example.com/path?x=1</a>. ok`,
     );
