@@ -14,7 +14,9 @@ db.run("PRAGMA journal_mode = WAL");
 db.run("PRAGMA synchronous = NORMAL");
 db.run(`CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY, room_id INTEGER NOT NULL, client_message_id TEXT NOT NULL,
   body TEXT NOT NULL, created_at INTEGER NOT NULL)`);
-db.run("CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5 (body, content = 'messages', content_rowid = 'id', tokenize = 'porter unicode61')");
+db.run(
+  "CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5 (body, content = 'messages', content_rowid = 'id', tokenize = 'porter unicode61')",
+);
 db.run(`CREATE TRIGGER IF NOT EXISTS messages_search AFTER INSERT ON messages BEGIN
   INSERT INTO search (rowid, body) VALUES (new.id, new.body); END`);
 const insert = db.query("INSERT INTO messages (room_id, client_message_id, body, created_at) VALUES (?, ?, ?, ?)");

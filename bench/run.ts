@@ -7,9 +7,9 @@ import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { freePort, waitUntilUp } from "../test/helpers/processes.ts";
 import type { FanoutConfig, FanoutResult } from "./fanout.ts";
-import { figure, ratio, renderResults, show, spliceResults, type FanoutFigures, type HttpFigures, type PostingFigures } from "./report.ts";
+import { type FanoutFigures, figure, type HttpFigures, type PostingFigures, ratio, renderResults, show, spliceResults } from "./report.ts";
 import type { Seed } from "./seed.ts";
-import { UPLOAD_MB, UPLOADS, measureUploads, type UploadResult } from "./upload.ts";
+import { measureUploads, UPLOAD_MB, UPLOADS, type UploadResult } from "./upload.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const EXECUTABLE = join(ROOT, "dist", "campfire");
@@ -21,7 +21,11 @@ const MESSAGES = 200_000;
 // Fan-out: clients → messages posted in a run, by 8 people with one post each in flight.
 // Largest first: the first run meets a fresh server, so its memory per client is not flattered by
 // memory freed from earlier runs.
-const FANOUT: [clients: number, messages: number][] = [[5000, 300], [1000, 1000], [100, 3000]];
+const FANOUT: [clients: number, messages: number][] = [
+  [5000, 300],
+  [1000, 1000],
+  [100, 3000],
+];
 const POSTERS = 8;
 const POST_BODY = "Message of the posting run: the deploy went out and the dashboard looks good.";
 
@@ -33,7 +37,10 @@ function ensureWrk(): void {
   if (Bun.which("wrk")) return;
   if (process.getuid?.() === 0) {
     console.log("installing wrk (Debian package) for the HTTP load…");
-    const install = Bun.spawnSync(["sh", "-c", "apt-get install -y wrk || (apt-get update && apt-get install -y wrk)"], { stdout: "ignore", stderr: "inherit" });
+    const install = Bun.spawnSync(["sh", "-c", "apt-get install -y wrk || (apt-get update && apt-get install -y wrk)"], {
+      stdout: "ignore",
+      stderr: "inherit",
+    });
     if (install.exitCode === 0) return;
   }
   throw new Error("the HTTP benchmark needs wrk: sudo apt-get install wrk");
@@ -77,16 +84,35 @@ async function wrk(base: string, target: Target, connections: number, seconds: n
   const headers = [`Origin: ${base}`, ...(target.cookie ? [`Cookie: ${target.cookie}`] : [])];
   if (target.postBody !== undefined) headers.push("Content-Type: application/x-www-form-urlencoded");
   const proc = Bun.spawn(
-    ["wrk", `-t${Math.min(connections, 2)}`, `-c${connections}`, `-d${seconds}s`, "-s", join(import.meta.dir, "wrk.lua"), ...headers.flatMap((h) => ["-H", h]), base + target.path],
+    [
+      "wrk",
+      `-t${Math.min(connections, 2)}`,
+      `-c${connections}`,
+      `-d${seconds}s`,
+      "-s",
+      join(import.meta.dir, "wrk.lua"),
+      ...headers.flatMap((h) => ["-H", h]),
+      base + target.path,
+    ],
     {
-      env: { ...process.env, WRK_RUN: Math.random().toString(36).slice(2, 8), ...(target.postBody !== undefined ? { WRK_POST_BODY: target.postBody } : {}) },
+      env: {
+        ...process.env,
+        WRK_RUN: Math.random().toString(36).slice(2, 8),
+        ...(target.postBody !== undefined ? { WRK_POST_BODY: target.postBody } : {}),
+      },
       stdout: "pipe",
       stderr: "inherit",
     },
   );
   const out = await new Response(proc.stdout).text();
   await proc.exited;
-  const result = JSON.parse(out.trim().split("\n").at(-1)!) as { requests: number; duration_us: number; errors: number; p50_us: number; p99_us: number };
+  const result = JSON.parse(out.trim().split("\n").at(-1)!) as {
+    requests: number;
+    duration_us: number;
+    errors: number;
+    p50_us: number;
+    p99_us: number;
+  };
   if (result.errors > 0) throw new Error(`${target.path} answered ${result.errors} errors under load`);
   return { rps: result.requests / (result.duration_us / 1e6), p50: result.p50_us / 1000, p99: result.p99_us / 1000 };
 }
@@ -106,7 +132,11 @@ async function fanout(config: FanoutConfig, serverPid: number, scratch: string) 
   const path = join(scratch, "fanout.json");
   await Bun.write(path, JSON.stringify(config));
   const rssBefore = rssMb(serverPid);
-  const proc = Bun.spawn([process.execPath, join(import.meta.dir, "fanout.ts"), path], { stdin: "pipe", stdout: "pipe", stderr: "inherit" });
+  const proc = Bun.spawn([process.execPath, join(import.meta.dir, "fanout.ts"), path], {
+    stdin: "pipe",
+    stdout: "pipe",
+    stderr: "inherit",
+  });
   const reader = proc.stdout.getReader();
   let output = "";
   let rssReady = 0;
@@ -123,7 +153,9 @@ async function fanout(config: FanoutConfig, serverPid: number, scratch: string) 
   if ((await proc.exited) !== 0) throw new Error(`the fan-out run with ${config.receivers.length} clients failed`);
   const result = JSON.parse(output.trim().split("\n").at(-1)!) as FanoutResult;
   if (result.lost > 0 || result.duplicated > 0 || result.postErrors > 0)
-    throw new Error(`fan-out to ${result.clients}: ${result.lost} frames lost, ${result.duplicated} duplicated, ${result.postErrors} posts failed`);
+    throw new Error(
+      `fan-out to ${result.clients}: ${result.lost} frames lost, ${result.duplicated} duplicated, ${result.postErrors} posts failed`,
+    );
   return { ...result, perClientKb: ((rssReady - rssBefore) * 1024) / config.receivers.length };
 }
 
@@ -137,7 +169,10 @@ const benchStarted = performance.now();
 try {
   const dataDir = join(scratch, "seeded");
   console.log(`seeding ${MESSAGES.toLocaleString("en")} messages through the domain functions…`);
-  const seeding = Bun.spawnSync([process.execPath, join(import.meta.dir, "seed.ts"), dataDir, String(MESSAGES), "5100"], { stdout: "inherit", stderr: "inherit" });
+  const seeding = Bun.spawnSync([process.execPath, join(import.meta.dir, "seed.ts"), dataDir, String(MESSAGES), "5100"], {
+    stdout: "inherit",
+    stderr: "inherit",
+  });
   if (seeding.exitCode !== 0) throw new Error("seeding failed");
   const seed = (await Bun.file(join(dataDir, "seed.json")).json()) as Seed;
   const databaseMb = statSync(join(dataDir, "campfire.sqlite3")).size / 1024 ** 2;
@@ -165,7 +200,10 @@ try {
   const postBody = new URLSearchParams({ body: POST_BODY }).toString();
   const endpoints: { name: string; target: Target }[] = [
     { name: "room page `GET /rooms/1`", target: { path: `/rooms/${seed.allTalkId}`, cookie } },
-    { name: `messages page \`GET /rooms/1/messages?before=${seed.deepMessageId}\``, target: { path: `/rooms/${seed.allTalkId}/messages?before=${seed.deepMessageId}`, cookie } },
+    {
+      name: `messages page \`GET /rooms/1/messages?before=${seed.deepMessageId}\``,
+      target: { path: `/rooms/${seed.allTalkId}/messages?before=${seed.deepMessageId}`, cookie },
+    },
     { name: `search \`GET /searches?q=${seed.searchWord}\``, target: { path: `/searches?q=${seed.searchWord}`, cookie } },
     { name: "sidebar `GET /users/me/sidebar`", target: { path: "/users/me/sidebar", cookie } },
     { name: "post message `POST /rooms/1/messages`", target: { path: `/rooms/${seed.allTalkId}/messages`, cookie, postBody } },
@@ -192,8 +230,11 @@ try {
     console.log(`uploads: ${run.mbPerSec.toFixed(0)} MB/s, RSS ${run.rssBeforeMb.toFixed(0)} → peak ${run.peakRssMb.toFixed(0)} MB`);
   }
   const uploads = {
-    count: UPLOADS, mb: UPLOAD_MB, mbPerSec: figure(uploadRuns.map((r) => r.mbPerSec)),
-    rssBefore: figure(uploadRuns.map((r) => r.rssBeforeMb)), peakRss: figure(uploadRuns.map((r) => r.peakRssMb)),
+    count: UPLOADS,
+    mb: UPLOAD_MB,
+    mbPerSec: figure(uploadRuns.map((r) => r.mbPerSec)),
+    rssBefore: figure(uploadRuns.map((r) => r.rssBeforeMb)),
+    peakRss: figure(uploadRuns.map((r) => r.peakRssMb)),
   };
   await app.stop();
 
@@ -211,18 +252,30 @@ try {
     const limits: FanoutResult[] = [];
     for (let r = 0; r < REPETITIONS; r++) {
       const config = { roomId: seed.allTalkId, posters, messages, concurrency: POSTERS };
-      const result = await fanout({ ...config, base: fanoutServer.base, receivers: seed.cookies.slice(0, clients) }, fanoutServer.proc.pid, scratch);
+      const result = await fanout(
+        { ...config, base: fanoutServer.base, receivers: seed.cookies.slice(0, clients) },
+        fanoutServer.proc.pid,
+        scratch,
+      );
       ours.push(result);
       if (clients === FANOUT[0]![0]) perClient.push(result.perClientKb);
       frameBytes = result.frameBytes;
       const limit = await startLimit(mkdtempSync(join(scratch, "limit-")), result.frameBytes);
       limits.push(await fanout({ ...config, base: limit.base, receivers: Array(clients).fill("") }, limit.proc.pid, scratch));
       await limit.stop();
-      console.log(`fan-out to ${clients}: ours ${result.msgsPerSec.toFixed(0)} msgs/s, limit ${limits.at(-1)!.msgsPerSec.toFixed(0)} msgs/s`);
+      console.log(
+        `fan-out to ${clients}: ours ${result.msgsPerSec.toFixed(0)} msgs/s, limit ${limits.at(-1)!.msgsPerSec.toFixed(0)} msgs/s`,
+      );
     }
     const f = (runs: FanoutResult[], key: "msgsPerSec" | "framesPerSec" | "p50" | "p99") => figure(runs.map((run) => run[key]));
     const total = (runs: FanoutResult[], key: "lost" | "duplicated") => runs.reduce((sum, run) => sum + run[key], 0);
-    fanoutFigures.push({ clients, ours: f(ours, "msgsPerSec"), limit: f(limits, "msgsPerSec"), lost: total(ours, "lost"), duplicated: total(ours, "duplicated") });
+    fanoutFigures.push({
+      clients,
+      ours: f(ours, "msgsPerSec"),
+      limit: f(limits, "msgsPerSec"),
+      lost: total(ours, "lost"),
+      duplicated: total(ours, "duplicated"),
+    });
     fanoutRows.push(
       `| ${clients.toLocaleString("en")} | ${messages} | ${show(f(ours, "msgsPerSec"))} | ${show(f(limits, "msgsPerSec"))} | **${ratio(f(ours, "msgsPerSec"), f(limits, "msgsPerSec"))}** | ${show(f(ours, "framesPerSec"))} | ${show(f(ours, "p50"), 1)} / ${show(f(ours, "p99"), 1)} | ${show(f(limits, "p50"), 1)} / ${show(f(limits, "p99"), 1)} | ${total(ours, "lost")} / ${total(ours, "duplicated")} |`,
     );
@@ -240,19 +293,51 @@ try {
       await limit.stop();
     }
     const ours = http[`${endpoints.at(-1)!.name}@${connections}`]!;
-    posting[connections] = { ours, limit: { rps: figure(limitRuns.map((r) => r.rps)), p50: figure(limitRuns.map((r) => r.p50)), p99: figure(limitRuns.map((r) => r.p99)) } };
+    posting[connections] = {
+      ours,
+      limit: {
+        rps: figure(limitRuns.map((r) => r.rps)),
+        p50: figure(limitRuns.map((r) => r.p50)),
+        p99: figure(limitRuns.map((r) => r.p99)),
+      },
+    };
   }
 
   const cpu = cpus();
   const machine = `${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB RAM, ${process.platform} ${process.arch}, Bun ${Bun.version}`;
   const minutes = (performance.now() - benchStarted) / 60_000;
   const results = renderResults({
-    machine, minutes, seed, databaseMb, startups: figure(startups), seededStartups: figure(seededStartups), idleRss, fanoutIdleRss, loadedRss,
-    perClientKb: perClient[0]!, laterPerClientKb: figure(perClient.slice(1)), frameBytes, httpRows, roomPage: http[`${endpoints[0]!.name}@16`]!, messagesPage: http[`${endpoints[1]!.name}@16`]!,
-    posting, fanoutRows, fanoutFigures, uploads, executableMb: statSync(EXECUTABLE).size / 1024 ** 2,
+    machine,
+    minutes,
+    seed,
+    databaseMb,
+    startups: figure(startups),
+    seededStartups: figure(seededStartups),
+    idleRss,
+    fanoutIdleRss,
+    loadedRss,
+    perClientKb: perClient[0]!,
+    laterPerClientKb: figure(perClient.slice(1)),
+    frameBytes,
+    httpRows,
+    roomPage: http[`${endpoints[0]!.name}@16`]!,
+    messagesPage: http[`${endpoints[1]!.name}@16`]!,
+    posting,
+    fanoutRows,
+    fanoutFigures,
+    uploads,
+    executableMb: statSync(EXECUTABLE).size / 1024 ** 2,
   });
   const resultsPath = join(import.meta.dir, "RESULTS.md");
-  await Bun.write(resultsPath, spliceResults(await Bun.file(resultsPath).text().catch(() => ""), results));
+  await Bun.write(
+    resultsPath,
+    spliceResults(
+      await Bun.file(resultsPath)
+        .text()
+        .catch(() => ""),
+      results,
+    ),
+  );
   console.log(`\n${results}`);
 } finally {
   rmSync(scratch, { recursive: true, force: true });

@@ -2,16 +2,17 @@
 // 50 people, 20 rooms (open, closed, direct), 200,000 messages over two years with varied lengths,
 // @mentions and formatting, plus signed-in sessions for the benchmark's clients.
 // Usage: bun bench/seed.ts DATA_DIR [MESSAGES] [SESSIONS] → writes DATA_DIR/seed.json and prints it.
-import { ReadCache } from "../src/cache/read-cache.ts";
+
 import { join } from "node:path";
+import { ReadCache } from "../src/cache/read-cache.ts";
 import { openDatabase } from "../src/db/connection.ts";
 import { GroupCommit } from "../src/db/group-commit.ts";
 import { migrate } from "../src/db/migrations.ts";
 import { completeFirstRun } from "../src/first-run/first-run.ts";
 import { postMessage } from "../src/messages/receive.ts";
 import { Publisher } from "../src/realtime/publish.ts";
-import { createClosedRoom, createOpenRoom, findOrCreateDirectRoom, type Room } from "../src/rooms/rooms.ts";
 import { memberIds } from "../src/rooms/memberships.ts";
+import { createClosedRoom, createOpenRoom, findOrCreateDirectRoom, type Room } from "../src/rooms/rooms.ts";
 import { indexPendingMessages } from "../src/search/indexer.ts";
 import { databasePath } from "../src/server.ts";
 import { startSession } from "../src/sessions/sessions.ts";
@@ -32,10 +33,53 @@ export type Seed = {
 
 const PEOPLE = 50;
 const YEARS = 2;
-const FIRST_NAMES = ["Ada", "Milo", "Priya", "Jonas", "Keiko", "Tomás", "Amara", "Lena", "Omar", "Sofia", "Ravi", "Greta", "Hugo", "Nia", "Felix", "Yara", "Elif", "Bruno", "Chloé", "Dmitri", "Ines", "Kwame", "Lucia", "Mateo", "Noor"];
+const FIRST_NAMES = [
+  "Ada",
+  "Milo",
+  "Priya",
+  "Jonas",
+  "Keiko",
+  "Tomás",
+  "Amara",
+  "Lena",
+  "Omar",
+  "Sofia",
+  "Ravi",
+  "Greta",
+  "Hugo",
+  "Nia",
+  "Felix",
+  "Yara",
+  "Elif",
+  "Bruno",
+  "Chloé",
+  "Dmitri",
+  "Ines",
+  "Kwame",
+  "Lucia",
+  "Mateo",
+  "Noor",
+];
 const LAST_NAMES = ["Okafor", "Lindqvist", "Tanaka", "Moreau", "Silva", "Kowalski", "Haddad", "Novak", "Fischer", "Reyes"];
-const OPEN_ROOMS = ["Design", "Engineering", "Support", "Marketing", "Random", "Announcements", "Ops", "Sales", "Hiring", "Books", "Watercooler"];
-const CLOSED_ROOMS: [string, number][] = [["Leadership", 5], ["Incident review", 12], ["Offsite planning", 8], ["Payroll", 3]];
+const OPEN_ROOMS = [
+  "Design",
+  "Engineering",
+  "Support",
+  "Marketing",
+  "Random",
+  "Announcements",
+  "Ops",
+  "Sales",
+  "Hiring",
+  "Books",
+  "Watercooler",
+];
+const CLOSED_ROOMS: [string, number][] = [
+  ["Leadership", 5],
+  ["Incident review", 12],
+  ["Offsite planning", 8],
+  ["Payroll", 3],
+];
 const WORDS = (
   "the a to and of we it is that for on in this with deploy release build test ship fix bug issue review merge branch " +
   "customer support ticket reply invoice design mockup sketch colour font layout page button login signup server database " +
@@ -82,7 +126,10 @@ function body(rng: Rng, people: User[]): { body: string; rich?: boolean } {
   else if (roll < 0.12) text = `${text}\n\`\`\`\nconst ${rng.pick(WORDS)} = ${rng.int(1, 999)};\n\`\`\``;
   else if (roll < 0.15) text = `${text} https://example.com/${rng.pick(WORDS)}/${rng.int(1, 9999)}`;
   else if (roll < 0.2)
-    return { body: `<div><strong>${rng.pick(WORDS)}</strong> ${text}</div><ul><li>${rng.pick(WORDS)}</li><li><em>${rng.pick(WORDS)}</em></li></ul>`, rich: true };
+    return {
+      body: `<div><strong>${rng.pick(WORDS)}</strong> ${text}</div><ul><li>${rng.pick(WORDS)}</li><li><em>${rng.pick(WORDS)}</em></li></ul>`,
+      rich: true,
+    };
   return { body: text };
 }
 
@@ -103,12 +150,23 @@ export async function seed(dataDir: string, messageCount: number, sessionCount: 
   const membersOf = (room: Room) => memberIds(db, room.id).map((id) => findUser(db, id)!);
   const allTalk = db.query<Room, []>("SELECT id, kind, name, creator_id AS creatorId, last_message_at AS lastMessageAt FROM rooms").get()!;
   rooms.push({ room: allTalk, weight: 30, members: people });
-  for (const name of OPEN_ROOMS) rooms.push({ room: createOpenRoom(db, rng.pick(people), name), weight: 50 / OPEN_ROOMS.length, members: people });
+  for (const name of OPEN_ROOMS)
+    rooms.push({ room: createOpenRoom(db, rng.pick(people), name), weight: 50 / OPEN_ROOMS.length, members: people });
   for (const [name, size] of CLOSED_ROOMS) {
-    const room = createClosedRoom(db, admin, name, Array.from({ length: size }, () => rng.pick(people).id));
+    const room = createClosedRoom(
+      db,
+      admin,
+      name,
+      Array.from({ length: size }, () => rng.pick(people).id),
+    );
     rooms.push({ room, weight: 3, members: membersOf(room) });
   }
-  for (const [a, b] of [[0, 1], [0, 2], [1, 3], [2, 4]] as const) {
+  for (const [a, b] of [
+    [0, 1],
+    [0, 2],
+    [1, 3],
+    [2, 4],
+  ] as const) {
     const { room } = findOrCreateDirectRoom(db, people[a]!, [people[b]!.id]);
     rooms.push({ room, weight: 2, members: membersOf(room) });
   }

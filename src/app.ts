@@ -7,7 +7,7 @@ import { loadSession } from "./http/authenticate.ts";
 import { limitBodies } from "./http/body-limits.ts";
 import { csrfProtection } from "./http/csrf.ts";
 import type { AppContext, AppEnv } from "./http/env.ts";
-import { NOT_FOUND_MESSAGE, handleError, renderError } from "./http/errors.tsx";
+import { handleError, NOT_FOUND_MESSAGE, renderError } from "./http/errors.tsx";
 import { securityHeaders } from "./http/security.ts";
 import { boostRoutes } from "./messages/boost-routes.ts";
 import { messageRoutes } from "./messages/routes.tsx";

@@ -1,4 +1,5 @@
-import { ConfigError, parseConfig, type Config } from "./config.ts";
+import packageJson from "../package.json" with { type: "json" };
+import { type Config, ConfigError, parseConfig } from "./config.ts";
 import { openDatabase } from "./db/connection.ts";
 import { migrate } from "./db/migrations.ts";
 import { consoleLogger } from "./log.ts";
@@ -6,7 +7,6 @@ import { databasePath, startServer } from "./server.ts";
 import { endAllSessions } from "./sessions/sessions.ts";
 import { newPassword } from "./users/fields.ts";
 import { findUserByEmail, hashPassword, setPasswordDigest } from "./users/users.ts";
-import packageJson from "../package.json" with { type: "json" };
 
 const HELP = `Campfire ${packageJson.version}: self-hosted team chat in one file.
 

@@ -1,5 +1,5 @@
 import { FRAME, type FrameData, type FrameKind, type TypingState } from "../src/realtime/protocol.ts";
-import { html, type Html } from "./html.ts";
+import { type Html, html } from "./html.ts";
 
 /**
  * WebSocket frames the client script handles itself (everything else is an htmx out-of-band swap).
@@ -7,7 +7,9 @@ import { html, type Html } from "./html.ts";
  * already-rendered fragments only. Kinds and their data are the protocol's (realtime/protocol.ts).
  */
 function frame<K extends FrameKind>(kind: K, data: FrameData[K], content?: Html): string {
-  const attributes = Object.entries(data).map(([name, value]) => (value === undefined ? "" : html` data-${name}="${value as string | number}"`));
+  const attributes = Object.entries(data).map(([name, value]) =>
+    value === undefined ? "" : html` data-${name}="${value as string | number}"`,
+  );
   return html`<template data-frame="${kind}"${attributes}>${content}</template>`.text;
 }
 

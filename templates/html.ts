@@ -40,7 +40,10 @@ const builders = new WeakMap<TemplateStringsArray, Builder>();
 function builderFor(parts: string[]): Builder {
   const value = (i: number) => `(typeof v[${i}] === "number" ? "" + v[${i}] : typeof v[${i}] === "string" ? e(v[${i}]) : w(v[${i}]))`;
   const expression = parts.map((part, i) => (i === 0 ? JSON.stringify(part) : `${value(i - 1)} + ${JSON.stringify(part)}`)).join(" + ");
-  const make = new Function("w", "e", `return (v) => ${expression};`) as (w: (value: Value) => string, e: (text: string) => string) => Builder;
+  const make = new Function("w", "e", `return (v) => ${expression};`) as (
+    w: (value: Value) => string,
+    e: (text: string) => string,
+  ) => Builder;
   return make(written, escapeText);
 }
 

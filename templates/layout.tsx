@@ -53,7 +53,11 @@ export const Layout: FC<LayoutProps> = ({ title, bodyClass, user, notice, nonce,
         )}
         <title>{title}</title>
       </head>
-      <body class={bodyClass} data-user-id={user?.id} data-user-name={user?.name} data-user-role={user?.role}
+      <body
+        class={bodyClass}
+        data-user-id={user?.id}
+        data-user-name={user?.name}
+        data-user-role={user?.role}
         data-sounds-muted={user ? String(user.soundsMuted === 1) : undefined}
       >
         <div id="flash" class="flash" aria-live="polite">

@@ -4,8 +4,8 @@
 // retried (same client_message_id, so never twice) when posting fails. Typing is announced to the
 // room, throttled.
 import { TYPING_THROTTLE_MS, type TypingState } from "../../src/realtime/protocol.ts";
-import { flash } from "./flash.ts";
 import * as emoji from "./emoji.ts";
+import { flash } from "./flash.ts";
 import * as linkPreviews from "./link-previews.ts";
 import * as mentions from "./mentions.ts";
 import * as messages from "./messages.ts";

@@ -73,7 +73,8 @@ function choose(input: HTMLTextAreaElement, emoji: string) {
 export function handleKey(event: KeyboardEvent): boolean {
   if (list()?.hidden !== false || !match) return false;
   if (event.key === "ArrowDown" || event.key === "ArrowUp") highlight(active + (event.key === "ArrowDown" ? 1 : -1));
-  else if (event.key === "Enter" || event.key === "Tab") choose(event.target as HTMLTextAreaElement, options()[active]!.dataset.emojiOption!);
+  else if (event.key === "Enter" || event.key === "Tab")
+    choose(event.target as HTMLTextAreaElement, options()[active]!.dataset.emojiOption!);
   else if (event.key === "Escape") close();
   else return false;
   event.preventDefault();

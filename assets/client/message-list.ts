@@ -1,6 +1,7 @@
 // The room's message list as it is on screen, shared by the socket (where to resume) and the list itself.
 export const list = (): HTMLElement | null => document.querySelector<HTMLElement>("[data-messages]");
-export const confirmed = (container: ParentNode): NodeListOf<HTMLElement> => container.querySelectorAll<HTMLElement>(".message[data-message-id]");
+export const confirmed = (container: ParentNode): NodeListOf<HTMLElement> =>
+  container.querySelectorAll<HTMLElement>(".message[data-message-id]");
 
 /** The room's latest change this page has: where the page was read, then the socket's frames. */
 export function changeSeq(): number {

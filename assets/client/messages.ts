@@ -2,12 +2,12 @@
 // history) exactly once and in order, marks mine and mentions of me, and manages scrolling.
 import { domId, FRAME, PAGE_SIZE } from "../../src/realtime/protocol.ts";
 import { markMyBoosts } from "./boosts.ts";
+import { addCopyButtons } from "./code.ts";
 import { flash } from "./flash.ts";
 import { confirmed, list, noteChange } from "./message-list.ts";
-import { addCopyButtons } from "./code.ts";
 import { onLoad } from "./on-load.ts";
-import * as sounds from "./sounds.ts";
 import { on } from "./socket.ts";
+import * as sounds from "./sounds.ts";
 
 const NEAR_BOTTOM_PX = 100;
 const NEAR_TOP_PX = 200;
@@ -69,7 +69,8 @@ function place(container: HTMLElement, message: HTMLElement, live: boolean) {
     return true;
   }
   const clientId = message.dataset.clientMessageId;
-  for (const pending of container.querySelectorAll<HTMLElement>(".message--pending")) if (pending.dataset.clientMessageId === clientId) pending.remove();
+  for (const pending of container.querySelectorAll<HTMLElement>(".message--pending"))
+    if (pending.dataset.clientMessageId === clientId) pending.remove();
   // While reading older history, live messages would leave a gap; "Jump to latest" fetches them.
   if (live && container.dataset.hasNewer === "true") return false;
   const id = Number(message.dataset.messageId);
@@ -190,7 +191,8 @@ function showActions(event: Event) {
   const bar = document.querySelector<HTMLElement>("[data-message-actions]");
   if (!message || !bar || bar.parentElement === message.querySelector(".message__meta")) return;
   message.querySelector(".message__meta")?.append(bar);
-  for (const control of bar.querySelectorAll<HTMLElement>("[data-message-edit], [data-message-delete]")) control.hidden = !canChange(message);
+  for (const control of bar.querySelectorAll<HTMLElement>("[data-message-edit], [data-message-delete]"))
+    control.hidden = !canChange(message);
   bar.hidden = false;
   bar.dataset.messageId = message.dataset.messageId;
 }
@@ -249,8 +251,7 @@ document.addEventListener("keydown", (event) => {
     // As with Enter below: a fast Escape must find Cancel already wired up by htmx.
     htmx.process(editor.form!);
     editor.form!.querySelector<HTMLElement>("[data-edit-cancel]")?.click();
-  }
-  else if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+  } else if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
     event.preventDefault();
     // htmx wires swapped-in content up after its settle delay; a fast Enter must not fall back to a native GET submit.
     htmx.process(editor.form!);
@@ -276,7 +277,8 @@ onLoad((root) => {
     // Saving or cancelling removed the focused editor: writing carries on in the composer.
     if (document.activeElement === document.body) document.querySelector<HTMLElement>("[data-composer] textarea")?.focus();
   }
-  const container = root.querySelector?.<HTMLElement>("[data-messages]") ?? (root.matches?.("[data-messages]") ? (root as HTMLElement) : null);
+  const container =
+    root.querySelector?.<HTMLElement>("[data-messages]") ?? (root.matches?.("[data-messages]") ? (root as HTMLElement) : null);
   if (!container || container.dataset.ready) return;
   container.dataset.ready = "true";
   container.addEventListener("scroll", onScroll, { passive: true });
@@ -292,7 +294,8 @@ onLoad((root) => {
 on(FRAME.messages, (data, content) => {
   const container = list();
   if (container && container.dataset.roomId === data.roomId) receive(content, { catchUp: data.catchUp === "true" });
-  for (const message of content.querySelectorAll<HTMLElement>("[data-change-seq]")) noteChange(data.roomId, Number(message.dataset.changeSeq));
+  for (const message of content.querySelectorAll<HTMLElement>("[data-change-seq]"))
+    noteChange(data.roomId, Number(message.dataset.changeSeq));
 });
 on(FRAME.messageRemoved, (data) => {
   remove(data.messageId);

@@ -41,8 +41,7 @@ on(FRAME.sidebarRoom, (data, content) => {
   const existing = item(data.roomId);
   if (existing) {
     // Unread and current are this reader's own marks; the broadcast copy knows nothing of them.
-    for (const mark of ["sidebar__item--unread", "sidebar__item--current"])
-      entry.classList.toggle(mark, existing.classList.contains(mark));
+    for (const mark of ["sidebar__item--unread", "sidebar__item--current"]) entry.classList.toggle(mark, existing.classList.contains(mark));
     existing.remove();
   }
   insertSorted(entry);
@@ -91,7 +90,13 @@ function showTypists() {
   for (const [id, typist] of typists) if (typist.until < now) typists.delete(id);
   const names = [...typists.values()].map((typist) => typist.name).sort();
   line.textContent =
-    names.length === 0 ? "" : names.length === 1 ? `${names[0]} is typing…` : names.length === 2 ? `${names[0]} and ${names[1]} are typing…` : "Several people are typing…";
+    names.length === 0
+      ? ""
+      : names.length === 1
+        ? `${names[0]} is typing…`
+        : names.length === 2
+          ? `${names[0]} and ${names[1]} are typing…`
+          : "Several people are typing…";
 }
 on(FRAME.typing, (data) => {
   if (data.userId === me() || data.roomId !== currentRoomId()) return;

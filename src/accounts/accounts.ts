@@ -1,6 +1,6 @@
 import type { Database } from "bun:sqlite";
-import type { Reads } from "../cache/read-cache.ts";
 import { timingSafeEqual } from "node:crypto";
+import type { Reads } from "../cache/read-cache.ts";
 import { now } from "../db/time.ts";
 import { isAdministrator, type User } from "../users/users.ts";
 
@@ -23,9 +23,7 @@ export function generateJoinCode(): string {
 // writers below are followed by `accountChanged()` once committed.
 export function findAccount({ db, cache }: Reads): Account | null {
   return cache.accountOr(() => {
-    const row = db
-      .query<AccountRow, []>("SELECT id, name, join_code, custom_styles, settings FROM accounts WHERE id = 1")
-      .get();
+    const row = db.query<AccountRow, []>("SELECT id, name, join_code, custom_styles, settings FROM accounts WHERE id = 1").get();
     if (!row) return null;
     return {
       id: row.id,

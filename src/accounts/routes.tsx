@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import { Hono, type Context, type MiddlewareHandler } from "hono";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { AccountPage, AccountSettingsForm, type SettingsValues } from "../../templates/accounts/edit.tsx";
 import { currentUser, requireUser } from "../http/authenticate.ts";
@@ -18,12 +18,7 @@ const checkbox = z
   .transform((value) => value === "on" || value === "true");
 
 const settingsForm = z.object({
-  name: z
-    .string()
-    .trim()
-    .min(1, "Please give the account a name.")
-    .max(100, "The account name can be at most 100 characters.")
-    .optional(),
+  name: z.string().trim().min(1, "Please give the account a name.").max(100, "The account name can be at most 100 characters.").optional(),
   restrict_room_creation_to_administrators: checkbox,
 });
 

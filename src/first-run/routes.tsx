@@ -2,14 +2,14 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { FirstRunForm, FirstRunPage } from "../../templates/first-run/show.tsx";
-import { setSessionCookie, clientInfo } from "../http/authenticate.ts";
+import { clientInfo, setSessionCookie } from "../http/authenticate.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
 import { HttpError } from "../http/errors.tsx";
 import { isHtmx, redirectTo } from "../http/request.ts";
 import { validForm } from "../http/validate.tsx";
 import { startSession } from "../sessions/sessions.ts";
-import { anyUsers } from "../users/users.ts";
 import { emailAddress, newPassword, personName } from "../users/fields.ts";
+import { anyUsers } from "../users/users.ts";
 import { completeFirstRun } from "./first-run.ts";
 
 const firstRunForm = z.object({

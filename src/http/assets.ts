@@ -1,19 +1,19 @@
 import { type Context, Hono } from "hono";
 import htmx from "htmx.org/dist/htmx.min.js" with { type: "text" };
 import htmxWebSocket from "htmx-ext-ws/dist/ws.min.js" with { type: "text" };
+import trixCss from "trix/dist/trix.css" with { type: "text" };
 import trix from "trix/dist/trix.umd.min.js" with { type: "text" };
-import baseCss from "../../assets/css/base.css" with { type: "text" };
-import layoutCss from "../../assets/css/layout.css" with { type: "text" };
-import formsCss from "../../assets/css/forms.css" with { type: "text" };
-import sidebarCss from "../../assets/css/sidebar.css" with { type: "text" };
-import roomCss from "../../assets/css/room.css" with { type: "text" };
-import flashCss from "../../assets/css/flash.css" with { type: "text" };
 import accountCss from "../../assets/css/account.css" with { type: "text" };
+import baseCss from "../../assets/css/base.css" with { type: "text" };
+import flashCss from "../../assets/css/flash.css" with { type: "text" };
+import formsCss from "../../assets/css/forms.css" with { type: "text" };
+import layoutCss from "../../assets/css/layout.css" with { type: "text" };
+import linkPreviewCss from "../../assets/css/link-preview.css" with { type: "text" };
 import messagesCss from "../../assets/css/messages.css" with { type: "text" };
+import roomCss from "../../assets/css/room.css" with { type: "text" };
 import roomFormCss from "../../assets/css/room-form.css" with { type: "text" };
 import searchCss from "../../assets/css/search.css" with { type: "text" };
-import linkPreviewCss from "../../assets/css/link-preview.css" with { type: "text" };
-import trixCss from "trix/dist/trix.css" with { type: "text" };
+import sidebarCss from "../../assets/css/sidebar.css" with { type: "text" };
 import logoSvg from "../../assets/images/campfire.svg" with { type: "text" };
 import { SOUND_PICTURES } from "../../assets/images/sound-pictures.ts";
 import { emojiShortcodes } from "../messages/emoji.ts";
@@ -26,7 +26,20 @@ const clientJs = typeof CLIENT_BUNDLE === "string" ? CLIENT_BUNDLE : await bundl
 // Every asset is embedded as text at build time, joined into a few bundles, and served from memory
 // under a content-hashed name so browsers may cache it for a year.
 const SOURCES: Record<string, string> = {
-  "app.css": [trixCss, baseCss, layoutCss, formsCss, flashCss, sidebarCss, roomCss, messagesCss, roomFormCss, searchCss, accountCss, linkPreviewCss].join("\n"),
+  "app.css": [
+    trixCss,
+    baseCss,
+    layoutCss,
+    formsCss,
+    flashCss,
+    sidebarCss,
+    roomCss,
+    messagesCss,
+    roomFormCss,
+    searchCss,
+    accountCss,
+    linkPreviewCss,
+  ].join("\n"),
   "htmx.js": `${htmx}\n${htmxWebSocket}`,
   // Only the room page loads Trix: it adds its <style> elements as soon as it runs, which needs the
   // page's nonce, and 200 KB is wasted on pages without a composer. (Its source map is not served.)

@@ -70,12 +70,20 @@ export const localPath = (value: string | undefined): string | null => optional(
  * session ended: landing on a bare fragment after signing in would be worse than landing home.
  * Browsers say which with Sec-Fetch-Mode; a client that doesn't send it is taken at its word.
  */
-const isPageVisit = (c: Context<AppEnv>): boolean => c.req.method === "GET" && (c.req.header("sec-fetch-mode") ?? "navigate") === "navigate";
+const isPageVisit = (c: Context<AppEnv>): boolean =>
+  c.req.method === "GET" && (c.req.header("sec-fetch-mode") ?? "navigate") === "navigate";
 
 function rememberWantedPage(c: Context<AppEnv>): void {
   const url = new URL(c.req.url);
   const path = localPath(url.pathname + url.search);
-  if (path && path !== "/") setCookie(c, WANTED_PAGE_COOKIE, path, { path: "/", httpOnly: true, sameSite: "Lax", secure: isHttps(c), maxAge: WANTED_PAGE_MAX_AGE_S });
+  if (path && path !== "/")
+    setCookie(c, WANTED_PAGE_COOKIE, path, {
+      path: "/",
+      httpOnly: true,
+      sameSite: "Lax",
+      secure: isHttps(c),
+      maxAge: WANTED_PAGE_MAX_AGE_S,
+    });
 }
 
 /** Where a person who just signed in was going (a page on this site), or home; asked once. */

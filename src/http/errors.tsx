@@ -30,7 +30,12 @@ export function orNotFound<T>(value: T | null | undefined): T {
 }
 
 /** The same refusal as a JSON body, an htmx flash fragment or a whole page, whichever the client asked for. */
-export function renderError(c: Context<AppEnv>, status: ContentfulStatusCode, message: string, title?: string): Response | Promise<Response> {
+export function renderError(
+  c: Context<AppEnv>,
+  status: ContentfulStatusCode,
+  message: string,
+  title?: string,
+): Response | Promise<Response> {
   if (wantsJson(c)) return c.json({ error: message }, status);
   if (isHtmx(c)) {
     c.header("HX-Retarget", "#flash");

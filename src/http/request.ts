@@ -1,5 +1,5 @@
-import type { Context } from "hono";
 import { hostname, networkInterfaces } from "node:os";
+import type { Context } from "hono";
 import type { Config } from "../config.ts";
 import type { AppEnv } from "./env.ts";
 
@@ -29,8 +29,7 @@ export function isHttps(c: Context<AppEnv>): boolean {
 
 export const isHtmx = (c: Context): boolean => c.req.header("hx-request") === "true";
 
-export const wantsJson = (c: Context): boolean =>
-  (c.req.header("accept") ?? "").includes("application/json") && !isHtmx(c);
+export const wantsJson = (c: Context): boolean => (c.req.header("accept") ?? "").includes("application/json") && !isHtmx(c);
 
 /** 303 for a page; htmx follows HX-Redirect with a full navigation instead of swapping a page into a fragment. */
 export function redirectTo(c: Context, location: string): Response {
@@ -48,7 +47,11 @@ const interfaceAddresses = () => Object.values(networkInterfaces()).flatMap((add
 /** The names this machine answers to on `listeningOn`: its interface addresses, localhost and its host name. */
 function ownHostnames(listeningOn: string): Set<string> {
   const interfaces = interfaceAddresses();
-  const names = new Set(["localhost", hostname(), ...interfaces.map(({ address, family }) => (family === "IPv6" ? `[${address}]` : address))]);
+  const names = new Set([
+    "localhost",
+    hostname(),
+    ...interfaces.map(({ address, family }) => (family === "IPv6" ? `[${address}]` : address)),
+  ]);
   return ALL_INTERFACES.has(listeningOn) ? names : new Set([listeningOn, "localhost"]);
 }
 

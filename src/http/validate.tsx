@@ -29,11 +29,7 @@ export function validForm<S extends z.ZodType>(
 // Only the way an id is written: coercing would also take "0x1", " 1", "01" and "1e0" as 1, so one
 // record would have many addresses (and caches, logs and links would disagree about them).
 const idWritten = (pattern: RegExp) =>
-  z
-    .string()
-    .regex(pattern, "That is not an id.")
-    .transform(Number)
-    .pipe(z.number().max(Number.MAX_SAFE_INTEGER, "That is not an id."));
+  z.string().regex(pattern, "That is not an id.").transform(Number).pipe(z.number().max(Number.MAX_SAFE_INTEGER, "That is not an id."));
 
 export const positiveId = idWritten(/^[1-9][0-9]{0,15}$/);
 /** A position in a list of records, where 0 is before the first one. */
@@ -55,7 +51,6 @@ export function optional<T>(schema: z.ZodType<T>, value: unknown): T | undefined
  * first problem in words (or `message`, for a 404 that should not explain itself).
  */
 export const refuseWith =
-  (status: 404 | 422, message?: string) =>
-  (result: { success: boolean; error?: { issues: { message: string }[] } }, c: Context<any>) => {
+  (status: 404 | 422, message?: string) => (result: { success: boolean; error?: { issues: { message: string }[] } }, c: Context<any>) => {
     if (!result.success) return renderError(c, status, message ?? result.error?.issues[0]?.message ?? "Please check what you sent.");
   };

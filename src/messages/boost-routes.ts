@@ -1,12 +1,12 @@
 import { zValidator } from "@hono/zod-validator";
-import { Hono, type Context } from "hono";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { currentUser, requireUser } from "../http/authenticate.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
 import { orNotFound, renderError } from "../http/errors.tsx";
 import { positiveId, refuseWith } from "../http/validate.tsx";
 import { findRoomFor } from "../rooms/rooms.ts";
-import { findMessage, roomIdOfMessage, type Message } from "./messages.ts";
+import { findMessage, type Message, roomIdOfMessage } from "./messages.ts";
 import { boostMessage, unboostMessage } from "./receive.ts";
 
 // A first bound on what is read; the real limit (16 characters) is counted in boosts.ts.

@@ -64,9 +64,15 @@ export function boostsOf(db: Database, messageIds: number[]): Map<number, Boost[
   }
   const rows =
     last - first < DENSE_PAGE * messageIds.length
-      ? db.query<Boost & { messageId: number }, [number, number]>(`SELECT ${BOOST_COLUMNS} WHERE boosts.message_id BETWEEN ? AND ? ORDER BY boosts.id`).all(first, last)
+      ? db
+          .query<Boost & { messageId: number }, [number, number]>(
+            `SELECT ${BOOST_COLUMNS} WHERE boosts.message_id BETWEEN ? AND ? ORDER BY boosts.id`,
+          )
+          .all(first, last)
       : db
-          .query<Boost & { messageId: number }, [string]>(`SELECT ${BOOST_COLUMNS} WHERE boosts.message_id IN (SELECT value FROM json_each(?)) ORDER BY boosts.id`)
+          .query<Boost & { messageId: number }, [string]>(
+            `SELECT ${BOOST_COLUMNS} WHERE boosts.message_id IN (SELECT value FROM json_each(?)) ORDER BY boosts.id`,
+          )
           .all(JSON.stringify(messageIds));
   // A range may hold other rooms' messages too; their boosts are never asked for.
   const byMessage = new Map<number, Boost[]>();

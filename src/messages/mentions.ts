@@ -24,7 +24,10 @@ export function linkMentions(
   const members = activeMembers(db, roomId).sort((a, b) => b.name.length - a.name.length);
   if (members.length === 0) return none;
   const byName = new Map(members.map((member) => [member.name.toLowerCase(), member]));
-  const pattern = new RegExp(`(?<![\\p{L}\\p{N}_.])@(${members.map((member) => escapeRegExp(escapeText(member.name))).join("|")})(?![\\p{L}\\p{N}_])`, "giu");
+  const pattern = new RegExp(
+    `(?<![\\p{L}\\p{N}_.])@(${members.map((member) => escapeRegExp(escapeText(member.name))).join("|")})(?![\\p{L}\\p{N}_])`,
+    "giu",
+  );
   const mentioned = new Map<number, string>();
   const linked = html
     .split(TAG_OR_TEXT)

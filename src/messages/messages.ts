@@ -1,9 +1,9 @@
 import type { Database } from "bun:sqlite";
+import { type Attachment, attachmentsById, deleteAttachmentRow } from "../attachments/attachments.ts";
 import { now } from "../db/time.ts";
 import { PAGE_SIZE } from "../realtime/protocol.ts";
-import { type Attachment, attachmentsById, deleteAttachmentRow } from "../attachments/attachments.ts";
-import { isAdministrator, namesOf, type User } from "../users/users.ts";
 import { type LinkPreview, linkPreviewsOf } from "../unfurl/link-previews.ts";
+import { isAdministrator, namesOf, type User } from "../users/users.ts";
 import { type Boost, boostsOf } from "./boosts.ts";
 
 export type Message = {
@@ -46,7 +46,10 @@ const NO_BOOSTS: readonly Boost[] = Object.freeze([]);
 export function withDetails<R extends MessageRow>(db: Database, rows: R[]): (R & Message)[] {
   const messages = rows as (R & Message)[];
   if (rows.length === 0) return messages;
-  const boosts = boostsOf(db, rows.map((row) => row.id));
+  const boosts = boostsOf(
+    db,
+    rows.map((row) => row.id),
+  );
   const mentioned = new Set<number>();
   for (const row of rows) if (row.mentions) for (const id of row.mentions.split(" ")) mentioned.add(Number(id));
   const names = mentioned.size > 0 ? namesOf(db, [...mentioned]) : NO_NAMES;
@@ -97,16 +100,36 @@ export type NewMessage = {
  * Stores a message unless its author already has one in this room with the same client_message_id
  * (a retry): then the original comes back with `created: false`, and nothing is written.
  */
-export function insertMessage(db: Database, roomId: number, creator: User, input: NewMessage, at = now()): { message: Message; created: boolean } {
+export function insertMessage(
+  db: Database,
+  roomId: number,
+  creator: User,
+  input: NewMessage,
+  at = now(),
+): { message: Message; created: boolean } {
   // The row takes the room's next change number in the same statement; RETURNING read with .all()
   // (not .get(), which leaves the statement open and stalls WAL checkpoints).
   const [inserted] = db
-    .query<{ id: number; changeSeq: number }, [number, number, string, string, string, number | null, number | null, number, number, number]>(
+    .query<
+      { id: number; changeSeq: number },
+      [number, number, string, string, string, number | null, number | null, number, number, number]
+    >(
       `INSERT INTO messages (room_id, creator_id, client_message_id, body_html, body_plain, attachment_id, link_preview_id, created_at, updated_at, change_seq)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT change_seq + 1 FROM rooms WHERE id = ?))
        ON CONFLICT (room_id, creator_id, client_message_id) DO NOTHING RETURNING id, change_seq AS changeSeq`,
     )
-    .all(roomId, creator.id, input.clientMessageId, input.html, input.plain, input.attachment?.id ?? null, input.linkPreview?.id ?? null, at, at, roomId);
+    .all(
+      roomId,
+      creator.id,
+      input.clientMessageId,
+      input.html,
+      input.plain,
+      input.attachment?.id ?? null,
+      input.linkPreview?.id ?? null,
+      at,
+      at,
+      roomId,
+    );
   if (!inserted) return { message: findMessageByClientId(db, roomId, creator.id, input.clientMessageId)!, created: false };
   const { id, changeSeq } = inserted;
   insertMentions(db, id, input.mentionIds);
@@ -114,10 +137,23 @@ export function insertMessage(db: Database, roomId: number, creator: User, input
   // Everything the new row holds is known here, so it is not read back (it is on the hot path).
   const mentions = [...new Set(input.mentionIds)].sort((a, b) => a - b).join(" ");
   const message: Message = {
-    id, roomId, creatorId: creator.id, creatorName: creator.name, clientMessageId: input.clientMessageId,
-    bodyHtml: input.html, createdAt: at, updatedAt: at, changeSeq, mentions, mentionNames: input.mentionNames, boosts: NO_BOOSTS,
-    creatorAvatarKey: creator.avatarKey, attachmentId: input.attachment?.id ?? null, attachment: input.attachment ?? null,
-    linkPreviewId: input.linkPreview?.id ?? null, linkPreview: input.linkPreview ?? null,
+    id,
+    roomId,
+    creatorId: creator.id,
+    creatorName: creator.name,
+    clientMessageId: input.clientMessageId,
+    bodyHtml: input.html,
+    createdAt: at,
+    updatedAt: at,
+    changeSeq,
+    mentions,
+    mentionNames: input.mentionNames,
+    boosts: NO_BOOSTS,
+    creatorAvatarKey: creator.avatarKey,
+    attachmentId: input.attachment?.id ?? null,
+    attachment: input.attachment ?? null,
+    linkPreviewId: input.linkPreview?.id ?? null,
+    linkPreview: input.linkPreview ?? null,
   };
   return { message, created: true };
 }
@@ -141,9 +177,10 @@ export function deleteMessage(db: Database, message: Message): number {
   const changeSeq = db.transaction(() => {
     db.query("DELETE FROM messages WHERE id = ?").run(message.id);
     if (message.attachmentId) deleteAttachmentRow(db, message.attachmentId);
-    db.query(
-      "INSERT INTO message_tombstones (message_id, room_id, change_seq) SELECT ?, id, change_seq + 1 FROM rooms WHERE id = ?",
-    ).run(message.id, message.roomId);
+    db.query("INSERT INTO message_tombstones (message_id, room_id, change_seq) SELECT ?, id, change_seq + 1 FROM rooms WHERE id = ?").run(
+      message.id,
+      message.roomId,
+    );
     return bumpChangeSeq(db, message.roomId);
   })();
   return changeSeq;
@@ -184,10 +221,12 @@ export type RoomChanges = { changed: Message[]; removed: { id: number; changeSeq
 export function changesSince(db: Database, roomId: number, since: number, limit: number): RoomChanges {
   const changed = withDetails(
     db,
-    db.query<MessageRow, [number, number, number]>(
-      `SELECT ${MESSAGE_COLUMNS} ${FROM_MESSAGES} WHERE messages.room_id = ? AND messages.change_seq > ?
+    db
+      .query<MessageRow, [number, number, number]>(
+        `SELECT ${MESSAGE_COLUMNS} ${FROM_MESSAGES} WHERE messages.room_id = ? AND messages.change_seq > ?
        ORDER BY messages.change_seq LIMIT ?`,
-    ).all(roomId, since, limit),
+      )
+      .all(roomId, since, limit),
   );
   const removed = db
     .query<{ id: number; changeSeq: number }, [number, number, number]>(
@@ -256,5 +295,4 @@ export function messagesAfter(db: Database, roomId: number, afterId: number, lim
 }
 
 /** Who may edit or delete a message: its author and administrators. */
-export const canAdministerMessage = (user: User, message: Message): boolean =>
-  isAdministrator(user) || user.id === message.creatorId;
+export const canAdministerMessage = (user: User, message: Message): boolean => isAdministrator(user) || user.id === message.creatorId;

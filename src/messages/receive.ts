@@ -15,7 +15,7 @@ import type { LinkPreview } from "../unfurl/link-previews.ts";
 import type { User } from "../users/users.ts";
 import { addBoost, boostContent, removeBoost } from "./boosts.ts";
 import { linkMentions } from "./mentions.ts";
-import { deleteMessage, findMessage, insertMessage, touchMessage, updateMessageBody, type Message } from "./messages.ts";
+import { deleteMessage, findMessage, insertMessage, type Message, touchMessage, updateMessageBody } from "./messages.ts";
 import { formatRichText, formatText, isBlank } from "./sanitize.ts";
 import { playCommand, soundList, soundMessage } from "./sound-messages.ts";
 
@@ -35,7 +35,8 @@ function prepareBody(db: Database, roomId: number, body: string, { rich = false,
   if (sound === "unknown") return soundList(formatted.plain);
   const { html, plain } = sound ? soundMessage(sound) : formatted;
   if (isBlank(plain) && !withFile) return "A message needs some text.";
-  if (plain.length > MAX_BODY_CHARS) return `A message can be at most ${MAX_BODY_CHARS.toLocaleString("en")} characters (this one has ${plain.length.toLocaleString("en")}).`;
+  if (plain.length > MAX_BODY_CHARS)
+    return `A message can be at most ${MAX_BODY_CHARS.toLocaleString("en")} characters (this one has ${plain.length.toLocaleString("en")}).`;
   return { ...linkMentions(db, roomId, html), plain };
 }
 
@@ -59,7 +60,13 @@ export async function postMessage(
   try {
     stored = await writer.run(() => {
       const attachment = file ? { ...file, id: insertAttachment(db, file) } : null;
-      const result = insertMessage(db, room.id, user, { ...body, clientMessageId: input.clientMessageId, attachment, linkPreview: input.linkPreview }, input.at);
+      const result = insertMessage(
+        db,
+        room.id,
+        user,
+        { ...body, clientMessageId: input.clientMessageId, attachment, linkPreview: input.linkPreview },
+        input.at,
+      );
       if (result.created) markUnread(db, room.id, user.id, now() - CONNECTION_TTL_MS);
       else if (attachment) deleteAttachmentRow(db, attachment.id);
       return result;

@@ -1,18 +1,19 @@
 /** @jsxImportSource hono/jsx */
-import { Hono, type Context } from "hono";
+
+import { zValidator } from "@hono/zod-validator";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { MessageEditForm } from "../../templates/messages/edit.tsx";
 import { MessageView, messagesHtml } from "../../templates/messages/message.tsx";
 import { currentUser, requireUser } from "../http/authenticate.ts";
-import type { AppContext, AppEnv } from "../http/env.ts";
 import { parseMultipartOnce } from "../http/body-limits.ts";
+import type { AppContext, AppEnv } from "../http/env.ts";
 import { HttpError, orNotFound, renderError } from "../http/errors.tsx";
 import { positionId, positiveId, refuseWith } from "../http/validate.tsx";
 import { findRoomFor } from "../rooms/rooms.ts";
-import { canAdministerMessage, findMessage, latestMessages, messagesAfter, messagesBefore, type Message } from "./messages.ts";
 import { findLinkPreviewByToken } from "../unfurl/link-previews.ts";
+import { canAdministerMessage, findMessage, latestMessages, type Message, messagesAfter, messagesBefore } from "./messages.ts";
 import { editMessage, postMessage, removeMessage } from "./receive.ts";
-import { zValidator } from "@hono/zod-validator";
 
 // A quick first bound; the real limit (10,000 characters of text) is checked on the formatted text.
 const MAX_RAW_BODY = 100_000;
@@ -31,9 +32,15 @@ const postForm = z
       .optional(),
     // The token POST /unfurl_link gave for a pasted link: the card is rendered from what the server
     // fetched itself, never from anything the browser sends.
-    unfurl: z.string().regex(/^[\w-]{22}$/, "That link preview is not one of ours.").optional(),
+    unfurl: z
+      .string()
+      .regex(/^[\w-]{22}$/, "That link preview is not one of ours.")
+      .optional(),
   })
-  .refine((form) => form.body === undefined || form.body_html === undefined, "A message is either text (body) or HTML (body_html), not both.");
+  .refine(
+    (form) => form.body === undefined || form.body_html === undefined,
+    "A message is either text (body) or HTML (body_html), not both.",
+  );
 const roomParam = z.object({ room_id: positiveId });
 const messageParam = z.object({ room_id: positiveId, id: positiveId });
 // after=0 pages from the very first message.
@@ -63,27 +70,39 @@ export function messageRoutes(ctx: AppContext) {
       const room = roomOf(c, c.req.valid("param").room_id);
       const { before, after } = c.req.valid("query");
       const messages =
-        before !== undefined ? messagesBefore(db, room.id, before) : after !== undefined ? messagesAfter(db, room.id, after) : latestMessages(db, room.id);
+        before !== undefined
+          ? messagesBefore(db, room.id, before)
+          : after !== undefined
+            ? messagesAfter(db, room.id, after)
+            : latestMessages(db, room.id);
       if (messages.length === 0) return c.body(null, 204);
       return c.html(messagesHtml(messages).text);
     })
-    .post("/rooms/:room_id/messages", zValidator("param", roomParam, notFound), parseMultipartOnce, zValidator("form", postForm, unprocessable), async (c) => {
-      const room = roomOf(c, c.req.valid("param").room_id);
-      const form = c.req.valid("form");
-      if (form.attachment && form.attachment.size > ctx.config.maxUploadBytes) return renderError(c, 413, tooLarge(ctx.config.maxUploadBytes));
-      const linkPreview = form.unfurl ? findLinkPreviewByToken(db, form.unfurl) : null;
-      if (form.unfurl && !linkPreview) return renderError(c, 422, "That link preview is no longer available; send the message without it.");
-      const posted = await postMessage(ctx, currentUser(c), room, {
-        body: form.body_html ?? form.body ?? "",
-        rich: form.body_html !== undefined,
-        clientMessageId: form.client_message_id ?? crypto.randomUUID(),
-        file: form.attachment,
-        linkPreview,
-      });
-      if (typeof posted === "string") return renderError(c, 422, posted);
-      c.header("Location", `/rooms/${room.id}/@${posted.message.id}`);
-      return c.html(posted.html, posted.created ? 201 : 200);
-    })
+    .post(
+      "/rooms/:room_id/messages",
+      zValidator("param", roomParam, notFound),
+      parseMultipartOnce,
+      zValidator("form", postForm, unprocessable),
+      async (c) => {
+        const room = roomOf(c, c.req.valid("param").room_id);
+        const form = c.req.valid("form");
+        if (form.attachment && form.attachment.size > ctx.config.maxUploadBytes)
+          return renderError(c, 413, tooLarge(ctx.config.maxUploadBytes));
+        const linkPreview = form.unfurl ? findLinkPreviewByToken(db, form.unfurl) : null;
+        if (form.unfurl && !linkPreview)
+          return renderError(c, 422, "That link preview is no longer available; send the message without it.");
+        const posted = await postMessage(ctx, currentUser(c), room, {
+          body: form.body_html ?? form.body ?? "",
+          rich: form.body_html !== undefined,
+          clientMessageId: form.client_message_id ?? crypto.randomUUID(),
+          file: form.attachment,
+          linkPreview,
+        });
+        if (typeof posted === "string") return renderError(c, 422, posted);
+        c.header("Location", `/rooms/${room.id}/@${posted.message.id}`);
+        return c.html(posted.html, posted.created ? 201 : 200);
+      },
+    )
     .get("/rooms/:room_id/messages/:id", zValidator("param", messageParam, notFound), (c) => {
       const { room_id, id } = c.req.valid("param");
       return c.html(<MessageView message={orNotFound(findMessage(db, roomOf(c, room_id).id, id))} />);
@@ -92,13 +111,19 @@ export function messageRoutes(ctx: AppContext) {
       const { room_id, id } = c.req.valid("param");
       return c.html(<MessageEditForm message={administeredMessage(c, room_id, id)} />);
     })
-    .patch("/rooms/:room_id/messages/:id", zValidator("param", messageParam, notFound), zValidator("form", z.object({ body }), unprocessable), (c) => {
-      const { room_id, id } = c.req.valid("param");
-      const message = administeredMessage(c, room_id, id);
-      const edited = editMessage(ctx, message, c.req.valid("form").body);
-      if (typeof edited === "string") return c.html(<MessageEditForm message={message} body={c.req.valid("form").body} error={edited} />, 422);
-      return c.html(edited.html);
-    })
+    .patch(
+      "/rooms/:room_id/messages/:id",
+      zValidator("param", messageParam, notFound),
+      zValidator("form", z.object({ body }), unprocessable),
+      (c) => {
+        const { room_id, id } = c.req.valid("param");
+        const message = administeredMessage(c, room_id, id);
+        const edited = editMessage(ctx, message, c.req.valid("form").body);
+        if (typeof edited === "string")
+          return c.html(<MessageEditForm message={message} body={c.req.valid("form").body} error={edited} />, 422);
+        return c.html(edited.html);
+      },
+    )
     .delete("/rooms/:room_id/messages/:id", zValidator("param", messageParam, notFound), async (c) => {
       const { room_id, id } = c.req.valid("param");
       await removeMessage(ctx, administeredMessage(c, room_id, id));

@@ -77,7 +77,6 @@ export class Connections {
 
   /** Signed out, deactivated or banned: the tabs are closed with a code that tells them not to come back. */
   close(match: (data: SocketData) => boolean, reason: string, code = SIGNED_OUT_CLOSE_CODE): void {
-    for (const sockets of this.byUser.values())
-      for (const ws of sockets) if (match(ws.data)) ws.close(code, reason);
+    for (const sockets of this.byUser.values()) for (const ws of sockets) if (match(ws.data)) ws.close(code, reason);
   }
 }

@@ -13,12 +13,18 @@ export function cableRoutes(ctx: AppContext) {
     // Browsers always send Origin on a WebSocket; a page on another site must not borrow the cookie.
     if (c.req.header("origin") !== undefined && !fromThisSite(c, publicOrigin))
       return c.json({ error: "This connection came from another website, so it was refused." }, 403);
-    if (c.req.header("upgrade")?.toLowerCase() !== "websocket")
-      return c.json({ error: "This address only speaks WebSocket." }, 426);
+    if (c.req.header("upgrade")?.toLowerCase() !== "websocket") return c.json({ error: "This address only speaks WebSocket." }, 426);
     if (ctx.connections.countOf(user.id) >= MAX_SOCKETS_PER_PERSON)
       return c.json({ error: `You have ${MAX_SOCKETS_PER_PERSON} tabs connected already; close some and reload.` }, 429);
     const upgraded = c.env.upgrade(c.req.raw, {
-      data: { userId: user.id, userName: user.name, sessionId: session.id, entered: new Set<number>(), budget: new SocketBudget(), closing: false },
+      data: {
+        userId: user.id,
+        userName: user.name,
+        sessionId: session.id,
+        entered: new Set<number>(),
+        budget: new SocketBudget(),
+        closing: false,
+      },
     });
     return upgraded ? new Response(null) : c.json({ error: "The WebSocket upgrade failed." }, 400);
   });

@@ -5,12 +5,12 @@ import { messagesHtml } from "../../templates/messages/message.tsx";
 import { isDiskFull } from "../db/disk-space.ts";
 import type { AppContext } from "../http/env.ts";
 import { changesSince } from "../messages/messages.ts";
-import { involvementOf, isMember, visibleRoomIds } from "../rooms/memberships.ts";
 import { announcePresence } from "../rooms/broadcasts.tsx";
+import { involvementOf, isMember, visibleRoomIds } from "../rooms/memberships.ts";
 import { enterRoom, leaveRoom, refreshPresence } from "../rooms/presence.ts";
 import { MAX_SOCKETS_PER_PERSON } from "./budget.ts";
 import type { Socket, SocketData } from "./connections.ts";
-import { POLICY_VIOLATION_CLOSE_CODE, SERVER_ERROR_CLOSE_CODE, type ClientFrame } from "./protocol.ts";
+import { type ClientFrame, POLICY_VIOLATION_CLOSE_CODE, SERVER_ERROR_CLOSE_CODE } from "./protocol.ts";
 import { activityTopic, roomTopic, userTopic } from "./topics.ts";
 
 /** Past this many missed changes, a reload is cheaper than a catch-up frame. */

@@ -7,7 +7,7 @@ import type { AppContext } from "../http/env.ts";
 import { roomTopic } from "../realtime/topics.ts";
 import { visibleMemberIds } from "./memberships.ts";
 import { expireStalePresence, presentUsers } from "./presence.ts";
-import { roomPeople, type MembershipChange, type Room } from "./rooms.ts";
+import { type MembershipChange, type Room, roomPeople } from "./rooms.ts";
 
 type Deps = Pick<AppContext, "db" | "publisher" | "connections">;
 
@@ -26,7 +26,10 @@ export function announceRoom(deps: Deps, room: Room, userIds: number[]): void {
 /** A room was renamed or its people changed: keepers see the new entry, newcomers get it, leavers lose it. */
 export function announceRoomChange(deps: Deps, room: Room, change: MembershipChange): void {
   const visible = new Set(visibleMemberIds(deps.db, room.id));
-  deps.publisher.publishToUsers([...change.kept, ...change.granted].filter((id) => visible.has(id)), sidebarFrame(deps, room));
+  deps.publisher.publishToUsers(
+    [...change.kept, ...change.granted].filter((id) => visible.has(id)),
+    sidebarFrame(deps, room),
+  );
   deps.connections.follow(change.granted, room.id);
   withdrawRoom(deps, room.id, change.revoked, "You were removed from this room.");
   // Anyone removed while looking at the room leaves its "here now" list too.

@@ -50,9 +50,7 @@ export function memberIds(db: Database, roomId: number): number[] {
 /** Members who have the room in their sidebar. */
 export function visibleMemberIds(db: Database, roomId: number): number[] {
   return db
-    .query<{ userId: number }, [number]>(
-      "SELECT user_id AS userId FROM memberships WHERE room_id = ? AND involvement != 'invisible'",
-    )
+    .query<{ userId: number }, [number]>("SELECT user_id AS userId FROM memberships WHERE room_id = ? AND involvement != 'invisible'")
     .all(roomId)
     .map((row) => row.userId);
 }
@@ -70,25 +68,22 @@ export function activeMembers(db: Database, roomId: number): Member[] {
 export function involvementOf(db: Database, userId: number, roomId: number): Involvement | null {
   return (
     db
-      .query<{ involvement: Involvement }, [number, number]>(
-        "SELECT involvement FROM memberships WHERE user_id = ? AND room_id = ?",
-      )
+      .query<{ involvement: Involvement }, [number, number]>("SELECT involvement FROM memberships WHERE user_id = ? AND room_id = ?")
       .get(userId, roomId)?.involvement ?? null
   );
 }
 
 /** How many rooms a person hid from their sidebar. */
 export function hiddenRoomCount(db: Database, userId: number): number {
-  return db.query<{ n: number }, [number]>("SELECT count(*) AS n FROM memberships WHERE user_id = ? AND involvement = 'invisible'").get(userId)!.n;
+  return db
+    .query<{ n: number }, [number]>("SELECT count(*) AS n FROM memberships WHERE user_id = ? AND involvement = 'invisible'")
+    .get(userId)!.n;
 }
 
 export function setInvolvement(db: Database, userId: number, roomId: number, involvement: Involvement): void {
-  db.query("UPDATE memberships SET involvement = ?, unread_at = CASE WHEN ? = 'invisible' THEN NULL ELSE unread_at END WHERE user_id = ? AND room_id = ?").run(
-    involvement,
-    involvement,
-    userId,
-    roomId,
-  );
+  db.query(
+    "UPDATE memberships SET involvement = ?, unread_at = CASE WHEN ? = 'invisible' THEN NULL ELSE unread_at END WHERE user_id = ? AND room_id = ?",
+  ).run(involvement, involvement, userId, roomId);
 }
 
 /**
@@ -110,9 +105,7 @@ export function isMember(db: Database, userId: number, roomId: number): boolean 
 /** The rooms in a person's sidebar, whose activity their tabs follow. */
 export function visibleRoomIds(db: Database, userId: number): number[] {
   return db
-    .query<{ roomId: number }, [number]>(
-      "SELECT room_id AS roomId FROM memberships WHERE user_id = ? AND involvement != 'invisible'",
-    )
+    .query<{ roomId: number }, [number]>("SELECT room_id AS roomId FROM memberships WHERE user_id = ? AND involvement != 'invisible'")
     .all(userId)
     .map((row) => row.roomId);
 }

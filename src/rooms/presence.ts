@@ -63,9 +63,7 @@ export function expireStalePresence(db: Database): number[] {
   const stale = now() - CONNECTION_TTL_MS;
   return db.transaction(() => {
     const rooms = db
-      .query<{ roomId: number }, [number]>(
-        "SELECT DISTINCT room_id AS roomId FROM memberships WHERE connections > 0 AND connected_at < ?",
-      )
+      .query<{ roomId: number }, [number]>("SELECT DISTINCT room_id AS roomId FROM memberships WHERE connections > 0 AND connected_at < ?")
       .all(stale)
       .map((row) => row.roomId);
     db.query("UPDATE memberships SET connections = 0, connected_at = NULL WHERE connections > 0 AND connected_at < ?").run(stale);

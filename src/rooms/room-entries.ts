@@ -31,7 +31,9 @@ export function roomEntries({ db, cache }: Reads, roomIds: number[]): RoomEntry[
       .all(JSON.stringify(missing))
       .map(({ people, ...room }) => ({
         ...room,
-        members: people ? (JSON.parse(people) as [number, string, string | null][]).map(([id, name, avatarKey]) => ({ id, name, avatarKey })) : [],
+        members: people
+          ? (JSON.parse(people) as [number, string, string | null][]).map(([id, name, avatarKey]) => ({ id, name, avatarKey }))
+          : [],
       })),
   );
 }

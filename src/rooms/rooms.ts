@@ -1,11 +1,11 @@
 import type { Database } from "bun:sqlite";
 import { canCreateRooms, findAccount } from "../accounts/accounts.ts";
 import { type Attachment, forgetRoomFiles } from "../attachments/attachments.ts";
-import { now } from "../db/time.ts";
 import type { Reads } from "../cache/read-cache.ts";
-import { roomEntries, roomEntry } from "./room-entries.ts";
+import { now } from "../db/time.ts";
 import { isAdministrator, type User } from "../users/users.ts";
-import { grantMemberships, grantMembershipsToActiveUsers, isMember, memberIds, revokeMemberships, type Member } from "./memberships.ts";
+import { grantMemberships, grantMembershipsToActiveUsers, isMember, type Member, memberIds, revokeMemberships } from "./memberships.ts";
+import { roomEntries, roomEntry } from "./room-entries.ts";
 
 export type RoomKind = "open" | "closed" | "direct";
 export type Room = { id: number; kind: RoomKind; name: string | null; creatorId: number; lastMessageAt: number | null };
@@ -61,7 +61,10 @@ export function sidebarFor(reads: Reads, user: User): SidebarRooms {
     .all(user.id);
   const memberships = all.filter((m) => !m.hidden);
   const unread = new Map(memberships.map((m) => [m.roomId, m.unreadAt !== null]));
-  const rooms = roomEntries(reads, memberships.map((m) => m.roomId)).map(({ createdAt, ...room }) => ({
+  const rooms = roomEntries(
+    reads,
+    memberships.map((m) => m.roomId),
+  ).map(({ createdAt, ...room }) => ({
     ...room,
     unread: unread.get(room.id)!,
     recency: room.lastMessageAt ?? createdAt,
@@ -73,8 +76,14 @@ export function sidebarFor(reads: Reads, user: User): SidebarRooms {
   const byRecency = (a: (typeof rooms)[number], b: (typeof rooms)[number]) => b.recency - a.recency || a.id - b.id;
   const plain = ({ recency: _, ...room }: (typeof rooms)[number]): SidebarRoom => room;
   return {
-    shared: rooms.filter((room) => room.kind !== "direct").sort(byName).map(plain),
-    directs: rooms.filter((room) => room.kind === "direct").sort(byRecency).map(plain),
+    shared: rooms
+      .filter((room) => room.kind !== "direct")
+      .sort(byName)
+      .map(plain),
+    directs: rooms
+      .filter((room) => room.kind === "direct")
+      .sort(byRecency)
+      .map(plain),
     hiddenCount: all.length - memberships.length,
   };
 }
@@ -157,14 +166,22 @@ export type MembershipChange = { kept: number[]; granted: number[]; revoked: num
  * exactly the listed people. Says who stayed, who came and who went, for the broadcasts. The
  * caller tells the read cache (`roomChanged`) once this has committed.
  */
-export function updateSharedRoom(db: Database, room: Room, input: { kind: "open" | "closed"; name: string; userIds: number[] }): MembershipChange {
+export function updateSharedRoom(
+  db: Database,
+  room: Room,
+  input: { kind: "open" | "closed"; name: string; userIds: number[] },
+): MembershipChange {
   return db.transaction(() => {
     const before = new Set(memberIds(db, room.id));
     db.query("UPDATE rooms SET kind = ?, name = ?, updated_at = ? WHERE id = ?").run(input.kind, input.name, now(), room.id);
     if (input.kind === "open") grantMembershipsToActiveUsers(db, room.id);
     else {
       const wanted = new Set(activeUserIds(db, input.userIds));
-      revokeMemberships(db, room.id, [...before].filter((id) => !wanted.has(id)));
+      revokeMemberships(
+        db,
+        room.id,
+        [...before].filter((id) => !wanted.has(id)),
+      );
       grantMemberships(db, room.id, [...wanted]);
     }
     const after = new Set(memberIds(db, room.id));
@@ -196,9 +213,7 @@ export const canAdministerRoom = (user: User, room: Room): boolean =>
 /** Of the given ids, the people who exist and are active, sorted and without repeats. */
 function activeUserIds(db: Database, ids: number[]): number[] {
   return db
-    .query<{ id: number }, [string]>(
-      "SELECT id FROM users WHERE status = 'active' AND id IN (SELECT value FROM json_each(?)) ORDER BY id",
-    )
+    .query<{ id: number }, [string]>("SELECT id FROM users WHERE status = 'active' AND id IN (SELECT value FROM json_each(?)) ORDER BY id")
     .all(JSON.stringify(ids))
     .map((row) => row.id);
 }

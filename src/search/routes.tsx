@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import { zValidator } from "@hono/zod-validator";
-import { Hono, type Context } from "hono";
+import { type Context, Hono } from "hono";
 import { getCookie } from "hono/cookie";
 import { z } from "zod";
 import { SearchPage } from "../../templates/search/page.tsx";
@@ -10,7 +10,7 @@ import { redirectTo } from "../http/request.ts";
 import { optional, positiveId, validForm } from "../http/validate.tsx";
 import { findRoomFor, pageFrame, roomNameFor } from "../rooms/rooms.ts";
 import { LAST_ROOM_COOKIE } from "../rooms/routes.tsx";
-import { MAX_QUERY_CHARS, clearSearches, matchExpression, recentSearches, recordSearch, searchMessages } from "./searches.ts";
+import { clearSearches, MAX_QUERY_CHARS, matchExpression, recentSearches, recordSearch, searchMessages } from "./searches.ts";
 
 const q = z
   .string("Please type the words to search for.")

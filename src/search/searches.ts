@@ -1,11 +1,11 @@
 import type { Database } from "bun:sqlite";
 import type { Reads } from "../cache/read-cache.ts";
 import { now } from "../db/time.ts";
-import { MARKED_TEXT, matchedWords } from "./highlight.ts";
-import { indexPendingMessages } from "./indexer.ts";
 import { FROM_MESSAGES, MESSAGE_COLUMNS, type Message, type MessageRow, withDetails } from "../messages/messages.ts";
 import { findRoomFor, roomNameFor } from "../rooms/rooms.ts";
 import type { User } from "../users/users.ts";
+import { MARKED_TEXT, matchedWords } from "./highlight.ts";
+import { indexPendingMessages } from "./indexer.ts";
 
 /** The longest query anyone may search for or keep (the searches table's CHECK says the same). */
 export const MAX_QUERY_CHARS = 200;
@@ -23,7 +23,12 @@ export type RecentSearch = { id: number; query: string };
  */
 export function matchExpression(query: string): string | null {
   const words = query.replace(/[^\p{L}\p{M}\p{N}\p{Pc}]+/gu, " ").trim();
-  return words ? words.split(" ").map((word) => `"${word}"`).join(" ") : null;
+  return words
+    ? words
+        .split(" ")
+        .map((word) => `"${word}"`)
+        .join(" ")
+    : null;
 }
 
 /**
@@ -57,7 +62,11 @@ export function searchMessages(reads: Reads, user: User, query: string, limit = 
     if (row.roomName === null && !directNames.has(row.roomId))
       directNames.set(row.roomId, roomNameFor(reads, findRoomFor(reads, user, row.roomId)!, user.id));
   return {
-    results: messages.map(({ marked, ...row }) => ({ ...row, roomName: row.roomName ?? directNames.get(row.roomId)!, words: matchedWords(marked) })),
+    results: messages.map(({ marked, ...row }) => ({
+      ...row,
+      roomName: row.roomName ?? directNames.get(row.roomId)!,
+      words: matchedWords(marked),
+    })),
     more,
   };
 }

@@ -1,11 +1,11 @@
 /** @jsxImportSource hono/jsx */
-import { Hono, type Context } from "hono";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { SignInForm, SignInPage } from "../../templates/sessions/new.tsx";
 import { findAccount } from "../accounts/accounts.ts";
 import { clearSessionCookie, clientInfo, setSessionCookie, takeWantedPage } from "../http/authenticate.ts";
-import { takeNotice } from "../http/notice.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
+import { takeNotice } from "../http/notice.ts";
 import { clientIp, isHtmx, redirectTo } from "../http/request.ts";
 import { optional, validForm } from "../http/validate.tsx";
 import { authenticate, firstAdministrator } from "../users/users.ts";

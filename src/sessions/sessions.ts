@@ -49,9 +49,11 @@ export function resumeSession(
   const at = now();
   const refreshed = at - session.lastActiveAt >= ACTIVITY_REFRESH_MS;
   if (refreshed) {
-    db.query("UPDATE sessions SET last_active_at = $at, ip_address = $ipAddress, user_agent = $userAgent WHERE id = $id").run(
-      { at, id: session.id, ...client() },
-    );
+    db.query("UPDATE sessions SET last_active_at = $at, ip_address = $ipAddress, user_agent = $userAgent WHERE id = $id").run({
+      at,
+      id: session.id,
+      ...client(),
+    });
     session.lastActiveAt = at;
     row.lastActiveAt = at;
   }

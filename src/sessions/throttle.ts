@@ -53,10 +53,7 @@ export class SignInThrottle {
   private readonly byAddress: AttemptWindow;
   private readonly byAccount: AttemptWindow;
 
-  constructor(
-    address = { limit: 10, windowMs: 3 * 60_000 },
-    account = { limit: 20, windowMs: 15 * 60_000 },
-  ) {
+  constructor(address = { limit: 10, windowMs: 3 * 60_000 }, account = { limit: 20, windowMs: 15 * 60_000 }) {
     this.byAddress = new AttemptWindow(address.limit, address.windowMs);
     this.byAccount = new AttemptWindow(account.limit, account.windowMs);
   }

@@ -34,7 +34,9 @@ export function insertLinkPreview(db: Database, preview: NewLinkPreview): LinkPr
 /** The newest preview of this URL made since `since`: pasting a popular link fetches it once an hour at most. */
 export function recentLinkPreview(db: Database, url: string, since: number): LinkPreview | null {
   return db
-    .query<LinkPreview, [string, number]>(`SELECT ${COLUMNS} FROM link_previews WHERE url = ? AND created_at >= ? ORDER BY created_at DESC LIMIT 1`)
+    .query<LinkPreview, [string, number]>(
+      `SELECT ${COLUMNS} FROM link_previews WHERE url = ? AND created_at >= ? ORDER BY created_at DESC LIMIT 1`,
+    )
     .get(url, since);
 }
 

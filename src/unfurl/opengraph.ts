@@ -50,7 +50,9 @@ function attributesOf(source: string): Map<string, string> {
 
 /** Plain text: tags dropped, entities decoded, white space collapsed, cut to MAX_TEXT_CHARS. */
 function text(value: string): string {
-  const plain = decodeEntities(value.replace(/<[^>]*>/g, " ")).replace(/\s+/g, " ").trim();
+  const plain = decodeEntities(value.replace(/<[^>]*>/g, " "))
+    .replace(/\s+/g, " ")
+    .trim();
   return plain.length > MAX_TEXT_CHARS ? `${plain.slice(0, MAX_TEXT_CHARS - 1)}…` : plain;
 }
 

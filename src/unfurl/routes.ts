@@ -1,6 +1,6 @@
+import { join } from "node:path";
 import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
-import { join } from "node:path";
 import { z } from "zod";
 import { currentUser, requireUser, requireUserForJson } from "../http/authenticate.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";

@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { now } from "../db/time.ts";
 import type { Logger } from "../log.ts";
 import { AttemptWindow } from "../sessions/throttle.ts";
-import { FetchRefused, guardedFetch, type FetchLimits, type GuardOptions } from "./guarded-fetch.ts";
-import { insertLinkPreview, recentLinkPreview, type LinkPreview } from "./link-previews.ts";
+import { type FetchLimits, FetchRefused, type GuardOptions, guardedFetch } from "./guarded-fetch.ts";
+import { insertLinkPreview, type LinkPreview, recentLinkPreview } from "./link-previews.ts";
 import { readPageFacts } from "./opengraph.ts";
 
 // The original's limits: a page is HTML of at most 5 MB; short timeouts, since someone is waiting.
@@ -27,7 +27,8 @@ const PER_PERSON = { limit: 20, windowMs: 60_000 };
 // simply gets no card (it is not remembered as a failure).
 export const MAX_FETCHES_AT_ONCE = 8;
 // Links to files and media are not pages; fetching them would only waste the 5 MB allowance.
-const NOT_A_PAGE = /\.(zip|tar|gz|tgz|bz2|xz|rar|7z|dmg|exe|msi|pkg|deb|rpm|iso|jpe?g|png|gif|bmp|webp|svg|heic|heif|mp[34]|m4a|mov|avi|mkv|wmv|flv|wav|ogg|oga|ogv|aac|wma|webm|mpe?g|pdf)$/i;
+const NOT_A_PAGE =
+  /\.(zip|tar|gz|tgz|bz2|xz|rar|7z|dmg|exe|msi|pkg|deb|rpm|iso|jpe?g|png|gif|bmp|webp|svg|heic|heif|mp[34]|m4a|mov|avi|mkv|wmv|flv|wav|ogg|oga|ogv|aac|wma|webm|mpe?g|pdf)$/i;
 
 export const IMAGE_KEY = /^[0-9a-f]{32}\.webp$/;
 
@@ -76,8 +77,12 @@ export class Unfurler {
       const image = facts.image && (await this.copyImage(facts.image));
       // The card links to what was pasted, not to the page's own og:url, which could point anywhere.
       return insertLinkPreview(this.db, {
-        url: key, title: facts.title, description: facts.description,
-        imageKey: image?.key ?? null, imageWidth: image?.width ?? null, imageHeight: image?.height ?? null,
+        url: key,
+        title: facts.title,
+        description: facts.description,
+        imageKey: image?.key ?? null,
+        imageWidth: image?.width ?? null,
+        imageHeight: image?.height ?? null,
       });
     } catch (error) {
       this.log("info", "no link preview", { url: key, reason: error instanceof Error ? error.message : String(error) });

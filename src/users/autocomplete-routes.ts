@@ -1,13 +1,13 @@
 import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
-import { requireUserForJson } from "../http/authenticate.ts";
 import { z } from "zod";
+import { avatarUrl } from "../../templates/shared/avatar-look.ts";
+import { requireUserForJson } from "../http/authenticate.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
 import { NOT_FOUND_MESSAGE } from "../http/errors.tsx";
 import { positiveId } from "../http/validate.tsx";
 import { findRoomFor } from "../rooms/rooms.ts";
 import { searchUsers } from "./users.ts";
-import { avatarUrl } from "../../templates/shared/avatar-look.ts";
 
 const MAX_RESULTS = 20;
 const MAX_QUERY_LENGTH = 100;

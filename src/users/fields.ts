@@ -1,11 +1,7 @@
 import { z } from "zod";
 
 // The rules for a person's details, shared by every form that takes them.
-export const personName = z
-  .string()
-  .trim()
-  .min(1, "Please enter a name.")
-  .max(100, "Names can be at most 100 characters.");
+export const personName = z.string().trim().min(1, "Please enter a name.").max(100, "Names can be at most 100 characters.");
 
 export const emailAddress = z
   .string()

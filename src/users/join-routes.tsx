@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import { zValidator } from "@hono/zod-validator";
-import { Hono, type Context, type MiddlewareHandler } from "hono";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { JoinForm, JoinPage } from "../../templates/users/join.tsx";
 import { findAccountByJoinCode } from "../accounts/accounts.ts";

@@ -1,4 +1,6 @@
 /** @jsxImportSource hono/jsx */
+
+import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
 import { z } from "zod";
 import { SoundsToggle } from "../../templates/users/sounds-toggle.tsx";
@@ -6,7 +8,6 @@ import { currentUser, requireUser } from "../http/authenticate.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
 import { refuseWith } from "../http/validate.tsx";
 import { setSoundsMuted } from "./users.ts";
-import { zValidator } from "@hono/zod-validator";
 
 const soundsForm = z.object({ muted: z.enum(["true", "false"], "muted must be true or false.") });
 

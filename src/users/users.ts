@@ -5,7 +5,13 @@ import { grantOpenRoomsTo } from "../rooms/memberships.ts";
 export type Role = "member" | "admin" | "bot";
 export type UserStatus = "active" | "deactivated" | "banned";
 export type User = {
-  id: number; name: string; emailAddress: string | null; role: Role; status: UserStatus; bio: string; soundsMuted: 0 | 1;
+  id: number;
+  name: string;
+  emailAddress: string | null;
+  role: Role;
+  status: UserStatus;
+  bio: string;
+  soundsMuted: 0 | 1;
   /** The uploaded picture's file key; null shows initials. */
   avatarKey: string | null;
 };
@@ -30,7 +36,9 @@ export function findUser(db: Database, id: number): User | null {
 
 /** People's current names by id, whatever their status (a mention or a boost outlives an active account). */
 export function namesOf(db: Database, ids: number[]): Record<string, string> {
-  const rows = db.query<{ id: number; name: string }, [string]>("SELECT id, name FROM users WHERE id IN (SELECT value FROM json_each(?))").all(JSON.stringify(ids));
+  const rows = db
+    .query<{ id: number; name: string }, [string]>("SELECT id, name FROM users WHERE id IN (SELECT value FROM json_each(?))")
+    .all(JSON.stringify(ids));
   return Object.fromEntries(rows.map((row) => [row.id, row.name]));
 }
 
@@ -40,9 +48,7 @@ export function findUserByEmail(db: Database, emailAddress: string): User | null
 
 /** The person the sign-in page names for help: the first administrator still active. */
 export function firstAdministrator(db: Database): User | null {
-  return db
-    .query<User, []>(`SELECT ${USER_COLUMNS} FROM users WHERE role = 'admin' AND status = 'active' ORDER BY id LIMIT 1`)
-    .get();
+  return db.query<User, []>(`SELECT ${USER_COLUMNS} FROM users WHERE role = 'admin' AND status = 'active' ORDER BY id LIMIT 1`).get();
 }
 
 /** Adds a person to the account; they join every open room at once. */

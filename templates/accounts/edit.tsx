@@ -5,8 +5,8 @@ import { isAdministrator, type User } from "../../src/users/users.ts";
 import { Layout } from "../layout.tsx";
 import { Avatar } from "../shared/avatar.tsx";
 import { CopyButton } from "../shared/copy-button.tsx";
-import { FormError } from "../shared/flash.tsx";
 import { TextField } from "../shared/fields.tsx";
+import { FormError } from "../shared/flash.tsx";
 
 export type SettingsValues = Partial<Record<"name" | "restrict_room_creation_to_administrators", string>>;
 

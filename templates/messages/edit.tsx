@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
-import type { Message } from "../../src/messages/messages.ts";
 import { shownBody } from "../../src/messages/mentions.ts";
+import type { Message } from "../../src/messages/messages.ts";
 import { editableText } from "../../src/messages/sanitize.ts";
 import { domId } from "../../src/realtime/protocol.ts";
 import { FormError } from "../shared/flash.tsx";

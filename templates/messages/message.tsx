@@ -1,11 +1,11 @@
 /** @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
+import type { Attachment } from "../../src/attachments/attachments.ts";
 import { shownBody } from "../../src/messages/mentions.ts";
 import type { Message } from "../../src/messages/messages.ts";
-import type { LinkPreview } from "../../src/unfurl/link-previews.ts";
 import { domId } from "../../src/realtime/protocol.ts";
-import { html, inJsx, joinHtml, raw, type Html } from "../html.ts";
-import type { Attachment } from "../../src/attachments/attachments.ts";
+import type { LinkPreview } from "../../src/unfurl/link-previews.ts";
+import { type Html, html, inJsx, joinHtml, raw } from "../html.ts";
 import { avatarHtml } from "../shared/avatar.tsx";
 import { isoTime } from "../shared/time.tsx";
 
@@ -43,7 +43,9 @@ export function messageHtml(m: Message): Html {
 
 /** A pasted link's card: its title links to the URL as pasted, its picture is our own copy. */
 function linkPreviewHtml(p: LinkPreview): Html {
-  const image = p.imageKey && html`<img class="link-preview__image" src="/unfurls/${p.imageKey}" width="${p.imageWidth ?? 0}" height="${p.imageHeight ?? 0}" alt="" loading="lazy">`;
+  const image =
+    p.imageKey &&
+    html`<img class="link-preview__image" src="/unfurls/${p.imageKey}" width="${p.imageWidth ?? 0}" height="${p.imageHeight ?? 0}" alt="" loading="lazy">`;
   return html`<a class="link-preview" href="${p.url}" target="_blank" rel="noopener noreferrer nofollow">
       ${image}
       <span class="link-preview__text">
@@ -97,7 +99,8 @@ function boostsHtml(m: Message): Html {
         title="${group.names.join(", ")}">${content}<span class="boost__count">${group.ids.length}</span></button>`,
   );
   const folded = buttons.slice(BOOSTS_SHOWN);
-  const more = folded.length > 0 && html`<details class="boosts__more"><summary class="boosts__fold">+${folded.length}</summary>${folded}</details>`;
+  const more =
+    folded.length > 0 && html`<details class="boosts__more"><summary class="boosts__fold">+${folded.length}</summary>${folded}</details>`;
   return html`<div class="boosts">${buttons.slice(0, BOOSTS_SHOWN)}${more}</div>`;
 }
 

@@ -4,15 +4,22 @@ import type { Member } from "../../src/rooms/memberships.ts";
 import type { Room } from "../../src/rooms/rooms.ts";
 import type { User } from "../../src/users/users.ts";
 import { Layout } from "../layout.tsx";
-import { FormError } from "../shared/flash.tsx";
 import { TextField } from "../shared/fields.tsx";
+import { FormError } from "../shared/flash.tsx";
 
 /** Chosen people as removable pills plus a search box fed by /autocompletable/users. */
 export const PeoplePicker: FC<{ selected: Member[]; label: string }> = ({ selected, label }) => (
   <div class="picker" data-picker>
     <label class="field">
       <span class="field__label">{label}</span>
-      <input class="field__input" type="search" placeholder="Type a name…" autocomplete="off" data-picker-search aria-controls="picker_results" />
+      <input
+        class="field__input"
+        type="search"
+        placeholder="Type a name…"
+        autocomplete="off"
+        data-picker-search
+        aria-controls="picker_results"
+      />
     </label>
     <ul id="picker_results" class="picker__results" data-picker-results role="listbox" aria-label="Matching people"></ul>
     <ul class="picker__selected" data-picker-selected aria-label="Chosen people">
@@ -120,7 +127,13 @@ export const DirectRoomForm: FC<{ selected: Member[]; error?: string }> = ({ sel
 );
 
 /** A panel page around a room form, with a way back and, when allowed, a way to delete. */
-export const RoomFormPage: FC<{ user: User; title: string; back: string; deletable?: Room; children: unknown }> = ({ user, title, back, deletable, children }) => (
+export const RoomFormPage: FC<{ user: User; title: string; back: string; deletable?: Room; children: unknown }> = ({
+  user,
+  title,
+  back,
+  deletable,
+  children,
+}) => (
   <Layout title={title} bodyClass="panel-page" user={user}>
     <main class="panel panel--wide">
       <a class="panel__back" href={back}>
@@ -133,7 +146,9 @@ export const RoomFormPage: FC<{ user: User; title: string; back: string; deletab
           type="button"
           class="button button--danger"
           hx-delete={`/rooms/${deletable.id}`}
-          hx-confirm={deletable.kind === "direct" ? "Delete this conversation and all its messages?" : "Delete this room and all its messages?"}
+          hx-confirm={
+            deletable.kind === "direct" ? "Delete this conversation and all its messages?" : "Delete this room and all its messages?"
+          }
         >
           {deletable.kind === "direct" ? "Delete conversation" : "Delete room"}
         </button>

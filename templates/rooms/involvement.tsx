@@ -1,9 +1,9 @@
 /** @jsxImportSource hono/jsx */
 import { raw } from "hono/html";
 import type { FC } from "hono/jsx";
-import { rememberedHtml, renderToString } from "../render.ts";
-import type { Involvement } from "../../src/rooms/memberships.ts";
 import { domId } from "../../src/realtime/protocol.ts";
+import type { Involvement } from "../../src/rooms/memberships.ts";
+import { rememberedHtml, renderToString } from "../render.ts";
 
 const LABELS: Record<Involvement, { label: string; hint: string }> = {
   everything: { label: "All messages", hint: "Notify me about every message" },
@@ -21,7 +21,8 @@ export const InvolvementControl: FC<InvolvementProps> = (props) =>
   raw(controls(`${props.roomId}:${props.involvement}:${props.kind}`, () => renderToString(<Control {...props} />)));
 
 const Control: FC<InvolvementProps> = ({ roomId, involvement, kind }) => {
-  const levels: Involvement[] = kind === "direct" ? ["everything", "nothing", "invisible"] : ["everything", "mentions", "nothing", "invisible"];
+  const levels: Involvement[] =
+    kind === "direct" ? ["everything", "nothing", "invisible"] : ["everything", "mentions", "nothing", "invisible"];
   return (
     <details id={domId("room", roomId, "involvement")} class="involvement" data-involvement={involvement}>
       <summary class="involvement__summary" title={`Notifications: ${LABELS[involvement].label}`}>
@@ -30,7 +31,13 @@ const Control: FC<InvolvementProps> = ({ roomId, involvement, kind }) => {
       </summary>
       <form class="involvement__menu" hx-patch={`/rooms/${roomId}/involvement`} hx-target="closest details" hx-swap="outerHTML">
         {levels.map((level) => (
-          <button type="submit" name="involvement" value={level} class="involvement__option" aria-pressed={level === involvement ? "true" : "false"}>
+          <button
+            type="submit"
+            name="involvement"
+            value={level}
+            class="involvement__option"
+            aria-pressed={level === involvement ? "true" : "false"}
+          >
             <strong>{LABELS[level].label}</strong>
             <span>{LABELS[level].hint}</span>
           </button>
@@ -42,7 +49,18 @@ const Control: FC<InvolvementProps> = ({ roomId, involvement, kind }) => {
 
 // On a phone the words give way to the icon alone, so the control never turns into an empty box.
 const BellIcon: FC<{ muted: boolean }> = ({ muted }) => (
-  <svg class="involvement__icon" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+  <svg
+    class="involvement__icon"
+    viewBox="0 0 24 24"
+    width="18"
+    height="18"
+    aria-hidden="true"
+    fill="none"
+    stroke="currentColor"
+    stroke-width="2"
+    stroke-linecap="round"
+    stroke-linejoin="round"
+  >
     <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
     <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
     {muted ? <path d="M3 3l18 18" /> : null}

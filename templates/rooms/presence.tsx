@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
-import type { PresentUser } from "../../src/rooms/presence.ts";
 import { domId } from "../../src/realtime/protocol.ts";
+import type { PresentUser } from "../../src/rooms/presence.ts";
 import { Avatar } from "../shared/avatar.tsx";
 
 // A crowded room shows a few faces and a count, so the update every tab receives stays small.

@@ -1,17 +1,17 @@
 /** @jsxImportSource hono/jsx */
 import { raw } from "hono/html";
-import { inJsx, type Html } from "../html.ts";
 import type { FC } from "hono/jsx";
+import { assetPath } from "../../src/http/assets.ts";
 import { QUICK_BOOSTS } from "../../src/messages/boosts.ts";
+import { domId } from "../../src/realtime/protocol.ts";
 import type { Involvement } from "../../src/rooms/memberships.ts";
 import type { PresentUser } from "../../src/rooms/presence.ts";
 import type { Room, SidebarRooms } from "../../src/rooms/rooms.ts";
 import type { User } from "../../src/users/users.ts";
-import { assetPath } from "../../src/http/assets.ts";
-import { domId } from "../../src/realtime/protocol.ts";
+import { type Html, inJsx } from "../html.ts";
 import { Layout } from "../layout.tsx";
-import { CopyButton } from "../shared/copy-button.tsx";
 import { rememberedHtml, renderToString } from "../render.ts";
+import { CopyButton } from "../shared/copy-button.tsx";
 import { InvolvementControl } from "./involvement.tsx";
 import { Presence } from "./presence.tsx";
 import { Sidebar } from "./sidebar.tsx";
@@ -125,7 +125,9 @@ const InviteHint: FC<{ url: string }> = ({ url }) => (
 // so they are rendered once per room (and name) rather than on every page view.
 const tails = rememberedHtml();
 const roomTail = (roomId: number, name: string, maxUploadBytes: number): string =>
-  tails(`${roomId}:${name}:${maxUploadBytes}`, () => renderToString(<RoomTail roomId={roomId} name={name} maxUploadBytes={maxUploadBytes} />));
+  tails(`${roomId}:${name}:${maxUploadBytes}`, () =>
+    renderToString(<RoomTail roomId={roomId} name={name} maxUploadBytes={maxUploadBytes} />),
+  );
 
 const RoomTail: FC<{ roomId: number; name: string; maxUploadBytes: number }> = ({ roomId, name, maxUploadBytes }) => (
   <>
@@ -157,13 +159,34 @@ const RoomTail: FC<{ roomId: number; name: string; maxUploadBytes: number }> = (
         <label class="visually-hidden" for="composer_body">
           Message {name}
         </label>
-        <textarea id="composer_body" class="composer__input" name="body" rows={1} placeholder={`Message ${name}`} required maxlength={10000} data-emoji-src={assetPath("emoji.json")}></textarea>
+        <textarea
+          id="composer_body"
+          class="composer__input"
+          name="body"
+          rows={1}
+          placeholder={`Message ${name}`}
+          required
+          maxlength={10000}
+          data-emoji-src={assetPath("emoji.json")}
+        ></textarea>
         {/* The toolbar composer: Trix keeps its HTML in the hidden input; composer.ts posts it as body_html. */}
         <div class="composer__rich" data-composer-rich hidden>
           <input type="hidden" id="composer_body_html" />
-          <trix-editor id="composer_editor" class="composer__editor" input="composer_body_html" aria-label={`Message ${name}`} placeholder={`Message ${name}`}></trix-editor>
+          <trix-editor
+            id="composer_editor"
+            class="composer__editor"
+            input="composer_body_html"
+            aria-label={`Message ${name}`}
+            placeholder={`Message ${name}`}
+          ></trix-editor>
         </div>
-        <button type="button" class="button button--quiet composer__toggle" data-composer-toggle aria-pressed="false" title="Formatting toolbar">
+        <button
+          type="button"
+          class="button button--quiet composer__toggle"
+          data-composer-toggle
+          aria-pressed="false"
+          title="Formatting toolbar"
+        >
           Aa
         </button>
         <button class="button button--primary composer__send" type="submit" name="send">

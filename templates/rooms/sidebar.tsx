@@ -1,9 +1,9 @@
 /** @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
+import { domId } from "../../src/realtime/protocol.ts";
 import type { SidebarRoom, SidebarRooms } from "../../src/rooms/rooms.ts";
 import { isAdministrator, type User } from "../../src/users/users.ts";
-import { domId } from "../../src/realtime/protocol.ts";
-import { html, inJsx, joinHtml, type Html } from "../html.ts";
+import { type Html, html, inJsx, joinHtml } from "../html.ts";
 import { Avatar, avatarHtml } from "../shared/avatar.tsx";
 import { SoundsToggle } from "../users/sounds-toggle.tsx";
 

@@ -1,11 +1,11 @@
 /** @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
+import { domId } from "../../src/realtime/protocol.ts";
 import type { SidebarRooms } from "../../src/rooms/rooms.ts";
 import { wordMarker } from "../../src/search/highlight.ts";
 import { MAX_QUERY_CHARS, type RecentSearch, type SearchResult } from "../../src/search/searches.ts";
 import type { User } from "../../src/users/users.ts";
-import { domId } from "../../src/realtime/protocol.ts";
-import { html, inJsx, joinHtml, type Html } from "../html.ts";
+import { type Html, html, inJsx, joinHtml } from "../html.ts";
 import { Layout } from "../layout.tsx";
 import { messageHtml } from "../messages/message.tsx";
 import { Sidebar } from "../rooms/sidebar.tsx";
@@ -92,12 +92,12 @@ const RecentSearches: FC<{ recent: RecentSearch[] }> = ({ recent }) =>
   );
 
 const Results: FC<{ query: string; results: SearchResult[]; more: boolean }> = ({ query, results, more }) => (
-    <section class="search__results" aria-label="Results">
-      <p class="search__summary" role="status">
-        {summary(query, results.length, more)}
-      </p>
-      <ol class="search__list">{inJsx(resultsHtml(results))}</ol>
-    </section>
+  <section class="search__results" aria-label="Results">
+    <p class="search__summary" role="status">
+      {summary(query, results.length, more)}
+    </p>
+    <ol class="search__list">{inJsx(resultsHtml(results))}</ol>
+  </section>
 );
 
 // The message itself shows only the time; across days and rooms the date matters too.

@@ -1,14 +1,23 @@
 /** @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
 import { Layout } from "../layout.tsx";
-import { FormError } from "../shared/flash.tsx";
 import { PasswordField, TextField } from "../shared/fields.tsx";
+import { FormError } from "../shared/flash.tsx";
 import { Logo } from "../shared/logo.tsx";
 
 export const SignInForm: FC<{ emailAddress?: string; error?: string }> = ({ emailAddress, error }) => (
   <form class="form" method="post" action="/session" hx-post="/session" hx-target="this" hx-swap="outerHTML">
     <FormError message={error} />
-    <TextField label="Email address" name="email_address" type="email" value={emailAddress} autocomplete="username" maxlength={254} required autofocus={!emailAddress} />
+    <TextField
+      label="Email address"
+      name="email_address"
+      type="email"
+      value={emailAddress}
+      autocomplete="username"
+      maxlength={254}
+      required
+      autofocus={!emailAddress}
+    />
     <PasswordField label="Password" name="password" autocomplete="current-password" autofocus={!!emailAddress} />
     <button class="button button--primary form__submit" type="submit" name="log_in">
       Sign in

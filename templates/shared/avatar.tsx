@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
-import { html, inJsx, type Html } from "../html.ts";
+import { type Html, html, inJsx } from "../html.ts";
 import { avatarClass, avatarUrl, initials } from "./avatar-look.ts";
 
 export { avatarClass, avatarUrl, initials };

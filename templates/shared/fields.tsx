@@ -26,15 +26,7 @@ export const PasswordField: FC<PasswordProps> = ({ label, name, autocomplete, hi
   <label class="field">
     <span class="field__label">{label}</span>
     <span class="field__password">
-      <input
-        class="field__input"
-        type="password"
-        name={name}
-        autocomplete={autocomplete}
-        maxlength={1024}
-        required
-        autofocus={autofocus}
-      />
+      <input class="field__input" type="password" name={name} autocomplete={autocomplete} maxlength={1024} required autofocus={autofocus} />
       <button type="button" class="field__reveal" data-password-toggle aria-label="Show password">
         Show
       </button>

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { canCreateRooms, findAccount } from "../../src/accounts/accounts.ts";
 import { findUserByEmail, type User } from "../../src/users/users.ts";
 import { Client } from "../helpers/client.ts";
-import { ADMIN, MEMBER, addMember, completeFirstRun, signIn, startSetUpServer } from "../helpers/fixtures.ts";
+import { ADMIN, addMember, completeFirstRun, MEMBER, signIn, startSetUpServer } from "../helpers/fixtures.ts";
 import { startConfiguredTestServer, type TestServer } from "../helpers/server.ts";
 
 let server: TestServer;
@@ -60,9 +60,7 @@ describe("the account page", () => {
     await addMember(server, { name: "Aaron Early", email: "aaron@example.com", password: "aaron's password" });
     const gone = await addMember(server, { name: "Gone Person", email: "gone@example.com", password: "gone's password" });
     server.db.query("UPDATE users SET status = 'deactivated' WHERE id = ?").run(gone.id);
-    server.db
-      .query("INSERT INTO users (name, role, bot_token, created_at, updated_at) VALUES ('Robo Bot', 'bot', 'secret', 0, 0)")
-      .run();
+    server.db.query("INSERT INTO users (name, role, bot_token, created_at, updated_at) VALUES ('Robo Bot', 'bot', 'secret', 0, 0)").run();
 
     const html = await (await admin.get("/account")).text();
     const order = [ADMIN.name, "Aaron Early", MEMBER.name].map((name) => html.indexOf(name));
@@ -275,7 +273,9 @@ describe("saying what happened", () => {
 
   test("Regenerate link asks first, and the join link has a copy button", async () => {
     const html = await (await admin.get("/account")).text();
-    expect(html).toMatch(/<form[^>]*hx-post="\/account\/join_code"[^>]*hx-confirm="Make a new join link\? The current link stops working at once/);
+    expect(html).toMatch(
+      /<form[^>]*hx-post="\/account\/join_code"[^>]*hx-confirm="Make a new join link\? The current link stops working at once/,
+    );
     expect(html).toContain('data-copy="account_join_link"');
   });
 });

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { bundleClient } from "../../src/http/client-bundle.ts";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import packageJson from "../../package.json" with { type: "json" };
-import { ADMIN } from "../helpers/fixtures.ts";
+import { bundleClient } from "../../src/http/client-bundle.ts";
 import { Client } from "../helpers/client.ts";
+import { ADMIN } from "../helpers/fixtures.ts";
+import { pngOf } from "../helpers/images.ts";
 import { freePort, run, waitUntilUp } from "../helpers/processes.ts";
 import { makeDataDir } from "../helpers/server.ts";
-import { pngOf } from "../helpers/images.ts";
 
 // The executable must run on a machine with neither Bun nor node_modules: it gets an empty folder
 // and a PATH with only the system's basic tools.

@@ -27,7 +27,8 @@ test("version prints the version", async () => {
 test("help lists the commands and the environment", async () => {
   const { stdout, exitCode } = await campfire(["help"]);
   expect(exitCode).toBe(0);
-  for (const word of ["serve", "reset-password EMAIL", "version", "PORT", "CAMPFIRE_DATA_DIR", "CAMPFIRE_MAX_UPLOAD_MB"]) expect(stdout).toContain(word);
+  for (const word of ["serve", "reset-password EMAIL", "version", "PORT", "CAMPFIRE_DATA_DIR", "CAMPFIRE_MAX_UPLOAD_MB"])
+    expect(stdout).toContain(word);
 });
 
 test("help and the README document exactly the environment variables the server reads", async () => {
@@ -47,7 +48,13 @@ test("an unknown command exits non-zero with one line", async () => {
 });
 
 test("a bad environment value stops start-up with one clear line naming the variable", async () => {
-  for (const [name, value] of [["PORT", "eighty"], ["CAMPFIRE_URL", "chat.example.com"], ["CAMPFIRE_MAX_UPLOAD_MB", "lots"], ["TLS_CERT", "/no/such/cert.pem"], ["CAMPFIRE_READ_CACHE", "maybe"]] as const) {
+  for (const [name, value] of [
+    ["PORT", "eighty"],
+    ["CAMPFIRE_URL", "chat.example.com"],
+    ["CAMPFIRE_MAX_UPLOAD_MB", "lots"],
+    ["TLS_CERT", "/no/such/cert.pem"],
+    ["CAMPFIRE_READ_CACHE", "maybe"],
+  ] as const) {
     const { stderr, exitCode } = await campfire(["serve"], { [name]: value, TLS_KEY: "/no/such/key.pem" });
     expect(exitCode).toBe(1);
     const lines = stderr.trim().split("\n");
@@ -61,7 +68,11 @@ test("reset-password sets the password read from stdin and signs the person out 
   await completeFirstRun(server);
   const { client: phone } = await signIn(server, ADMIN.email, ADMIN.password);
 
-  const result = await campfire(["reset-password", ADMIN.email.toUpperCase()], { CAMPFIRE_DATA_DIR: server.dataDir }, "a brand new password\n");
+  const result = await campfire(
+    ["reset-password", ADMIN.email.toUpperCase()],
+    { CAMPFIRE_DATA_DIR: server.dataDir },
+    "a brand new password\n",
+  );
   expect(result.stderr).toBe("");
   expect(result.exitCode).toBe(0);
   expect(result.stdout).toContain(`Changed the password of ${ADMIN.name}`);
@@ -124,7 +135,12 @@ test("npm start's command serves the app from ./storage by default", async () =>
   const dir = makeDataDir();
   dirs.push(dir);
   const port = freePort();
-  const proc = Bun.spawn([process.execPath, MAIN], { cwd: dir, env: { PATH: process.env.PATH!, PORT: String(port), HOST: "127.0.0.1" }, stdout: "pipe", stderr: "pipe" });
+  const proc = Bun.spawn([process.execPath, MAIN], {
+    cwd: dir,
+    env: { PATH: process.env.PATH!, PORT: String(port), HOST: "127.0.0.1" },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   try {
     await waitUntilUp(`http://127.0.0.1:${port}`);
     expect(await Bun.file(join(dir, "storage", "campfire.sqlite3")).exists()).toBe(true);

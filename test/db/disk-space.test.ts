@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, test } from "bun:test";
-import { postMessage, startQuickSetUpServer } from "../helpers/fixtures.ts";
 import type { Client } from "../helpers/client.ts";
+import { postMessage, startQuickSetUpServer } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
 import { openSocket } from "../helpers/socket.ts";
 

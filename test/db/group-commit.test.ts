@@ -21,7 +21,11 @@ afterEach(() => {
 });
 
 const insert = (text: string) => () => Number(db.query("INSERT INTO notes (text) VALUES (?)").run(text).lastInsertRowid);
-const texts = (from: Database = db) => from.query<{ text: string }, []>("SELECT text FROM notes ORDER BY id").all().map((row) => row.text);
+const texts = (from: Database = db) =>
+  from
+    .query<{ text: string }, []>("SELECT text FROM notes ORDER BY id")
+    .all()
+    .map((row) => row.text);
 
 test("writes started together are committed together, in order, and each caller gets its own result", async () => {
   const other = new Database(join(dir, "test.sqlite3"), { readonly: true });

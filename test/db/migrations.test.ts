@@ -18,8 +18,22 @@ afterEach(() => {
 });
 
 const TABLES = [
-  "accounts", "secrets", "users", "sessions", "rooms", "memberships", "attachments", "messages", "mentions",
-  "boosts", "searches", "push_subscriptions", "webhooks", "bans", "jobs", "message_search_index",
+  "accounts",
+  "secrets",
+  "users",
+  "sessions",
+  "rooms",
+  "memberships",
+  "attachments",
+  "messages",
+  "mentions",
+  "boosts",
+  "searches",
+  "push_subscriptions",
+  "webhooks",
+  "bans",
+  "jobs",
+  "message_search_index",
 ];
 
 test("a new database gets every migration, in order, and every table of the design", () => {
@@ -76,7 +90,10 @@ describe("the search index", () => {
   const insert = (id: number, text: string) =>
     db.run(`INSERT INTO messages (id, room_id, creator_id, client_message_id, body_html, body_plain, change_seq, created_at, updated_at)
             VALUES (${id}, 1, 1, 'c${id}', '<p>${text}</p>', '${text}', ${id}, 0, 0)`);
-  const find = (q: string) => (db.query("SELECT rowid FROM message_search_index WHERE message_search_index MATCH ?").all(q) as { rowid: number }[]).map((r) => r.rowid);
+  const find = (q: string) =>
+    (db.query("SELECT rowid FROM message_search_index WHERE message_search_index MATCH ?").all(q) as { rowid: number }[]).map(
+      (r) => r.rowid,
+    );
 
   test("takes new messages in batches, then follows their edits and deletions at once", () => {
     insert(1, "running late");
@@ -110,7 +127,10 @@ describe("the search index", () => {
     );
 
   test("after the newest messages are deleted, in either order, the next ones are still indexed", () => {
-    for (const [order, word] of [["oldest first", "phoenix"], ["newest first", "lazarus"]] as const) {
+    for (const [order, word] of [
+      ["oldest first", "phoenix"],
+      ["newest first", "lazarus"],
+    ] as const) {
       post(1, "kept");
       const doomed = [post(1, "doomed"), post(1, "doomed"), post(1, "doomed")];
       indexPendingMessages(db);
@@ -157,7 +177,9 @@ test("a database built before ids were kept unique is migrated with every row, r
   db.run(`INSERT INTO rooms (id, kind, name, creator_id, created_at, updated_at) VALUES
           (1, 'open', 'One', 1, 0, 0), (2, 'open', 'Two', 1, 0, 0)`);
   db.run("INSERT INTO memberships (room_id, user_id, created_at) VALUES (1, 1, 0), (1, 2, 0), (2, 1, 0)");
-  db.run("INSERT INTO attachments (id, file_key, filename, content_type, byte_size, created_at) VALUES (1, 'k', 'a.png', 'image/png', 3, 0)");
+  db.run(
+    "INSERT INTO attachments (id, file_key, filename, content_type, byte_size, created_at) VALUES (1, 'k', 'a.png', 'image/png', 3, 0)",
+  );
   const old = (id: number, room: number, creator: number, key: string, text: string, attachment = "NULL") =>
     db.run(`INSERT INTO messages (id, room_id, creator_id, client_message_id, body_html, body_plain, attachment_id, created_at, updated_at)
             VALUES (${id}, ${room}, ${creator}, '${key}', '<p>${text}</p>', '${text}', ${attachment}, ${id}, ${id})`);
@@ -187,9 +209,15 @@ test("a database built before ids were kept unique is migrated with every row, r
   expect(db.query("PRAGMA foreign_keys").get()).toEqual({ foreign_keys: 1 });
   // Existing messages are numbered by id; each room's counter is its newest message.
   expect(db.query("SELECT id, change_seq AS seq FROM messages ORDER BY id").all()).toEqual([1, 2, 3, 4].map((id) => ({ id, seq: id })));
-  expect(db.query("SELECT id, change_seq AS seq FROM rooms ORDER BY id").all()).toEqual([{ id: 1, seq: 4 }, { id: 2, seq: 2 }]);
+  expect(db.query("SELECT id, change_seq AS seq FROM rooms ORDER BY id").all()).toEqual([
+    { id: 1, seq: 4 },
+    { id: 2, seq: 2 },
+  ]);
   // Search still finds the old messages and follows their edits and deletions.
-  const find = (q: string) => (db.query("SELECT rowid FROM message_search_index WHERE message_search_index MATCH ?").all(q) as { rowid: number }[]).map((r) => r.rowid);
+  const find = (q: string) =>
+    (db.query("SELECT rowid FROM message_search_index WHERE message_search_index MATCH ?").all(q) as { rowid: number }[]).map(
+      (r) => r.rowid,
+    );
   expect(find("words")).toEqual([1, 2, 3, 4]);
   db.run("UPDATE messages SET body_plain = 'echo' WHERE id = 3");
   expect(find("charlie")).toEqual([]);
@@ -198,8 +226,10 @@ test("a database built before ids were kept unique is migrated with every row, r
   db.run("DELETE FROM messages WHERE id = 4");
   expect(find("delta")).toEqual([]);
   const insert = (sql: string) => Number(db.run(sql).lastInsertRowid);
-  expect(insert(`INSERT INTO messages (room_id, creator_id, client_message_id, body_plain, change_seq, created_at, updated_at)
-                 VALUES (1, 1, 'e', 'foxtrot', 5, 0, 0)`)).toBe(5);
+  expect(
+    insert(`INSERT INTO messages (room_id, creator_id, client_message_id, body_plain, change_seq, created_at, updated_at)
+                 VALUES (1, 1, 'e', 'foxtrot', 5, 0, 0)`),
+  ).toBe(5);
   db.run("DELETE FROM rooms WHERE id = 2");
   expect(insert("INSERT INTO rooms (kind, name, creator_id, created_at, updated_at) VALUES ('open', 'Three', 1, 0, 0)")).toBe(3);
   db.run("DELETE FROM messages WHERE creator_id = 2");
@@ -208,11 +238,17 @@ test("a database built before ids were kept unique is migrated with every row, r
   db.run("DELETE FROM boosts WHERE id = 1");
   expect(insert("INSERT INTO boosts (message_id, booster_id, content, created_at) VALUES (1, 1, 'x', 0)")).toBe(2);
   db.run("DELETE FROM attachments WHERE id = 1");
-  expect(insert("INSERT INTO attachments (file_key, filename, content_type, byte_size, created_at) VALUES ('k2', 'b', 'text/plain', 1, 0)")).toBe(2);
+  expect(
+    insert("INSERT INTO attachments (file_key, filename, content_type, byte_size, created_at) VALUES ('k2', 'b', 'text/plain', 1, 0)"),
+  ).toBe(2);
   // A client_message_id is unique per author within a room, not per room.
-  expect(insert(`INSERT INTO messages (room_id, creator_id, client_message_id, body_plain, change_seq, created_at, updated_at)
-                 VALUES (1, 3, 'a', 'same key, other author', 6, 0, 0)`)).toBe(6);
-  expect(() => db.run(`INSERT INTO messages (room_id, creator_id, client_message_id, change_seq, created_at, updated_at) VALUES (1, 1, 'a', 7, 0, 0)`)).toThrow(/UNIQUE/);
+  expect(
+    insert(`INSERT INTO messages (room_id, creator_id, client_message_id, body_plain, change_seq, created_at, updated_at)
+                 VALUES (1, 3, 'a', 'same key, other author', 6, 0, 0)`),
+  ).toBe(6);
+  expect(() =>
+    db.run(`INSERT INTO messages (room_id, creator_id, client_message_id, change_seq, created_at, updated_at) VALUES (1, 1, 'a', 7, 0, 0)`),
+  ).toThrow(/UNIQUE/);
   indexPendingMessages(db);
   db.run("INSERT INTO message_search_index (message_search_index) VALUES ('integrity-check')");
   db.close();
@@ -226,7 +262,9 @@ test("boosts are rebuilt to hold 16 characters of any kind, keeping every row an
   db.run("PRAGMA foreign_keys = ON");
   db.run("INSERT INTO users (id, name, email_address, role, created_at, updated_at) VALUES (1, 'Ada', 'ada@x.io', 'admin', 0, 0)");
   db.run("INSERT INTO rooms (id, kind, name, creator_id, created_at, updated_at) VALUES (1, 'open', 'One', 1, 0, 0)");
-  db.run("INSERT INTO messages (id, room_id, creator_id, client_message_id, change_seq, created_at, updated_at) VALUES (1, 1, 1, 'a', 1, 0, 0)");
+  db.run(
+    "INSERT INTO messages (id, room_id, creator_id, client_message_id, change_seq, created_at, updated_at) VALUES (1, 1, 1, 'a', 1, 0, 0)",
+  );
   db.run("INSERT INTO boosts (message_id, booster_id, content, created_at) VALUES (1, 1, '👍', 1), (1, 1, 'yes', 2), (1, 1, '🎉', 3)");
   db.run("DELETE FROM boosts WHERE id = 3");
   // Sixteen flags are sixteen characters to a reader but 32 to SQLite's length(): the old table refused them.
@@ -240,7 +278,9 @@ test("boosts are rebuilt to hold 16 characters of any kind, keeping every row an
   ]);
   db.run("INSERT INTO boosts (message_id, booster_id, content, created_at) VALUES (1, 1, ?, 0)", [flags]);
   expect(db.query("SELECT max(id) AS id FROM boosts").get()).toEqual({ id: 4 });
-  expect(() => db.run("INSERT INTO boosts (message_id, booster_id, content, created_at) VALUES (1, 1, ?, 0)", ["x".repeat(65)])).toThrow(/CHECK/);
+  expect(() => db.run("INSERT INTO boosts (message_id, booster_id, content, created_at) VALUES (1, 1, ?, 0)", ["x".repeat(65)])).toThrow(
+    /CHECK/,
+  );
   db.run("DELETE FROM messages");
   expect(db.query("SELECT count(*) AS n FROM boosts").get()).toEqual({ n: 0 });
   db.close();
@@ -261,7 +301,9 @@ test("people already there hear /play sounds after the migration, and the settin
     for (const migration of MIGRATIONS.slice(0, 5)) db.run(migration.sql);
     db.run("PRAGMA user_version = 5");
   })();
-  db.run("INSERT INTO users (id, name, email_address, password_digest, created_at, updated_at) VALUES (1, 'Ann', 'ann@example.com', 'x', 0, 0)");
+  db.run(
+    "INSERT INTO users (id, name, email_address, password_digest, created_at, updated_at) VALUES (1, 'Ann', 'ann@example.com', 'x', 0, 0)",
+  );
   expect(migrate(db)).toEqual(MIGRATIONS.slice(5).map((m) => m.name));
   expect(db.query("SELECT sounds_muted FROM users").all()).toEqual([{ sounds_muted: 0 }]);
   expect(() => db.run("UPDATE users SET sounds_muted = 2")).toThrow(/CHECK constraint failed/);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
-import { ADMIN, MEMBER, addMember, signIn, startSetUpServer } from "../helpers/fixtures.ts";
+import { ADMIN, addMember, MEMBER, signIn, startSetUpServer } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
 import { launchBrowser, step, watchCsp, watchPage } from "./browser.ts";
 
@@ -37,7 +37,9 @@ const message = (page: Page, text: string) => page.locator("#room_1_messages .me
 test("a mention picked from the list is highlighted for the person mentioned, and boosts appear live, with no CSP violation", async () => {
   const ada = await personAt(ADMIN.email, ADMIN.password);
   const milo = await personAt(MEMBER.email, MEMBER.password);
-  await step(ada.page, ada.problems, "seeing Milo arrive", () => ada.page.locator("#room_1_presence .avatar[title='Milo Member']").waitFor());
+  await step(ada.page, ada.problems, "seeing Milo arrive", () =>
+    ada.page.locator("#room_1_presence .avatar[title='Milo Member']").waitFor(),
+  );
 
   // Ada types "@mi": the room's people are offered, with their avatars; Enter picks Milo.
   const composer = ada.page.locator("#composer_body");
@@ -91,7 +93,9 @@ test("a mention picked from the list is highlighted for the person mentioned, an
   const box = mentioned.locator("[data-boost-form] input");
   await box.fill("see you there");
   await box.press("Enter");
-  await step(ada.page, ada.problems, "seeing a typed boost", () => message(ada.page, "at noon?").locator(".boost[data-boost='see you there']").waitFor());
+  await step(ada.page, ada.problems, "seeing a typed boost", () =>
+    message(ada.page, "at noon?").locator(".boost[data-boost='see you there']").waitFor(),
+  );
   expect(await box.inputValue()).toBe("");
   await box.fill("this is far too long for a boost");
   await box.press("Enter");

@@ -4,7 +4,7 @@ import { editMessage, postMessage, removeMessage } from "../../src/messages/rece
 import { announceRoom } from "../../src/rooms/broadcasts.tsx";
 import { createOpenRoom, findRoom } from "../../src/rooms/rooms.ts";
 import { findUser } from "../../src/users/users.ts";
-import { ADMIN, MEMBER, addMember, signIn, startSetUpServer } from "../helpers/fixtures.ts";
+import { ADMIN, addMember, MEMBER, signIn, startSetUpServer } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
 import { launchBrowser, step, watchPage } from "./browser.ts";
 
@@ -60,9 +60,7 @@ test("two people chat live, see each other typing and unread rooms, and the talk
   await milo.page.locator("#composer_body").pressSequentially("coffee?");
   expect(await milo.page.locator("#composer_body").inputValue()).toBe("Hi Ada\ncoffee?");
   await milo.page.locator("#composer_body").press("Enter");
-  await step(ada.page, ada.problems, "receiving Milo's reply", () =>
-    messages(ada.page).filter({ hasText: "coffee?" }).waitFor(),
-  );
+  await step(ada.page, ada.problems, "receiving Milo's reply", () => messages(ada.page).filter({ hasText: "coffee?" }).waitFor());
   expect(await messages(ada.page).count()).toBe(2);
   expect(await messages(milo.page).count()).toBe(2);
 
@@ -119,7 +117,9 @@ test("a message that fails to post is marked, and Retry sends it exactly once", 
     messages(ada.page).filter({ hasText: "This one fights the network" }).waitFor(),
   );
   expect(await ada.page.locator(".message--pending").count()).toBe(0);
-  const rows = server.db.query("SELECT count(*) AS n FROM messages WHERE body_plain = 'This one fights the network'").get() as { n: number };
+  const rows = server.db.query("SELECT count(*) AS n FROM messages WHERE body_plain = 'This one fights the network'").get() as {
+    n: number;
+  };
   expect(rows.n).toBe(1);
   await ada.context.close();
 }, 60_000);
@@ -144,7 +144,9 @@ test("scrolling up loads older pages in order, and Jump to latest appears when n
       { polling: 100 },
     ),
   );
-  const ids = (await messages(ada.page).evaluateAll((elements) => elements.map((element) => Number((element as HTMLElement).dataset.messageId))));
+  const ids = await messages(ada.page).evaluateAll((elements) =>
+    elements.map((element) => Number((element as HTMLElement).dataset.messageId)),
+  );
   expect(ids).toEqual([...ids].sort((a, b) => a - b));
   expect(new Set(ids).size).toBe(ids.length);
 
@@ -228,7 +230,10 @@ test("the people picker finds someone by name and makes a closed room with them"
   await Promise.all([ada.page.waitForURL(/\/rooms\/\d+$/), ada.page.getByRole("button", { name: "Create room" }).click()]);
   await ada.page.getByRole("heading", { name: "Secret plans" }).waitFor();
   const roomId = Number(new URL(ada.page.url()).pathname.split("/").pop());
-  expect(server.db.query("SELECT user_id AS id FROM memberships WHERE room_id = ? ORDER BY user_id").all(roomId)).toEqual([{ id: 1 }, { id: 2 }]);
+  expect(server.db.query("SELECT user_id AS id FROM memberships WHERE room_id = ? ORDER BY user_id").all(roomId)).toEqual([
+    { id: 1 },
+    { id: 2 },
+  ]);
   await step(milo.page, milo.problems, "seeing the new room in the sidebar", () => milo.page.locator(`#sidebar_room_${roomId}`).waitFor());
   await ada.context.close();
   await milo.context.close();
@@ -263,7 +268,9 @@ test("on a phone the room fills the screen and the Rooms button slides the sideb
   const onScreen = async () => ((await sidebar.boundingBox())?.x ?? -1) >= 0;
   expect(await onScreen()).toBe(false);
   await page.getByRole("button", { name: "Show rooms" }).click();
-  await step(page, problems, "opening the sidebar", () => page.waitForFunction(() => document.querySelector(".sidebar")!.getBoundingClientRect().x >= 0));
+  await step(page, problems, "opening the sidebar", () =>
+    page.waitForFunction(() => document.querySelector(".sidebar")!.getBoundingClientRect().x >= 0),
+  );
   await page.locator("#sidebar_room_2 a").click();
   await page.waitForURL(/\/rooms\/2$/);
   expect(await onScreen()).toBe(false);
@@ -288,7 +295,10 @@ test("one person's consecutive messages read as one block, and a new day gets a 
 
 test("searching from a room finds a message, remembers the search, and opens the message in its room", async () => {
   const milo = findUser(server.db, 2)!;
-  await postMessage(server.ctx, milo, findRoom(server.db, 1)!, { body: "The quarterly platypus report is ready", clientMessageId: "platypus" });
+  await postMessage(server.ctx, milo, findRoom(server.db, 1)!, {
+    body: "The quarterly platypus report is ready",
+    clientMessageId: "platypus",
+  });
   const ada = await personAt(ADMIN.email, ADMIN.password);
   await Promise.all([ada.page.waitForURL(/\/searches$/), ada.page.getByRole("link", { name: "Search" }).click()]);
   await ada.page.getByLabel("Search messages").fill("platypus reports");

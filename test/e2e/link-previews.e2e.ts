@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Server } from "bun";
 import type { Browser, Page } from "playwright-core";
-import { ADMIN, MEMBER, addMember, completeFirstRun, signIn } from "../helpers/fixtures.ts";
+import { ADMIN, addMember, completeFirstRun, MEMBER, signIn } from "../helpers/fixtures.ts";
 import { makeDataDir, startConfiguredTestServer, type TestServer } from "../helpers/server.ts";
 import { launchBrowser, step, watchCsp, watchPage } from "./browser.ts";
 
@@ -79,11 +79,15 @@ const imageLoaded = (page: Page, selector: string) =>
 test("a link pasted into the composer offers its card, which goes with the message to everyone, with no CSP violation", async () => {
   const ada = await personAt(ADMIN.email, ADMIN.password);
   const milo = await personAt(MEMBER.email, MEMBER.password);
-  await step(ada.page, ada.problems, "seeing Milo arrive", () => ada.page.locator("#room_1_presence .avatar[title='Milo Member']").waitFor());
+  await step(ada.page, ada.problems, "seeing Milo arrive", () =>
+    ada.page.locator("#room_1_presence .avatar[title='Milo Member']").waitFor(),
+  );
 
   const card = ada.page.locator("[data-link-preview]");
   await paste(ada.page, pageUrl);
-  await step(ada.page, ada.problems, "seeing the card offered", () => card.locator(".link-preview__title", { hasText: "The Campfire Handbook" }).waitFor());
+  await step(ada.page, ada.problems, "seeing the card offered", () =>
+    card.locator(".link-preview__title", { hasText: "The Campfire Handbook" }).waitFor(),
+  );
   expect(await ada.page.locator("#composer_body").inputValue()).toBe(pageUrl);
   expect(await card.locator(".link-preview__description").textContent()).toBe("How we talk, how we shout.");
   // Our copy of the picture, not the site's.

@@ -5,7 +5,7 @@ import { postMessage } from "../../src/messages/receive.ts";
 import { enterRoom } from "../../src/rooms/presence.ts";
 import { createOpenRoom, findRoom } from "../../src/rooms/rooms.ts";
 import { createUser, findUser } from "../../src/users/users.ts";
-import { ADMIN, MEMBER, addMember, signIn, startSetUpServer } from "../helpers/fixtures.ts";
+import { ADMIN, addMember, MEMBER, signIn, startSetUpServer } from "../helpers/fixtures.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { launchBrowser, step, watchPage } from "./browser.ts";
 

@@ -4,7 +4,7 @@ import { findAccount } from "../../src/accounts/accounts.ts";
 import { postMessage } from "../../src/messages/receive.ts";
 import { createOpenRoom, findRoom } from "../../src/rooms/rooms.ts";
 import { findUser } from "../../src/users/users.ts";
-import { ADMIN, MEMBER, addMember, signIn, startSetUpServer } from "../helpers/fixtures.ts";
+import { ADMIN, addMember, MEMBER, signIn, startSetUpServer } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
 import { launchBrowser, step, watchPage } from "./browser.ts";
 

@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { postMessage } from "../../src/messages/receive.ts";
 import { findRoom } from "../../src/rooms/rooms.ts";
 import { findUser } from "../../src/users/users.ts";
-import { ADMIN, MEMBER, addMember, signIn, startSetUpServer } from "../helpers/fixtures.ts";
+import { ADMIN, addMember, MEMBER, signIn, startSetUpServer } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
 import { launchBrowser, step, watchPage } from "./browser.ts";
 
@@ -32,7 +32,9 @@ const WATCH_AUDIO_AND_CSP = () => {
     page.soundStarts += 1;
     return start.apply(this, args);
   };
-  document.addEventListener("securitypolicyviolation", (event) => page.cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`));
+  document.addEventListener("securitypolicyviolation", (event) =>
+    page.cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`),
+  );
 };
 
 type Person = { context: BrowserContext; page: Page; problems: string[] };
@@ -61,7 +63,9 @@ async function say(person: Person, text: string) {
 test("/play plays on the other side when it arrives live, never from history or when muted; big emoji, highlighted code, :shortcode: completion; no CSP violation", async () => {
   const ada = await personAt(ADMIN.email, ADMIN.password);
   const milo = await personAt(MEMBER.email, MEMBER.password);
-  await step(ada.page, ada.problems, "seeing Milo arrive", () => ada.page.locator("#room_1_presence .avatar[title='Milo Member']").waitFor());
+  await step(ada.page, ada.problems, "seeing Milo arrive", () =>
+    ada.page.locator("#room_1_presence .avatar[title='Milo Member']").waitFor(),
+  );
   // Browsers allow sound only after a person has interacted with the page.
   await milo.page.locator("#room_1_messages").click();
 
@@ -102,18 +106,25 @@ test("/play plays on the other side when it arrives live, never from history or 
 
   // /play with an unknown name is not sent: the list of sounds is shown.
   await say(ada, "/play kazoo");
-  await step(ada.page, ada.problems, "being told the sounds", () => ada.page.locator(".message--failed").filter({ hasText: "trombone" }).waitFor());
+  await step(ada.page, ada.problems, "being told the sounds", () =>
+    ada.page.locator(".message--failed").filter({ hasText: "trombone" }).waitFor(),
+  );
 
   // Emoji: :tad completes to 🎉; an emoji-only message is big on the other side.
   await ada.page.locator("#composer_body").pressSequentially(":tad");
-  await step(ada.page, ada.problems, "offering emoji", () => ada.page.locator("[data-emoji-option]").filter({ hasText: ":tada:" }).waitFor());
+  await step(ada.page, ada.problems, "offering emoji", () =>
+    ada.page.locator("[data-emoji-option]").filter({ hasText: ":tada:" }).waitFor(),
+  );
   await ada.page.locator("#composer_body").press("Enter");
   expect(await ada.page.locator("#composer_body").inputValue()).toBe("🎉");
   await ada.page.locator("#composer_body").press("Enter");
   const big = milo.page.locator(".message__body > .emoji-only").filter({ hasText: "🎉" });
   await step(milo.page, milo.problems, "receiving a big emoji", () => big.waitFor());
   const size = await big.evaluate((element) => Number.parseFloat(getComputedStyle(element).fontSize));
-  const normal = await milo.page.locator(".message__body").first().evaluate((element) => Number.parseFloat(getComputedStyle(element).fontSize));
+  const normal = await milo.page
+    .locator(".message__body")
+    .first()
+    .evaluate((element) => Number.parseFloat(getComputedStyle(element).fontSize));
   expect(size).toBeGreaterThan(normal * 2);
 
   // Code: highlighted by the server, monospaced, with a Copy button that copies the code alone.
@@ -145,7 +156,10 @@ test("a sound missed while the connection was down arrives with the catch-up, sh
   await ada.context.setOffline(true);
   for (const socket of server.ctx.connections.socketsOf(1)) socket.terminate();
   await ada.page.locator("[data-connection-status]").waitFor();
-  const posted = await postMessage(server.ctx, findUser(server.db, 2)!, findRoom(server.db, 1)!, { body: "/play horn", clientMessageId: "horn-while-away" });
+  const posted = await postMessage(server.ctx, findUser(server.db, 2)!, findRoom(server.db, 1)!, {
+    body: "/play horn",
+    clientMessageId: "horn-while-away",
+  });
   expect(typeof posted).not.toBe("string");
   await ada.context.setOffline(false);
   await step(ada.page, ada.problems, "catching up after reconnecting", () => ada.page.locator('.sound[data-sound="horn"]').waitFor());

@@ -32,7 +32,9 @@ test("text that looks like HTML, typed in the composer, is shown exactly as type
     await page.locator("#composer_body").fill(text);
     await page.locator("#composer_body").press("Enter");
     // The server's copy replaces the one shown while sending; it carries a message id.
-    await step(page, problems, `posting ${text}`, () => page.locator(`#room_1_messages .message[data-message-id]:not([data-message-id=""])`).nth(index).waitFor());
+    await step(page, problems, `posting ${text}`, () =>
+      page.locator(`#room_1_messages .message[data-message-id]:not([data-message-id=""])`).nth(index).waitFor(),
+    );
   }
   await step(page, problems, "reloading", () => page.reload());
   await bodies.nth(1).waitFor();

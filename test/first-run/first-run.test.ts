@@ -108,7 +108,11 @@ describe("invalid first-run input", () => {
     ["a missing name", { name: "  ", email_address: "a@example.com", password: "long enough" }, "Please enter a name."],
     ["a bad email", { name: "Al", email_address: "not-an-email", password: "long enough" }, "doesn&#39;t look like an email address"],
     ["a short password", { name: "Al", email_address: "a@example.com", password: "short" }, "at least 8 characters"],
-    ["a long account name", { account_name: "x".repeat(101), name: "Al", email_address: "a@example.com", password: "long enough" }, "at most 100 characters"],
+    [
+      "a long account name",
+      { account_name: "x".repeat(101), name: "Al", email_address: "a@example.com", password: "long enough" },
+      "at most 100 characters",
+    ],
   ];
 
   for (const [what, form, message] of cases) {
@@ -127,7 +131,11 @@ describe("invalid first-run input", () => {
   }
 
   test("an htmx request gets just the form back", async () => {
-    const response = await new Client(server.url).post("/first_run", { name: "", email_address: "", password: "" }, { "HX-Request": "true" });
+    const response = await new Client(server.url).post(
+      "/first_run",
+      { name: "", email_address: "", password: "" },
+      { "HX-Request": "true" },
+    );
     expect(response.status).toBe(422);
     const html = await response.text();
     expect(html.startsWith("<form")).toBe(true);

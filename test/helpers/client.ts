@@ -6,7 +6,13 @@ export class Client {
 
   async request(
     path: string,
-    options: { method?: string; form?: Record<string, string>; body?: FormData; headers?: Record<string, string>; origin?: string | null } = {},
+    options: {
+      method?: string;
+      form?: Record<string, string>;
+      body?: FormData;
+      headers?: Record<string, string>;
+      origin?: string | null;
+    } = {},
   ): Promise<Response> {
     const method = options.method ?? (options.form ? "POST" : "GET");
     const headers = new Headers(options.headers);

@@ -117,7 +117,12 @@ export function sendBody(
 }
 
 /** A urlencoded form with repeated names, as a browser sends a people picker's `user_ids`. */
-export function sendForm(client: Client, path: string, fields: FormFields, options: { method?: string; headers?: Record<string, string> } = {}) {
+export function sendForm(
+  client: Client,
+  path: string,
+  fields: FormFields,
+  options: { method?: string; headers?: Record<string, string> } = {},
+) {
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(fields))
     for (const one of typeof value === "object" ? value : [value]) params.append(name, String(one));

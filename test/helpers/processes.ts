@@ -7,7 +7,10 @@ export function freePort(): number {
 }
 
 /** Polls /up until it answers 200; returns the milliseconds since `started`. */
-export async function waitUntilUp(base: string, { started = performance.now(), intervalMs = 20, timeoutMs = 10_000 } = {}): Promise<number> {
+export async function waitUntilUp(
+  base: string,
+  { started = performance.now(), intervalMs = 20, timeoutMs = 10_000 } = {},
+): Promise<number> {
   while (performance.now() - started < timeoutMs) {
     try {
       if ((await fetch(`${base}/up`)).status === 200) return performance.now() - started;

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseConfig, type Config } from "../../src/config.ts";
+import { type Config, parseConfig } from "../../src/config.ts";
 import type { Logger } from "../../src/log.ts";
-import { startServer, type RunningServer, type TestHooks } from "../../src/server.ts";
+import { type RunningServer, startServer, type TestHooks } from "../../src/server.ts";
 
 export type TestServer = RunningServer & { dataDir: string; logs: string[]; close: () => Promise<void> };
 
@@ -18,11 +18,19 @@ export function startTestServer(dataDir = makeDataDir()): TestServer {
 }
 
 /** The same test server with some configuration set, as environment variables would (e.g. `publicUrl` for CAMPFIRE_URL). */
-export function startConfiguredTestServer(config: Partial<Omit<Config, "dataDir">>, dataDir = makeDataDir(), hooks: TestHooks = {}): TestServer {
+export function startConfiguredTestServer(
+  config: Partial<Omit<Config, "dataDir">>,
+  dataDir = makeDataDir(),
+  hooks: TestHooks = {},
+): TestServer {
   const logs: string[] = [];
   const log: Logger = (level, message, fields) =>
     void logs.push(`${level} ${message} ${JSON.stringify(fields ?? {}, (_, v) => (v instanceof Error ? v.stack : v))}`);
-  const running = startServer({ ...parseConfig({}), readCache: TEST_READ_CACHE, port: 0, host: "127.0.0.1", ...config, dataDir }, log, hooks);
+  const running = startServer(
+    { ...parseConfig({}), readCache: TEST_READ_CACHE, port: 0, host: "127.0.0.1", ...config, dataDir },
+    log,
+    hooks,
+  );
   return {
     ...running,
     dataDir,

@@ -107,10 +107,13 @@ export async function openSocket(server: Pick<TestServer, "url">, client: Client
     if (frames.length === from) return "no frames";
     const start = Math.max(from, frames.length - SHOWN);
     const skipped = start > from ? `  … ${start - from} earlier frames\n` : "";
-    return skipped + frames
-      .slice(start)
-      .map((frame, i) => `  #${start + i} ${frame.length > 300 ? frame.slice(0, 300) + "…" : frame}`)
-      .join("\n");
+    return (
+      skipped +
+      frames
+        .slice(start)
+        .map((frame, i) => `  #${start + i} ${frame.length > 300 ? frame.slice(0, 300) + "…" : frame}`)
+        .join("\n")
+    );
   };
 
   async function waitFor(predicate: (frame: string) => boolean, timeoutMs = DEFAULT_TIMEOUT_MS, from = 0): Promise<string> {

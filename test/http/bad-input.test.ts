@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { findAccount } from "../../src/accounts/accounts.ts";
 import type { Client } from "../helpers/client.ts";
-import { MEMBER, addSignedInMember, createRoom, postMessage, startQuickSetUpServer } from "../helpers/fixtures.ts";
+import { addSignedInMember, createRoom, MEMBER, postMessage, startQuickSetUpServer } from "../helpers/fixtures.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 
 // Every route (src/**/routes.tsx, src/app.ts) gets malformed, oversized, wrongly typed, missing and
@@ -46,7 +46,7 @@ const BAD_VALUES: Record<string, Wire | null> = {
   hexadecimal: "0x10",
   "looks like an object": enc("[object Object]"),
   "looks like JSON": enc('{"$gt":""}'),
-  "HTML and script": enc('<script>alert(1)</script><img src=x onerror=alert(1)>'),
+  "HTML and script": enc("<script>alert(1)</script><img src=x onerror=alert(1)>"),
 };
 
 type Route = { method: string; path: () => string; form?: Record<string, string>; query?: Record<string, string>; stranger?: boolean };
@@ -54,7 +54,12 @@ type Route = { method: string; path: () => string; form?: Record<string, string>
 const ROUTES: Route[] = [
   { method: "POST", path: () => "/session", form: { email_address: "nobody@example.com", password: "wrong password" }, stranger: true },
   { method: "GET", path: () => "/session/new", query: { email_address: "a@example.com" }, stranger: true },
-  { method: "POST", path: () => `/join/${findAccount(server.ctx)!.joinCode}`, form: { name: "New Person", email_address: "new@example.com", password: "long enough password" }, stranger: true },
+  {
+    method: "POST",
+    path: () => `/join/${findAccount(server.ctx)!.joinCode}`,
+    form: { name: "New Person", email_address: "new@example.com", password: "long enough password" },
+    stranger: true,
+  },
   { method: "PATCH", path: () => "/account", form: { name: "Acme Chat", restrict_room_creation_to_administrators: "on" } },
   { method: "POST", path: () => "/account", form: { name: "Acme Chat" } },
   { method: "GET", path: () => "/autocompletable/users", query: { query: "a", room_id: String(roomId) } },
@@ -70,7 +75,11 @@ const ROUTES: Route[] = [
   { method: "PATCH", path: () => `/rooms/${roomId}/involvement`, form: { involvement: "mentions" } },
   { method: "GET", path: () => `/rooms/${roomId}/messages`, query: { before: String(messageId), after: "0" } },
   { method: "POST", path: () => `/rooms/${roomId}/messages`, form: { body: "hello", client_message_id: "abc-123" } },
-  { method: "POST", path: () => `/rooms/${roomId}/messages`, form: { body_html: "<div><strong>hello</strong></div>", client_message_id: "abc-124" } },
+  {
+    method: "POST",
+    path: () => `/rooms/${roomId}/messages`,
+    form: { body_html: "<div><strong>hello</strong></div>", client_message_id: "abc-124" },
+  },
   { method: "PATCH", path: () => `/rooms/${roomId}/messages/${messageId}`, form: { body: "edited" } },
   { method: "POST", path: () => `/messages/${messageId}/boosts`, form: { content: "👍" } },
   { method: "GET", path: () => "/searches", query: { q: "message" } },
@@ -100,7 +109,19 @@ const PATH_TEMPLATES = [
   "/users/:x/avatar",
   "/unfurls/:x",
 ];
-const ODD_SEGMENTS = ["%zz", "%00", "%ED%A0%80", "%E2%80%AE1", "..%2F..%2Fetc%2Fpasswd", "x".repeat(5000), "-1", "9".repeat(400), "%F0%9F%94%A5", "null", "undefined"];
+const ODD_SEGMENTS = [
+  "%zz",
+  "%00",
+  "%ED%A0%80",
+  "%E2%80%AE1",
+  "..%2F..%2Fetc%2Fpasswd",
+  "x".repeat(5000),
+  "-1",
+  "9".repeat(400),
+  "%F0%9F%94%A5",
+  "null",
+  "undefined",
+];
 
 const ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
@@ -123,8 +144,22 @@ function* cases(): Generator<Case> {
     const label = `${route.method} ${route.path()}`;
     for (const [field, base] of Object.entries(route.form ?? {})) {
       for (const [what, value] of Object.entries(BAD_VALUES))
-        yield { name: `${label} ${field}: ${what}`, method: route.method, path: route.path(), body: formBody(route.form!, field, value), headers: urlencoded, stranger: route.stranger };
-      yield { name: `${label} ${field} twice`, method: route.method, path: route.path(), body: `${formBody(route.form!, "", null)}&${field}=${enc(base)}`, headers: urlencoded, stranger: route.stranger };
+        yield {
+          name: `${label} ${field}: ${what}`,
+          method: route.method,
+          path: route.path(),
+          body: formBody(route.form!, field, value),
+          headers: urlencoded,
+          stranger: route.stranger,
+        };
+      yield {
+        name: `${label} ${field} twice`,
+        method: route.method,
+        path: route.path(),
+        body: `${formBody(route.form!, "", null)}&${field}=${enc(base)}`,
+        headers: urlencoded,
+        stranger: route.stranger,
+      };
     }
     if (route.form) {
       const whole: [string, BodyInit, Record<string, string>][] = [
@@ -133,11 +168,19 @@ function* cases(): Generator<Case> {
         ["binary", new Uint8Array([0, 255, 254, 1, 2, 3, 0xed, 0xa0, 0x80]), urlencoded],
         ["JSON as a form", JSON.stringify(route.form), urlencoded],
         ["JSON", JSON.stringify(route.form), { "content-type": "application/json" }],
-        ["JSON of the wrong types", JSON.stringify(Object.fromEntries(Object.keys(route.form).map((k) => [k, [{ a: 1 }]]))), { "content-type": "application/json" }],
+        [
+          "JSON of the wrong types",
+          JSON.stringify(Object.fromEntries(Object.keys(route.form).map((k) => [k, [{ a: 1 }]]))),
+          { "content-type": "application/json" },
+        ],
         ["plain text", "hello", { "content-type": "text/plain" }],
         ["no content type", formBody(route.form, "", null), {}],
         ["a made-up charset", formBody(route.form, "", null), { "content-type": "application/x-www-form-urlencoded; charset=utf-1024" }],
-        ["truncated multipart", '--b\r\nContent-Disposition: form-data; name="x"\r\n\r\nvalue', { "content-type": "multipart/form-data; boundary=b" }],
+        [
+          "truncated multipart",
+          '--b\r\nContent-Disposition: form-data; name="x"\r\n\r\nvalue',
+          { "content-type": "multipart/form-data; boundary=b" },
+        ],
         ["multipart without a boundary", "--b--", { "content-type": "multipart/form-data" }],
         [
           "a file where text belongs",
@@ -148,19 +191,46 @@ function* cases(): Generator<Case> {
         ["ten thousand fields", Array.from({ length: 10_000 }, (_, i) => `f${i}=${i}`).join("&"), urlencoded],
         ["over a megabyte", `${formBody(route.form, "", null)}&pad=${"a".repeat(1_100_000)}`, urlencoded],
       ];
-      for (const [what, body, headers] of whole) yield { name: `${label}: ${what}`, method: route.method, path: route.path(), body, headers, stranger: route.stranger };
+      for (const [what, body, headers] of whole)
+        yield { name: `${label}: ${what}`, method: route.method, path: route.path(), body, headers, stranger: route.stranger };
     }
     for (const field of Object.keys(route.query ?? {}))
       for (const [what, value] of Object.entries(BAD_VALUES)) {
         if (what === "far too long") continue; // a URL that long is a 414 from Bun, below the app
-        yield { name: `${label} ?${field}: ${what}`, method: route.method, path: route.path() + queryString(route.query!, field, value), stranger: route.stranger };
+        yield {
+          name: `${label} ?${field}: ${what}`,
+          method: route.method,
+          path: route.path() + queryString(route.query!, field, value),
+          stranger: route.stranger,
+        };
       }
   }
   for (const template of PATH_TEMPLATES)
     for (const segment of ODD_SEGMENTS)
       for (const method of ["GET", "POST", "PATCH", "DELETE"])
-        yield { name: `${method} ${template} with ${segment.slice(0, 30)}`, method, path: template.replace(":x", segment), body: method === "GET" ? undefined : "", headers: urlencoded };
-  const everyPath = [...new Set([...ROUTES.map((route) => route.path().replace(/\?.*/, "")), "/", "/up", "/first_run", "/session", "/account/join_code", "/account/edit", "/searches/clear", "/cable", "/rooms/1/@1", "/profile", "/profile/avatar/removal"])];
+        yield {
+          name: `${method} ${template} with ${segment.slice(0, 30)}`,
+          method,
+          path: template.replace(":x", segment),
+          body: method === "GET" ? undefined : "",
+          headers: urlencoded,
+        };
+  const everyPath = [
+    ...new Set([
+      ...ROUTES.map((route) => route.path().replace(/\?.*/, "")),
+      "/",
+      "/up",
+      "/first_run",
+      "/session",
+      "/account/join_code",
+      "/account/edit",
+      "/searches/clear",
+      "/cable",
+      "/rooms/1/@1",
+      "/profile",
+      "/profile/avatar/removal",
+    ]),
+  ];
   for (const path of everyPath)
     for (const method of ALL_METHODS) {
       if (method === "DELETE" && ["/session", "/searches/clear"].includes(path)) continue; // real actions, tested elsewhere
@@ -172,14 +242,21 @@ function* cases(): Generator<Case> {
     ["an enormous cookie", `session_token=${"a".repeat(7000)}`],
     ["a bad last room", "last_room=-1"],
   ] as const)
-    for (const path of ["/", "/rooms/1", "/searches", "/account"]) yield { name: `GET ${path} with ${what}`, method: "GET", path, headers: { cookie } };
+    for (const path of ["/", "/rooms/1", "/searches", "/account"])
+      yield { name: `GET ${path} with ${what}`, method: "GET", path, headers: { cookie } };
   for (const [what, headers] of [
     ["JSON", { accept: "application/json" }],
     ["htmx", { "hx-request": "true" }],
     ["odd forwarding headers", { "x-forwarded-for": ", ::ffff:999.1.1.1, not-an-ip,,", "x-forwarded-proto": "gopher" }],
   ] as const)
     for (const route of ROUTES.filter((r) => r.form))
-      yield { name: `${route.method} ${route.path()} as ${what}, bad body`, method: route.method, path: route.path(), body: "%zz", headers: { ...urlencoded, ...headers } };
+      yield {
+        name: `${route.method} ${route.path()} as ${what}, bad body`,
+        method: route.method,
+        path: route.path(),
+        body: "%zz",
+        headers: { ...urlencoded, ...headers },
+      };
 }
 
 async function send(one: Case): Promise<Response> {

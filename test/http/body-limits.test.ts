@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { connect } from "node:net";
 import { rmSync } from "node:fs";
+import { connect } from "node:net";
 import { join } from "node:path";
+import type { Client } from "../helpers/client.ts";
+import { completeFirstRun, sendBody } from "../helpers/fixtures.ts";
 import { freePort, waitUntilUp } from "../helpers/processes.ts";
 import { makeDataDir, type TestServer } from "../helpers/server.ts";
-import { completeFirstRun, sendBody } from "../helpers/fixtures.ts";
-import type { Client } from "../helpers/client.ts";
 
 const MAIN = join(import.meta.dir, "../../src/main.ts");
 const MB = 1024 * 1024;
@@ -74,7 +74,8 @@ function sendHugeForm(path: string, bytes: number, { chunked }: { chunked: boole
       // A refusal by Content-Length comes on the headers alone; sending into a closing connection
       // would have the kernel reset it and drop that answer unread. A server that waits for the
       // body gets all of it after this pause.
-      for (let waited = 0; waited < 500 && !answered && received === ""; waited += 10) await new Promise((resume) => setTimeout(resume, 10));
+      for (let waited = 0; waited < 500 && !answered && received === ""; waited += 10)
+        await new Promise((resume) => setTimeout(resume, 10));
       while (!answered && sent < bytes) {
         const size = Math.min(chunk.length, bytes - sent);
         const piece = size === chunk.length ? chunk : chunk.subarray(0, size);
@@ -100,9 +101,7 @@ test("eight 100 MB form posts to /session are refused with 413 without the serve
   const before = await residentMb();
   let peak = before;
   const sampler = setInterval(async () => (peak = Math.max(peak, await residentMb())), 25);
-  const statuses = await Promise.all(
-    Array.from({ length: 8 }, (_, i) => sendHugeForm("/session", 100 * MB, { chunked: i % 2 === 1 })),
-  );
+  const statuses = await Promise.all(Array.from({ length: 8 }, (_, i) => sendHugeForm("/session", 100 * MB, { chunked: i % 2 === 1 })));
   clearInterval(sampler);
   peak = Math.max(peak, await residentMb());
   console.log(`RSS before ${before.toFixed(0)} MB, peak ${peak.toFixed(0)} MB; statuses ${statuses.join(" ")}`);
@@ -113,9 +112,13 @@ test("eight 100 MB form posts to /session are refused with 413 without the serve
 
 test("a form just under 1 MB is read; just over is refused with 413 and a message, chunked or not", async () => {
   const longField = (bytes: number) => `name=${"a".repeat(bytes - 5)}`;
-  const under = await sendBody(admin, "/rooms/opens", longField(MB - 1), { headers: { "content-type": "application/x-www-form-urlencoded" } });
+  const under = await sendBody(admin, "/rooms/opens", longField(MB - 1), {
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+  });
   expect(under.status).toBe(422); // read and parsed: the name is too long
-  const over = await sendBody(admin, "/rooms/opens", longField(MB + 1), { headers: { "content-type": "application/x-www-form-urlencoded" } });
+  const over = await sendBody(admin, "/rooms/opens", longField(MB + 1), {
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+  });
   expect(over.status).toBe(413);
   expect(await over.text()).toContain("too large");
 

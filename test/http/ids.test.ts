@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { messageIdsIn, postMessage, sendForm, startQuickSetUpServer } from "../helpers/fixtures.ts";
 import type { Client } from "../helpers/client.ts";
+import { messageIdsIn, postMessage, sendForm, startQuickSetUpServer } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
 
 let server: TestServer;

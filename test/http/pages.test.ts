@@ -2,7 +2,7 @@ import { afterEach, beforeEach, expect, test } from "bun:test";
 import { createOpenRoom } from "../../src/rooms/rooms.ts";
 import { findUser } from "../../src/users/users.ts";
 import { Client } from "../helpers/client.ts";
-import { MEMBER, addMember, signIn, startSetUpServer } from "../helpers/fixtures.ts";
+import { addMember, MEMBER, signIn, startSetUpServer } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
 
 let server: TestServer;
@@ -40,7 +40,16 @@ test("the room page gives Trix a nonce of its own for its <style>, new on every 
 
 test("pages and fragments are never kept by shared caches or on disk; assets are cached for a year", async () => {
   await admin.post("/rooms/1/messages", { body: "hello" });
-  for (const path of ["/rooms/1", "/rooms/1/messages", "/rooms/1/messages/1", "/account", "/searches?q=hello", "/users/me/sidebar", "/autocompletable/users", "/no/such/page"]) {
+  for (const path of [
+    "/rooms/1",
+    "/rooms/1/messages",
+    "/rooms/1/messages/1",
+    "/account",
+    "/searches?q=hello",
+    "/users/me/sidebar",
+    "/autocompletable/users",
+    "/no/such/page",
+  ]) {
     const response = await admin.get(path);
     expect({ path, cacheControl: response.headers.get("cache-control") }).toEqual({ path, cacheControl: "private, no-store" });
   }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { parseConfig } from "../../src/config.ts";
-import { startServer, type RunningServer } from "../../src/server.ts";
+import { type RunningServer, startServer } from "../../src/server.ts";
 import { ADMIN } from "../helpers/fixtures.ts";
 import { run } from "../helpers/processes.ts";
 import { makeDataDir, TEST_READ_CACHE } from "../helpers/server.ts";
@@ -14,10 +14,27 @@ let server: RunningServer;
 beforeAll(async () => {
   dataDir = makeDataDir();
   const [certPath, keyPath] = [join(dataDir, "cert.pem"), join(dataDir, "key.pem")];
-  const made = await run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-    "-keyout", keyPath, "-out", certPath]);
+  const made = await run([
+    "openssl",
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-days",
+    "1",
+    "-subj",
+    "/CN=localhost",
+    "-keyout",
+    keyPath,
+    "-out",
+    certPath,
+  ]);
   expect(made.exitCode).toBe(0);
-  server = startServer({ ...parseConfig({}), readCache: TEST_READ_CACHE, port: 0, host: "127.0.0.1", dataDir, tls: { certPath, keyPath } }, () => {});
+  server = startServer(
+    { ...parseConfig({}), readCache: TEST_READ_CACHE, port: 0, host: "127.0.0.1", dataDir, tls: { certPath, keyPath } },
+    () => {},
+  );
 });
 
 afterAll(async () => {

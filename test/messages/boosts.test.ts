@@ -37,7 +37,8 @@ async function post(client: Client, body: string, room = roomId): Promise<number
 }
 const boost = (client: Client, content: string, id = messageId, headers?: Record<string, string>) =>
   client.post(`/messages/${id}/boosts`, { content }, headers);
-const unboost = (client: Client, boostId: number, id = messageId) => client.request(`/messages/${id}/boosts/${boostId}`, { method: "DELETE" });
+const unboost = (client: Client, boostId: number, id = messageId) =>
+  client.request(`/messages/${id}/boosts/${boostId}`, { method: "DELETE" });
 /** Boosts and returns the new boost's id. */
 async function boosted(client: Client, content: string, id = messageId): Promise<number> {
   const response = await boost(client, content, id);
@@ -200,7 +201,11 @@ describe("people outside the room", () => {
     const signedOut = await boost(new Client(server.url), "👍");
     expect(signedOut.status).toBe(303);
     expect(signedOut.headers.get("location")).toBe("/session/new");
-    const forged = await member.request(`/messages/${messageId}/boosts`, { method: "POST", form: { content: "👍" }, origin: "https://evil.example" });
+    const forged = await member.request(`/messages/${messageId}/boosts`, {
+      method: "POST",
+      form: { content: "👍" },
+      origin: "https://evil.example",
+    });
     expect(forged.status).toBe(403);
     expect(boostRows()).toEqual([]);
   });
@@ -217,7 +222,11 @@ describe("boosts live and after a reconnect", () => {
     const added = await tab.waitFor((frame) => carrying(messageId)(frame) && frame.includes('data-boost="🚀"'));
     expect(added).toContain(`data-booster-ids="${memberUser.id}"`);
     expect((await unboost(member, id)).status).toBe(200);
-    const removed = await tab.waitFor((frame) => carrying(messageId)(frame) && !frame.includes("data-boost="), 3_000, tab.frames.indexOf(added) + 1);
+    const removed = await tab.waitFor(
+      (frame) => carrying(messageId)(frame) && !frame.includes("data-boost="),
+      3_000,
+      tab.frames.indexOf(added) + 1,
+    );
     expect(changeSeqsIn(removed)[0]!).toBeGreaterThan(changeSeqsIn(added)[0]!);
     await tab.sync();
     expect(tab.frames.filter(carrying(messageId))).toHaveLength(2);

@@ -31,7 +31,9 @@ test("a message fragment carries its id, author, permalink, time and the stored 
 });
 
 test("an author's name is escaped wherever it appears, and edits and mentions are marked", () => {
-  const html = messageHtml(message({ creatorName: '<img src=x onerror="alert(1)">', mentions: "2 9", updatedAt: Date.UTC(2026, 10, 25, 9, 31) })).text;
+  const html = messageHtml(
+    message({ creatorName: '<img src=x onerror="alert(1)">', mentions: "2 9", updatedAt: Date.UTC(2026, 10, 25, 9, 31) }),
+  ).text;
   expect(html).not.toContain("<img");
   expect(html).toContain('title="&lt;img src=x onerror=&quot;alert(1)&quot;&gt;"');
   expect(html).toContain('<span class="message__author">&lt;img src=x onerror=&quot;alert(1)&quot;&gt;</span>');
@@ -46,7 +48,8 @@ test("a run of messages is each fragment in order", () => {
 test("mention chips show each person's current name, escaped; a reference to someone unknown is left as stored", () => {
   const html = messageHtml(
     message({
-      bodyHtml: 'hi <span class="mention" data-user-id="2"></span> and <span class="mention" data-user-id="9">@Old</span> and <span class="mention" data-user-id="4"></span>',
+      bodyHtml:
+        'hi <span class="mention" data-user-id="2"></span> and <span class="mention" data-user-id="9">@Old</span> and <span class="mention" data-user-id="4"></span>',
       mentions: "2 9",
       mentionNames: { 2: "Ana <b>Lucia</b>", 9: "Tom & Jerry" },
     }),
@@ -58,7 +61,8 @@ test("mention chips show each person's current name, escaped; a reference to som
 });
 
 /** Boosts from [id, boosterId, boosterName, content], oldest first. */
-const boosts = (...rows: [number, number, string, string][]) => rows.map(([id, boosterId, boosterName, content]) => ({ id, boosterId, boosterName, content }));
+const boosts = (...rows: [number, number, string, string][]) =>
+  rows.map(([id, boosterId, boosterName, content]) => ({ id, boosterId, boosterName, content }));
 
 test("a message without boosts has no boosts element at all (broadcasts stay small)", () => {
   expect(messageHtml(message()).text).not.toContain("boosts");
@@ -75,7 +79,12 @@ test("boosts are grouped by content in order of first use, with a count, who gav
 });
 
 test("past six different boosts the rest fold behind +N, which opens without a script", () => {
-  const rows = ["a", "b", "c", "d", "e", "f", "g", "h", "i"].map((content, i): [number, number, string, string] => [i + 1, 5, "Ana", content]);
+  const rows = ["a", "b", "c", "d", "e", "f", "g", "h", "i"].map((content, i): [number, number, string, string] => [
+    i + 1,
+    5,
+    "Ana",
+    content,
+  ]);
   const html = messageHtml(message({ boosts: boosts(...rows) })).text;
   const [shown, folded] = html.split('<details class="boosts__more">');
   expect([...shown!.matchAll(/data-boost="(\w)"/g)].map((m) => m[1])).toEqual(["a", "b", "c", "d", "e", "f"]);

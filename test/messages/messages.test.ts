@@ -5,15 +5,7 @@ import { findRoom } from "../../src/rooms/rooms.ts";
 import { indexPendingMessages } from "../../src/search/indexer.ts";
 import { findUserByEmail, renameUser, type User } from "../../src/users/users.ts";
 import type { Client } from "../helpers/client.ts";
-import {
-  ADMIN,
-  createRoom,
-  messageIdsIn,
-  postMessage,
-  sendBody,
-  sendForm,
-  startThreePersonServer,
-} from "../helpers/fixtures.ts";
+import { ADMIN, createRoom, messageIdsIn, postMessage, sendBody, sendForm, startThreePersonServer } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
 
 let server: TestServer;
@@ -36,14 +28,20 @@ const ALL_TALK = 1;
 type MessageRow = { id: number; room_id: number; creator_id: number; client_message_id: string; body_html: string; body_plain: string };
 const messageRows = (room = roomId): MessageRow[] =>
   server.db
-    .query<MessageRow, [number]>("SELECT id, room_id, creator_id, client_message_id, body_html, body_plain FROM messages WHERE room_id = ? ORDER BY id")
+    .query<MessageRow, [number]>(
+      "SELECT id, room_id, creator_id, client_message_id, body_html, body_plain FROM messages WHERE room_id = ? ORDER BY id",
+    )
     .all(room);
-const messageRow = (id: number) => server.db.query<MessageRow, [number]>("SELECT id, room_id, creator_id, client_message_id, body_html, body_plain FROM messages WHERE id = ?").get(id);
+const messageRow = (id: number) =>
+  server.db
+    .query<MessageRow, [number]>("SELECT id, room_id, creator_id, client_message_id, body_html, body_plain FROM messages WHERE id = ?")
+    .get(id);
 const messageCount = () => (server.db.query("SELECT count(*) AS n FROM messages").get() as { n: number }).n;
 /** Search hits for a word, once the indexer has caught up (as a search does first). */
 function hits(word: string): number {
   indexPendingMessages(server.db);
-  return (server.db.query("SELECT count(*) AS n FROM message_search_index WHERE message_search_index MATCH ?").get(word) as { n: number }).n;
+  return (server.db.query("SELECT count(*) AS n FROM message_search_index WHERE message_search_index MATCH ?").get(word) as { n: number })
+    .n;
 }
 const mentionedIn = (messageId: number) =>
   server.db
@@ -86,7 +84,14 @@ describe("posting a message", () => {
     expect(html).toContain("Hello, project!");
     expect(html).not.toContain("<html");
     expect(messageRows()).toEqual([
-      { id: id!, room_id: roomId, creator_id: memberUser.id, client_message_id: "first-hello", body_html: "Hello, project!", body_plain: "Hello, project!" },
+      {
+        id: id!,
+        room_id: roomId,
+        creator_id: memberUser.id,
+        client_message_id: "first-hello",
+        body_html: "Hello, project!",
+        body_plain: "Hello, project!",
+      },
     ]);
   });
 
@@ -181,7 +186,8 @@ describe("posting a message", () => {
   test("a post reaches the search index by itself within moments, with no search asking", async () => {
     expect((await postMessage(member, roomId, "a quokka appeared")).status).toBe(201);
     const indexed = () =>
-      (server.db.query("SELECT count(*) AS n FROM message_search_index WHERE message_search_index MATCH 'quokka'").get() as { n: number }).n;
+      (server.db.query("SELECT count(*) AS n FROM message_search_index WHERE message_search_index MATCH 'quokka'").get() as { n: number })
+        .n;
     const deadline = Date.now() + 2_000;
     while (indexed() === 0 && Date.now() < deadline) await Bun.sleep(20);
     expect(indexed()).toBe(1);
@@ -200,7 +206,10 @@ describe("posting a message", () => {
 
   test("NUL bytes are dropped from a body", async () => {
     const id = await posted(member, roomId, "a\0b\0c");
-    expect(server.db.query("SELECT body_html, body_plain FROM messages WHERE id = ?").get(id)).toEqual({ body_html: "abc", body_plain: "abc" });
+    expect(server.db.query("SELECT body_html, body_plain FROM messages WHERE id = ?").get(id)).toEqual({
+      body_html: "abc",
+      body_plain: "abc",
+    });
   });
 
   test("up to 10,000 characters of text are accepted, escaping not counted; more are refused with 422", async () => {
@@ -244,8 +253,12 @@ describe("posting a message", () => {
 
   test("posting moves the room's last activity forward", async () => {
     const id = await posted(member, roomId, "activity");
-    const { last_message_at } = server.db.query("SELECT last_message_at FROM rooms WHERE id = ?").get(roomId) as { last_message_at: number };
-    expect(last_message_at).toBe((server.db.query("SELECT created_at FROM messages WHERE id = ?").get(id) as { created_at: number }).created_at);
+    const { last_message_at } = server.db.query("SELECT last_message_at FROM rooms WHERE id = ?").get(roomId) as {
+      last_message_at: number;
+    };
+    expect(last_message_at).toBe(
+      (server.db.query("SELECT created_at FROM messages WHERE id = ?").get(id) as { created_at: number }).created_at,
+    );
   });
 });
 

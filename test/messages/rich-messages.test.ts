@@ -14,7 +14,9 @@ import { openSocket } from "../helpers/socket.ts";
 
 // FEATURES.md §1.8: the original's 56 names, and the 15 that show a picture.
 const ORIGINAL_NAMES =
-  "56k ballmer bell bezos bueller butts clowntown cottoneyejoe crickets curb dadgummit dangerzone danielsan deeper donotwant drama flawless glados gogogo greatjob greyjoy guarantee heygirl honk horn horror inconceivable letitgo live loggins makeitso noooo nyan ohmy ohyeah pushit rimshot rollout rumble sax secret sexyback story tada tmyk totes trololo trombone unix vuvuzela what whoomp wups yay yeah yodel".split(" ");
+  "56k ballmer bell bezos bueller butts clowntown cottoneyejoe crickets curb dadgummit dangerzone danielsan deeper donotwant drama flawless glados gogogo greatjob greyjoy guarantee heygirl honk horn horror inconceivable letitgo live loggins makeitso noooo nyan ohmy ohyeah pushit rimshot rollout rumble sax secret sexyback story tada tmyk totes trololo trombone unix vuvuzela what whoomp wups yay yeah yodel".split(
+    " ",
+  );
 const PICTURE_NAMES = "56k clowntown curb dangerzone deeper donotwant drama greatjob loggins nyan pushit rumble what yay yeah".split(" ");
 
 describe("the /play catalogue", () => {
@@ -82,7 +84,9 @@ describe("code", () => {
   test("a block too big or with a very long token is shown plain, so highlighting can't stall the server", () => {
     const long = `const x = "${"y".repeat(5000)}";`;
     const started = performance.now();
-    expect(formatText(`\`\`\`java\n${long}\n\`\`\``).html).toBe(`<pre><code class="language-java">${long.replaceAll('"', "&quot;")}</code></pre>`);
+    expect(formatText(`\`\`\`java\n${long}\n\`\`\``).html).toBe(
+      `<pre><code class="language-java">${long.replaceAll('"', "&quot;")}</code></pre>`,
+    );
     expect(highlightCode("x".repeat(9999), "java")).toBe("x".repeat(9999));
     expect(performance.now() - started).toBeLessThan(50);
   });
@@ -92,7 +96,9 @@ describe("code", () => {
   });
 
   test("an editor's code block is highlighted too, and only the highlighter's classes survive the sanitizer", () => {
-    const { html } = formatRichText('<pre>SELECT name FROM users WHERE id = 1;</pre><span class="evil hljs-x">a</span><code class="language-js x">b</code>');
+    const { html } = formatRichText(
+      '<pre>SELECT name FROM users WHERE id = 1;</pre><span class="evil hljs-x">a</span><code class="language-js x">b</code>',
+    );
     expect(html).toContain('<pre><span class="hljs-keyword">SELECT</span>');
     expect(html).toContain('<span class="hljs-x">a</span><code class="language-js">b</code>');
   });
@@ -146,7 +152,10 @@ describe("/play over HTTP", () => {
   });
 
   test("/play alone or an unknown name is refused with the list of sounds, and nothing is posted", async () => {
-    for (const [body, start] of [["/play", "Say which sound to play."], ["/play kazoo", "There is no sound called “kazoo”."]]) {
+    for (const [body, start] of [
+      ["/play", "Say which sound to play."],
+      ["/play kazoo", "There is no sound called “kazoo”."],
+    ]) {
       const response = await postMessage(admin, roomId, body!);
       expect(response.status).toBe(422);
       const text = await response.text();
@@ -196,7 +205,11 @@ describe("/play over HTTP", () => {
 describe("muting sounds", () => {
   test("is a person's own setting, switched from the sidebar and shown to the page's script", async () => {
     expect(await (await member.get(`/rooms/${roomId}`)).text()).toContain('data-sounds-muted="false"');
-    const response = await member.request("/users/me/sounds", { method: "PATCH", form: { muted: "true" }, headers: { "HX-Request": "true" } });
+    const response = await member.request("/users/me/sounds", {
+      method: "PATCH",
+      form: { muted: "true" },
+      headers: { "HX-Request": "true" },
+    });
     expect(response.status).toBe(200);
     const toggle = await response.text();
     expect(toggle).toContain('data-muted="true"');
@@ -221,7 +234,9 @@ describe("muting sounds", () => {
 
 describe("big emoji and code over HTTP", () => {
   test("an emoji-only message is stored with the class that shows it large", async () => {
-    expect(await (await postMessage(admin, roomId, "🎉")).text()).toContain('<div class="message__body"><span class="emoji-only">🎉</span></div>');
+    expect(await (await postMessage(admin, roomId, "🎉")).text()).toContain(
+      '<div class="message__body"><span class="emoji-only">🎉</span></div>',
+    );
   });
 
   test("the composer's emoji shortcodes come from emojibase, as one cacheable asset", async () => {

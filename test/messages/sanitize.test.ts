@@ -7,7 +7,7 @@ import { editableText, formatRichText, formatText, isBlank } from "../../src/mes
 import { createClosedRoom } from "../../src/rooms/rooms.ts";
 import { createUser, type User } from "../../src/users/users.ts";
 import type { Client } from "../helpers/client.ts";
-import { MEMBER, addSignedInMember, messageIdsIn, postMessage, startQuickSetUpServer } from "../helpers/fixtures.ts";
+import { addSignedInMember, MEMBER, messageIdsIn, postMessage, startQuickSetUpServer } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
 
 const LINK_ATTRIBUTES = 'rel="noopener noreferrer nofollow" target="_blank"';
@@ -21,7 +21,15 @@ describe("formatRichText: what survives", () => {
   });
 
   test("javascript:, data: and other unsafe links lose their href, however they are spelled", () => {
-    for (const href of ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "&#106;avascript:alert(1)", " javascript:alert(1)", "data:text/html,hi", "vbscript:x", "//evil.example"]) {
+    for (const href of [
+      "javascript:alert(1)",
+      "JaVaScRiPt:alert(1)",
+      "&#106;avascript:alert(1)",
+      " javascript:alert(1)",
+      "data:text/html,hi",
+      "vbscript:x",
+      "//evil.example",
+    ]) {
       const { html } = formatRichText(`<a href="${href}">click</a>`);
       expect({ href, html }).toEqual({ href, html: `<a ${LINK_ATTRIBUTES}>click</a>` });
     }
@@ -32,7 +40,9 @@ describe("formatRichText: what survives", () => {
       `<a href="https://example.com/a?b=1&amp;c=2" ${LINK_ATTRIBUTES}>site</a>`,
     );
     expect(formatRichText(`<a href="http://example.com">old</a>`).html).toBe(`<a href="http://example.com" ${LINK_ATTRIBUTES}>old</a>`);
-    expect(formatRichText(`<a href="mailto:ada@example.com">mail</a>`).html).toBe(`<a href="mailto:ada@example.com" ${LINK_ATTRIBUTES}>mail</a>`);
+    expect(formatRichText(`<a href="mailto:ada@example.com">mail</a>`).html).toBe(
+      `<a href="mailto:ada@example.com" ${LINK_ATTRIBUTES}>mail</a>`,
+    );
   });
 
   test("the allowlist stays: bold, italic, lists, quotes, code blocks and paragraphs", () => {
@@ -53,7 +63,6 @@ describe("formatRichText: what survives", () => {
   test("unclosed tags are closed", () => {
     expect(formatRichText("<b>unclosed").html).toBe("<b>unclosed</b>");
   });
-
 });
 
 describe("formatText: what was typed", () => {
@@ -88,7 +97,13 @@ describe("formatText: code in plain text", () => {
 
 describe("formatText: text with angle brackets", () => {
   test("is text even when it looks like HTML: it comes back exactly as typed", () => {
-    for (const typed of ["Wrap it in a <div> please", "<b>x</b>", "<script>alert(1)</script>", '<a href="javascript:x">y</a>', "<p>hi</p>"]) {
+    for (const typed of [
+      "Wrap it in a <div> please",
+      "<b>x</b>",
+      "<script>alert(1)</script>",
+      '<a href="javascript:x">y</a>',
+      "<p>hi</p>",
+    ]) {
       const { html, plain } = formatText(typed);
       expect(html).not.toContain("<");
       expect(plain).toBe(typed);
@@ -98,7 +113,7 @@ describe("formatText: text with angle brackets", () => {
   });
 
   test("a quoted web address is linked without its quotes", () => {
-    expect(formatText('see "https://example.com/page" and \'https://example.com/b\'').html).toBe(
+    expect(formatText("see \"https://example.com/page\" and 'https://example.com/b'").html).toBe(
       `see &quot;<a href="https://example.com/page" ${LINK_ATTRIBUTES}>https://example.com/page</a>&quot; and ` +
         `'<a href="https://example.com/b" ${LINK_ATTRIBUTES}>https://example.com/b</a>'`,
     );
@@ -115,7 +130,8 @@ describe("formatText: text with angle brackets", () => {
     for (const typed of [" \t\n", "\u200b\u200c\u200d\u2060\ufeff", "\u0001\u0007\u001f\u007f", "\u200e\u202e \u00ad"]) {
       expect({ typed, blank: isBlank(formatText(typed).plain) }).toEqual({ typed, blank: true });
     }
-    for (const typed of ["a", "👍", "\u200bx", "👨\u200d👩"]) expect({ typed, blank: isBlank(formatText(typed).plain) }).toEqual({ typed, blank: false });
+    for (const typed of ["a", "👍", "\u200bx", "👨\u200d👩"])
+      expect({ typed, blank: isBlank(formatText(typed).plain) }).toEqual({ typed, blank: false });
   });
 
   test("is plain text, so nothing typed is lost", () => {
@@ -225,7 +241,9 @@ describe("over HTTP", () => {
 
   const ALL_TALK = 1;
   const stored = (id: number) =>
-    server.db.query<{ body_html: string; body_plain: string }, [number]>("SELECT body_html, body_plain FROM messages WHERE id = ?").get(id)!;
+    server.db
+      .query<{ body_html: string; body_plain: string }, [number]>("SELECT body_html, body_plain FROM messages WHERE id = ?")
+      .get(id)!;
 
   test("markup typed in a message is stored, answered and shown as text: no scripts, handlers, images or links", async () => {
     const typed = `<p onclick="steal()">Hi <script>document.cookie</script><a href="javascript:alert(1)">click</a><img src=x onerror=alert(1)></p>`;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { activityTopic, roomTopic } from "../../src/realtime/topics.ts";
 import type { Client } from "../helpers/client.ts";
-import { THIRD, addSignedInMember, createRoom, postMessage, sendForm, startSetUpServer } from "../helpers/fixtures.ts";
+import { addSignedInMember, createRoom, postMessage, sendForm, startSetUpServer, THIRD } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
 import { carrying, frameOf, kindOf, messageIdFrom, openSocket, roomOf, type TestSocket } from "../helpers/socket.ts";
 
@@ -231,7 +231,12 @@ describe("gaining a room", () => {
     const miloTab = await openSocket(server, milo);
     const tessTab = await openSocket(server, tess);
 
-    const rename = await sendForm(admin, `/rooms/closeds/${room}`, { name: "Grand plans", user_ids: [adminId, user.id] }, { method: "PATCH" });
+    const rename = await sendForm(
+      admin,
+      `/rooms/closeds/${room}`,
+      { name: "Grand plans", user_ids: [adminId, user.id] },
+      { method: "PATCH" },
+    );
     expect(rename.status).toBe(303);
     const entry = await miloTab.waitFor(frameOf("sidebar-room", room));
     expect(entry).toContain(">Grand plans</a>");

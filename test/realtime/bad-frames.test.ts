@@ -16,10 +16,42 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const BAD_IDS: unknown[] = ["1", 1.5, -1, 0, -0, 1e300, 2 ** 53, 2 ** 70, Number.MAX_SAFE_INTEGER + 2, null, true, [], {}, "", "0x1", [1], { id: 1 }];
+const BAD_IDS: unknown[] = [
+  "1",
+  1.5,
+  -1,
+  0,
+  -0,
+  1e300,
+  2 ** 53,
+  2 ** 70,
+  Number.MAX_SAFE_INTEGER + 2,
+  null,
+  true,
+  [],
+  {},
+  "",
+  "0x1",
+  [1],
+  { id: 1 },
+];
 const BAD_AFTERS: unknown[] = [-1, 1.5, "5", 1e300, 2 ** 60, null, false, [], {}, "\u0000"];
 const BAD_STATES: unknown[] = ["begin", "START", 1, null, "", ["start"], "start\u0000"];
-const BAD_TYPES: unknown[] = ["ENTER", "enter ", " ping", "pong", "subscribe", "", null, 1, [], {}, "__proto__", "constructor", "\u202Eretne"];
+const BAD_TYPES: unknown[] = [
+  "ENTER",
+  "enter ",
+  " ping",
+  "pong",
+  "subscribe",
+  "",
+  null,
+  1,
+  [],
+  {},
+  "__proto__",
+  "constructor",
+  "\u202Eretne",
+];
 
 function* frames(): Generator<string | Uint8Array> {
   for (const id of BAD_IDS) {
@@ -45,7 +77,7 @@ function* frames(): Generator<string | Uint8Array> {
     JSON.parse('{"type":"enter","room_id":1,"__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}}}'),
   ].map((frame) => JSON.stringify(frame));
   // Not JSON objects at all.
-  yield* ["", " ", "{", "}", "null", "true", "1", "[]", '"enter"', "[{\"type\":\"ping\"}]", "{'type':'ping'}", "undefined", "NaN"];
+  yield* ["", " ", "{", "}", "null", "true", "1", "[]", '"enter"', '[{"type":"ping"}]', "{'type':'ping'}", "undefined", "NaN"];
   // Unicode edges: lone surrogates (as JSON escapes and raw), RTL overrides, NUL, emoji.
   yield '{"type":"enter","room_id":1,"after":"\\ud800"}';
   yield `{"type":"\ud800","room_id":1}`;

@@ -2,13 +2,13 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { SERVER_ERROR_CLOSE_CODE } from "../../src/realtime/protocol.ts";
 import { sweepPresence } from "../../src/rooms/broadcasts.tsx";
+import { CONNECTION_TTL_MS, presentUsers } from "../../src/rooms/presence.ts";
 import { renderToString } from "../../templates/render.ts";
 import { PRESENCE_FACES, Presence } from "../../templates/rooms/presence.tsx";
-import { CONNECTION_TTL_MS, presentUsers } from "../../src/rooms/presence.ts";
 import type { Client } from "../helpers/client.ts";
-import { MEMBER, THIRD, addSignedInMember, createRoom, postMessage, signIn, startSetUpServer } from "../helpers/fixtures.ts";
+import { addSignedInMember, createRoom, MEMBER, postMessage, signIn, startSetUpServer, THIRD } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
-import { WebSocketWithHeaders, carrying, frameOf, kindOf, messageIdFrom, openSocket, presentNames } from "../helpers/socket.ts";
+import { carrying, frameOf, kindOf, messageIdFrom, openSocket, presentNames, WebSocketWithHeaders } from "../helpers/socket.ts";
 
 const ALL_TALK = 1;
 
@@ -24,7 +24,13 @@ const cookieOf = (client: Client) => [...client.cookies].map(([name, value]) => 
 /** The status /cable answers a WebSocket handshake with, asked over plain HTTP. */
 async function handshakeStatus(headers: Record<string, string>): Promise<number> {
   const response = await fetch(server.url + "/cable", {
-    headers: { upgrade: "websocket", connection: "Upgrade", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", "sec-websocket-version": "13", ...headers },
+    headers: {
+      upgrade: "websocket",
+      connection: "Upgrade",
+      "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+      "sec-websocket-version": "13",
+      ...headers,
+    },
   });
   await response.arrayBuffer();
   return response.status;

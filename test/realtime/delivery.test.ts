@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { MISSED_MESSAGES_CAP } from "../../src/realtime/socket.ts";
 import type { Client } from "../helpers/client.ts";
-import { THIRD, addSignedInMember, createRoom, postMessage, sendForm, startSetUpServer } from "../helpers/fixtures.ts";
+import { addSignedInMember, createRoom, postMessage, sendForm, startSetUpServer, THIRD } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
 import { carrying, changeSeqsIn, frameOf, idsIn, kindOf, messageIdFrom, openSocket, type TestSocket } from "../helpers/socket.ts";
 
@@ -156,13 +156,19 @@ describe("catching up after a reconnect", () => {
     const { client: milo } = await addSignedInMember(server);
     const away = await openSocket(server, milo);
     await away.enter(ALL_TALK);
-    const [edited, deleted, untouched] = [await post(admin, ALL_TALK, "to be edited"), await post(admin, ALL_TALK, "to be deleted"), await post(admin, ALL_TALK, "left alone")];
+    const [edited, deleted, untouched] = [
+      await post(admin, ALL_TALK, "to be edited"),
+      await post(admin, ALL_TALK, "to be deleted"),
+      await post(admin, ALL_TALK, "left alone"),
+    ];
     await away.waitFor(carrying(untouched!));
     const since = away.changeSeq();
     away.close();
     await away.closed;
 
-    expect((await sendForm(admin, `/rooms/${ALL_TALK}/messages/${edited}`, { body: "edited while away" }, { method: "PATCH" })).status).toBe(200);
+    expect(
+      (await sendForm(admin, `/rooms/${ALL_TALK}/messages/${edited}`, { body: "edited while away" }, { method: "PATCH" })).status,
+    ).toBe(200);
     expect((await admin.request(`/rooms/${ALL_TALK}/messages/${deleted}`, { method: "DELETE" })).status).toBe(200);
     const added = await post(admin, ALL_TALK, "new while away");
 

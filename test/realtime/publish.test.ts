@@ -15,9 +15,14 @@ test("state published as latest is rendered once per delay, however often it is 
 test("a deferred render that fails is reported instead of taking the server down, and cancelled ones never run", async () => {
   const errors: unknown[] = [];
   const publisher = new Publisher((error) => errors.push(error));
-  publisher.publishLatest("presence:1", "room:1", () => {
-    throw new Error("the database went away");
-  }, 1);
+  publisher.publishLatest(
+    "presence:1",
+    "room:1",
+    () => {
+      throw new Error("the database went away");
+    },
+    1,
+  );
   await Bun.sleep(20);
   expect(errors).toHaveLength(1);
 

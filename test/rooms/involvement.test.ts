@@ -2,14 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { enterRoom, leaveRoom } from "../../src/rooms/presence.ts";
 import type { User } from "../../src/users/users.ts";
 import { Client } from "../helpers/client.ts";
-import {
-  createRoom,
-  postMessage,
-  sendForm,
-  sidebarItemClass,
-  sidebarRoomIds,
-  startThreePersonServer,
-} from "../helpers/fixtures.ts";
+import { createRoom, postMessage, sendForm, sidebarItemClass, sidebarRoomIds, startThreePersonServer } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
 
 let server: TestServer;
@@ -144,7 +137,8 @@ describe("finding hidden rooms again", () => {
 
   test("hiding or showing a room from the bell menu updates the sidebar's count in the same answer", async () => {
     const lobby = await createRoom(admin, "opens", { name: "Lobby" });
-    const extrasIn = (html: string) => html.match(/<ul id="sidebar_extras" class="sidebar__extras" hx-swap-oob="true">.*?<\/ul>/)?.[0] ?? null;
+    const extrasIn = (html: string) =>
+      html.match(/<ul id="sidebar_extras" class="sidebar__extras" hx-swap-oob="true">.*?<\/ul>/)?.[0] ?? null;
     const hidden = await (await setInvolvement(member, lobby, "invisible", HTMX)).text();
     expect(hiddenLink(extrasIn(hidden) ?? "")).toBe("Hidden rooms (1)");
     const quieter = await (await setInvolvement(member, lobby, "nothing", HTMX)).text();
@@ -170,7 +164,11 @@ describe("finding hidden rooms again", () => {
     await setInvolvement(member, hideout, "invisible");
     expect((await third.post(`/rooms/${hideout}/involvement`, { involvement: "everything" })).status).toBe(404);
     expect((await member.post(`/rooms/${hideout}/involvement`, { involvement: "loud" })).status).toBe(422);
-    const forged = await member.request(`/rooms/${hideout}/involvement`, { method: "POST", form: { involvement: "everything" }, origin: "https://evil.example" });
+    const forged = await member.request(`/rooms/${hideout}/involvement`, {
+      method: "POST",
+      form: { involvement: "everything" },
+      origin: "https://evil.example",
+    });
     expect(forged.status).toBe(403);
     expect(membership(memberUser, hideout)?.involvement).toBe("invisible");
     expect((await new Client(server.url).get("/rooms/hidden")).status).toBe(303);

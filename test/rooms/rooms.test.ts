@@ -43,13 +43,15 @@ const membersOf = (roomId: number): number[] =>
     .all(roomId)
     .map((row) => row.user_id);
 const roomRow = (roomId: number) =>
-  server.db.query<{ kind: string; name: string | null; creator_id: number }, [number]>("SELECT kind, name, creator_id FROM rooms WHERE id = ?").get(roomId);
-const count = (sql: string, ...binds: (string | number)[]): number =>
-  (server.db.query(sql).get(...binds) as { n: number }).n;
+  server.db
+    .query<{ kind: string; name: string | null; creator_id: number }, [number]>("SELECT kind, name, creator_id FROM rooms WHERE id = ?")
+    .get(roomId);
+const count = (sql: string, ...binds: (string | number)[]): number => (server.db.query(sql).get(...binds) as { n: number }).n;
 const roomCount = () => count("SELECT count(*) AS n FROM rooms");
 const ids = (...users: User[]) => users.map((user) => user.id).sort((a, b) => a - b);
 /** Someone who signs up after a room exists (the join route calls createUser the same way). */
-const joinLater = () => createUser(server.db, { name: LATE_COMER.name, emailAddress: LATE_COMER.email, passwordDigest: "unused", role: "member" });
+const joinLater = () =>
+  createUser(server.db, { name: LATE_COMER.name, emailAddress: LATE_COMER.email, passwordDigest: "unused", role: "member" });
 const patchRoom = (client: Client, kind: "opens" | "closeds", roomId: number, fields: FormFields) =>
   sendForm(client, `/rooms/${kind}/${roomId}`, fields, { method: "PATCH" });
 const deleteRoom = (client: Client, roomId: number) => client.request(`/rooms/${roomId}`, { method: "DELETE" });
@@ -343,7 +345,7 @@ describe("changing a room", () => {
     const view = await (await third.get(`/rooms/${roomId}/edit`)).text();
     const main = view.slice(view.indexOf("<main"), view.indexOf("</main>"));
     expect(main.match(/Hideout/g)).toHaveLength(1);
-    expect(main).toContain("<h1 class=\"panel__title\">Hideout</h1>");
+    expect(main).toContain('<h1 class="panel__title">Hideout</h1>');
     expect(main).toContain("2 people are in this room:");
     expect(main).toContain(`<li>${memberUser.name}</li>`);
     expect(main).not.toContain("room-form__kinds");
@@ -356,9 +358,12 @@ describe("changing a room", () => {
   });
 
   test("switching between Everyone and Selected people keeps the name and the people chosen so far", async () => {
-    const switched = await member.get(`/rooms/new?kind=closed&name=${encodeURIComponent("Launch <plans>")}&user_ids=${thirdUser.id}&user_ids=${memberUser.id}`, {
-      "HX-Request": "true",
-    });
+    const switched = await member.get(
+      `/rooms/new?kind=closed&name=${encodeURIComponent("Launch <plans>")}&user_ids=${thirdUser.id}&user_ids=${memberUser.id}`,
+      {
+        "HX-Request": "true",
+      },
+    );
     expect(switched.status).toBe(200);
     const form = await switched.text();
     expect(form).toStartWith('<form class="form room-form"');
@@ -369,7 +374,9 @@ describe("changing a room", () => {
 
     // The switch links carry what was typed along, into the form's own place.
     const page = await (await member.get("/rooms/new")).text();
-    expect(page).toMatch(/<a class="room-form__kind" href="\/rooms\/new\?kind=closed" hx-get="\/rooms\/new\?kind=closed" hx-include="closest form" hx-target="closest form"/);
+    expect(page).toMatch(
+      /<a class="room-form__kind" href="\/rooms\/new\?kind=closed" hx-get="\/rooms\/new\?kind=closed" hx-include="closest form" hx-target="closest form"/,
+    );
 
     const roomId = await createRoom(member, "opens", { name: "Lobby" });
     const editing = await (await member.get(`/rooms/${roomId}/edit?kind=closed&name=Renamed`, { "HX-Request": "true" })).text();
@@ -685,7 +692,9 @@ describe("inviting people", () => {
       const html = await (await fresh.admin.get(`/rooms/${ALL_TALK}`)).text();
       const code = findAccount(fresh.server.ctx)!.joinCode;
       expect(html).toContain("Invite your team");
-      expect(html).toContain(`<input id="room_join_link" class="field__input" type="url" value="${fresh.server.url}/join/${code}" readonly=""/>`);
+      expect(html).toContain(
+        `<input id="room_join_link" class="field__input" type="url" value="${fresh.server.url}/join/${code}" readonly=""/>`,
+      );
       expect(html).toContain('data-copy="room_join_link"');
     } finally {
       await fresh.server.close();
@@ -698,7 +707,9 @@ describe("inviting people", () => {
   });
 
   test("administrators have an Invite people entry in the sidebar; members don't", async () => {
-    expect(await (await admin.get(`/rooms/${ALL_TALK}`)).text()).toContain('<a class="sidebar__extra sidebar__invite" href="/account#account_invite">Invite people</a>');
+    expect(await (await admin.get(`/rooms/${ALL_TALK}`)).text()).toContain(
+      '<a class="sidebar__extra sidebar__invite" href="/account#account_invite">Invite people</a>',
+    );
     expect(await (await member.get(`/rooms/${ALL_TALK}`)).text()).not.toContain("sidebar__invite");
   });
 });

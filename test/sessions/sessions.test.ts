@@ -8,7 +8,7 @@ import { ACTIVITY_REFRESH_MS, digestToken, endAllSessions } from "../../src/sess
 import { SignInThrottle } from "../../src/sessions/throttle.ts";
 import { findUserByEmail } from "../../src/users/users.ts";
 import { Client } from "../helpers/client.ts";
-import { ADMIN, MEMBER, addMember, signIn, startSetUpServer } from "../helpers/fixtures.ts";
+import { ADMIN, addMember, MEMBER, signIn, startSetUpServer } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
 
 let server: TestServer;
@@ -123,7 +123,9 @@ describe("throttling", () => {
   });
 
   test("a burst of 60 concurrent wrong passwords from one address gets at most 10 password checks; the rest are 429", async () => {
-    const statuses = await Promise.all(Array.from({ length: 60 }, (_, i) => fromIp("203.0.113.8", "burst guess " + i).then((r) => r.status)));
+    const statuses = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => fromIp("203.0.113.8", "burst guess " + i).then((r) => r.status)),
+    );
     const checked = statuses.filter((status) => status === 401).length;
     expect(checked).toBeLessThanOrEqual(10);
     expect(statuses.filter((status) => status === 429)).toHaveLength(60 - checked);
@@ -139,7 +141,11 @@ describe("throttling", () => {
     const attempts = async (email: string) => {
       const answers: string[] = [];
       for (let i = 0; i < 7; i++) {
-        const response = await new Client(server.url).post("/session", { email_address: email, password: "guess " + i }, { "X-Forwarded-For": `198.18.${i}.1` });
+        const response = await new Client(server.url).post(
+          "/session",
+          { email_address: email, password: "guess " + i },
+          { "X-Forwarded-For": `198.18.${i}.1` },
+        );
         answers.push(`${response.status} ${response.headers.get("retry-after") !== null} ${(await response.text()).includes("Too many")}`);
       }
       return answers;
@@ -233,7 +239,8 @@ describe("sessions", () => {
   test("last_active_at is refreshed only when it is a few minutes old", async () => {
     const { client } = await signIn(server, ADMIN.email, ADMIN.password);
     const digest = digestToken(client.cookies.get("session_token")!);
-    const lastActive = () => (server.db.query("SELECT last_active_at AS t FROM sessions WHERE token_digest = ?").get(digest) as { t: number }).t;
+    const lastActive = () =>
+      (server.db.query("SELECT last_active_at AS t FROM sessions WHERE token_digest = ?").get(digest) as { t: number }).t;
     const signedIn = lastActive();
 
     const quiet = await client.get("/rooms/1");
@@ -286,7 +293,17 @@ describe("going where you were going", () => {
     expect(signedIn.headers.get("hx-redirect")).toBe("/account");
   });
 
-  for (const elsewhere of ["//evil.com", "https://evil.com", "/\\evil.com", "\\\\evil.com", "/\t/evil.com", "http:/evil.com", "javascript:alert(1)", "evil.com", "/" + "x".repeat(3000)])
+  for (const elsewhere of [
+    "//evil.com",
+    "https://evil.com",
+    "/\\evil.com",
+    "\\\\evil.com",
+    "/\t/evil.com",
+    "http:/evil.com",
+    "javascript:alert(1)",
+    "evil.com",
+    "/" + "x".repeat(3000),
+  ])
     test(`a remembered ${JSON.stringify(elsewhere.slice(0, 30))} is not followed: sign-in lands home`, async () => {
       const signedIn = await signInWith(elsewhere);
       expect(signedIn.status).toBe(303);

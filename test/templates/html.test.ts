@@ -55,7 +55,16 @@ test("an evil name, room name or client_message_id is escaped in every string-bu
     boosts: [{ id: 1, boosterId: 3, boosterName: EVIL, content: EVIL }],
     changeSeq: 1,
     linkPreviewId: 1,
-    linkPreview: { id: 1, token: "t", url: `https://example.com/?q=${EVIL}`, title: EVIL, description: EVIL, imageKey: null, imageWidth: null, imageHeight: null },
+    linkPreview: {
+      id: 1,
+      token: "t",
+      url: `https://example.com/?q=${EVIL}`,
+      title: EVIL,
+      description: EVIL,
+      imageKey: null,
+      imageWidth: null,
+      imageHeight: null,
+    },
   }).text;
   expectEscaped(message);
   expect(message).toContain(`data-client-message-id="${ESCAPED}"`);

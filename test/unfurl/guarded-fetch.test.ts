@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Server } from "bun";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FetchRefused, guardedFetch, type FetchLimits, type GuardOptions, type Resolver } from "../../src/unfurl/guarded-fetch.ts";
+import type { Server } from "bun";
+import { type FetchLimits, FetchRefused, type GuardOptions, guardedFetch, type Resolver } from "../../src/unfurl/guarded-fetch.ts";
 import { run } from "../helpers/processes.ts";
 
 // Only loopback is reachable here, and tests send nothing anywhere else: a "public" site is a Bun
@@ -52,7 +52,10 @@ beforeAll(() => {
       case "/to-same-name":
         return new Response(null, { status: 302, headers: { location: `http://rebind.test:${page.server.port}/` } });
       case "/loop":
-        return new Response(null, { status: 302, headers: { location: `/loop?${Number(url.searchParams.toString().split("=")[0] || 0) + 1}` } });
+        return new Response(null, {
+          status: 302,
+          headers: { location: `/loop?${Number(url.searchParams.toString().split("=")[0] || 0) + 1}` },
+        });
       case "/json":
         return Response.json({ title: "not a page" });
       case "/big": {
@@ -154,7 +157,9 @@ test("a rebinding resolver can't move the connection: it goes to the address tha
 
 test("a redirect back to the same name is resolved again, and refused when it now answers privately", async () => {
   const resolve = playedResolver(["127.0.0.1"], ["10.0.0.1"]);
-  expect(await refusal(guardedFetch(`http://rebind.test:${page.server.port}/to-same-name`, HTML, { ...ALLOW_LOCAL, resolve }))).toContain("private");
+  expect(await refusal(guardedFetch(`http://rebind.test:${page.server.port}/to-same-name`, HTML, { ...ALLOW_LOCAL, resolve }))).toContain(
+    "private",
+  );
   expect(resolve.asked).toEqual(["rebind.test", "rebind.test"]);
 });
 
@@ -164,7 +169,9 @@ test("of several answers the public ones are used, IPv4 first; only private answ
   expect(text(fetched.body)).toContain("host=mixed.test");
   const privateOnly = playedResolver(["10.0.0.1", "192.168.1.1", "::1", "fe80::1"]);
   expect(await refusal(guardedFetch("http://private.test/", HTML, { ...ALLOW_LOCAL, resolve: privateOnly }))).toContain("private");
-  expect(await refusal(guardedFetch("http://nothing.test/", HTML, { ...ALLOW_LOCAL, resolve: playedResolver([]) }))).toContain("does not resolve");
+  expect(await refusal(guardedFetch("http://nothing.test/", HTML, { ...ALLOW_LOCAL, resolve: playedResolver([]) }))).toContain(
+    "does not resolve",
+  );
 });
 
 test("only text/html of status 200 is read", async () => {
@@ -194,7 +201,9 @@ test("a body over 5 MB is refused, whether it says so or streams on", async () =
 test("a name that takes too long to resolve is given up on", async () => {
   const started = performance.now();
   const stalled: Resolver = () => Bun.sleep(3000).then(() => [{ address: "127.0.0.1", family: 4 }]);
-  const error = await guardedFetch("http://slow-dns.test/", { ...HTML, timeoutMs: 300 }, { ...ALLOW_LOCAL, resolve: stalled }).catch((e: Error) => e);
+  const error = await guardedFetch("http://slow-dns.test/", { ...HTML, timeoutMs: 300 }, { ...ALLOW_LOCAL, resolve: stalled }).catch(
+    (e: Error) => e,
+  );
   expect((error as Error).name).toBe("TimeoutError");
   expect(performance.now() - started).toBeLessThan(2000);
 });
@@ -210,14 +219,31 @@ test("a site that doesn't answer in time is given up on", async () => {
 test("https is pinned too: the certificate is checked against the URL's name, not the address connected to", async () => {
   const dir = mkdtempSync(join(tmpdir(), "campfire-tls-"));
   const [certPath, keyPath] = [join(dir, "cert.pem"), join(dir, "key.pem")];
-  const made = await run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=secure.test",
-    "-addext", "subjectAltName=DNS:secure.test", "-keyout", keyPath, "-out", certPath]);
+  const made = await run([
+    "openssl",
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-days",
+    "1",
+    "-subj",
+    "/CN=secure.test",
+    "-addext",
+    "subjectAltName=DNS:secure.test",
+    "-keyout",
+    keyPath,
+    "-out",
+    certPath,
+  ]);
   expect(made.exitCode).toBe(0);
   const secure = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
     tls: { cert: Bun.file(certPath), key: Bun.file(keyPath) },
-    fetch: (request) => new Response(`<title>Secure</title>host=${request.headers.get("host")}`, { headers: { "content-type": "text/html" } }),
+    fetch: (request) =>
+      new Response(`<title>Secure</title>host=${request.headers.get("host")}`, { headers: { "content-type": "text/html" } }),
   });
   try {
     const guard = { ...ALLOW_LOCAL, ca: readFileSync(certPath, "utf8"), resolve: playedResolver(["127.0.0.1"]) };

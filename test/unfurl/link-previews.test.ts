@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from "bun:test";
-import type { Server } from "bun";
 import { deflateSync } from "node:zlib";
+import type { Server } from "bun";
+import { MAX_FETCHES_AT_ONCE } from "../../src/unfurl/unfurler.ts";
 import type { Client } from "../helpers/client.ts";
 import { addSignedInMember, createRoom, messageIdsIn, startQuickSetUpServer } from "../helpers/fixtures.ts";
 import { makeDataDir, startConfiguredTestServer, type TestServer } from "../helpers/server.ts";
-import { MAX_FETCHES_AT_ONCE } from "../../src/unfurl/unfurler.ts";
 
 // The server under test may fetch from 127.0.0.1 only because the test allows that one address
 // (startServer's test hooks); every other private address stays refused, 127.0.0.2 included.
@@ -26,7 +26,12 @@ function png(width: number, height: number): Uint8Array {
   header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
   const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3, 0xc8)]);
   const pixels = deflateSync(Buffer.concat(Array(height).fill(row)));
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", header), chunk("IDAT", pixels), chunk("IEND", new Uint8Array())]);
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk("IHDR", header),
+    chunk("IDAT", pixels),
+    chunk("IEND", new Uint8Array()),
+  ]);
 }
 
 const PICTURE = png(1200, 630);
@@ -45,7 +50,8 @@ let internal: Server<undefined>;
 let siteUrl: string;
 
 beforeAll(() => {
-  const page = (head: string) => new Response(`<!doctype html><html><head>${head}</head><body>hi</body></html>`, { headers: { "content-type": "text/html" } });
+  const page = (head: string) =>
+    new Response(`<!doctype html><html><head>${head}</head><body>hi</body></html>`, { headers: { "content-type": "text/html" } });
   site = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
@@ -59,11 +65,13 @@ beforeAll(() => {
       if (pathname === "/bomb") return page(`<title>Pixel bomb</title><meta property="og:image" content="/bomb.png">`);
       if (pathname === "/corrupt") return page(`<title>Corrupt</title><meta property="og:image" content="/corrupt.jpg">`);
       if (pathname === "/bomb.png") return new Response(Buffer.from(BOMB), { headers: { "content-type": "image/png" } });
-      if (pathname === "/corrupt.jpg") return new Response(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4, 5, 6, 7, 8]), { headers: { "content-type": "image/jpeg" } });
+      if (pathname === "/corrupt.jpg")
+        return new Response(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4, 5, 6, 7, 8]), { headers: { "content-type": "image/jpeg" } });
       if (pathname.startsWith("/slow")) return Bun.sleep(1000).then(() => page("<title>Slow</title>"));
       if (pathname === "/untitled") return page(`<meta name="description" content="No title here">`);
       if (pathname === "/picture.png") return new Response(Buffer.from(PICTURE), { headers: { "content-type": "image/png" } });
-      if (pathname === "/picture.svg") return new Response("<svg xmlns='http://www.w3.org/2000/svg'/>", { headers: { "content-type": "image/svg+xml" } });
+      if (pathname === "/picture.svg")
+        return new Response("<svg xmlns='http://www.w3.org/2000/svg'/>", { headers: { "content-type": "image/svg+xml" } });
       return new Response("no", { status: 404 });
     },
   });
@@ -125,7 +133,12 @@ test("the same link pasted again within the hour gets the same card without fetc
 });
 
 test("a page at a private address gives no card and is never contacted", async () => {
-  for (const url of [`http://127.0.0.2:${internal.port}/`, "http://10.0.0.1/", "http://[::1]/", "http://169.254.169.254/latest/meta-data/"]) {
+  for (const url of [
+    `http://127.0.0.2:${internal.port}/`,
+    "http://10.0.0.1/",
+    "http://[::1]/",
+    "http://169.254.169.254/latest/meta-data/",
+  ]) {
     const response = await unfurl(admin, url);
     expect([url, response.status]).toEqual([url, 204]);
   }
@@ -133,7 +146,8 @@ test("a page at a private address gives no card and is never contacted", async (
 });
 
 test("a link to a file or media is not fetched as a page", async () => {
-  for (const path of ["/backup.zip", "/photo.JPG", "/talk.mp4", "/paper.pdf"]) expect((await unfurl(admin, `${siteUrl}${path}`)).status).toBe(204);
+  for (const path of ["/backup.zip", "/photo.JPG", "/talk.mp4", "/paper.pdf"])
+    expect((await unfurl(admin, `${siteUrl}${path}`)).status).toBe(204);
   expect(hits).toEqual([]);
 });
 
@@ -144,7 +158,10 @@ test("a page without a title gives no card; an SVG picture is left out of the ca
 });
 
 test("a pixel bomb or a corrupt picture is left out of the card, and the server carries on", async () => {
-  for (const [path, title] of [["/bomb", "Pixel bomb"], ["/corrupt", "Corrupt"]] as const) {
+  for (const [path, title] of [
+    ["/bomb", "Pixel bomb"],
+    ["/corrupt", "Corrupt"],
+  ] as const) {
     const response = await unfurl(admin, `${siteUrl}${path}`);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ title, image: null });
@@ -194,7 +211,11 @@ test(`at most ${MAX_FETCHES_AT_ONCE} pages are fetched at once; a paste beyond t
 test("a message sent with a card's token shows the card, rendered from what the server fetched", async () => {
   const card = (await (await unfurl(admin, `${siteUrl}/article`)).json()) as Card;
   const roomId = await createRoom(admin, "opens", { name: "Links" });
-  const response = await admin.post(`/rooms/${roomId}/messages`, { body: `${siteUrl}/article`, client_message_id: "with-card", unfurl: card.id });
+  const response = await admin.post(`/rooms/${roomId}/messages`, {
+    body: `${siteUrl}/article`,
+    client_message_id: "with-card",
+    unfurl: card.id,
+  });
   expect(response.status).toBe(201);
   const html = await response.text();
   expect(html).toContain(`<a class="link-preview" href="${siteUrl}/article" target="_blank" rel="noopener noreferrer nofollow">`);

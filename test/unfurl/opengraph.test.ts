@@ -44,13 +44,19 @@ test("only an http(s) image is kept", () => {
 });
 
 test("long titles and descriptions are cut, markup in them is dropped", () => {
-  const facts = readPageFacts(`<title>${"a".repeat(2000)}</title><meta name="description" content="&lt;script&gt;x&lt;/script&gt; y">`, PAGE)!;
+  const facts = readPageFacts(
+    `<title>${"a".repeat(2000)}</title><meta name="description" content="&lt;script&gt;x&lt;/script&gt; y">`,
+    PAGE,
+  )!;
   expect(facts.title.length).toBe(MAX_TEXT_CHARS);
   expect(facts.title.endsWith("…")).toBe(true);
   expect(facts.description).toBe("x y");
 });
 
 test("a quoted value may hold a >", () => {
-  const facts = readPageFacts(`<meta property="og:title" content="a > b"><meta property="og:description" content='<b>bold</b> claim'>`, PAGE);
+  const facts = readPageFacts(
+    `<meta property="og:title" content="a > b"><meta property="og:description" content='<b>bold</b> claim'>`,
+    PAGE,
+  );
   expect(facts).toMatchObject({ title: "a > b", description: "bold claim" });
 });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { createUser, findUserByEmail, type User } from "../../src/users/users.ts";
 import { Client } from "../helpers/client.ts";
-import { ADMIN, MEMBER, addMember, signIn, startSetUpServer } from "../helpers/fixtures.ts";
+import { ADMIN, addMember, MEMBER, signIn, startSetUpServer } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
 
 let server: TestServer;

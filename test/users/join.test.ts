@@ -83,9 +83,9 @@ describe("joining with a good code", () => {
     await new Client(server.url).post(joinPath(), NEWCOMER);
 
     const user = findUserByEmail(server.db, NEWCOMER.email_address)!;
-    const rooms = server.db
-      .query("SELECT room_id FROM memberships WHERE user_id = ? ORDER BY room_id")
-      .all(user.id) as { room_id: number }[];
+    const rooms = server.db.query("SELECT room_id FROM memberships WHERE user_id = ? ORDER BY room_id").all(user.id) as {
+      room_id: number;
+    }[];
     expect(rooms.map((r) => r.room_id)).toEqual([1, watercooler.id]);
   });
 
