@@ -32,7 +32,8 @@ fi
 echo "== type check"
 if tsc --noEmit -p . && tsc --noEmit -p assets/client; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
-# LINT-STEP: enabled once the merged tree is formatted (see the lead's final commits)
+echo "== format and lint (biome; \`npm run format\` fixes most of it)"
+if npm run --silent lint; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
 echo "== fast suite (test/**/*.test.ts[x])"
 bun test --timeout 30000 2>&1 | tee "$logs/fast.log"

@@ -101,7 +101,7 @@ function sendNow(form: HTMLFormElement) {
   emoji.close();
   resize(input);
   typing(form, "stop");
-  post(form, pending, body);
+  void post(form, pending, body);
 }
 
 function resize(input: HTMLTextAreaElement) {
@@ -159,7 +159,7 @@ document.addEventListener("click", (event) => {
   if (!retry) return;
   const pending = retry.closest<HTMLElement>(".message--pending")!;
   const html = pending.dataset.bodyHtml;
-  post(
+  void post(
     document.querySelector<HTMLFormElement>("[data-composer]")!,
     pending,
     html === undefined ? { body: pending.querySelector(".message__body")!.textContent! } : { body_html: html },

@@ -25,7 +25,7 @@ export function close(): void {
 function highlight(index: number) {
   const all = options();
   active = (index + all.length) % all.length;
-  all.forEach((option, i) => option.setAttribute("aria-selected", String(i === active)));
+  for (const [i, option] of all.entries()) option.setAttribute("aria-selected", String(i === active));
 }
 
 async function suggest(input: HTMLTextAreaElement) {

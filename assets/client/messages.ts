@@ -165,9 +165,9 @@ async function loadPage(container: HTMLElement, direction: "before" | "after") {
 
 function onScroll(event: Event) {
   const container = event.currentTarget as HTMLElement;
-  if (container.scrollTop < NEAR_TOP_PX && container.dataset.hasOlder === "true") loadPage(container, "before");
+  if (container.scrollTop < NEAR_TOP_PX && container.dataset.hasOlder === "true") void loadPage(container, "before");
   if (nearBottom(container)) {
-    if (container.dataset.hasNewer === "true") loadPage(container, "after");
+    if (container.dataset.hasNewer === "true") void loadPage(container, "after");
     else showJump(false);
   }
 }
@@ -219,7 +219,7 @@ function destroy(messageId: string) {
   const container = list()!;
   if (!window.confirm("Delete this message?")) return;
   parkActions();
-  fetch(`/rooms/${container.dataset.roomId}/messages/${messageId}`, { method: "DELETE", headers: { "HX-Request": "true" } }).then(
+  void fetch(`/rooms/${container.dataset.roomId}/messages/${messageId}`, { method: "DELETE", headers: { "HX-Request": "true" } }).then(
     async (response) => {
       if (response.ok) remove(messageId);
       else flash(await response.text());

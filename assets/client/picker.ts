@@ -50,7 +50,7 @@ document.addEventListener("input", (event) => {
 
 document.addEventListener("focusin", (event) => {
   const input = (event.target as Element).closest?.<HTMLInputElement>("[data-picker-search]");
-  if (input && !input.value) search(input.closest("[data-picker]")!, "");
+  if (input && !input.value) void search(input.closest("[data-picker]")!, "");
 });
 
 // Enter in the search box picks the first match instead of submitting the form.

@@ -37,7 +37,7 @@ export function firstRunRoutes(ctx: AppContext, isSetUp: () => boolean) {
     .get("/first_run", (c) => (isSetUp() ? redirectTo(c, "/") : c.html(<FirstRunPage />)))
     .post(
       "/first_run",
-      async (c, next) => {
+      async (_c, next) => {
         if (isSetUp()) throw new HttpError(403, ALREADY_SET_UP);
         await next();
       },

@@ -51,6 +51,6 @@ export function optional<T>(schema: z.ZodType<T>, value: unknown): T | undefined
  * first problem in words (or `message`, for a 404 that should not explain itself).
  */
 export const refuseWith =
-  (status: 404 | 422, message?: string) => (result: { success: boolean; error?: { issues: { message: string }[] } }, c: Context<any>) => {
+  (status: 404 | 422, message?: string) => (result: { success: boolean; error?: { issues: { message: string }[] } }, c: Context) => {
     if (!result.success) return renderError(c, status, message ?? result.error?.issues[0]?.message ?? "Please check what you sent.");
   };

@@ -94,7 +94,7 @@ export function socketHandlers(ctx: AppContext): WebSocketHandler<SocketData> {
       refuse(ws, "Too many frames; slow down.");
       return;
     }
-    let parsed;
+    let parsed: ReturnType<typeof ClientFrameSchema.safeParse>;
     try {
       parsed = ClientFrameSchema.safeParse(JSON.parse(String(raw)));
     } catch {

@@ -310,7 +310,7 @@ export function roomRoutes(ctx: AppContext) {
         ["PATCH", "POST"],
         "/rooms/:id/involvement",
         idParam,
-        validForm(involvementForm, (c, _values, error) => {
+        validForm(involvementForm, (_c, _values, error) => {
           throw new HttpError(422, error);
         }),
         (c) => {

@@ -139,6 +139,7 @@ const RoomTail: FC<{ roomId: number; name: string; maxUploadBytes: number }> = (
       <ul class="composer__mentions" data-mention-list role="listbox" aria-label="People to mention" hidden></ul>
       <ul class="composer__mentions" data-emoji-list role="listbox" aria-label="Emoji" hidden></ul>
       <div class="composer__preview" data-link-preview aria-live="polite" hidden>
+        {/* biome-ignore lint/a11y/useValidAnchor: the card stays hidden until the client sets its href from the preview */}
         <a class="link-preview" target="_blank" rel="noopener noreferrer nofollow">
           <img class="link-preview__image" alt="" hidden />
           <span class="link-preview__text">

@@ -42,6 +42,7 @@ export const SearchPage: FC<SearchPageProps> = ({ user, accountName, sidebar, ca
         </a>
       </header>
       <div class="search__body">
+        {/* biome-ignore lint/a11y/useSemanticElements: role="search" on the form is the landmark; a <search> wrapper would add an element for the same thing */}
         <form class="search__form" method="post" action="/searches" role="search">
           <label class="visually-hidden" for="search_q">
             Search messages

@@ -128,7 +128,7 @@ test("scrolling up loads older pages in order, and Jump to latest appears when n
   const room = findRoom(server.db, 1)!;
   const milo = findUser(server.db, 2)!;
   const before = (server.db.query("SELECT count(*) AS n FROM messages WHERE room_id = 1").get() as { n: number }).n;
-  for (let i = 1; i <= 100; i++) postMessage(server.ctx, milo, room, { body: `History line ${i}`, clientMessageId: `history-${i}` });
+  for (let i = 1; i <= 100; i++) void postMessage(server.ctx, milo, room, { body: `History line ${i}`, clientMessageId: `history-${i}` });
   const ada = await personAt(ADMIN.email, ADMIN.password);
   expect(await messages(ada.page).count()).toBe(40);
 
@@ -151,7 +151,7 @@ test("scrolling up loads older pages in order, and Jump to latest appears when n
   expect(new Set(ids).size).toBe(ids.length);
 
   // Scrolled away from the bottom, a new message does not yank the view; a button offers it.
-  postMessage(server.ctx, milo, room, { body: "Fresh news", clientMessageId: "fresh-news" });
+  void postMessage(server.ctx, milo, room, { body: "Fresh news", clientMessageId: "fresh-news" });
   const jump = ada.page.getByRole("button", { name: "Jump to latest ↓" });
   await step(ada.page, ada.problems, "being offered the latest", () => jump.waitFor());
   await jump.click();
@@ -204,7 +204,7 @@ test("edits and deletions made while the connection was down are replayed when i
 
   for (const socket of server.ctx.connections.socketsOf(1)) socket.terminate();
   expect(typeof editMessage(server.ctx, toEdit, "Reworded while you were away")).toBe("object");
-  removeMessage(server.ctx, toDelete);
+  void removeMessage(server.ctx, toDelete);
 
   await step(ada.page, ada.problems, "replaying the edit after reconnecting", () =>
     messages(ada.page).filter({ hasText: "Reworded while you were away" }).waitFor(),
@@ -279,7 +279,7 @@ test("on a phone the room fills the screen and the Rooms button slides the sideb
 
 test("one person's consecutive messages read as one block, and a new day gets a heading", async () => {
   // Someone else speaks last, so Ada's first line starts a block of its own.
-  postMessage(server.ctx, findUser(server.db, 2)!, findRoom(server.db, 1)!, { body: "Over to you", clientMessageId: "over-to-you" });
+  void postMessage(server.ctx, findUser(server.db, 2)!, findRoom(server.db, 1)!, { body: "Over to you", clientMessageId: "over-to-you" });
   const ada = await personAt(ADMIN.email, ADMIN.password);
   const composer = ada.page.locator("#composer_body");
   for (const line of ["First thought", "Second thought"]) {

@@ -184,7 +184,10 @@ function* cases(): Generator<Case> {
         ["multipart without a boundary", "--b--", { "content-type": "multipart/form-data" }],
         [
           "a file where text belongs",
-          Object.keys(route.form).reduce((form, name) => (form.append(name, new Blob(["\0\0\0"]), "x.bin"), form), new FormData()),
+          Object.keys(route.form).reduce((form, name) => {
+            form.append(name, new Blob(["\0\0\0"]), "x.bin");
+            return form;
+          }, new FormData()),
           {},
         ],
         ["prototype keys", "__proto__=x&constructor=y&toString=z&hasOwnProperty=w", urlencoded],

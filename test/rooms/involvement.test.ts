@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { enterRoom, leaveRoom } from "../../src/rooms/presence.ts";
 import type { User } from "../../src/users/users.ts";
 import { Client } from "../helpers/client.ts";
-import { createRoom, postMessage, sendForm, sidebarItemClass, sidebarRoomIds, startThreePersonServer } from "../helpers/fixtures.ts";
+import { createRoom, postMessage, sidebarItemClass, sidebarRoomIds, startThreePersonServer } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
 
 let server: TestServer;
