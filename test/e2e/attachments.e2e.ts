@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { findUserByEmail } from "../../src/users/users.ts";
-import { ADMIN, addMember, MEMBER, signIn, startSetUpServer } from "../helpers/fixtures.ts";
+import { ADMIN, addMember, MEMBER, startSetUpServer } from "../helpers/fixtures.ts";
 import { pngOf } from "../helpers/images.ts";
 import type { TestServer } from "../helpers/server.ts";
-import { launchBrowser, step, watchCsp, watchPage } from "./browser.ts";
+import { launchBrowser, signedInPage, step } from "./browser.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -20,20 +20,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function personAt(
-  email: string,
-  password: string,
-  path = "/rooms/1",
-): Promise<{ context: BrowserContext; page: Page; problems: string[]; csp: () => Promise<string[]> }> {
-  const { client } = await signIn(server, email, password);
-  const context = await browser.newContext();
-  await context.addCookies([...client.cookies].map(([name, value]) => ({ name, value, url: server.url })));
-  const page = await context.newPage();
-  const problems = watchPage(page);
-  const csp = await watchCsp(page);
-  await page.goto(`${server.url}${path}`);
-  return { context, page, problems, csp };
-}
+const personAt = (email: string, password: string, path?: string) => signedInPage(browser, server, { email, password }, { path });
 
 // Large enough to take a few seconds at the throttled upload speed below: the bar is seen moving.
 const photo = () => ({ name: "harbour.png", mimeType: "image/png", buffer: Buffer.from(pngOf(3000, 2000)) });
@@ -86,7 +73,7 @@ test("a picture uploads with visible progress, shows its thumbnail at its size, 
   await step(milo.page, milo.problems, "closing it with a tap", () => lightbox.waitFor({ state: "hidden" }));
 
   expect([...ada.problems, ...milo.problems]).toEqual([]);
-  expect([...(await ada.csp()), ...(await milo.csp())]).toEqual([]);
+  expect([...(await ada.cspViolations()), ...(await milo.cspViolations())]).toEqual([]);
   await ada.context.close();
   await milo.context.close();
 }, 60_000);

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
-import { ADMIN, addMember, MEMBER, signIn, startSetUpServer } from "../helpers/fixtures.ts";
+import { ADMIN, addMember, MEMBER, startSetUpServer } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
-import { launchBrowser, step, watchCsp, watchPage } from "./browser.ts";
+import { launchBrowser, signedInPage, step } from "./browser.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -18,19 +18,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-type Person = { page: Page; problems: string[]; cspViolations: () => Promise<string[]> };
-
-/** A browser signed in as someone, in All Talk, recording what went wrong and what the CSP blocked. */
-async function personAt(email: string, password: string): Promise<Person> {
-  const { client } = await signIn(server, email, password);
-  const context = await browser.newContext();
-  await context.addCookies([...client.cookies].map(([name, value]) => ({ name, value, url: server.url })));
-  const page = await context.newPage();
-  const problems = watchPage(page);
-  const cspViolations = await watchCsp(page);
-  await page.goto(`${server.url}/rooms/1`);
-  return { page, problems, cspViolations };
-}
+const personAt = (email: string, password: string) => signedInPage(browser, server, { email, password });
 
 const message = (page: Page, text: string) => page.locator("#room_1_messages .message[data-message-id]").filter({ hasText: text });
 

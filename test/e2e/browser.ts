@@ -1,4 +1,6 @@
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from "playwright-core";
+import { signIn } from "../helpers/fixtures.ts";
+import type { TestServer } from "../helpers/server.ts";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -65,4 +67,29 @@ export async function watchCsp(page: Page): Promise<() => Promise<string[]>> {
     );
   });
   return () => page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
+}
+
+/**
+ * A browser context signed in as someone (the cookie comes from a real sign-in over HTTP), with a
+ * page open at `path`, watched for problems and for what the CSP blocked.
+ */
+export async function signedInPage(
+  browser: Browser,
+  server: TestServer,
+  person: { email: string; password: string },
+  {
+    path = "/rooms/1",
+    contextOptions = {},
+    permissions = [],
+  }: { path?: string; contextOptions?: BrowserContextOptions; permissions?: string[] } = {},
+): Promise<{ context: BrowserContext; page: Page; problems: string[]; cspViolations: () => Promise<string[]> }> {
+  const { client } = await signIn(server, person.email, person.password);
+  const context = await browser.newContext(contextOptions);
+  if (permissions.length > 0) await context.grantPermissions(permissions, { origin: server.url });
+  await context.addCookies([...client.cookies].map(([name, value]) => ({ name, value, url: server.url })));
+  const page = await context.newPage();
+  const problems = watchPage(page);
+  const cspViolations = await watchCsp(page);
+  await page.goto(`${server.url}${path}`);
+  return { context, page, problems, cspViolations };
 }

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { editMessage, postMessage, removeMessage } from "../../src/messages/receive.ts";
 import { announceRoom } from "../../src/rooms/broadcasts.tsx";
 import { createOpenRoom, findRoom } from "../../src/rooms/rooms.ts";
 import { findUser } from "../../src/users/users.ts";
 import { ADMIN, addMember, MEMBER, signIn, startSetUpServer } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
-import { launchBrowser, step, watchPage } from "./browser.ts";
+import { launchBrowser, signedInPage, step, watchPage } from "./browser.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -22,16 +22,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** A browser context signed in as someone, with a page open in All Talk. */
-async function personAt(email: string, password: string): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const { client } = await signIn(server, email, password);
-  const context = await browser.newContext();
-  await context.addCookies([...client.cookies].map(([name, value]) => ({ name, value, url: server.url })));
-  const page = await context.newPage();
-  const problems = watchPage(page);
-  await page.goto(`${server.url}/rooms/1`);
-  return { context, page, problems };
-}
+const personAt = (email: string, password: string) => signedInPage(browser, server, { email, password });
 
 const messages = (page: Page) => page.locator("#room_1_messages .message[data-message-id]");
 

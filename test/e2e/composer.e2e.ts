@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import { ADMIN, addMember, MEMBER, signIn, startSetUpServer } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
-import { launchBrowser, step, watchCsp, watchPage } from "./browser.ts";
+import { launchBrowser, signedInPage, step, watchPage } from "./browser.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -18,18 +18,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-type Person = { page: Page; problems: string[]; cspViolations: () => Promise<string[]> };
-
-async function personAt(email: string, password: string): Promise<Person> {
-  const { client } = await signIn(server, email, password);
-  const context = await browser.newContext();
-  await context.addCookies([...client.cookies].map(([name, value]) => ({ name, value, url: server.url })));
-  const page = await context.newPage();
-  const problems = watchPage(page);
-  const cspViolations = await watchCsp(page);
-  await page.goto(`${server.url}/rooms/1`);
-  return { page, problems, cspViolations };
-}
+const personAt = (email: string, password: string) => signedInPage(browser, server, { email, password });
 
 const message = (page: Page, text: string) => page.locator("#room_1_messages .message[data-message-id]").filter({ hasText: text });
 // What a reader sees: the body's rendered text, with the no-break spaces an editor writes read as spaces.

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Server } from "bun";
 import type { Browser, Page } from "playwright-core";
-import { ADMIN, addMember, completeFirstRun, MEMBER, signIn } from "../helpers/fixtures.ts";
+import { ADMIN, addMember, completeFirstRun, MEMBER } from "../helpers/fixtures.ts";
 import { makeDataDir, startConfiguredTestServer, type TestServer } from "../helpers/server.ts";
-import { launchBrowser, step, watchCsp, watchPage } from "./browser.ts";
+import { launchBrowser, signedInPage, step } from "./browser.ts";
 
 // A local page stands in for a site on the web: the server under test may fetch from 127.0.0.1
 // only through the test allowance it is started with.
@@ -49,19 +49,8 @@ afterAll(async () => {
   site?.stop(true);
 });
 
-type Person = { page: Page; problems: string[]; cspViolations: () => Promise<string[]> };
-
-async function personAt(email: string, password: string): Promise<Person> {
-  const { client } = await signIn(server, email, password);
-  const context = await browser.newContext();
-  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
-  await context.addCookies([...client.cookies].map(([name, value]) => ({ name, value, url: server.url })));
-  const page = await context.newPage();
-  const problems = watchPage(page);
-  const cspViolations = await watchCsp(page);
-  await page.goto(`${server.url}/rooms/1`);
-  return { page, problems, cspViolations };
-}
+const personAt = (email: string, password: string) =>
+  signedInPage(browser, server, { email, password }, { permissions: ["clipboard-read", "clipboard-write"] });
 
 /** Pastes text into the composer the way a person does: through the clipboard and Ctrl+V. */
 async function paste(page: Page, text: string) {

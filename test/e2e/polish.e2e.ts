@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { findAccount } from "../../src/accounts/accounts.ts";
 import { postMessage } from "../../src/messages/receive.ts";
 import { createOpenRoom, findRoom } from "../../src/rooms/rooms.ts";
 import { findUser } from "../../src/users/users.ts";
 import { ADMIN, addMember, MEMBER, signIn, startSetUpServer } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
-import { launchBrowser, step, watchPage } from "./browser.ts";
+import { launchBrowser, signedInPage, step, watchPage } from "./browser.ts";
 
 // What a new team tripped over in their first days, each walked through as a person would.
 let server: TestServer;
@@ -23,20 +23,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** A browser context signed in as someone, with a page open at `path`. */
-async function personAt(
-  email: string,
-  password: string,
-  path = "/rooms/1",
-): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const { client } = await signIn(server, email, password);
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  await context.addCookies([...client.cookies].map(([name, value]) => ({ name, value, url: server.url })));
-  const page = await context.newPage();
-  const problems = watchPage(page);
-  await page.goto(server.url + path);
-  return { context, page, problems };
-}
+const personAt = (email: string, password: string, path?: string) =>
+  signedInPage(browser, server, { email, password }, { path, contextOptions: { viewport: { width: 1280, height: 800 } } });
 
 const ignorable = (problem: string) => problem.includes("status of 4");
 
