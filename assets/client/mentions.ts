@@ -1,32 +1,17 @@
 // @mentions in the composer: typing "@" and a few letters offers the room's people; Enter or Tab
 // puts "@Full Name " in the text, which the server turns into a mention.
 import { avatarClass, avatarUrl, initials } from "../../templates/shared/avatar-look.ts";
+import { Suggestions } from "./suggestions.ts";
 
 type Person = { id: number; name: string; avatar_url: string };
 
 const DEBOUNCE_MS = 150;
 const TRIGGER = /(^|\s)@([^\s@]{0,30})$/u;
 let timer: ReturnType<typeof setTimeout> | undefined;
-let active = 0;
-let match: { start: number; end: number } | null = null;
-
-const list = () => document.querySelector<HTMLElement>("[data-mention-list]");
-const options = () => [...(list()?.querySelectorAll<HTMLElement>("[data-mention-option]") ?? [])];
-
-export function close(): void {
-  const menu = list();
-  if (menu) {
-    menu.hidden = true;
-    menu.replaceChildren();
-  }
-  match = null;
-}
-
-function highlight(index: number) {
-  const all = options();
-  active = (index + all.length) % all.length;
-  for (const [i, option] of all.entries()) option.setAttribute("aria-selected", String(i === active));
-}
+// Choosing someone writes "@Full Name ": the server matches the exact name of a room member.
+const suggestions = new Suggestions("[data-mention-list]", "mentionOption", (name) => `@${name} `);
+export const close = (): void => suggestions.close();
+export const handleKey = (event: KeyboardEvent): boolean => suggestions.handleKey(event);
 
 async function suggest(input: HTMLTextAreaElement) {
   const before = input.value.slice(0, input.selectionStart);
@@ -38,11 +23,8 @@ async function suggest(input: HTMLTextAreaElement) {
   });
   if (!response.ok) return close();
   const people = ((await response.json()) as Person[]).filter((person) => String(person.id) !== document.body.dataset.userId);
-  const menu = list();
-  if (!menu || people.length === 0) return close();
-  match = { start: before.length - found[2]!.length - 1, end: before.length };
-  menu.replaceChildren(
-    ...people.slice(0, 8).map((person) => {
+  suggestions.show(
+    people.slice(0, 8).map((person) => {
       const option = document.createElement("li");
       option.setAttribute("role", "option");
       option.className = "composer__mention";
@@ -57,30 +39,8 @@ async function suggest(input: HTMLTextAreaElement) {
       option.append(avatar, person.name);
       return option;
     }),
+    { start: before.length - found[2]!.length - 1, end: before.length },
   );
-  menu.hidden = false;
-  highlight(0);
-}
-
-function choose(input: HTMLTextAreaElement, name: string) {
-  if (!match) return;
-  input.value = `${input.value.slice(0, match.start)}@${name} ${input.value.slice(match.end)}`;
-  const caret = match.start + name.length + 2;
-  input.setSelectionRange(caret, caret);
-  close();
-  input.focus();
-}
-
-/** Called by the composer before its own keys: true when the menu used the key. */
-export function handleKey(event: KeyboardEvent): boolean {
-  if (list()?.hidden !== false || !match) return false;
-  if (event.key === "ArrowDown" || event.key === "ArrowUp") highlight(active + (event.key === "ArrowDown" ? 1 : -1));
-  else if (event.key === "Enter" || event.key === "Tab")
-    choose(event.target as HTMLTextAreaElement, options()[active]!.dataset.mentionOption!);
-  else if (event.key === "Escape") close();
-  else return false;
-  event.preventDefault();
-  return true;
 }
 
 document.addEventListener("input", (event) => {
@@ -88,11 +48,4 @@ document.addEventListener("input", (event) => {
   if (!input.closest?.("[data-composer]") || input.name !== "body") return;
   clearTimeout(timer);
   timer = setTimeout(() => suggest(input), DEBOUNCE_MS);
-});
-
-document.addEventListener("click", (event) => {
-  const target = event.target as Element;
-  const option = target.closest<HTMLElement>("[data-mention-option]");
-  if (option) choose(document.querySelector<HTMLTextAreaElement>("[data-composer] textarea")!, option.dataset.mentionOption!);
-  else if (!target.closest("[data-mention-list]")) close();
 });
