@@ -45,9 +45,10 @@ const residentMb = async (): Promise<number> => {
 /**
  * Sends a POST of `bytes` zeros (a form that is one huge field), 256 kB at a time, over a raw socket,
  * so the test never holds the body in memory; stops as soon as the server answers or hangs up.
- * Returns the status line's code, or 0 when the connection ended without an answer.
+ * Returns the status line's code; when the connection ended without one, whether that happened
+ * before the whole body was sent (the server hung up on it) or after.
  */
-function sendHugeForm(path: string, bytes: number, { chunked }: { chunked: boolean }): Promise<number> {
+function sendHugeForm(path: string, bytes: number, { chunked }: { chunked: boolean }): Promise<number | "cut off mid-body" | "no answer"> {
   return new Promise((resolve) => {
     const socket = connect(port, "127.0.0.1");
     const chunk = Buffer.alloc(256 * 1024, "a");
@@ -57,7 +58,7 @@ function sendHugeForm(path: string, bytes: number, { chunked }: { chunked: boole
       if (answered) return;
       answered = true;
       socket.destroy();
-      resolve(status);
+      resolve(status !== 0 ? status : sent < bytes ? "cut off mid-body" : "no answer");
     };
     // A server that answers early may reset the connection while we are still writing; the answer
     // read before that still counts.
@@ -105,7 +106,12 @@ test("eight 100 MB form posts to /session are refused with 413 without the serve
   clearInterval(sampler);
   peak = Math.max(peak, await residentMb());
   console.log(`RSS before ${before.toFixed(0)} MB, peak ${peak.toFixed(0)} MB; statuses ${statuses.join(" ")}`);
-  expect(statuses).toEqual(Array(8).fill(413));
+  // A body with Content-Length is refused on its headers alone, so its 413 always arrives. A
+  // chunked one is refused once it passes the limit, while the client is still writing: the
+  // server's close then resets the connection, and the kernel may drop the 413 before the client
+  // reads it. Either way the server stopped reading early, which is what the memory check measures.
+  expect(statuses.filter((_, i) => i % 2 === 0)).toEqual(Array(4).fill(413));
+  for (const status of statuses.filter((_, i) => i % 2 === 1)) expect([413, "cut off mid-body"]).toContain(status);
   expect(peak - before).toBeLessThan(48);
   expect((await fetch(`${base}/up`)).status).toBe(200);
 }, 60_000);
