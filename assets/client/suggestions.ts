@@ -31,7 +31,10 @@ export class Suggestions {
   /** Shows these options for the typed text at `range`; nothing to show closes the list. */
   show(options: HTMLElement[], range: Range): void {
     const menu = this.list();
-    if (!menu || options.length === 0) return this.close();
+    if (!menu || options.length === 0) {
+      this.close();
+      return;
+    }
     this.range = range;
     menu.replaceChildren(...options);
     menu.hidden = false;
