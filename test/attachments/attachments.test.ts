@@ -118,7 +118,9 @@ describe("uploading", () => {
       // Either the 413 arrives, or the connection is closed on the rest of the body: never a 201.
       if (response instanceof Response) expect(response.status).toBe(413);
       expect(sent).toBeLessThan(200);
-      expect((process.memoryUsage.rss() - before) / (1024 * 1024)).toBeLessThan(40);
+      // Client and server share this process, so the figure holds both sides' buffers: 30–37 MB
+      // on a loaded machine against the 200 MB a buffering server would take.
+      expect((process.memoryUsage.rss() - before) / (1024 * 1024)).toBeLessThan(80);
       expect(small.db.query("SELECT count(*) AS n FROM messages").get()).toEqual({ n: 0 });
     } finally {
       await small.close();
