@@ -1,6 +1,8 @@
 import { Hono } from "hono";
 import { accountRoutes } from "./accounts/routes.tsx";
 import { attachmentRoutes } from "./attachments/routes.ts";
+import { botAdminRoutes } from "./bots/admin-routes.tsx";
+import { botApiRoutes } from "./bots/api-routes.ts";
 import { firstRunRoutes, requireSetUp, setUpCheck } from "./first-run/routes.tsx";
 import { assetRoutes } from "./http/assets.ts";
 import { loadSession } from "./http/authenticate.ts";
@@ -40,8 +42,11 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.use(loadSession(ctx));
   app.use(requireSetUp(isSetUp));
 
+  // Before every browser route: their `/rooms/*` guard would send a bot to the sign-in page.
+  app.route("/", botApiRoutes(ctx));
   app.route("/", firstRunRoutes(ctx, isSetUp));
   app.route("/", sessionRoutes(ctx));
+  app.route("/", botAdminRoutes(ctx));
   app.route("/", accountRoutes(ctx));
   app.route("/", joinRoutes(ctx));
   app.route("/", autocompleteRoutes(ctx));

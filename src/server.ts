@@ -3,6 +3,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Server } from "bun";
 import { createApp } from "./app.ts";
+import { WEBHOOK_TIMEOUT_MS } from "./bots/webhooks.ts";
 import { ReadCache } from "./cache/read-cache.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/connection.ts";
@@ -51,7 +52,7 @@ const MAX_CLIENT_FRAME_BYTES = 16 * 1024;
 const SHUTDOWN_GRACE_MS = 10_000;
 
 /** What only tests set, never the environment: e.g. the private-network guard's allowance for a local test server. */
-export type TestHooks = { networkGuard?: GuardOptions; jobs?: RunnerOptions };
+export type TestHooks = { networkGuard?: GuardOptions; jobs?: RunnerOptions; webhookTimeoutMs?: number };
 
 /** Opens and migrates the data directory, then listens: the only place a port is opened. */
 export function startServer(config: Config, log: Logger = consoleLogger, hooks: TestHooks = {}): RunningServer {
@@ -82,6 +83,7 @@ function listen(config: Config, log: Logger, hooks: TestHooks): RunningServer {
     connections: new Connections(),
     unfurler: new Unfurler(db, config.dataDir, log, hooks.networkGuard),
     jobs: new JobRunner(db, log, hooks.jobs),
+    webhookTimeoutMs: hooks.webhookTimeoutMs ?? WEBHOOK_TIMEOUT_MS,
     stopping: false,
   };
   const app = createApp(ctx);

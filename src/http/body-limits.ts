@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { renderError } from "./errors.tsx";
+import { BOT_API_PATH } from "./request.ts";
 
 /** Forms and JSON: far more than any message, name or setting needs. */
 export const FORM_MAX_BYTES = 1024 * 1024;
@@ -21,8 +22,13 @@ export function limitBody(maxBytes: number) {
   });
 }
 
-// Where a file may be sent: a message's attachment, a person's avatar.
-const UPLOAD_ROUTES = [/^\/rooms\/\d+\/messages$/, /^\/profile\/avatar$/];
+// Where a file may be sent: a message's attachment (from the composer or a bot), a person's or a bot's avatar.
+const UPLOAD_ROUTES = [
+  /^\/rooms\/\d+\/messages$/,
+  /^\/rooms\/\d+\/\d+-[A-Za-z0-9]+\/messages$/,
+  /^\/profile\/avatar$/,
+  /^\/account\/bots(?:\/\d+)?$/,
+];
 
 /**
  * The form limit everywhere but on the upload routes, which take a file of up to `maxUploadBytes`
@@ -31,7 +37,12 @@ const UPLOAD_ROUTES = [/^\/rooms\/\d+\/messages$/, /^\/profile\/avatar$/];
 export function limitBodies(maxUploadBytes: number): MiddlewareHandler {
   const forms = limitBody(FORM_MAX_BYTES);
   const uploads = limitBody(maxUploadBytes + FORM_MAX_BYTES);
-  return (c, next) => (c.req.method === "POST" && UPLOAD_ROUTES.some((route) => route.test(c.req.path)) ? uploads : forms)(c, next);
+  // A bot's raw text post shares its address with its file post: only a multipart body may be a file's size.
+  const isUpload = (c: Parameters<MiddlewareHandler>[0]) =>
+    ["POST", "PATCH"].includes(c.req.method) &&
+    UPLOAD_ROUTES.some((route) => route.test(c.req.path)) &&
+    (!BOT_API_PATH.test(c.req.path) || (c.req.header("content-type") ?? "").startsWith("multipart/form-data"));
+  return (c, next) => (isUpload(c) ? uploads : forms)(c, next);
 }
 
 /**

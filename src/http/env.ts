@@ -31,6 +31,8 @@ export type AppContext = {
   unfurler: Unfurler;
   /** Runs the jobs table: webhooks, push; started and stopped with the server. */
   jobs: JobRunner;
+  /** How long a webhook may take to answer: the original's 7 s, shorter only in tests. */
+  webhookTimeoutMs: number;
   /** Set while the server shuts down, so closing sockets leave the database alone. */
   stopping: boolean;
 };

@@ -104,6 +104,9 @@ export const AccountPage: FC<AccountPageProps> = ({ user, account, people, joinU
               Settings
             </h2>
             <AccountSettingsForm account={account} values={values} error={error} />
+            <p class="account__text">
+              <a href="/account/bots">Bots</a>: post to rooms with a curl line, answer mentions with a webhook.
+            </p>
           </section>
         ) : null}
         <People people={people} showEmails={admin} />
