@@ -2,7 +2,8 @@ import { afterEach, beforeEach, expect, test } from "bun:test";
 import { createHmac } from "node:crypto";
 import type { Server } from "bun";
 import { type Bot, createBot, deactivateBot, updateBot } from "../../src/bots/bots.ts";
-import { TIMEOUT_REPLY } from "../../src/bots/webhooks.ts";
+import { TIMEOUT_REPLY, WEBHOOK_JOB } from "../../src/bots/webhooks.ts";
+import { enqueueJob } from "../../src/jobs/jobs.ts";
 import type { User } from "../../src/users/users.ts";
 import type { Client } from "../helpers/client.ts";
 import { addSignedInMember, createRoom, messageIdsIn, postMessage, startQuickSetUpServer } from "../helpers/fixtures.ts";
@@ -120,6 +121,16 @@ test("a 500 is retried, and the answer that follows is posted once", async () =>
   expect(botMessages().map((m) => m.body_plain)).toEqual(["second time lucky"]);
 });
 
+test("a delivery run again (its completion lost in a crash) does not post its reply twice", async () => {
+  answer = () => new Response("done once", { headers: { "content-type": "text/plain" } });
+  const id = await memberPosts("@Hook Bot do it");
+  await until(() => botMessages().length === 1 && pendingJobs() === 0);
+  // What a crash between posting the reply and deleting the job leaves: the same job, due again.
+  enqueueJob(server.db, WEBHOOK_JOB, { bot_id: bot.id, room_id: ALL_TALK, message_id: id });
+  await until(() => deliveries.length === 2 && pendingJobs() === 0);
+  expect(botMessages().map((m) => m.body_plain)).toEqual(["done once"]);
+});
+
 test("a receiver that doesn't answer in time gets the original's apology posted", async () => {
   answer = async () => {
     await Bun.sleep(2_000);
@@ -159,7 +170,9 @@ test("every message in a direct room with the bot is delivered, mention or not",
 });
 
 test("no delivery for messages without a mention, edits, the bot's own posts, or webhook replies", async () => {
-  answer = () => new Response("@Hook Bot I mention myself", { headers: { "content-type": "text/plain" } });
+  // The reply mentions another bot with a webhook: were replies delivered, two bots could talk forever.
+  createBot(server.db, { name: "Other Bot", webhookUrl: `${receiver.url.href}other` });
+  answer = () => new Response("@Hook Bot @Other Bot over to you", { headers: { "content-type": "text/plain" } });
   const plain = await memberPosts("nothing for bots here");
   await member.request(`/rooms/${ALL_TALK}/messages/${plain}`, { method: "PATCH", form: { body: "@Hook Bot edited in" } });
   const response = await fetch(`${server.url}/rooms/${ALL_TALK}/${bot.key}/messages`, {
@@ -170,9 +183,9 @@ test("no delivery for messages without a mention, edits, the bot's own posts, or
   await memberPosts("@Hook Bot one real mention");
   await until(() => botMessages().length === 2);
   await Bun.sleep(300);
-  // One delivery (the real mention); its reply mentions the bot but triggers nothing.
+  // One delivery (the real mention); its reply mentions both bots but triggers nothing.
   expect(deliveries).toHaveLength(1);
-  expect(botMessages().map((m) => m.body_plain)).toEqual(["@Hook Bot talking to myself", "@Hook Bot I mention myself"]);
+  expect(botMessages().map((m) => m.body_plain)).toEqual(["@Hook Bot talking to myself", "@Hook Bot @Other Bot over to you"]);
   expect(pendingJobs()).toBe(0);
 });
 
