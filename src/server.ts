@@ -9,7 +9,7 @@ import { openDatabase } from "./db/connection.ts";
 import { DiskSpace } from "./db/disk-space.ts";
 import { GroupCommit } from "./db/group-commit.ts";
 import { migrate } from "./db/migrations.ts";
-import { FORM_MAX_BYTES } from "./http/body-limits.ts";
+import { FORM_MAX_BYTES, incomingDir } from "./http/body-limits.ts";
 import type { AppContext } from "./http/env.ts";
 import { consoleLogger, type Logger } from "./log.ts";
 import { Connections, type SocketData } from "./realtime/connections.ts";
@@ -56,6 +56,8 @@ export type TestHooks = { networkGuard?: GuardOptions };
 export function startServer(config: Config, log: Logger = consoleLogger, hooks: TestHooks = {}): RunningServer {
   // The first directory this start creates, if any: a start that fails (a busy port) takes it away again.
   const created = mkdirSync(join(config.dataDir, "files"), { recursive: true });
+  // Uploads cut off by a crash or a kill: nothing refers to them.
+  rmSync(incomingDir(config.dataDir), { recursive: true, force: true });
   try {
     return listen(config, log, hooks);
   } catch (error) {

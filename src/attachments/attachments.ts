@@ -2,6 +2,7 @@ import type { Database } from "bun:sqlite";
 import { unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { now } from "../db/time.ts";
+import type { ReceivedFile } from "../http/multipart.ts";
 
 export type Attachment = {
   id: number;
@@ -40,13 +41,13 @@ const cleanName = (name: string): string =>
  * Writes an upload under a random key (never its own name) and, for a JPEG/PNG/WebP/GIF, a WebP
  * preview of at most 1200×800 next to it. Bun.Image decodes on another thread (a 4000×4000 PNG
  * took 258 ms while the event loop kept ticking), so the server goes on meanwhile. An image it
- * cannot read (corrupt, too many pixels) is kept as a plain file. Used by the composer's post and,
- * later, by the bot API: anything holding a File can call it.
+ * cannot read (corrupt, too many pixels) is kept as a plain file. The upload is already on disk
+ * (http/multipart.ts): it is renamed into place, never copied or held in memory, pictures aside.
  */
-export async function storeFile(dataDir: string, file: File): Promise<StoredFile> {
+export async function storeFile(dataDir: string, file: ReceivedFile): Promise<StoredFile> {
   const fileKey = crypto.randomUUID().replaceAll("-", "");
   const contentType = cleanType(file.type);
-  await Bun.write(pathOf(dataDir, fileKey), file);
+  await file.moveTo(pathOf(dataDir, fileKey));
   const stored: StoredFile = {
     fileKey,
     previewKey: null,
@@ -58,7 +59,7 @@ export async function storeFile(dataDir: string, file: File): Promise<StoredFile
   };
   if (!PREVIEWED_TYPES.has(contentType)) return stored;
   try {
-    const preview = await new Bun.Image(await file.arrayBuffer(), { maxPixels: MAX_PIXELS })
+    const preview = await new Bun.Image(await fileOnDisk(dataDir, fileKey).bytes(), { maxPixels: MAX_PIXELS })
       .resize(PREVIEW_WIDTH, PREVIEW_HEIGHT, { fit: "inside", withoutEnlargement: true })
       .webp({ quality: 80 })
       .bytes();

@@ -5,6 +5,7 @@ import type { Config } from "../config.ts";
 import type { DiskSpace } from "../db/disk-space.ts";
 import type { GroupCommit } from "../db/group-commit.ts";
 import type { Logger } from "../log.ts";
+import type { ReceivedFile } from "./multipart.ts";
 import type { Connections, SocketData } from "../realtime/connections.ts";
 import type { Publisher } from "../realtime/publish.ts";
 import type { Session } from "../sessions/sessions.ts";
@@ -34,5 +35,12 @@ export type AppContext = {
 
 export type AppEnv = {
   Bindings: Server<SocketData>;
-  Variables: { requestId: string; cspNonce: string; user: User | null; session: Session | null };
+  Variables: {
+    requestId: string;
+    cspNonce: string;
+    user: User | null;
+    session: Session | null;
+    /** The file of a multipart upload, on disk until the route moves it (http/body-limits.ts). */
+    upload: ReceivedFile | null;
+  };
 };

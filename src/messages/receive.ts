@@ -5,6 +5,7 @@ import { deleteAttachmentRow, insertAttachment, removeFiles, storeFile } from ".
 import type { ReadCache } from "../cache/read-cache.ts";
 import type { GroupCommit } from "../db/group-commit.ts";
 import { now } from "../db/time.ts";
+import type { ReceivedFile } from "../http/multipart.ts";
 import { MAX_BODY_CHARS } from "../realtime/protocol.ts";
 import type { Publisher } from "../realtime/publish.ts";
 import { activityTopic, roomTopic } from "../realtime/topics.ts";
@@ -51,7 +52,7 @@ export async function postMessage(
   { db, cache, publisher, writer, config }: PostDeps,
   user: User,
   room: Room,
-  input: { body: string; rich?: boolean; clientMessageId: string; at?: number; file?: File; linkPreview?: LinkPreview | null },
+  input: { body: string; rich?: boolean; clientMessageId: string; at?: number; file?: ReceivedFile; linkPreview?: LinkPreview | null },
 ): Promise<Posted | string> {
   const body = prepareBody(db, room.id, input.body, { rich: input.rich, withFile: input.file !== undefined });
   if (typeof body === "string") return body;
