@@ -5,13 +5,13 @@ import type { Config } from "../config.ts";
 import type { DiskSpace } from "../db/disk-space.ts";
 import type { GroupCommit } from "../db/group-commit.ts";
 import type { Logger } from "../log.ts";
-import type { ReceivedFile } from "./multipart.ts";
 import type { Connections, SocketData } from "../realtime/connections.ts";
 import type { Publisher } from "../realtime/publish.ts";
 import type { Session } from "../sessions/sessions.ts";
 import type { SignInThrottle } from "../sessions/throttle.ts";
 import type { Unfurler } from "../unfurl/unfurler.ts";
 import type { User } from "../users/users.ts";
+import type { ReceivedFile } from "./multipart.ts";
 
 /** What every route needs, built once at start and passed down explicitly. */
 export type AppContext = {

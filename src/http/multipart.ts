@@ -114,7 +114,8 @@ class BodyReader {
     if (done) return false;
     this.received += value.length;
     if (this.received > this.maxBytes) throw new HttpError(413, requestTooLarge(this.maxBytes));
-    this.buffer = this.buffer.length === 0 ? Buffer.from(value.buffer, value.byteOffset, value.length) : Buffer.concat([this.buffer, value]);
+    this.buffer =
+      this.buffer.length === 0 ? Buffer.from(value.buffer, value.byteOffset, value.length) : Buffer.concat([this.buffer, value]);
     return true;
   }
 
