@@ -20,12 +20,21 @@ const MAX_RAW_BODY = 100_000;
 const body = z.string("A message needs some text.").max(MAX_RAW_BODY, "That message is far too long.");
 // `body` is text as typed; `body_html` is the toolbar composer's HTML (Trix's hidden input): one or
 // the other. A file may come alone; without one, an empty body is refused by postMessage with its reason.
+// 8K is 7680 wide; anything past 16384 px is not a real video.
+const frameSide = z
+  .string()
+  .regex(/^[1-9]\d{0,4}$/, "media_width and media_height must be whole numbers of pixels.")
+  .transform(Number)
+  .pipe(z.number().max(16_384, "media_width and media_height can be at most 16384 pixels."));
 const postForm = z
   .object({
     body: body.optional(),
     body_html: body.optional(),
     // The file itself arrives through receiveUpload (c.get("upload")); a text field of that name is a mistake.
     attachment: z.never({ message: "The attachment must be a file." }).optional(),
+    // A video's frame size, read by the sender's browser: only for laying the player out before it loads.
+    media_width: frameSide.optional(),
+    media_height: frameSide.optional(),
     client_message_id: z
       .string()
       .trim()
@@ -41,6 +50,10 @@ const postForm = z
   .refine(
     (form) => form.body === undefined || form.body_html === undefined,
     "A message is either text (body) or HTML (body_html), not both.",
+  )
+  .refine(
+    (form) => (form.media_width === undefined) === (form.media_height === undefined),
+    "Send both media_width and media_height, or neither.",
   );
 const roomParam = z.object({ room_id: positiveId });
 const messageParam = z.object({ room_id: positiveId, id: positiveId });
@@ -93,6 +106,7 @@ export function messageRoutes(ctx: AppContext) {
           rich: form.body_html !== undefined,
           clientMessageId: form.client_message_id ?? crypto.randomUUID(),
           file: c.get("upload") ?? undefined,
+          frame: form.media_width && form.media_height ? { width: form.media_width, height: form.media_height } : undefined,
           linkPreview,
         });
         if (typeof posted === "string") return renderError(c, 422, posted);
