@@ -104,6 +104,7 @@ function listen(config: Config, log: Logger, hooks: TestHooks): RunningServer {
     throw error;
   }
   ctx.publisher.attach(server);
+  ctx.unfurler.startSweeping();
   const presenceSweep = setInterval(() => {
     try {
       sweepPresence(ctx);
@@ -140,6 +141,7 @@ function listen(config: Config, log: Logger, hooks: TestHooks): RunningServer {
       clearInterval(presenceSweep);
       clearInterval(searchIndexing);
       clearInterval(outsideWritesCheck);
+      ctx.unfurler.stopSweeping();
       ctx.publisher.cancelPending();
       // Stop accepting, and let the requests already in flight (a sign-in, an upload) finish.
       const drained = server.stop(false);

@@ -35,10 +35,22 @@ export function messageHtml(m: Message): Html {
         <a class="message__time" href="/rooms/${m.roomId}/@${m.id}"><time datetime="${iso}" data-local-time="time">${iso.slice(11, 16)}</time></a>
         ${m.updatedAt > m.createdAt ? EDITED : ""}
       </header>
-      <div class="message__body">${raw(shownBody(m))}</div>
+      <div class="message__body"${m.linkPreview && isJustTheLink(m.bodyHtml, m.linkPreview.url) ? " hidden" : ""}>${raw(shownBody(m))}</div>
       ${m.attachment ? attachmentHtml(m.attachment) : ""}${m.linkPreview ? linkPreviewHtml(m.linkPreview) : ""}${m.boosts.length > 0 ? boostsHtml(m) : ""}
     </div>
   </article>`;
+}
+
+/**
+ * Whether a body says nothing but the card's URL: then the card says it all and the text is hidden,
+ * as Campfire does (it stays in the markup, for editing and search). Only messages with a card ask.
+ */
+function isJustTheLink(bodyHtml: string, url: string): boolean {
+  const text = bodyHtml
+    .replace(/<[^>]*>/g, "")
+    .replace(/&(amp|lt|gt|quot|#39);/g, (_, name: string) => ({ amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'" })[name]!)
+    .trim();
+  return URL.canParse(text) && new URL(text).href === url;
 }
 
 /** A pasted link's card: its title links to the URL as pasted, its picture is our own copy. */
