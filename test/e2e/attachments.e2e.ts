@@ -271,3 +271,34 @@ test("a video uploads with the frame size its browser read, and plays in a playe
   await ada.context.close();
   await milo.context.close();
 }, 60_000);
+
+test("files dropped on the room or pasted into the composer are sent, one message each", async () => {
+  const ada = await personAt(ADMIN.email, ADMIN.password);
+  const files = ada.page.locator(".message[data-message-id] a.attachment--file .attachment__name");
+  const before = await files.count();
+  // What the browser hands the page when files are dragged in from the desktop, then when one is pasted.
+  await ada.page.evaluate(() => {
+    const dropped = new DataTransfer();
+    dropped.items.add(new File(["first"], "dropped-1.txt", { type: "text/plain" }));
+    dropped.items.add(new File(["second"], "dropped-2.txt", { type: "text/plain" }));
+    const room = document.querySelector("main.room")!;
+    room.dispatchEvent(new DragEvent("dragover", { dataTransfer: dropped, bubbles: true, cancelable: true }));
+    room.dispatchEvent(new DragEvent("drop", { dataTransfer: dropped, bubbles: true, cancelable: true }));
+    const pasted = new DataTransfer();
+    pasted.items.add(new File(["third"], "pasted.txt", { type: "text/plain" }));
+    document
+      .querySelector("#composer_body")!
+      .dispatchEvent(new ClipboardEvent("paste", { clipboardData: pasted, bubbles: true, cancelable: true }));
+  });
+  await step(ada.page, ada.problems, "seeing three messages with a file each", () =>
+    ada.page.waitForFunction(
+      (count) => document.querySelectorAll(".message[data-message-id] a.attachment--file").length === count + 3,
+      before,
+    ),
+  );
+  expect((await files.allTextContents()).slice(before).sort()).toEqual(["dropped-1.txt", "dropped-2.txt", "pasted.txt"]);
+  expect(await ada.page.locator("#composer_body").inputValue()).toBe("");
+  expect(await ada.page.locator("main.room").getAttribute("class")).not.toContain("room--dropping");
+  expect(ada.problems).toEqual([]);
+  await ada.context.close();
+}, 60_000);
