@@ -71,7 +71,7 @@ export async function storeFile(dataDir: string, file: ReceivedFile, frame?: Fra
   if (VIDEO_TYPES.has(contentType) && frame) return { ...stored, ...frame };
   if (!PREVIEWED_TYPES.has(contentType)) return stored;
   try {
-    const preview = await new Bun.Image(await fileOnDisk(dataDir, fileKey).bytes(), { maxPixels: MAX_PIXELS })
+    const preview = await new Bun.Image(fileOnDisk(dataDir, fileKey), { maxPixels: MAX_PIXELS })
       .resize(PREVIEW_WIDTH, PREVIEW_HEIGHT, { fit: "inside", withoutEnlargement: true })
       .webp({ quality: 80 })
       .bytes();
