@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { measureUploads, startUploadServer } from "../../bench/upload.ts";
 import type { Client } from "../helpers/client.ts";
 import { completeFirstRun } from "../helpers/fixtures.ts";
+import { pngOf } from "../helpers/images.ts";
 import { startConfiguredTestServer, type TestServer } from "../helpers/server.ts";
 
 let server: TestServer;
@@ -127,3 +128,22 @@ test("ten 20 MB uploads at once keep the server's memory far below their 200 MB"
     await app.stop();
   }
 }, 60_000);
+
+test("whatever the route answers, the upload leaves nothing in incoming/: refused, stored elsewhere or an avatar", async () => {
+  const send = (path: string, fields: Record<string, string>, name: string, file: File) => {
+    const form = new FormData();
+    for (const [key, value] of Object.entries(fields)) form.set(key, value);
+    form.set(name, file);
+    return owner.request(path, { method: "POST", body: form });
+  };
+  const text = new File(["hello"], "a.txt", { type: "text/plain" });
+  expect((await send("/rooms/1/messages", { media_width: "nope", media_height: "1" }, "attachment", text)).status).toBe(422);
+  expect((await send("/rooms/999/messages", {}, "attachment", text)).status).toBe(404);
+  expect((await send("/rooms/1/messages", { unfurl: "AAAAAAAAAAAAAAAAAAAAAA" }, "attachment", text)).status).toBe(422);
+  expect((await send("/profile/avatar", {}, "avatar", text)).status).toBe(422);
+  expect((await send("/profile/avatar", {}, "avatar", new File([pngOf(300, 300)], "me.png", { type: "image/png" }))).status).toBe(303);
+  expect(incomingFiles()).toEqual([]);
+  expect(count("attachments")).toBe(0);
+  // Only the avatar was kept, under its own key.
+  expect(readdirSync(join(server.dataDir, "files")).map((name) => name.replace(/[0-9a-f]{32}/, "KEY"))).toEqual(["avatar-KEY"]);
+});
