@@ -5,7 +5,8 @@ import type { Server } from "bun";
 import { createApp } from "./app.ts";
 import { ReadCache } from "./cache/read-cache.ts";
 import type { Config } from "./config.ts";
-import { openDatabase } from "./db/connection.ts";
+import { BackupSchedule } from "./backup/schedule.ts";
+import { databasePath, openDatabase } from "./db/connection.ts";
 import { DiskSpace } from "./db/disk-space.ts";
 import { GroupCommit } from "./db/group-commit.ts";
 import { migrate } from "./db/migrations.ts";
@@ -32,7 +33,7 @@ export type RunningServer = {
   stop: (graceMs?: number) => Promise<void>;
 };
 
-export const databasePath = (dataDir: string): string => join(dataDir, "campfire.sqlite3");
+export { databasePath };
 
 // Half the presence TTL, so a silent tab leaves "here now" within 90 s at most.
 const PRESENCE_SWEEP_MS = 30_000;
@@ -47,7 +48,7 @@ const OUTSIDE_WRITES_CHECK_MS = 1000;
 // default let one socket make the server parse megabytes per frame. Larger ones close with 1009.
 const MAX_CLIENT_FRAME_BYTES = 16 * 1024;
 // Long enough for any sign-in or post, short enough for systemd's default 90 s stop timeout.
-const SHUTDOWN_GRACE_MS = 10_000;
+export const SHUTDOWN_GRACE_MS = 10_000;
 
 /** What only tests set, never the environment: e.g. the private-network guard's allowance for a local test server. */
 export type TestHooks = { networkGuard?: GuardOptions };
@@ -127,6 +128,8 @@ function listen(config: Config, log: Logger, hooks: TestHooks): RunningServer {
       log("error", "checking for writes by other processes failed", { error });
     }
   }, OUTSIDE_WRITES_CHECK_MS);
+  const backups = config.backup ? new BackupSchedule(config.dataDir, config.backup, log) : undefined;
+  backups?.start();
   const url = server.url.href.replace(/\/$/, "");
   return {
     server,
@@ -138,6 +141,7 @@ function listen(config: Config, log: Logger, hooks: TestHooks): RunningServer {
       clearInterval(presenceSweep);
       clearInterval(searchIndexing);
       clearInterval(outsideWritesCheck);
+      backups?.stop();
       ctx.publisher.cancelPending();
       // Stop accepting, and let the requests already in flight (a sign-in, an upload) finish.
       const drained = server.stop(false);
