@@ -22,6 +22,8 @@ Commands:
   reset-password EMAIL  Set a new password for EMAIL, read from standard input,
                         and sign that person out everywhere.
   systemd               Print a systemd unit for this executable.
+  healthcheck           Exit 0 when the server on this machine answers /up
+                        with 200 (for Docker's HEALTHCHECK), else 1.
   version               Print the version (and the commit it was built from).
   help                  Print this help.`;
 
@@ -112,6 +114,17 @@ async function restore(config: Config, file: string | undefined): Promise<void> 
   );
 }
 
+async function healthcheck(config: Config): Promise<void> {
+  const base = `${config.tls ? "https" : "http"}://127.0.0.1:${config.port}`;
+  let status: number | string;
+  try {
+    status = (await fetch(`${base}/up`, { signal: AbortSignal.timeout(5_000), tls: { rejectUnauthorized: false } })).status;
+  } catch (error) {
+    status = (error as Error).message;
+  }
+  if (status !== 200) throw new UsageError(`${base}/up answered ${status}`);
+}
+
 async function main(args: string[]): Promise<void> {
   const { env, rest: positional } = applyFlags(args, process.env);
   const [command = "serve", ...rest] = positional;
@@ -124,6 +137,8 @@ async function main(args: string[]): Promise<void> {
       return restore(parseConfig(env), rest[0]);
     case "reset-password":
       return resetPassword(parseConfig(env), rest[0]);
+    case "healthcheck":
+      return healthcheck(parseConfig(env));
     case "systemd":
       console.log(systemdUnit(parseConfig(env)));
       return;

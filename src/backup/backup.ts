@@ -127,7 +127,9 @@ export type RestoreSummary = { files: number; messages: number; created_at: stri
 export async function restoreBackup(file: string, dataDir: string): Promise<RestoreSummary> {
   if (!existsSync(file)) throw new BackupError(`no such backup file: ${file}`);
   if (holdsData(dataDir))
-    throw new BackupError(`${dataDir} already holds data; restore into an empty folder (--data-dir or CAMPFIRE_DATA_DIR) so nothing is overwritten`);
+    throw new BackupError(
+      `${dataDir} already holds data; restore into an empty folder (--data-dir or CAMPFIRE_DATA_DIR) so nothing is overwritten`,
+    );
   const staging = `${dataDir.replace(/[/\\]+$/, "")}.restoring`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });

@@ -47,7 +47,8 @@ async function postUntil(client: Client, roomId: number, stop: { now: boolean },
 test("a backup taken while 16 clients post restores to a consistent copy: every row as it was, every file byte for byte", async () => {
   const { server, admin, member } = await startThreePersonServer();
   cleanup.push(() => server.close());
-  for (let i = 0; i < 3; i++) expect((await upload(member, 1, new File([pngOf(300 + i, 200)], `pic-${i}.png`, { type: "image/png" }))).status).toBe(201);
+  for (let i = 0; i < 3; i++)
+    expect((await upload(member, 1, new File([pngOf(300 + i, 200)], `pic-${i}.png`, { type: "image/png" }))).status).toBe(201);
   expect((await upload(admin, 1, new File(["plain words"], "notes.txt", { type: "text/plain" }))).status).toBe(201);
 
   const stop = { now: false };
@@ -77,7 +78,9 @@ test("a backup taken while 16 clients post restores to a consistent copy: every 
   cleanup.push(() => (live.close(), copy.close()));
   expect(copy.query("PRAGMA integrity_check").get()).toEqual({ integrity_check: "ok" });
   // Every message acknowledged before the backup began is in it.
-  const restoredBodies = new Set((copy.query("SELECT body_plain FROM messages").all() as { body_plain: string }[]).map((r) => r.body_plain));
+  const restoredBodies = new Set(
+    (copy.query("SELECT body_plain FROM messages").all() as { body_plain: string }[]).map((r) => r.body_plain),
+  );
   for (const body of acknowledged.slice(0, postedBefore)) expect(restoredBodies.has(body)).toBe(true);
   // Rows that were never changed after being written are identical; none is half-written.
   // A room's counters were taken in the same instant as its messages.
@@ -122,7 +125,9 @@ test("restore refuses a folder that already holds data, and a damaged, cut or fo
   writeFileSync(join(used, "something.txt"), "mine");
   const intoUsed = await campfire(["restore", file], used);
   expect(intoUsed.exitCode).toBe(1);
-  expect(intoUsed.stderr.trim()).toBe(`campfire: ${used} already holds data; restore into an empty folder (--data-dir or CAMPFIRE_DATA_DIR) so nothing is overwritten`);
+  expect(intoUsed.stderr.trim()).toBe(
+    `campfire: ${used} already holds data; restore into an empty folder (--data-dir or CAMPFIRE_DATA_DIR) so nothing is overwritten`,
+  );
   expect(readdirSync(used)).toEqual(["something.txt"]);
 
   const bytes = readFileSync(file);

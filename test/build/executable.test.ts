@@ -20,7 +20,9 @@ const env = () => ({ PATH: "/usr/bin:/bin", HOME: runDir });
 beforeAll(async () => {
   workDir = makeDataDir();
   // The release's linux-x64 target, built the way `npm run release` builds it.
-  const built = await run([process.execPath, "build.ts", "--target", "bun-linux-x64", "--outfile", join(workDir, "dist", "campfire")], { cwd: ROOT });
+  const built = await run([process.execPath, "build.ts", "--target", "bun-linux-x64", "--outfile", join(workDir, "dist", "campfire")], {
+    cwd: ROOT,
+  });
   expect(built.exitCode).toBe(0);
   runDir = join(workDir, "empty");
   mkdirSync(runDir);
@@ -35,7 +37,9 @@ test("version and help work from the executable alone; version names the commit 
   const version = await run([executable, "version"], { cwd: runDir, env: env() });
   expect(version.exitCode).toBe(0);
   const commit = (await run(["git", "rev-parse", "--short=12", "HEAD"], { cwd: ROOT })).stdout.trim();
-  expect(version.stdout.trim()).toBe(`${packageJson.version} (commit ${commit}, bun-linux-x64, built ${new Date().toISOString().slice(0, 10)})`);
+  expect(version.stdout.trim()).toBe(
+    `${packageJson.version} (commit ${commit}, bun-linux-x64, built ${new Date().toISOString().slice(0, 10)})`,
+  );
   const help = await run([executable, "help"], { cwd: runDir, env: env() });
   expect(help.exitCode).toBe(0);
   expect(help.stdout).toContain("reset-password EMAIL");
@@ -163,7 +167,10 @@ test("the executable backs itself up on schedule in a process of its own, and re
     expect(await server.exited).toBe(0);
   }
   const backup = readdirSync(backupDir).find((name) => name.endsWith(".tar"))!;
-  const restored = await run([executable, "restore", join(backupDir, backup), "--data-dir", join(workDir, "restored")], { cwd: runDir, env: env() });
+  const restored = await run([executable, "restore", join(backupDir, backup), "--data-dir", join(workDir, "restored")], {
+    cwd: runDir,
+    env: env(),
+  });
   expect(restored.stderr).toBe("");
   expect(restored.stdout).toContain("every checksum verified");
 }, 60_000);

@@ -27,7 +27,10 @@ test("version prints the version, and says when it runs from source", async () =
 test("every setting has an option named after its variable, with its default in help; the option wins", async () => {
   const { stdout } = await campfire(["help"]);
   for (const name of ENVIRONMENT_VARIABLES) {
-    const option = `--${name.replace(/^CAMPFIRE_/, "").toLowerCase().replaceAll("_", "-")}`;
+    const option = `--${name
+      .replace(/^CAMPFIRE_/, "")
+      .toLowerCase()
+      .replaceAll("_", "-")}`;
     expect(stdout).toMatch(new RegExp(`^  ${option}, ${name}\\n {6}.*\\(default`, "m"));
   }
   // `systemd` prints what it read, so it shows which value won.
