@@ -36,10 +36,7 @@ const rows = (db: Database, table: string): Map<unknown, Row> =>
 async function postUntil(client: Client, roomId: number, stop: { now: boolean }, acknowledged: string[], who: number) {
   for (let i = 0; !stop.now; i++) {
     const body = `poster ${who} says ${i}`;
-    const response = await client.request(`/rooms/${roomId}/messages`, {
-      method: "POST",
-      body: new URLSearchParams({ body, client_message_id: `p${who}-${i}` }),
-    });
+    const response = await client.post(`/rooms/${roomId}/messages`, { body, client_message_id: `p${who}-${i}` });
     if (response.status === 201) acknowledged.push(body);
   }
 }
@@ -75,7 +72,7 @@ test("a backup taken while 16 clients post restores to a consistent copy: every 
 
   const live = new Database(databasePath(server.dataDir), { readonly: true });
   const copy = new Database(databasePath(restoredDir), { readonly: true });
-  cleanup.push(() => (live.close(), copy.close()));
+  cleanup.push(() => live.close(), () => copy.close());
   expect(copy.query("PRAGMA integrity_check").get()).toEqual({ integrity_check: "ok" });
   // Every message acknowledged before the backup began is in it.
   const restoredBodies = new Set(
