@@ -72,7 +72,10 @@ test("a backup taken while 16 clients post restores to a consistent copy: every 
 
   const live = new Database(databasePath(server.dataDir), { readonly: true });
   const copy = new Database(databasePath(restoredDir), { readonly: true });
-  cleanup.push(() => live.close(), () => copy.close());
+  cleanup.push(
+    () => live.close(),
+    () => copy.close(),
+  );
   expect(copy.query("PRAGMA integrity_check").get()).toEqual({ integrity_check: "ok" });
   // Every message acknowledged before the backup began is in it.
   const restoredBodies = new Set(
