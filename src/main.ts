@@ -6,9 +6,10 @@ import { applyFlags, type Config, ConfigError, ENVIRONMENT_VARIABLES, flagFor, p
 import { openDatabase } from "./db/connection.ts";
 import { migrate } from "./db/migrations.ts";
 import { consoleLogger } from "./log.ts";
-import { databasePath, startServer } from "./server.ts";
+import { databasePath, type RunningServer, startServer } from "./server.ts";
 import { endAllSessions } from "./sessions/sessions.ts";
 import { systemdUnit } from "./systemd.ts";
+import { startServerWithAutoTls } from "./tls/auto-tls.ts";
 import { newPassword } from "./users/fields.ts";
 import { findUserByEmail, hashPassword, setPasswordDigest } from "./users/users.ts";
 
@@ -37,26 +38,29 @@ function help(): string {
 
 class UsageError extends Error {}
 
-function serve(config: Config): void {
-  let running: ReturnType<typeof startServer>;
-  try {
-    running = startServer(config);
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === "EADDRINUSE") throw new UsageError(`port ${config.port} is already in use; set PORT to another port`);
-    throw new UsageError(`could not start: ${(error as Error).message}`);
-  }
-  consoleLogger("info", `Campfire ${packageJson.version} is listening on ${running.url}`, { dataDir: config.dataDir });
+async function serve(config: Config): Promise<void> {
+  let running: RunningServer | undefined;
   let shuttingDown = false;
   const shutDown = async (signal: string) => {
     if (shuttingDown) return; // a second signal waits for the first shutdown
     shuttingDown = true;
     consoleLogger("info", `received ${signal}, shutting down`);
-    await running.stop();
+    await running?.stop();
     process.exit(0);
   };
   process.on("SIGINT", () => void shutDown("SIGINT"));
   process.on("SIGTERM", () => void shutDown("SIGTERM"));
+  try {
+    running = config.autoTls ? await startServerWithAutoTls({ ...config, autoTls: config.autoTls }, consoleLogger) : startServer(config);
+  } catch (error) {
+    const { code, port } = error as { code?: string; port?: number };
+    if (code === "EADDRINUSE") {
+      const which = config.autoTls && port === config.autoTls.httpPort ? "HTTP_PORT" : "PORT";
+      throw new UsageError(`port ${port ?? config.port} is already in use; set ${which} to another port`);
+    }
+    throw new UsageError(`could not start: ${(error as Error).message}`);
+  }
+  consoleLogger("info", `Campfire ${packageJson.version} is listening on ${running.url}`, { dataDir: config.dataDir });
 }
 
 async function readPassword(emailAddress: string): Promise<string> {

@@ -2,7 +2,7 @@
 // `campfire systemd | sudo tee /etc/systemd/system/campfire.service`.
 import { isAbsolute, resolve } from "node:path";
 import { BUILD, selfCommand } from "./build-info.ts";
-import type { Config } from "./config.ts";
+import { type Config, LETS_ENCRYPT } from "./config.ts";
 import { SHUTDOWN_GRACE_MS } from "./server.ts";
 
 // systemd's StateDirectory=campfire is /var/lib/campfire, owned by the service's own user.
@@ -18,6 +18,12 @@ export function systemdUnit(config: Config): string {
   if (config.publicUrl) environment.push(`CAMPFIRE_URL=${config.publicUrl}`);
   const backupDir = config.backup ? (isAbsolute(config.backup.dir) ? config.backup.dir : resolve(config.backup.dir)) : undefined;
   if (backupDir) environment.push(`CAMPFIRE_BACKUP_DIR=${backupDir}`);
+  if (config.autoTls) {
+    environment.push(`TLS_DOMAIN=${config.autoTls.domain}`, `HTTP_PORT=${config.autoTls.httpPort}`);
+    if (config.autoTls.email) environment.push(`ACME_EMAIL=${config.autoTls.email}`);
+    if (config.autoTls.directoryUrl !== LETS_ENCRYPT) environment.push(`ACME_DIRECTORY_URL=${config.autoTls.directoryUrl}`);
+  }
+  const lowPort = config.port < 1024 || (config.autoTls !== undefined && config.autoTls.httpPort < 1024);
   const lines = [
     "# Campfire as a systemd service. Install:",
     "#   campfire systemd | sudo tee /etc/systemd/system/campfire.service",
@@ -38,9 +44,7 @@ export function systemdUnit(config: Config): string {
     "StateDirectoryMode=0700",
     `WorkingDirectory=${STATE_DIR}`,
     ...(backupDir ? [`ReadWritePaths=${backupDir}`] : []),
-    ...(config.port < 1024
-      ? ["AmbientCapabilities=CAP_NET_BIND_SERVICE", "CapabilityBoundingSet=CAP_NET_BIND_SERVICE"]
-      : ["CapabilityBoundingSet="]),
+    ...(lowPort ? ["AmbientCapabilities=CAP_NET_BIND_SERVICE", "CapabilityBoundingSet=CAP_NET_BIND_SERVICE"] : ["CapabilityBoundingSet="]),
     "NoNewPrivileges=yes",
     "ProtectSystem=strict",
     "ProtectHome=yes",
