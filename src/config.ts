@@ -125,6 +125,8 @@ export type Config = {
   /** The largest request body the server accepts at all: an upload's. */
   maxUploadBytes: number;
   tls?: { certPath: string; keyPath: string };
+  /** Started by `campfire demo`: one-click sign-in on the sign-in page. Never from the environment. */
+  demo?: boolean;
   /** Automatic HTTPS (TLS_DOMAIN): `tls` is then filled in once the certificate is on disk. */
   autoTls?: AutoTlsConfig;
   /** Scheduled backups into a folder, keeping the newest few; off unless CAMPFIRE_BACKUP_DIR is set. */

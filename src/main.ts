@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { resolve } from "node:path";
 import packageJson from "../package.json" with { type: "json" };
 import { BackupError, createBackup, restoreBackup } from "./backup/backup.ts";
@@ -5,6 +6,7 @@ import { versionLine } from "./build-info.ts";
 import { applyFlags, type Config, ConfigError, ENVIRONMENT_VARIABLES, flagFor, parseConfig, SETTINGS_HELP } from "./config.ts";
 import { openDatabase } from "./db/connection.ts";
 import { migrate } from "./db/migrations.ts";
+import { demoDataDir, seedDemo } from "./demo/demo.ts";
 import { consoleLogger } from "./log.ts";
 import { databasePath, type RunningServer, startServer } from "./server.ts";
 import { endAllSessions } from "./sessions/sessions.ts";
@@ -22,6 +24,8 @@ Commands:
   restore FILE          Check a backup and restore it into an empty data folder.
   reset-password EMAIL  Set a new password for EMAIL, read from standard input,
                         and sign that person out everywhere.
+  demo                  Run a throwaway demo: a made-up team and a day of their
+                        conversation, with one-click sign-in; deleted on stop.
   systemd               Print a systemd unit for this executable.
   healthcheck           Exit 0 when the server on this machine answers /up
                         with 200 (for Docker's HEALTHCHECK), else 1.
@@ -38,7 +42,16 @@ function help(): string {
 
 class UsageError extends Error {}
 
-async function serve(config: Config): Promise<void> {
+async function demo(config: Config): Promise<void> {
+  const dataDir = demoDataDir();
+  // The throwaway folder goes when the demo stops, however it stops.
+  process.on("exit", () => rmSync(dataDir, { recursive: true, force: true }));
+  const running = await serve({ ...config, dataDir, demo: true, backup: undefined });
+  await seedDemo(running.ctx);
+  consoleLogger("info", `This is a demo: open ${running.url} and sign in with one click. Its data is deleted when it stops.`);
+}
+
+async function serve(config: Config): Promise<RunningServer> {
   let running: RunningServer | undefined;
   let shuttingDown = false;
   const shutDown = async (signal: string) => {
@@ -61,6 +74,7 @@ async function serve(config: Config): Promise<void> {
     throw new UsageError(`could not start: ${(error as Error).message}`);
   }
   consoleLogger("info", `Campfire ${packageJson.version} is listening on ${running.url}`, { dataDir: config.dataDir });
+  return running;
 }
 
 async function readPassword(emailAddress: string): Promise<string> {
@@ -134,13 +148,16 @@ async function main(args: string[]): Promise<void> {
   const [command = "serve", ...rest] = positional;
   switch (command) {
     case "serve":
-      return serve(parseConfig(env));
+      await serve(parseConfig(env));
+      return;
     case "backup":
       return backup(parseConfig(env), rest[0]);
     case "restore":
       return restore(parseConfig(env), rest[0]);
     case "reset-password":
       return resetPassword(parseConfig(env), rest[0]);
+    case "demo":
+      return demo(parseConfig(env));
     case "healthcheck":
       return healthcheck(parseConfig(env));
     case "systemd":
