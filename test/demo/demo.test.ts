@@ -30,7 +30,7 @@ afterAll(() => demo.kill());
 test("campfire demo signs in with one click as anyone of its team, into a day of conversation", async () => {
   const signIn = await (await fetch(`${base}/session/new`)).text();
   expect(signIn).toContain("This is a demo");
-  const buttons = [...signIn.matchAll(/name="user_id" value="(\d+)"[^]*?Sign in as ([^<]+)</g)].map((m) => [m[1], m[2]]);
+  const buttons = [...signIn.matchAll(/name="user_id" value="(\d+)"[\s\S]*?Sign in as ([^<]+)</g)].map((m) => [m[1], m[2]]);
   expect(buttons).toEqual([
     ["1", "Ada Park (administrator)"],
     ["2", "Milo Chen"],
