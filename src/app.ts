@@ -3,6 +3,7 @@ import { accountRoutes } from "./accounts/routes.tsx";
 import { attachmentRoutes } from "./attachments/routes.ts";
 import { botAdminRoutes } from "./bots/admin-routes.tsx";
 import { botApiRoutes } from "./bots/api-routes.ts";
+import { demoRoutes } from "./demo/demo-routes.ts";
 import { firstRunRoutes, requireSetUp, setUpCheck } from "./first-run/routes.tsx";
 import { assetRoutes } from "./http/assets.ts";
 import { loadSession } from "./http/authenticate.ts";
@@ -46,6 +47,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.route("/", botApiRoutes(ctx));
   app.route("/", firstRunRoutes(ctx, isSetUp));
   app.route("/", sessionRoutes(ctx));
+  if (ctx.config.demo) app.route("/", demoRoutes(ctx));
   app.route("/", botAdminRoutes(ctx));
   app.route("/", accountRoutes(ctx));
   app.route("/", joinRoutes(ctx));

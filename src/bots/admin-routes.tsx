@@ -3,7 +3,7 @@ import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { BotEditPage, BotsPage, type BotValues } from "../../templates/bots/bots.tsx";
 import { currentUser, requireUser } from "../http/authenticate.ts";
-import { parseMultipartOnce } from "../http/body-limits.ts";
+import { receiveUpload } from "../http/body-limits.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
 import { HttpError, orNotFound } from "../http/errors.tsx";
 import { ownOrigin, redirectTo } from "../http/request.ts";
@@ -23,14 +23,8 @@ const webhookUrl = z
   .optional()
   .transform((value) => value || null)
   .pipe(z.url({ protocol: /^https?$/, error: "The webhook URL must be an http:// or https:// address." }).nullable());
-const botForm = z.object({
-  name: personName,
-  webhook_url: webhookUrl,
-  avatar: z
-    .instanceof(File)
-    .optional()
-    .transform((file) => (file && file.size > 0 ? file : undefined)),
-});
+// The picture arrives through receiveUpload (c.get("upload")), not as a form field.
+const botForm = z.object({ name: personName, webhook_url: webhookUrl });
 
 const requireAdministrator: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!isAdministrator(currentUser(c))) throw new HttpError(403, "Only administrators can manage bots.");
@@ -59,8 +53,10 @@ export function botAdminRoutes(ctx: AppContext) {
     );
 
   /** A picture that can't be read is refused with the reason; the rest of the form is already saved. */
-  async function savePicture(c: Context<AppEnv>, saved: Bot, file: File | undefined): Promise<Response | null> {
-    if (!file) return null;
+  async function savePicture(c: Context<AppEnv>, saved: Bot): Promise<Response | null> {
+    const file = c.get("upload");
+    // A form sent without choosing a picture still carries an empty file part.
+    if (!file || file.size === 0) return null;
     const changed = await setAvatar(ctx, saved, file);
     return typeof changed === "string" ? renderEdit(c, botOf(saved.id), 422, undefined, changed) : null;
   }
@@ -69,7 +65,7 @@ export function botAdminRoutes(ctx: AppContext) {
     botOf(id);
     const saved = updateBot(db, id, { name: form.name, webhookUrl: form.webhook_url });
     ctx.cache.personChanged(id);
-    return (await savePicture(c, saved, form.avatar)) ?? redirectTo(c, `/account/bots/${id}/edit`);
+    return (await savePicture(c, saved)) ?? redirectTo(c, `/account/bots/${id}/edit`);
   };
 
   const deactivate = (c: Context<AppEnv>, id: number) => {
@@ -87,12 +83,12 @@ export function botAdminRoutes(ctx: AppContext) {
       .get("/account/bots", (c) => renderList(c, 200))
       .post(
         "/account/bots",
-        parseMultipartOnce,
+        receiveUpload(ctx.config, "avatar"),
         validForm(botForm, (c, values, error) => renderList(c, 422, values, error)),
         async (c) => {
           const form = c.req.valid("form");
           const made = createBot(db, { name: form.name, webhookUrl: form.webhook_url });
-          return (await savePicture(c, made, form.avatar)) ?? redirectTo(c, `/account/bots/${made.id}/edit`);
+          return (await savePicture(c, made)) ?? redirectTo(c, `/account/bots/${made.id}/edit`);
         },
       )
       .get("/account/bots/:id/edit", idParam, (c) => renderEdit(c, botOf(c.req.valid("param").id), 200))
@@ -101,7 +97,7 @@ export function botAdminRoutes(ctx: AppContext) {
         ["PATCH", "POST"],
         "/account/bots/:id",
         idParam,
-        parseMultipartOnce,
+        receiveUpload(ctx.config, "avatar"),
         validForm(botForm, (c, values, error) => renderEdit(c, botOf(Number(c.req.param("id"))), 422, values, error)),
         (c) => save(c, c.req.valid("param").id, c.req.valid("form")),
       )

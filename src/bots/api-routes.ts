@@ -3,8 +3,10 @@ import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { avatarUrl } from "../../templates/shared/avatar-look.ts";
 import { now } from "../db/time.ts";
+import { receiveUpload } from "../http/body-limits.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
 import { HttpError, orNotFound } from "../http/errors.tsx";
+import type { ReceivedFile } from "../http/multipart.ts";
 import { ownOrigin } from "../http/request.ts";
 import { positionId, positiveId } from "../http/validate.tsx";
 import { findMessage, latestMessages, type Message, messagesAfter, messagesBefore } from "../messages/messages.ts";
@@ -126,7 +128,7 @@ export function botApiRoutes(ctx: AppContext) {
         return c.json(messagesJson(c, messages));
       },
     )
-    .post(BASE, async (c) => {
+    .post(BASE, receiveUpload(ctx.config, "attachment"), async (c) => {
       const bot = c.get("bot");
       const at = now();
       const waitMs = posts.waitMs(String(bot.id), at);
@@ -135,7 +137,7 @@ export function botApiRoutes(ctx: AppContext) {
         throw jsonError(429, "This bot is posting too fast; wait a moment.");
       }
       posts.record(String(bot.id), at);
-      const input = await botMessageInput(c, ctx.config.maxUploadBytes, rawBody);
+      const input = await botMessageInput(c, rawBody);
       const posted = await postMessage(ctx, bot, c.get("room"), { ...input, clientMessageId: crypto.randomUUID() });
       if (typeof posted === "string") throw jsonError(422, posted);
       c.header("Location", `${origin(c)}/rooms/${posted.message.roomId}/messages/${posted.message.id}`);
@@ -192,28 +194,19 @@ function nextPage(db: AppContext["db"], roomId: number, messages: Message[], for
 }
 
 /**
- * What a bot sent: a multipart `attachment` (a file, with an optional `body` caption), or else the
- * raw body as text, whatever its content type says (`curl -d` sends a form type for plain words).
- * Only `text/html` is read as HTML, through the sanitizer.
+ * What a bot sent: a multipart `attachment` (a file, streamed to disk by receiveUpload, with an
+ * optional `body` caption), or else the raw body as text, whatever its content type says (`curl -d`
+ * sends a form type for plain words). Only `text/html` is read as HTML, through the sanitizer.
  */
 async function botMessageInput(
   c: Context<BotEnv>,
-  maxUploadBytes: number,
   rawBody: (c: Context<BotEnv>) => Promise<string>,
-): Promise<{ body: string; rich?: boolean; file?: File }> {
+): Promise<{ body: string; rich?: boolean; file?: ReceivedFile }> {
   const type = c.req.header("content-type") ?? "";
-  if (type.startsWith("multipart/form-data")) {
-    let form: FormData;
-    try {
-      form = await c.req.raw.formData();
-    } catch {
-      throw jsonError(422, "That upload could not be read: send the file as the multipart field `attachment`.");
-    }
-    const file = form.get("attachment");
-    const caption = form.get("body");
-    if (!(file instanceof File)) throw jsonError(422, 'Send the file as the multipart field `attachment` (curl -F "attachment=@file").');
-    if (file.size > maxUploadBytes)
-      throw jsonError(413, `That file is too large: at most ${Math.round(maxUploadBytes / (1024 * 1024))} MB can be attached.`);
+  if (/^multipart\/form-data\b/i.test(type)) {
+    const file = c.get("upload");
+    if (!file) throw jsonError(422, 'Send the file as the multipart field `attachment` (curl -F "attachment=@file").');
+    const caption = c.req.bodyCache.formData?.get("body");
     return { body: typeof caption === "string" ? caption : "", file };
   }
   return { body: await rawBody(c), rich: type.startsWith("text/html") };

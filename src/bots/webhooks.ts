@@ -1,5 +1,8 @@
 import type { Database } from "bun:sqlite";
+import { join } from "node:path";
+import { incomingDir } from "../http/body-limits.ts";
 import type { AppContext } from "../http/env.ts";
+import { ReceivedFile } from "../http/multipart.ts";
 import { enqueueJob } from "../jobs/jobs.ts";
 import { RetryableJobError, registerJobKind } from "../jobs/runner.ts";
 import { shownBody } from "../messages/mentions.ts";
@@ -130,8 +133,19 @@ async function deliver(input: unknown, ctx: AppContext): Promise<void> {
     if (text.trim() === "") return;
     await postReply(ctx, bot.id, room, deliveryId, { body: text, rich: mediaType === "text/html" });
   } else {
-    const file = new File([reply.bytes], `attachment.${extension(mediaType)}`, { type: mediaType });
-    await postReply(ctx, bot.id, room, deliveryId, { body: "", file });
+    // On disk under the uploads' temporary folder, as an upload would be, then moved into place.
+    const file = new ReceivedFile(
+      join(incomingDir(ctx.config.dataDir), `webhook-${crypto.randomUUID()}`),
+      `attachment.${extension(mediaType)}`,
+      mediaType,
+      reply.bytes.byteLength,
+    );
+    await Bun.write(file.path, reply.bytes);
+    try {
+      await postReply(ctx, bot.id, room, deliveryId, { body: "", file });
+    } finally {
+      await file.discard();
+    }
   }
 }
 
@@ -140,7 +154,7 @@ async function postReply(
   botId: number,
   room: Room,
   deliveryId: string,
-  input: { body: string; rich?: boolean; file?: File },
+  input: { body: string; rich?: boolean; file?: ReceivedFile },
 ) {
   const bot = findUser(ctx.db, botId);
   if (!bot) return;
