@@ -53,6 +53,19 @@ export function botApiRoutes(ctx: AppContext) {
     await next();
   };
 
+  /** Counted before a file is read, so a flood is refused before it costs a write. */
+  const limitPosts: MiddlewareHandler<BotEnv> = async (c, next) => {
+    const key = String(c.get("bot").id);
+    const at = now();
+    const waitMs = posts.waitMs(key, at);
+    if (waitMs > 0) {
+      c.header("Retry-After", String(Math.max(1, Math.ceil(waitMs / 1000))));
+      throw jsonError(429, "This bot is posting too fast; wait a moment.");
+    }
+    posts.record(key, at);
+    await next();
+  };
+
   const origin = (c: Context<BotEnv>) => ownOrigin(c as unknown as Context<AppEnv>, ctx.config);
   const ownMessage = (c: Context<BotEnv>, id: number): Message => {
     const message = orNotFound(findMessage(db, c.get("room").id, id));
@@ -128,15 +141,8 @@ export function botApiRoutes(ctx: AppContext) {
         return c.json(messagesJson(c, messages));
       },
     )
-    .post(BASE, receiveUpload(ctx.config, "attachment"), async (c) => {
+    .post(BASE, limitPosts, receiveUpload(ctx.config, "attachment"), async (c) => {
       const bot = c.get("bot");
-      const at = now();
-      const waitMs = posts.waitMs(String(bot.id), at);
-      if (waitMs > 0) {
-        c.header("Retry-After", String(Math.max(1, Math.ceil(waitMs / 1000))));
-        throw jsonError(429, "This bot is posting too fast; wait a moment.");
-      }
-      posts.record(String(bot.id), at);
       const input = await botMessageInput(c, rawBody);
       const posted = await postMessage(ctx, bot, c.get("room"), { ...input, clientMessageId: crypto.randomUUID() });
       if (typeof posted === "string") throw jsonError(422, posted);
