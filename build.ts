@@ -11,6 +11,7 @@ const { values } = parseArgs({
 
 const started = performance.now();
 const client = await bundleClient({ minify: true });
+const worker = await bundleClient({ minify: true, entry: "worker" });
 const result = await Bun.build({
   entrypoints: ["src/main.ts"],
   compile: { outfile: values.outfile!, ...(values.target ? { target: values.target as Bun.Build.CompileTarget } : {}) },
@@ -18,7 +19,11 @@ const result = await Bun.build({
   // Bytecode roughly halves start-up; it needs ESM for the CLI's top-level await.
   bytecode: true,
   format: "esm",
-  define: { "process.env.NODE_ENV": JSON.stringify("production"), CLIENT_BUNDLE: JSON.stringify(client) },
+  define: {
+    "process.env.NODE_ENV": JSON.stringify("production"),
+    CLIENT_BUNDLE: JSON.stringify(client),
+    SERVICE_WORKER_BUNDLE: JSON.stringify(worker),
+  },
 });
 
 if (!result.success) {

@@ -29,6 +29,9 @@ Environment (all optional):
                         request bodies are limited to 1 MB.
   TLS_CERT, TLS_KEY     Certificate and key files to serve HTTPS directly.
   CAMPFIRE_READ_CACHE   "off" reads everything from SQLite (default "on").
+  VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY
+                        Web Push keys (base64url); without them a pair is
+                        made on first start and kept in the database.
 `;
 
 class UsageError extends Error {}

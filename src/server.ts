@@ -12,6 +12,7 @@ import { migrate } from "./db/migrations.ts";
 import { FORM_MAX_BYTES } from "./http/body-limits.ts";
 import type { AppContext } from "./http/env.ts";
 import { consoleLogger, type Logger } from "./log.ts";
+import { loadVapidKeys } from "./push/vapid.ts";
 import { Connections, type SocketData } from "./realtime/connections.ts";
 import { closeEndedSessions } from "./realtime/ended-sessions.ts";
 import { RESTARTING_CLOSE_CODE } from "./realtime/protocol.ts";
@@ -80,6 +81,7 @@ function listen(config: Config, log: Logger, hooks: TestHooks): RunningServer {
     publisher: new Publisher((error) => log("error", "a deferred broadcast failed", { error })),
     connections: new Connections(),
     unfurler: new Unfurler(db, config.dataDir, log, hooks.networkGuard),
+    push: { vapid: loadVapidKeys(db, config.vapid), guard: hooks.networkGuard ?? {} },
     stopping: false,
   };
   const app = createApp(ctx);

@@ -5,10 +5,12 @@ import type { Config } from "../config.ts";
 import type { DiskSpace } from "../db/disk-space.ts";
 import type { GroupCommit } from "../db/group-commit.ts";
 import type { Logger } from "../log.ts";
+import type { VapidKeys } from "../push/vapid.ts";
 import type { Connections, SocketData } from "../realtime/connections.ts";
 import type { Publisher } from "../realtime/publish.ts";
 import type { Session } from "../sessions/sessions.ts";
 import type { SignInThrottle } from "../sessions/throttle.ts";
+import type { GuardOptions } from "../unfurl/guarded-fetch.ts";
 import type { Unfurler } from "../unfurl/unfurler.ts";
 import type { User } from "../users/users.ts";
 
@@ -28,6 +30,8 @@ export type AppContext = {
   connections: Connections;
   /** Link previews, fetched through the private-network guard. */
   unfurler: Unfurler;
+  /** Web Push: the server's keys, and the private-network guard every push goes through. */
+  push: { vapid: VapidKeys; guard: GuardOptions };
   /** Set while the server shuts down, so closing sockets leave the database alone. */
   stopping: boolean;
 };

@@ -12,6 +12,8 @@ export const contentSecurityPolicy = (nonce: string): string =>
     "img-src 'self' data: blob:",
     "media-src 'self'",
     "connect-src 'self'",
+    "worker-src 'self'",
+    "manifest-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'self'",

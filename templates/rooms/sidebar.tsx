@@ -84,6 +84,16 @@ export const Sidebar: FC<SidebarProps> = ({ user, accountName, shared, directs, 
           Sign out
         </button>
       </span>
+      <a
+        class="sidebar__notifications"
+        href="/users/me/push_subscriptions"
+        data-notifications-bell
+        data-state="off"
+        title="Notifications"
+        aria-label="Notifications"
+      >
+        🔔
+      </a>
       <SoundsToggle muted={user.soundsMuted === 1} />
     </footer>
   </nav>
