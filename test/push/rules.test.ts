@@ -4,7 +4,7 @@ import { insertMessage } from "../../src/messages/messages.ts";
 import { messageNotification } from "../../src/push/notifications.ts";
 import { type PushCase, shouldPush } from "../../src/push/rules.ts";
 import { pushRecipients, saveSubscription } from "../../src/push/subscriptions.ts";
-import { INVOLVEMENTS, setInvolvement } from "../../src/rooms/memberships.ts";
+import { setInvolvement } from "../../src/rooms/memberships.ts";
 import { CONNECTION_TTL_MS, enterRoom } from "../../src/rooms/presence.ts";
 import { createClosedRoom, findOrCreateDirectRoom } from "../../src/rooms/rooms.ts";
 import { createUser } from "../../src/users/users.ts";
