@@ -19,20 +19,24 @@ const SEND_TIMEOUT_MS = 10_000;
 
 const shorten = (text: string) => (text.length > MAX_BODY_CHARS ? `${text.slice(0, MAX_BODY_CHARS - 1)}…` : text);
 
-/** The notification for a new message (null when it is gone): a direct room's is titled by its author, a shared room's by its name. */
-export function messageNotification(
-  db: Database,
-  messageId: number,
-): (Omit<Notification, "options"> & { body: string; path: string }) | null {
+/** A new message as its push tells it, with what the recipients query needs. */
+export type MessagePush = { id: number; roomId: number; creatorId: number; title: string; body: string; path: string };
+
+/** The push for a new message (null when it is gone): a direct room's is titled by its author, a shared room's by its name. */
+export function messagePush(db: Database, messageId: number): MessagePush | null {
   const row = db
-    .query<{ roomId: number; kind: string; roomName: string | null; creatorName: string; plain: string }, [number]>(
-      `SELECT messages.room_id AS roomId, rooms.kind, rooms.name AS roomName, users.name AS creatorName, messages.body_plain AS plain
+    .query<{ roomId: number; creatorId: number; kind: string; roomName: string | null; creatorName: string; plain: string }, [number]>(
+      `SELECT messages.room_id AS roomId, messages.creator_id AS creatorId, rooms.kind, rooms.name AS roomName,
+         users.name AS creatorName, messages.body_plain AS plain
        FROM messages JOIN rooms ON rooms.id = messages.room_id JOIN users ON users.id = messages.creator_id WHERE messages.id = ?`,
     )
     .get(messageId);
   if (!row) return null;
   const direct = row.kind === "direct";
   return {
+    id: messageId,
+    roomId: row.roomId,
+    creatorId: row.creatorId,
     title: direct ? row.creatorName : (row.roomName ?? "Campfire"),
     body: shorten(direct ? row.plain : `${row.creatorName}: ${row.plain}`),
     path: `/rooms/${row.roomId}/@${messageId}`,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { now } from "../../src/db/time.ts";
 import { insertMessage } from "../../src/messages/messages.ts";
-import { messageNotification } from "../../src/push/notifications.ts";
+import { messagePush } from "../../src/push/notifications.ts";
 import { type PushCase, shouldPush } from "../../src/push/rules.ts";
 import { pushRecipients, saveSubscription } from "../../src/push/subscriptions.ts";
 import { setInvolvement } from "../../src/rooms/memberships.ts";
@@ -123,7 +123,7 @@ test.each(TABLE)("%s, mentioned %p, direct %p, present %p, own %p → pushed %p"
   expect(recipients.map((recipient) => recipient.userId)).toEqual(pushed ? [reader.id] : []);
 
   // What it says: a direct room's push is titled by its author, a shared room's by its name.
-  const notification = messageNotification(db, message.id)!;
+  const notification = messagePush(db, message.id)!;
   expect(notification.title).toBe(direct ? author.name : `Room ${tag}`);
   expect(notification.body).toBe(direct ? "hello" : `${author.name}: hello`);
   expect(notification.path).toBe(`/rooms/${room.id}/@${message.id}`);
