@@ -52,9 +52,10 @@ const Control: FC<InvolvementProps> = ({ roomId, involvement, kind }) => {
 };
 
 // On a phone the words give way to the icon alone, so the control never turns into an empty box.
-const BellIcon: FC<{ muted: boolean }> = ({ muted }) => (
+// The sidebar's notifications link wears it too.
+export const BellIcon: FC<{ muted: boolean; class?: string }> = ({ muted, class: className = "involvement__icon" }) => (
   <svg
-    class="involvement__icon"
+    class={className}
     viewBox="0 0 24 24"
     width="18"
     height="18"
