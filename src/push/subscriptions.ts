@@ -51,6 +51,13 @@ export function findSubscriptionOf(db: Database, userId: number, id: number): Pu
     .get(userId, id);
 }
 
+/** A subscription as a queued push named it: the same id and endpoint, or null once it was removed. */
+export function findSubscriptionByEndpoint(db: Database, id: number, endpoint: string): PushSubscription | null {
+  return db
+    .query<PushSubscription, [number, string]>(`SELECT ${COLUMNS} FROM push_subscriptions WHERE id = ? AND endpoint = ?`)
+    .get(id, endpoint);
+}
+
 /** Removes a subscription; the endpoint must match too, so a late "gone" can't remove a newer row that took the same id. */
 export function removeSubscription(db: Database, subscription: Pick<PushSubscription, "id" | "endpoint">): void {
   db.query("DELETE FROM push_subscriptions WHERE id = ? AND endpoint = ?").run(subscription.id, subscription.endpoint);
