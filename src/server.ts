@@ -11,6 +11,7 @@ import { GroupCommit } from "./db/group-commit.ts";
 import { migrate } from "./db/migrations.ts";
 import { FORM_MAX_BYTES } from "./http/body-limits.ts";
 import type { AppContext } from "./http/env.ts";
+import { JobRunner, type RunnerOptions } from "./jobs/runner.ts";
 import { consoleLogger, type Logger } from "./log.ts";
 import { loadVapidKeys } from "./push/vapid.ts";
 import { Connections, type SocketData } from "./realtime/connections.ts";
@@ -51,7 +52,7 @@ const MAX_CLIENT_FRAME_BYTES = 16 * 1024;
 const SHUTDOWN_GRACE_MS = 10_000;
 
 /** What only tests set, never the environment: e.g. the private-network guard's allowance for a local test server. */
-export type TestHooks = { networkGuard?: GuardOptions };
+export type TestHooks = { networkGuard?: GuardOptions; jobs?: RunnerOptions };
 
 /** Opens and migrates the data directory, then listens: the only place a port is opened. */
 export function startServer(config: Config, log: Logger = consoleLogger, hooks: TestHooks = {}): RunningServer {
@@ -82,6 +83,7 @@ function listen(config: Config, log: Logger, hooks: TestHooks): RunningServer {
     connections: new Connections(),
     unfurler: new Unfurler(db, config.dataDir, log, hooks.networkGuard),
     push: { vapid: loadVapidKeys(db, config.vapid), guard: hooks.networkGuard ?? {} },
+    jobs: new JobRunner(db, log, hooks.jobs),
     stopping: false,
   };
   const app = createApp(ctx);
@@ -104,6 +106,7 @@ function listen(config: Config, log: Logger, hooks: TestHooks): RunningServer {
     throw error;
   }
   ctx.publisher.attach(server);
+  ctx.jobs.start(ctx);
   const presenceSweep = setInterval(() => {
     try {
       sweepPresence(ctx);
@@ -124,6 +127,7 @@ function listen(config: Config, log: Logger, hooks: TestHooks): RunningServer {
       ctx.cache.noticeOutsideWrites();
       if (ctx.cache.outsideWrites === outsideWritesSeen) return;
       outsideWritesSeen = ctx.cache.outsideWrites;
+      ctx.jobs.wake(); // another process may have enqueued one
       closeEndedSessions(ctx);
     } catch (error) {
       log("error", "checking for writes by other processes failed", { error });
@@ -144,7 +148,8 @@ function listen(config: Config, log: Logger, hooks: TestHooks): RunningServer {
       // Stop accepting, and let the requests already in flight (a sign-in, an upload) finish.
       const drained = server.stop(false);
       ctx.connections.close(() => true, "Campfire is restarting", RESTARTING_CLOSE_CODE);
-      await Promise.race([drained, Bun.sleep(graceMs)]);
+      // Jobs wait with the requests, in the same grace period: one that is cut off runs again after the next start.
+      await Promise.race([Promise.all([drained, ctx.jobs.stop(graceMs)]), Bun.sleep(graceMs)]);
       await server.stop(true); // whatever is still open after the grace period
       ctx.publisher.cancelPending(); // anything the last requests deferred
       ctx.writer.flush();

@@ -4,6 +4,7 @@ import type { ReadCache } from "../cache/read-cache.ts";
 import type { Config } from "../config.ts";
 import type { DiskSpace } from "../db/disk-space.ts";
 import type { GroupCommit } from "../db/group-commit.ts";
+import type { JobRunner } from "../jobs/runner.ts";
 import type { Logger } from "../log.ts";
 import type { VapidKeys } from "../push/vapid.ts";
 import type { Connections, SocketData } from "../realtime/connections.ts";
@@ -32,6 +33,8 @@ export type AppContext = {
   unfurler: Unfurler;
   /** Web Push: the server's keys, and the private-network guard every push goes through. */
   push: { vapid: VapidKeys; guard: GuardOptions };
+  /** Runs the jobs table: webhooks, push; started and stopped with the server. */
+  jobs: JobRunner;
   /** Set while the server shuts down, so closing sockets leave the database alone. */
   stopping: boolean;
 };
