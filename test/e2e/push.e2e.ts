@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, type CDPSession, chromium, type Page } from "playwright-core";
 import { subscriptionsOf } from "../../src/push/subscriptions.ts";
-import { ADMIN, signIn, startQuickSetUpServer } from "../helpers/fixtures.ts";
+import type { Client } from "../helpers/client.ts";
+import { ADMIN, addSignedInMember, postMessage, signIn, startQuickSetUpServer } from "../helpers/fixtures.ts";
 import { PushEndpoint } from "../helpers/push-endpoint.ts";
 import { makeDataDir, startConfiguredTestServer, type TestServer } from "../helpers/server.ts";
 import { BROWSER_ARGS, CHROMIUM_PATH, launchBrowser, signedInPage, step, watchCsp, watchPage } from "./browser.ts";
@@ -12,10 +13,12 @@ import { BROWSER_ARGS, CHROMIUM_PATH, launchBrowser, signedInPage, step, watchCs
 let server: TestServer;
 let browser: Browser;
 let endpoint: PushEndpoint;
+let milo: Client;
 
 beforeAll(async () => {
   endpoint = await PushEndpoint.start();
   ({ server } = await startQuickSetUpServer(startConfiguredTestServer({}, makeDataDir(), { networkGuard: endpoint.guard })));
+  ({ client: milo } = await addSignedInMember(server));
   browser = await launchBrowser();
 }, 60_000);
 
@@ -25,16 +28,32 @@ afterAll(async () => {
   await endpoint?.stop();
 });
 
-/** The service worker's registration id, which CDP needs to hand it a push. */
+/**
+ * The registration id of the worker controlling this page, which CDP needs to hand it a push. (The
+ * browser is shared by the file's tests; other contexts have registrations for the same scope.)
+ */
 async function workerRegistrationId(cdp: CDPSession): Promise<string> {
+  const { targetInfo } = await cdp.send("Target.getTargetInfo");
   const found = new Promise<string>((resolve) =>
-    cdp.on("ServiceWorker.workerRegistrationUpdated", ({ registrations }) => {
-      const live = registrations.find((registration) => !registration.isDeleted && registration.scopeURL === `${server.url}/`);
-      if (live) resolve(live.registrationId);
+    cdp.on("ServiceWorker.workerVersionUpdated", ({ versions }) => {
+      const mine = versions.find((version) => version.status === "activated" && version.controlledClients?.includes(targetInfo.targetId));
+      if (mine) resolve(mine.registrationId);
     }),
   );
   await cdp.send("ServiceWorker.enable");
-  return found;
+  const timeout = Bun.sleep(10_000).then(() => {
+    throw new Error("no activated service worker controls the page");
+  });
+  return Promise.race([found, timeout]);
+}
+
+/** Polls the worker's notifications until there are `count` (waitForFunction would take an async predicate's promise as true). */
+async function notificationsCount(page: Page, count: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while ((await notificationsShown(page)).length < count) {
+    if (Date.now() > deadline) throw new Error(`expected ${count} notifications, saw ${JSON.stringify(await notificationsShown(page))}`);
+    await Bun.sleep(50);
+  }
 }
 
 const notificationsShown = (page: Page) =>
@@ -74,9 +93,7 @@ test("the app installs: the manifest loads with its icons, the service worker re
 
 test("offline, a page visit shows Campfire's offline page, styled from the cached shell", async () => {
   const { page, problems, context } = await signedInPage(browser, server, ADMIN);
-  await step(page, problems, "the worker taking control", () =>
-    page.waitForFunction(async () => (await navigator.serviceWorker.ready).active?.state === "activated"),
-  );
+  await step(page, problems, "the worker taking control", () => page.waitForFunction(() => navigator.serviceWorker.controller !== null));
   await context.setOffline(true);
   await page.goto(`${server.url}/rooms/1`);
   await page.getByRole("heading", { name: "You're offline" }).waitFor();
@@ -87,7 +104,7 @@ test("offline, a page visit shows Campfire's offline page, styled from the cache
   await context.close();
 });
 
-test("the notifications page explains, shows the browser's state, and a push from the server is shown by the service worker", async () => {
+test("the notifications page explains and shows the state; a test push and a message from another person are shown by the service worker", async () => {
   const { page, problems, context } = await signedInPage(browser, server, ADMIN, {
     path: "/users/me/push_subscriptions",
     permissions: ["notifications"],
@@ -119,13 +136,31 @@ test("the notifications page explains, shows the browser's state, and a push fro
   const cdp = await context.newCDPSession(page);
   const registrationId = await workerRegistrationId(cdp);
   await cdp.send("ServiceWorker.deliverPushMessage", { origin: server.url, registrationId, data: JSON.stringify(push!.payload) });
-  await step(page, problems, "the worker showing the notification", () =>
-    page.waitForFunction(async () => (await (await navigator.serviceWorker.ready).getNotifications()).length > 0),
-  );
+  await step(page, problems, "the worker showing the notification", () => notificationsCount(page, 1));
   expect(await notificationsShown(page)).toEqual([
     { title: "Campfire Test", body: push!.payload.options.body, data: { path: "/users/me/push_subscriptions", badge: 0 } },
   ]);
   expect(subscriptionsOf(server.db, 1)).toHaveLength(1);
+
+  // Milo writes in a room Ada follows in full, while she is on this page and not in the room: the
+  // server pushes it, and her worker shows it, titled by the room.
+  await page.evaluate(() =>
+    fetch("/rooms/1/involvement", {
+      method: "PATCH",
+      body: new URLSearchParams({ involvement: "everything" }),
+      headers: { "HX-Request": "true" },
+    }),
+  );
+  expect((await postMessage(milo, 1, "The build is green")).status).toBe(201);
+  const [, message] = await endpoint.waitFor(2);
+  expect(endpoint.rejected).toEqual([]);
+  await cdp.send("ServiceWorker.deliverPushMessage", { origin: server.url, registrationId, data: JSON.stringify(message!.payload) });
+  await step(page, problems, "the worker showing the message", () => notificationsCount(page, 2));
+  expect((await notificationsShown(page)).map((shown) => [shown.title, shown.body, shown.data.path])).toContainEqual([
+    "All Talk",
+    "Milo Member: The build is green",
+    message!.payload.options.data.path,
+  ]);
   expect(problems).toEqual([]);
   await context.close();
 });
