@@ -6,6 +6,7 @@ import type { ReadCache } from "../cache/read-cache.ts";
 import type { GroupCommit } from "../db/group-commit.ts";
 import { now } from "../db/time.ts";
 import { enqueueMessagePush } from "../push/jobs.ts";
+import { mayPush } from "../push/subscriptions.ts";
 import { MAX_BODY_CHARS } from "../realtime/protocol.ts";
 import type { Publisher } from "../realtime/publish.ts";
 import { activityTopic, roomTopic } from "../realtime/topics.ts";
@@ -44,7 +45,7 @@ function prepareBody(db: Database, roomId: number, body: string, { rich = false,
 /**
  * Posting, step by step: check the body → write its file, if any, to disk (and its preview) →
  * store the message and its file's row (a retry with the same client_message_id gets the original
- * back, drops the new file and goes no further), mark the room unread and queue its pushes,
+ * back, drops the new file and goes no further), mark the room unread and queue its pushes (if anyone may get one),
  * committed together with the other posts of this moment → tell the read cache → render once → publish.
  * `at` backdates a message (imports, the benchmark's seed); people's posts take the clock.
  */
@@ -70,7 +71,7 @@ export async function postMessage(
       );
       if (result.created) {
         markUnread(db, room.id, user.id, now() - CONNECTION_TTL_MS);
-        enqueueMessagePush(db, result.message.id);
+        if (mayPush(db, room.id, user.id, body.mentionIds)) enqueueMessagePush(db, result.message.id);
       } else if (attachment) deleteAttachmentRow(db, attachment.id);
       return result;
     });

@@ -67,13 +67,43 @@ export function removeSubscription(db: Database, subscription: Pick<PushSubscrip
 export const UNREAD_ROOMS_SQL = `(SELECT count(*) FROM memberships unread
   WHERE unread.user_id = memberships.user_id AND unread.unread_at IS NOT NULL AND unread.involvement != 'invisible')`;
 
+/**
+ * Whether a new message could push to anyone at all: someone else in the room has a device and
+ * asked for everything, or for mentions and is mentioned. Asked while posting, so that the many
+ * messages nobody is to be told about (a room on "mentions" without one, people without devices)
+ * queue no job; presence is left to the job, which decides when it runs. It reads only the members
+ * on "everything" (a partial index: few in a big room) and the people mentioned, never the whole
+ * room: walking a 1,000-member room's memberships took 1-2 ms a post.
+ */
+export function mayPush(db: Database, roomId: number, creatorId: number, mentionIds: readonly number[]): boolean {
+  const everything = db
+    .query<{ found: number }, [number, number]>(
+      `SELECT 1 AS found FROM memberships INDEXED BY memberships_everything
+       JOIN push_subscriptions ON push_subscriptions.user_id = memberships.user_id
+       WHERE memberships.room_id = ? AND memberships.involvement = 'everything' AND memberships.user_id != ? LIMIT 1`,
+    )
+    .get(roomId, creatorId);
+  if (everything || mentionIds.length === 0) return everything !== null;
+  return (
+    db
+      .query<{ found: number }, [string, number, number]>(
+        `SELECT 1 AS found FROM json_each(?1) AS mentioned
+         JOIN memberships ON memberships.room_id = ?2 AND memberships.user_id = mentioned.value
+         JOIN push_subscriptions ON push_subscriptions.user_id = mentioned.value
+         WHERE memberships.involvement = 'mentions' AND mentioned.value != ?3 LIMIT 1`,
+      )
+      .get(JSON.stringify(mentionIds), roomId, creatorId) !== null
+  );
+}
+
 export type Recipient = Pick<PushSubscription, "id" | "userId" | "endpoint" | "p256dhKey" | "authKey"> & { badge: number };
 
 /**
  * Every subscription a new message is pushed to, in one query: FEATURES.md §1.13's rule, which
  * push/rules.ts states in plain code (and the tests hold the two to the same table): members who
- * see the room (not hidden), are active, are not its author, are not looking at it now (presence
- * fresher than `presentSince`), and asked for everything or for mentions and are mentioned.
+ * asked for everything, or for mentions and are mentioned (a hidden room asked for neither), are
+ * active, are not its author and are not looking at it now (presence fresher than `presentSince`).
+ * Like mayPush it starts from those who asked, never from the whole room.
  */
 export function pushRecipients(
   db: Database,
@@ -82,17 +112,20 @@ export function pushRecipients(
 ): Recipient[] {
   return db
     .query<Recipient, [number, number, number, number]>(
-      `SELECT push_subscriptions.id, push_subscriptions.user_id AS userId, push_subscriptions.endpoint,
+      `WITH asked (user_id) AS (
+         SELECT user_id FROM memberships INDEXED BY memberships_everything WHERE room_id = ?1 AND involvement = 'everything'
+         UNION
+         SELECT memberships.user_id FROM mentions
+         JOIN memberships ON memberships.room_id = ?1 AND memberships.user_id = mentions.user_id
+         WHERE mentions.message_id = ?4 AND memberships.involvement = 'mentions')
+       SELECT push_subscriptions.id, push_subscriptions.user_id AS userId, push_subscriptions.endpoint,
          push_subscriptions.p256dh_key AS p256dhKey, push_subscriptions.auth_key AS authKey, ${UNREAD_ROOMS_SQL} AS badge
-       FROM memberships
+       FROM asked
+       JOIN memberships ON memberships.room_id = ?1 AND memberships.user_id = asked.user_id
        JOIN users ON users.id = memberships.user_id AND users.status = 'active'
        JOIN push_subscriptions ON push_subscriptions.user_id = memberships.user_id
-       WHERE memberships.room_id = ?1 AND memberships.user_id != ?2
-         AND memberships.involvement != 'invisible'
+       WHERE memberships.user_id != ?2
          AND NOT (memberships.connections > 0 AND memberships.connected_at >= ?3)
-         AND (memberships.involvement = 'everything'
-              OR (memberships.involvement = 'mentions'
-                  AND EXISTS (SELECT 1 FROM mentions WHERE mentions.message_id = ?4 AND mentions.user_id = memberships.user_id)))
        ORDER BY push_subscriptions.id`,
     )
     .all(message.roomId, message.creatorId, presentSince, message.id);
