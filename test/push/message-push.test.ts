@@ -1,8 +1,11 @@
 import type { Database } from "bun:sqlite";
 import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
+import { postMessage as post } from "../../src/messages/receive.ts";
 import { subscriptionsOf } from "../../src/push/subscriptions.ts";
+import { findRoom } from "../../src/rooms/rooms.ts";
+import { findUserByEmail } from "../../src/users/users.ts";
 import type { Client } from "../helpers/client.ts";
-import { addSignedInMember, postMessage, startQuickSetUpServer } from "../helpers/fixtures.ts";
+import { addSignedInMember, MEMBER, postMessage, startQuickSetUpServer } from "../helpers/fixtures.ts";
 import { PushEndpoint } from "../helpers/push-endpoint.ts";
 import { makeDataDir, startConfiguredTestServer, type TestServer } from "../helpers/server.ts";
 
@@ -116,4 +119,17 @@ test("a push whose service is down is retried, and survives a restart of the ser
   await jobsSettled(restarted.db);
   expect(restarted.db.query("SELECT count(*) AS n FROM jobs").get()).toEqual({ n: 0 });
   expect(endpoint.rejected).toEqual([]);
+});
+
+test("posting queues a push job only for a message someone may be told about", async () => {
+  const { server } = await adaWithDevice("/ada/tablet");
+  const milo = findUserByEmail(server.db, MEMBER.email)!;
+  const room = findRoom(server.db, 1)!;
+  const queued = () => server.db.query("SELECT count(*) AS n FROM jobs WHERE kind = 'push_message'").get();
+  // Checked as soon as the post is stored, before the runner's next turn could take a job away.
+  await post(server.ctx, milo, room, { body: "nobody on everything, nobody mentioned", clientMessageId: "a" });
+  expect(queued()).toEqual({ n: 0 });
+  await post(server.ctx, milo, room, { body: "@Ada Admin this one", clientMessageId: "b" });
+  expect(queued()).toEqual({ n: 1 });
+  await endpoint.waitFor(1);
 });
