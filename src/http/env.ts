@@ -14,6 +14,7 @@ import type { SignInThrottle } from "../sessions/throttle.ts";
 import type { GuardOptions } from "../unfurl/guarded-fetch.ts";
 import type { Unfurler } from "../unfurl/unfurler.ts";
 import type { User } from "../users/users.ts";
+import type { ReceivedFile } from "./multipart.ts";
 
 /** What every route needs, built once at start and passed down explicitly. */
 export type AppContext = {
@@ -41,5 +42,12 @@ export type AppContext = {
 
 export type AppEnv = {
   Bindings: Server<SocketData>;
-  Variables: { requestId: string; cspNonce: string; user: User | null; session: Session | null };
+  Variables: {
+    requestId: string;
+    cspNonce: string;
+    user: User | null;
+    session: Session | null;
+    /** The file of a multipart upload, on disk until the route moves it (http/body-limits.ts). */
+    upload: ReceivedFile | null;
+  };
 };
