@@ -104,7 +104,7 @@ export const SETTINGS_HELP: Record<Variable, string> = {
   ACME_EMAIL: "Contact address given to the CA, for expiry warnings (default: none).",
   HTTP_PORT: "With TLS_DOMAIN: the port answering the CA's challenges and redirecting to HTTPS (default 80).",
   VAPID_PUBLIC_KEY: "Web Push public key, base64url (default: a pair made on first start and kept in the database).",
-  VAPID_PRIVATE_KEY: "Its private key (set both or neither).",
+  VAPID_PRIVATE_KEY: "Its private key; set both or neither (default: the generated one).",
 };
 
 /**
