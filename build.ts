@@ -23,6 +23,7 @@ const { values } = parseArgs({
 
 const commit = Bun.spawnSync(["git", "rev-parse", "--short=12", "HEAD"], { stderr: "ignore" }).stdout.toString().trim() || "unknown";
 const client = await bundleClient({ minify: true });
+const worker = await bundleClient({ minify: true, entry: "worker" });
 
 if (values.release) {
   const dir = "dist/release";
@@ -54,6 +55,7 @@ async function compile(outfile: string, target: string | undefined): Promise<voi
     define: {
       "process.env.NODE_ENV": JSON.stringify("production"),
       CLIENT_BUNDLE: JSON.stringify(client),
+      SERVICE_WORKER_BUNDLE: JSON.stringify(worker),
       CAMPFIRE_BUILD: JSON.stringify(stamp),
     },
   });

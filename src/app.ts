@@ -14,6 +14,8 @@ import { handleError, NOT_FOUND_MESSAGE, renderError } from "./http/errors.tsx";
 import { securityHeaders } from "./http/security.ts";
 import { boostRoutes } from "./messages/boost-routes.ts";
 import { messageRoutes } from "./messages/routes.tsx";
+import { pushRoutes } from "./push/routes.tsx";
+import { pwaRoutes } from "./pwa/routes.tsx";
 import { cableRoutes } from "./realtime/routes.ts";
 import { roomRoutes } from "./rooms/routes.tsx";
 import { searchRoutes } from "./search/routes.tsx";
@@ -38,6 +40,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
     return c.text("OK");
   });
   app.route("/", assetRoutes);
+  app.route("/", pwaRoutes(ctx));
 
   app.use(csrfProtection(ctx.config.publicUrl));
   app.use(loadSession(ctx));
@@ -53,6 +56,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.route("/", joinRoutes(ctx));
   app.route("/", autocompleteRoutes(ctx));
   app.route("/", settingsRoutes(ctx));
+  app.route("/", pushRoutes(ctx));
   app.route("/", cableRoutes(ctx));
   app.route("/", messageRoutes(ctx));
   app.route("/", attachmentRoutes(ctx));

@@ -15,6 +15,7 @@ import { FORM_MAX_BYTES, incomingDir } from "./http/body-limits.ts";
 import type { AppContext } from "./http/env.ts";
 import { JobRunner, type RunnerOptions } from "./jobs/runner.ts";
 import { consoleLogger, type Logger } from "./log.ts";
+import { loadVapidKeys } from "./push/vapid.ts";
 import { Connections, type SocketData } from "./realtime/connections.ts";
 import { closeEndedSessions } from "./realtime/ended-sessions.ts";
 import { RESTARTING_CLOSE_CODE } from "./realtime/protocol.ts";
@@ -89,6 +90,7 @@ function listen(config: Config, log: Logger, hooks: TestHooks): RunningServer {
     unfurler: new Unfurler(db, config.dataDir, log, hooks.networkGuard),
     jobs: new JobRunner(db, log, hooks.jobs),
     webhookTimeoutMs: hooks.webhookTimeoutMs ?? WEBHOOK_TIMEOUT_MS,
+    push: { vapid: loadVapidKeys(db, config.vapid), guard: hooks.networkGuard ?? {} },
     stopping: false,
   };
   const app = createApp(ctx);

@@ -3,6 +3,7 @@ import { raw } from "hono/html";
 import type { FC, PropsWithChildren } from "hono/jsx";
 import { assetPath } from "../src/http/assets.ts";
 import { escapeHtml } from "../src/messages/sanitize.ts";
+import { appIconPath } from "../src/pwa/icons.ts";
 import type { User } from "../src/users/users.ts";
 import { Flash } from "./shared/flash.tsx";
 
@@ -28,6 +29,7 @@ const staticHead = (): string =>
     '<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">' +
     `<meta name="color-scheme" content="light dark"><meta name="htmx-config" content="${escapeHtml(HTMX_CONFIG)}">` +
     `<link rel="icon" type="image/svg+xml" href="${assetPath("campfire.svg")}"><link rel="stylesheet" href="${assetPath("app.css")}">` +
+    `<link rel="manifest" href="/webmanifest"><link rel="apple-touch-icon" href="${appIconPath(192)}"><meta name="theme-color" content="#ffffff">` +
     `<script src="${assetPath("htmx.js")}" defer></script><script src="${assetPath("app.js")}" defer></script>`);
 
 type LayoutProps = PropsWithChildren<{

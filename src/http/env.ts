@@ -6,10 +6,12 @@ import type { DiskSpace } from "../db/disk-space.ts";
 import type { GroupCommit } from "../db/group-commit.ts";
 import type { JobRunner } from "../jobs/runner.ts";
 import type { Logger } from "../log.ts";
+import type { VapidKeys } from "../push/vapid.ts";
 import type { Connections, SocketData } from "../realtime/connections.ts";
 import type { Publisher } from "../realtime/publish.ts";
 import type { Session } from "../sessions/sessions.ts";
 import type { SignInThrottle } from "../sessions/throttle.ts";
+import type { GuardOptions } from "../unfurl/guarded-fetch.ts";
 import type { Unfurler } from "../unfurl/unfurler.ts";
 import type { User } from "../users/users.ts";
 import type { ReceivedFile } from "./multipart.ts";
@@ -34,6 +36,8 @@ export type AppContext = {
   jobs: JobRunner;
   /** How long a webhook may take to answer: the original's 7 s, shorter only in tests. */
   webhookTimeoutMs: number;
+  /** Web Push: the server's keys, and the private-network guard every push goes through. */
+  push: { vapid: VapidKeys; guard: GuardOptions };
   /** Set while the server shuts down, so closing sockets leave the database alone. */
   stopping: boolean;
 };

@@ -6,6 +6,7 @@ import { isAdministrator, type User } from "../../src/users/users.ts";
 import { type Html, html, inJsx, joinHtml } from "../html.ts";
 import { Avatar, avatarHtml } from "../shared/avatar.tsx";
 import { SoundsToggle } from "../users/sounds-toggle.tsx";
+import { BellIcon } from "./involvement.tsx";
 
 /**
  * One room in the sidebar. The same bytes go to every member when it changes, so a direct room
@@ -84,6 +85,16 @@ export const Sidebar: FC<SidebarProps> = ({ user, accountName, shared, directs, 
           Sign out
         </button>
       </span>
+      <a
+        class="sidebar__notifications"
+        href="/users/me/push_subscriptions"
+        data-notifications-bell
+        data-state="off"
+        title="Notifications"
+        aria-label="Notifications"
+      >
+        <BellIcon muted={false} class="sidebar__notifications-icon" />
+      </a>
       <SoundsToggle muted={user.soundsMuted === 1} />
     </footer>
   </nav>
