@@ -3,6 +3,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Server } from "bun";
 import { createApp } from "./app.ts";
+import { BannedAddresses } from "./bans/bans.ts";
 import { ReadCache } from "./cache/read-cache.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/connection.ts";
@@ -79,6 +80,7 @@ function listen(config: Config, log: Logger, hooks: TestHooks): RunningServer {
     signInThrottle: new SignInThrottle(),
     publisher: new Publisher((error) => log("error", "a deferred broadcast failed", { error })),
     connections: new Connections(),
+    bans: BannedAddresses.load(db),
     unfurler: new Unfurler(db, config.dataDir, log, hooks.networkGuard),
     stopping: false,
   };

@@ -2,15 +2,34 @@ import type { Database } from "bun:sqlite";
 import { timingSafeEqual } from "node:crypto";
 import type { Reads } from "../cache/read-cache.ts";
 import { now } from "../db/time.ts";
+import { noteBranding } from "./branding.ts";
 import { isAdministrator, type User } from "../users/users.ts";
 
 export type AccountSettings = { restrictRoomCreationToAdministrators: boolean };
-export type Account = { id: number; name: string; joinCode: string; customStyles: string; settings: AccountSettings };
+export type Account = {
+  id: number;
+  name: string;
+  joinCode: string;
+  customStyles: string;
+  /** CSS an administrator is previewing, not yet served to everyone. */
+  customStylesDraft: string | null;
+  /** The uploaded logo's file key prefix (`<key>-512.png`, `<key>-192.png`); null shows Campfire's own. */
+  logoKey: string | null;
+  settings: AccountSettings;
+};
 
 const DEFAULT_SETTINGS: AccountSettings = { restrictRoomCreationToAdministrators: false };
 const JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
 
-type AccountRow = { id: number; name: string; join_code: string; custom_styles: string; settings: string };
+type AccountRow = {
+  id: number;
+  name: string;
+  join_code: string;
+  custom_styles: string;
+  custom_styles_draft: string | null;
+  logo_key: string | null;
+  settings: string;
+};
 
 /** Three groups of four characters, like `Xk3p-9aQm-T2wz`; long enough not to be guessed. */
 export function generateJoinCode(): string {
@@ -23,15 +42,21 @@ export function generateJoinCode(): string {
 // writers below are followed by `accountChanged()` once committed.
 export function findAccount({ db, cache }: Reads): Account | null {
   return cache.accountOr(() => {
-    const row = db.query<AccountRow, []>("SELECT id, name, join_code, custom_styles, settings FROM accounts WHERE id = 1").get();
+    const row = db
+      .query<AccountRow, []>("SELECT id, name, join_code, custom_styles, custom_styles_draft, logo_key, settings FROM accounts WHERE id = 1")
+      .get();
     if (!row) return null;
-    return {
+    const account: Account = {
       id: row.id,
       name: row.name,
       joinCode: row.join_code,
       customStyles: row.custom_styles,
+      customStylesDraft: row.custom_styles_draft,
+      logoKey: row.logo_key,
       settings: { ...DEFAULT_SETTINGS, ...JSON.parse(row.settings) },
     };
+    noteBranding(account);
+    return account;
   });
 }
 

@@ -1,0 +1,121 @@
+import type { Database } from "bun:sqlite";
+import type { MiddlewareHandler } from "hono";
+import { recordAdminAction } from "../audit/audit-log.ts";
+import { now } from "../db/time.ts";
+import type { AppContext, AppEnv } from "../http/env.ts";
+import { renderError } from "../http/errors.tsx";
+import { clientIp } from "../http/request.ts";
+import { messagesBy } from "../messages/messages.ts";
+import { removeMessage } from "../messages/receive.ts";
+import { endAllSessions } from "../sessions/sessions.ts";
+import { forgetTransfers } from "../sessions/transfers.ts";
+import type { Actor } from "../users/administration.ts";
+import { isLastAdministrator, LAST_ADMINISTRATOR } from "../users/administration.ts";
+import type { User } from "../users/users.ts";
+
+/**
+ * This machine (or a reverse proxy on it, whose address every request would carry if it forwarded
+ * none) is never banned: that would refuse every post from everyone. Private (LAN) addresses are
+ * banned, since on a small network they are the people themselves, but the confirmation shows who
+ * else was seen there.
+ */
+const LOOPBACK = /^(127\.|::1$|::ffff:127\.|localhost$)/;
+export const isBannable = (ip: string): boolean => !LOOPBACK.test(ip) && ip !== "unknown";
+
+/**
+ * The banned addresses, kept in memory so that refusing a request costs a Set lookup, not a query;
+ * only this module writes the bans table, and it reloads the set after each change.
+ */
+export class BannedAddresses {
+  private addresses = new Set<string>();
+
+  static load(db: Database): BannedAddresses {
+    const bans = new BannedAddresses();
+    bans.reload(db);
+    return bans;
+  }
+
+  reload(db: Database): void {
+    const rows = db.query<{ ip: string }, []>("SELECT DISTINCT ip_address AS ip FROM bans").all();
+    this.addresses = new Set(rows.map((row) => row.ip));
+  }
+
+  has(ip: string | null): boolean {
+    return ip !== null && this.addresses.has(ip);
+  }
+}
+
+/** Reading stays open (a banned address may be shared); anything that writes is refused with 429, as the original does. */
+export function refuseBannedAddresses(ctx: Pick<AppContext, "bans">): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (c.req.method === "GET" || c.req.method === "HEAD" || !ctx.bans.has(clientIp(c))) return next();
+    return renderError(c, 429, "Requests from your network address have been blocked by an administrator.");
+  };
+}
+
+export type BanCandidate = { ip: string; otherPeople: string[] };
+
+/** The addresses a ban would block (those of the person's sessions), each with the other active people seen there. */
+export function banCandidates(db: Database, userId: number): BanCandidate[] {
+  const rows = db
+    .query<{ ip: string; others: string | null }, [number]>(
+      `SELECT mine.ip, (SELECT group_concat(DISTINCT users.name) FROM sessions JOIN users ON users.id = sessions.user_id
+                        WHERE sessions.ip_address = mine.ip AND sessions.user_id != ?1 AND users.status = 'active') AS others
+       FROM (SELECT DISTINCT ip_address AS ip FROM sessions WHERE user_id = ?1 AND ip_address IS NOT NULL) AS mine
+       ORDER BY mine.ip`,
+    )
+    .all(userId);
+  return rows.filter((row) => isBannable(row.ip)).map((row) => ({ ip: row.ip, otherPeople: row.others ? row.others.split(",") : [] }));
+}
+
+export function bannedAddressesOf(db: Database, userId: number): string[] {
+  return db
+    .query<{ ip: string }, [number]>("SELECT ip_address AS ip FROM bans WHERE user_id = ? ORDER BY ip_address")
+    .all(userId)
+    .map((row) => row.ip);
+}
+
+type Deps = Pick<AppContext, "db" | "cache" | "publisher" | "connections" | "bans" | "config">;
+
+/**
+ * Banning, step by step: refuse the last administrator → in one transaction, record a ban for each
+ * address the person's sessions came from, end those sessions and transfer links, mark them banned
+ * and log it → refuse those addresses from now on → close their tabs → delete every message of
+ * theirs through the ordinary delete path, so each disappears from every open screen at once and
+ * from tabs that catch up later (tombstones).
+ */
+export async function banUser(deps: Deps, actor: Actor, person: User): Promise<string | null> {
+  const { db } = deps;
+  if (person.id === actor.user.id) return "You can't ban yourself.";
+  if (person.role === "bot") return "Bots are removed from the bots page.";
+  if (isLastAdministrator(db, person)) return LAST_ADMINISTRATOR;
+  const addresses = banCandidates(db, person.id).map((candidate) => candidate.ip);
+  db.transaction(() => {
+    const at = now();
+    for (const ip of addresses)
+      db.query("INSERT INTO bans (user_id, ip_address, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING").run(person.id, ip, at);
+    endAllSessions(db, person.id);
+    forgetTransfers(db, person.id);
+    db.query("UPDATE users SET status = 'banned', updated_at = ? WHERE id = ?").run(at, person.id);
+    recordAdminAction(db, { actorId: actor.user.id, action: "person_banned", subjectId: person.id, details: { addresses }, ip: actor.ip });
+  })();
+  deps.bans.reload(db);
+  deps.cache.personChanged(person.id);
+  deps.connections.close((socket) => socket.userId === person.id, "Your account was banned.");
+  for (const message of messagesBy(db, person.id)) await removeMessage(deps, message);
+  return null;
+}
+
+/** Lifts the ban: the addresses are free again and the person may sign in; their deleted messages stay deleted. */
+export function unbanUser(deps: Deps, actor: Actor, person: User): void {
+  const { db } = deps;
+  if (person.status !== "banned") return;
+  db.transaction(() => {
+    const addresses = bannedAddressesOf(db, person.id);
+    db.query("DELETE FROM bans WHERE user_id = ?").run(person.id);
+    db.query("UPDATE users SET status = 'active', updated_at = ? WHERE id = ?").run(now(), person.id);
+    recordAdminAction(db, { actorId: actor.user.id, action: "person_unbanned", subjectId: person.id, details: { addresses }, ip: actor.ip });
+  })();
+  deps.bans.reload(db);
+  deps.cache.personChanged(person.id);
+}

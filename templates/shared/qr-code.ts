@@ -1,0 +1,21 @@
+import qrcode from "qrcode-generator";
+import { type Html, html } from "../html.ts";
+
+// Four modules of light border, as the QR standard asks, so phones read it on any background.
+const QUIET_ZONE = 4;
+
+/**
+ * A QR code as inline SVG: one <path> of the dark modules on a white <rect>, attributes only (the
+ * CSP refuses style attributes). Error correction level M survives a smudged or photographed screen.
+ */
+export function qrCodeHtml(text: string, label: string): Html {
+  const code = qrcode(0, "M");
+  code.addData(text, "Byte");
+  code.make();
+  const count = code.getModuleCount();
+  const size = count + QUIET_ZONE * 2;
+  let d = "";
+  for (let row = 0; row < count; row++)
+    for (let col = 0; col < count; col++) if (code.isDark(row, col)) d += `M${col + QUIET_ZONE} ${row + QUIET_ZONE}h1v1h-1z`;
+  return html`<svg class="qr-code" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${size} ${size}" role="img" aria-label="${label}" shape-rendering="crispEdges"><rect width="${size}" height="${size}" fill="#fff"/><path d="${d}" fill="#000"/></svg>`;
+}
