@@ -6,6 +6,7 @@ import { leaveAllRooms } from "../rooms/memberships.ts";
 import { clearSearches } from "../search/searches.ts";
 import { endAllSessions } from "../sessions/sessions.ts";
 import { forgetTransfers } from "../sessions/transfers.ts";
+import { peopleWhoSee } from "./avatars.ts";
 import { announcePersonChange } from "./person-changes.ts";
 import { findUser, type User } from "./users.ts";
 
@@ -56,6 +57,7 @@ export function deactivateUser(deps: Deps, actor: Actor, person: User): string |
   if (person.role === "bot") return "Bots are removed from the bots page.";
   if (person.status === "deactivated") return null;
   if (isLastAdministrator(db, person)) return LAST_ADMINISTRATOR;
+  const audience = peopleWhoSee(db, person.id);
   const rooms = db.transaction(() => {
     const left = leaveAllRooms(db, person.id);
     endAllSessions(db, person.id);
@@ -75,7 +77,7 @@ export function deactivateUser(deps: Deps, actor: Actor, person: User): string |
   })();
   connections.close((socket) => socket.userId === person.id, "Your account was deactivated.");
   for (const roomId of rooms) cache.roomChanged(roomId);
-  announcePersonChange(deps, person.id);
+  announcePersonChange(deps, person.id, audience);
   return null;
 }
 

@@ -15,14 +15,19 @@ type Deps = Pick<AppContext, "db" | "cache" | "publisher" | "connections">;
  * and one small frame, rendered once, goes to everyone who shares a room with them so names in
  * messages, mentions, sidebars and "here now" change on every open screen at once.
  */
-export function announcePersonChange({ db, cache, publisher, connections }: Deps, userId: number): void {
+export function announcePersonChange(
+  { db, cache, publisher, connections }: Deps,
+  userId: number,
+  // Deactivation names its audience before the person leaves their rooms.
+  audience: number[] = peopleWhoSee(db, userId),
+): void {
   cache.personChanged(userId);
   const person = findUser(db, userId);
   if (!person) return;
   const name = shownName(person);
   for (const ws of connections.socketsOf(userId)) ws.data.userName = name;
   const frame = personFrame(userId, name, avatarHtml({ ...person, name }));
-  for (const id of peopleWhoSee(db, userId)) publisher.publish(userTopic(id), frame);
+  for (const id of audience) publisher.publish(userTopic(id), frame);
   for (const roomId of roomsPresentIn(db, userId)) announcePresence({ db, publisher, connections }, roomId);
 }
 
