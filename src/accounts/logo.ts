@@ -29,7 +29,7 @@ export async function setLogo(db: Database, dataDir: string, actor: Actor, file:
     }
   } catch {
     await removeLogoFiles(dataDir, key);
-    return "That logo couldn't be read: please choose a JPEG, PNG, WebP or GIF image.";
+    return "That logo couldn't be read: please choose a JPEG, PNG or WebP image.";
   }
   await replaceLogo(db, dataDir, actor, key);
   return null;
