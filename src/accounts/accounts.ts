@@ -2,8 +2,8 @@ import type { Database } from "bun:sqlite";
 import { timingSafeEqual } from "node:crypto";
 import type { Reads } from "../cache/read-cache.ts";
 import { now } from "../db/time.ts";
-import { noteBranding } from "./branding.ts";
 import { isAdministrator, type User } from "../users/users.ts";
+import { noteBranding } from "./branding.ts";
 
 export type AccountSettings = { restrictRoomCreationToAdministrators: boolean };
 export type Account = {
@@ -43,7 +43,9 @@ export function generateJoinCode(): string {
 export function findAccount({ db, cache }: Reads): Account | null {
   return cache.accountOr(() => {
     const row = db
-      .query<AccountRow, []>("SELECT id, name, join_code, custom_styles, custom_styles_draft, logo_key, settings FROM accounts WHERE id = 1")
+      .query<AccountRow, []>(
+        "SELECT id, name, join_code, custom_styles, custom_styles_draft, logo_key, settings FROM accounts WHERE id = 1",
+      )
       .get();
     if (!row) return null;
     const account: Account = {

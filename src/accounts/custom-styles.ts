@@ -25,7 +25,8 @@ export function customStylesProblem(css: string): string | null {
   if (css.length > MAX_CUSTOM_STYLES_CHARS) return `The CSS can be at most ${MAX_CUSTOM_STYLES_CHARS.toLocaleString("en")} characters.`;
   for (const [pattern, reason] of REFUSED) if (pattern.test(css)) return reason;
   for (const [, target] of css.matchAll(IMPORT))
-    if (!target?.startsWith("/") || target.startsWith("//")) return "@import can only load stylesheets from this Campfire (a path starting with /).";
+    if (!target?.startsWith("/") || target.startsWith("//"))
+      return "@import can only load stylesheets from this Campfire (a path starting with /).";
   return null;
 }
 

@@ -21,10 +21,7 @@ export async function setLogo(db: Database, dataDir: string, actor: Actor, file:
   const key = `logo-${crypto.randomUUID().replaceAll("-", "")}`;
   try {
     for (const size of ICON_SIZES) {
-      const png = await new Bun.Image(bytes, { maxPixels: MAX_PIXELS })
-        .resize(size, size, { fit: "inside" })
-        .png()
-        .bytes();
+      const png = await new Bun.Image(bytes, { maxPixels: MAX_PIXELS }).resize(size, size, { fit: "inside" }).png().bytes();
       await Bun.write(fileOnDisk(dataDir, logoFileKey(key, size)), png);
     }
   } catch {

@@ -2,13 +2,13 @@
 import { zValidator } from "@hono/zod-validator";
 import { type Context, Hono } from "hono";
 import { z } from "zod";
+import { CustomStylesPage, CustomStylesPreview } from "../../templates/accounts/custom-styles.tsx";
 import { AccountPage, AccountSettingsForm, type SettingsValues } from "../../templates/accounts/edit.tsx";
 import { AuditLogPage } from "../../templates/audit/index.tsx";
-import { CustomStylesPage, CustomStylesPreview } from "../../templates/accounts/custom-styles.tsx";
-import { assetPath } from "../http/assets.ts";
 import { fileOnDisk } from "../attachments/attachments.ts";
 import { serveFile } from "../attachments/serve-file.ts";
 import { auditEntries, recordAdminAction } from "../audit/audit-log.ts";
+import { assetPath } from "../http/assets.ts";
 import { currentUser, requireAdmin, requireUser } from "../http/authenticate.ts";
 import { parseMultipartOnce } from "../http/body-limits.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
@@ -34,7 +34,10 @@ const settingsForm = z.object({
 });
 
 const logoForm = z.object({ logo: z.instanceof(File, { message: "Please choose a picture." }) });
-const stylesForm = z.object({ custom_styles: z.string().max(200_000, "That is too much CSS."), intent: z.enum(["save", "preview"]).default("save") });
+const stylesForm = z.object({
+  custom_styles: z.string().max(200_000, "That is too much CSS."),
+  intent: z.enum(["save", "preview"]).default("save"),
+});
 const AUDIT_PAGE = 100;
 
 // A new logo or stylesheet is a new address (the version in ?v=), so those may be kept a year.
@@ -52,7 +55,13 @@ export function publicAccountRoutes(ctx: AppContext) {
       const cacheControl = account?.logoKey && c.req.query("v") === account.logoKey ? KEPT : CHECKED;
       if (!account?.logoKey) return c.redirect(assetPath("campfire.svg"), 302);
       const key = logoFileKey(account.logoKey, size);
-      return serveFile(c.req.raw, { file: fileOnDisk(ctx.config.dataDir, key), contentType: "image/png", filename: "logo.png", etag: `"${key}"`, cacheControl });
+      return serveFile(c.req.raw, {
+        file: fileOnDisk(ctx.config.dataDir, key),
+        contentType: "image/png",
+        filename: "logo.png",
+        etag: `"${key}"`,
+        cacheControl,
+      });
     })
     .get("/account/custom_styles.css", (c) => {
       const css = findAccount(ctx)?.customStyles ?? "";
@@ -105,7 +114,10 @@ export function accountRoutes(ctx: AppContext) {
           const form = c.req.valid("form");
           const { user, ip } = actorOf(c);
           db.transaction(() => {
-            updateAccountSettings(db, { name: form.name, restrictRoomCreationToAdministrators: form.restrict_room_creation_to_administrators });
+            updateAccountSettings(db, {
+              name: form.name,
+              restrictRoomCreationToAdministrators: form.restrict_room_creation_to_administrators,
+            });
             recordAdminAction(db, { actorId: user.id, action: "account_updated", details: form, ip });
           })();
           cache.accountChanged();

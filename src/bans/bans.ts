@@ -114,7 +114,13 @@ export function unbanUser(deps: Deps, actor: Actor, person: User): void {
     const addresses = bannedAddressesOf(db, person.id);
     db.query("DELETE FROM bans WHERE user_id = ?").run(person.id);
     db.query("UPDATE users SET status = 'active', updated_at = ? WHERE id = ?").run(now(), person.id);
-    recordAdminAction(db, { actorId: actor.user.id, action: "person_unbanned", subjectId: person.id, details: { addresses }, ip: actor.ip });
+    recordAdminAction(db, {
+      actorId: actor.user.id,
+      action: "person_unbanned",
+      subjectId: person.id,
+      details: { addresses },
+      ip: actor.ip,
+    });
   })();
   deps.bans.reload(db);
   deps.cache.personChanged(person.id);

@@ -229,13 +229,22 @@ function activeUserIds(db: Database, ids: number[]): number[] {
 /** Every room the person is in, hidden ones included, by name as they see it, with how much each notifies them. */
 export function roomsWithInvolvementFor(reads: Reads, user: User): { room: Room; name: string; involvement: Involvement }[] {
   const rows = reads.db
-    .query<{ roomId: number; involvement: Involvement }, [number]>("SELECT room_id AS roomId, involvement FROM memberships WHERE user_id = ?")
+    .query<{ roomId: number; involvement: Involvement }, [number]>(
+      "SELECT room_id AS roomId, involvement FROM memberships WHERE user_id = ?",
+    )
     .all(user.id);
   const involvements = new Map(rows.map((row) => [row.roomId, row.involvement]));
   return roomEntries(
     reads,
     rows.map((row) => row.roomId),
   )
-    .map(({ createdAt: _, members, ...room }) => ({ room, name: roomName(room, members, user.id), involvement: involvements.get(room.id)! }))
-    .sort((a, b) => Number(a.room.kind === "direct") - Number(b.room.kind === "direct") || a.name.localeCompare(b.name) || a.room.id - b.room.id);
+    .map(({ createdAt: _, members, ...room }) => ({
+      room,
+      name: roomName(room, members, user.id),
+      involvement: involvements.get(room.id)!,
+    }))
+    .sort(
+      (a, b) =>
+        Number(a.room.kind === "direct") - Number(b.room.kind === "direct") || a.name.localeCompare(b.name) || a.room.id - b.room.id,
+    );
 }

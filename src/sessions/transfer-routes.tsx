@@ -24,7 +24,10 @@ export function transferRoutes(ctx: AppContext) {
     .get("/session/transfers/:token", tokenParam, (c) => {
       const token = c.req.valid("param").token;
       const usable = transferIsUsable(ctx.db, token);
-      return c.html(<TransferLanding accountName={findAccount(ctx)?.name ?? "Campfire"} token={token} usable={usable} />, usable ? 200 : 400);
+      return c.html(
+        <TransferLanding accountName={findAccount(ctx)?.name ?? "Campfire"} token={token} usable={usable} />,
+        usable ? 200 : 400,
+      );
     })
     .post("/session/transfers/:token", tokenParam, (c) => {
       const userId = redeemTransfer(ctx.db, c.req.valid("param").token);

@@ -38,8 +38,9 @@ export function redeemTransfer(db: Database, token: string): number | null {
 /** Whether a link would still work (the page that asks "sign in here?" says so before anyone presses). */
 export function transferIsUsable(db: Database, token: string): boolean {
   return (
-    db.query("SELECT 1 FROM session_transfers WHERE token_digest = ? AND used_at IS NULL AND expires_at > ?").get(digestToken(token), now()) !==
-    null
+    db
+      .query("SELECT 1 FROM session_transfers WHERE token_digest = ? AND used_at IS NULL AND expires_at > ?")
+      .get(digestToken(token), now()) !== null
   );
 }
 

@@ -1,9 +1,9 @@
 import { personFrame } from "../../templates/frames.ts";
 import { avatarHtml } from "../../templates/shared/avatar.tsx";
 import type { AppContext } from "../http/env.ts";
+import { userTopic } from "../realtime/topics.ts";
 import { announcePresence } from "../rooms/broadcasts.tsx";
 import { roomsPresentIn } from "../rooms/presence.ts";
-import { userTopic } from "../realtime/topics.ts";
 import { peopleWhoSee } from "./avatars.ts";
 import { findUser } from "./users.ts";
 

@@ -52,7 +52,9 @@ export function renderProfile(ctx: AppContext, c: Context<AppEnv>, status: 200 |
 export function profileRoutes(ctx: AppContext) {
   const { db, cache, connections } = ctx;
   const rerenderProfile = (c: Context<AppEnv>, values: ProfileValues, error: string) =>
-    isHtmx(c) ? c.html(<ProfileForm user={currentUser(c)} values={values} error={error} />, 422) : renderProfile(ctx, c, 422, { values, error });
+    isHtmx(c)
+      ? c.html(<ProfileForm user={currentUser(c)} values={values} error={error} />, 422)
+      : renderProfile(ctx, c, 422, { values, error });
 
   return new Hono<AppEnv>()
     .use("/users/me/*", requireUser)
@@ -76,7 +78,8 @@ export function profileRoutes(ctx: AppContext) {
         const session = c.get("session")!;
         const form = c.req.valid("form");
         const refused = await changePassword(db, user, session.id, { current: form.current_password, next: form.password });
-        if (refused) return isHtmx(c) ? c.html(<PasswordForm error={refused} />, 422) : renderProfile(ctx, c, 422, { passwordError: refused });
+        if (refused)
+          return isHtmx(c) ? c.html(<PasswordForm error={refused} />, 422) : renderProfile(ctx, c, 422, { passwordError: refused });
         cache.sessionsEnded(user.id);
         connections.close((socket) => socket.userId === user.id && socket.sessionId !== session.id, "Your password was changed.");
         const notice = "Password changed. Your other devices were signed out.";

@@ -39,7 +39,9 @@ export async function changePassword(
   keptSessionId: number,
   passwords: { current: string; next: string },
 ): Promise<string | null> {
-  const digest = db.query<{ digest: string | null }, [number]>("SELECT password_digest AS digest FROM users WHERE id = ?").get(user.id)?.digest;
+  const digest = db
+    .query<{ digest: string | null }, [number]>("SELECT password_digest AS digest FROM users WHERE id = ?")
+    .get(user.id)?.digest;
   if (!digest || !(await Bun.password.verify(passwords.current, digest))) return "Your current password isn't right.";
   const nextDigest = await hashPassword(passwords.next);
   db.transaction(() => {

@@ -22,7 +22,13 @@ export const CustomStylesPage: FC<{ user: User; account: Account; css?: string; 
         <FormError message={error} />
         <label class="field">
           <span class="field__label">CSS</span>
-          <textarea class="field__input custom-styles__editor" name="custom_styles" rows={16} maxlength={MAX_CUSTOM_STYLES_CHARS} spellcheck={false}>
+          <textarea
+            class="field__input custom-styles__editor"
+            name="custom_styles"
+            rows={16}
+            maxlength={MAX_CUSTOM_STYLES_CHARS}
+            spellcheck={false}
+          >
             {css ?? account.customStylesDraft ?? account.customStyles}
           </textarea>
         </label>
@@ -41,7 +47,12 @@ export const CustomStylesPage: FC<{ user: User; account: Account; css?: string; 
 
 /** A sample of the chat drawn with the draft stylesheet instead of the published one. */
 export const CustomStylesPreview: FC<{ user: User; account: Account }> = ({ user, account }) => (
-  <Layout title="Preview · Custom CSS" bodyClass="panel-page custom-styles-preview" user={user} stylesheet="/account/custom_styles/draft.css">
+  <Layout
+    title="Preview · Custom CSS"
+    bodyClass="panel-page custom-styles-preview"
+    user={user}
+    stylesheet="/account/custom_styles/draft.css"
+  >
     <main class="panel account">
       <p class="account__back">
         <a href="/account/custom_styles">← Back to editing</a>
@@ -57,7 +68,7 @@ export const CustomStylesPreview: FC<{ user: User; account: Account }> = ({ user
             </header>
             <div class="message__body">
               <p>
-                This is how a message looks, with a <a href="#top">link</a> and a <span class="mention">@mention</span>.
+                This is how a message looks, with <a href="#top">a sample link</a> and a <span class="mention">@mention</span>.
               </p>
             </div>
           </div>

@@ -1,15 +1,15 @@
 /** @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
 import type { Account } from "../../src/accounts/accounts.ts";
+import { accountIconUrl } from "../../src/accounts/branding.ts";
 import { isAdministrator, type User } from "../../src/users/users.ts";
+import { inJsx } from "../html.ts";
 import { Layout } from "../layout.tsx";
 import { Avatar } from "../shared/avatar.tsx";
-import { accountIconUrl } from "../../src/accounts/branding.ts";
-import { inJsx } from "../html.ts";
 import { CopyButton } from "../shared/copy-button.tsx";
-import { qrCodeHtml } from "../shared/qr-code.ts";
 import { TextField } from "../shared/fields.tsx";
 import { FormError } from "../shared/flash.tsx";
+import { qrCodeHtml } from "../shared/qr-code.ts";
 
 export type SettingsValues = Partial<Record<"name" | "restrict_room_creation_to_administrators", string>>;
 
@@ -81,7 +81,9 @@ const People: FC<{ people: User[]; admin: boolean }> = ({ people, admin }) => (
           </a>
           {admin && person.emailAddress ? <span class="account__person-email">{person.emailAddress}</span> : null}
           {isAdministrator(person) ? <span class="account__role">Administrator</span> : null}
-          {admin && person.status !== "active" ? <span class="account__role account__role--status">{person.status === "banned" ? "Banned" : "Deactivated"}</span> : null}
+          {admin && person.status !== "active" ? (
+            <span class="account__role account__role--status">{person.status === "banned" ? "Banned" : "Deactivated"}</span>
+          ) : null}
         </li>
       ))}
     </ul>

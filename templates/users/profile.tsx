@@ -53,7 +53,15 @@ export function deviceName(userAgent: string | null): string {
 }
 
 export const ProfileForm: FC<{ user: User; values?: ProfileValues; error?: string }> = ({ user, values, error }) => (
-  <form id="profile_form" class="form" method="post" action="/users/me/profile" hx-patch="/users/me/profile" hx-target="this" hx-swap="outerHTML">
+  <form
+    id="profile_form"
+    class="form"
+    method="post"
+    action="/users/me/profile"
+    hx-patch="/users/me/profile"
+    hx-target="this"
+    hx-swap="outerHTML"
+  >
     <FormError message={error} />
     <TextField label="Name" name="name" value={values?.name ?? user.name} maxlength={100} autocomplete="name" required />
     <label class="field">
@@ -78,7 +86,15 @@ export const ProfileForm: FC<{ user: User; values?: ProfileValues; error?: strin
 );
 
 export const PasswordForm: FC<{ error?: string; notice?: string }> = ({ error, notice }) => (
-  <form id="password_form" class="form" method="post" action="/users/me/password" hx-post="/users/me/password" hx-target="this" hx-swap="outerHTML">
+  <form
+    id="password_form"
+    class="form"
+    method="post"
+    action="/users/me/password"
+    hx-post="/users/me/password"
+    hx-target="this"
+    hx-swap="outerHTML"
+  >
     <FormError message={error} />
     {notice ? (
       <p class="form__notice" role="status">
@@ -86,7 +102,12 @@ export const PasswordForm: FC<{ error?: string; notice?: string }> = ({ error, n
       </p>
     ) : null}
     <PasswordField label="Current password" name="current_password" autocomplete="current-password" />
-    <PasswordField label="New password" name="password" autocomplete="new-password" hint="At least 8 characters. Your other devices will be signed out." />
+    <PasswordField
+      label="New password"
+      name="password"
+      autocomplete="new-password"
+      hint="At least 8 characters. Your other devices will be signed out."
+    />
     <button class="button" type="submit">
       Change password
     </button>

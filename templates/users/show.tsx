@@ -100,8 +100,8 @@ export const BanConfirmPage: FC<{ viewer: User; person: User; candidates: BanCan
       </p>
       <h1 class="panel__title">Ban {person.name}?</h1>
       <p class="account__text">
-        They are signed out everywhere, every message they wrote is deleted for everyone, and these addresses can no longer post
-        anything (they can still read public pages):
+        They are signed out everywhere, every message they wrote is deleted for everyone, and these addresses can no longer post anything
+        (they can still read public pages):
       </p>
       {candidates.length === 0 ? (
         <p class="account__text">No address to block: their sessions came only from this machine (a local proxy) or from nowhere known.</p>

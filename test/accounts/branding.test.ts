@@ -101,7 +101,7 @@ describe("custom CSS", () => {
 describe("the join link's QR code", () => {
   test("is an SVG of rects and a path, with no style attributes (the CSP allows none)", async () => {
     const html = await (await people.admin.get("/account")).text();
-    const svg = /<svg class="qr-code"[^]*?<\/svg>/.exec(html)![0];
+    const svg = /<svg class="qr-code"[\s\S]*?<\/svg>/.exec(html)![0];
     expect(svg).toContain('aria-label="QR code of the join link"');
     expect(svg).toMatch(/<path d="(M\d+ \d+h\d+v1h-\d+z)+" fill="#000"\/>/);
     expect(svg).not.toContain("style");

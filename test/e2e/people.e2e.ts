@@ -32,7 +32,9 @@ test("on the profile page a rename shows at once on someone else's screen: autho
   await adaClient.post("/session", { email_address: ADMIN.email, password: ADMIN.password });
   await postMessage(adaClient, 1, `Thanks @${MEMBER.name}`);
   const ada = await personAt(ADMIN.email, ADMIN.password, "/rooms/1");
-  await step(ada.page, ada.problems, "seeing Milo's message", () => ada.page.locator(".message__author", { hasText: MEMBER.name }).waitFor());
+  await step(ada.page, ada.problems, "seeing Milo's message", () =>
+    ada.page.locator(".message__author", { hasText: MEMBER.name }).waitFor(),
+  );
 
   await step(milo.page, milo.problems, "renaming", async () => {
     await milo.page.locator('#profile_form input[name="name"]').fill("Milo Renamed");
@@ -67,7 +69,9 @@ test("on the account page an administrator sees the join QR code, changes the lo
   expect(box!.width).toBeGreaterThan(100);
 
   await step(ada.page, ada.problems, "uploading a logo", async () => {
-    await ada.page.locator('input[name="logo"]').setInputFiles({ name: "logo.png", mimeType: "image/png", buffer: Buffer.from(pngOf(600, 600)) });
+    await ada.page
+      .locator('input[name="logo"]')
+      .setInputFiles({ name: "logo.png", mimeType: "image/png", buffer: Buffer.from(pngOf(600, 600)) });
     await ada.page.locator('form[action="/account/logo"] button[type=submit]').click();
     await ada.page.locator('link[rel="icon"][type="image/png"]').waitFor({ state: "attached" });
   });
@@ -101,7 +105,9 @@ test("a ban removes the person's messages from everyone's screen, signs them out
 
   const watcher = await personAt(ADMIN.email, ADMIN.password, "/rooms/1");
   await step(watcher.page, watcher.problems, "seeing the spam", () => watcher.page.getByText("buy cheap watches").waitFor());
-  await step(watcher.page, watcher.problems, "connecting", () => watcher.page.locator("#room_1_presence .avatar[title='Milo Member']").waitFor());
+  await step(watcher.page, watcher.problems, "connecting", () =>
+    watcher.page.locator("#room_1_presence .avatar[title='Milo Member']").waitFor(),
+  );
 
   const admin = await personAt(ADMIN.email, ADMIN.password, `/users/${findUserByEmail(server.db, MEMBER.email)!.id}`);
   await step(admin.page, admin.problems, "confirming the ban", async () => {
@@ -115,7 +121,10 @@ test("a ban removes the person's messages from everyone's screen, signs them out
     watcher.page.getByText("buy cheap watches").waitFor({ state: "detached" }),
   );
   await step(miloPage, miloProblems, "being signed out", () => miloPage.waitForURL(/\/session\/new/));
-  const refused = await miloPage.evaluate(async () => (await fetch("/session", { method: "POST", body: new URLSearchParams({ email_address: "x@example.com", password: "x" }) })).status);
+  const refused = await miloPage.evaluate(
+    async () =>
+      (await fetch("/session", { method: "POST", body: new URLSearchParams({ email_address: "x@example.com", password: "x" }) })).status,
+  );
   expect(refused).toBe(429);
   await miloContext.close();
   await watcher.context.close();

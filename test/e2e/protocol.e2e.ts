@@ -5,9 +5,9 @@ import { userTopic } from "../../src/realtime/topics.ts";
 import {
   activityFrame,
   avatarFrame,
-  personFrame,
   messageRemovedFrame,
   messagesFrame,
+  personFrame,
   readFrame,
   refreshFrame,
   roomRemovedFrame,

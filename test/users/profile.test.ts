@@ -36,7 +36,10 @@ describe("my profile", () => {
 
   test("saves name, bio and email; the new email signs in", async () => {
     const { server, member, memberUser } = people;
-    const response = await member.post("/users/me/profile", profileForm({ name: "Milo Renamed", bio: "Bakes bread.", email_address: "NEW@example.com" }));
+    const response = await member.post(
+      "/users/me/profile",
+      profileForm({ name: "Milo Renamed", bio: "Bakes bread.", email_address: "NEW@example.com" }),
+    );
     expect(response.status).toBe(303);
     expect(server.db.query("SELECT name, bio, email_address AS email FROM users WHERE id = ?").get(memberUser.id)).toEqual({
       name: "Milo Renamed",
