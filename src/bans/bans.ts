@@ -95,6 +95,9 @@ export async function banUser(deps: Deps, actor: Actor, person: User): Promise<s
   const { db } = deps;
   if (person.id === actor.user.id) return "You can't ban yourself.";
   if (person.role === "bot") return "Bots are removed from the bots page.";
+  if (person.status === "banned") return null;
+  // Lifting a ban makes the person active again: that must not bring back someone deactivated.
+  if (person.status !== "active") return "Only active people can be banned.";
   if (isLastAdministrator(db, person)) return LAST_ADMINISTRATOR;
   const addresses = banCandidates(db, person.id).map((candidate) => candidate.ip);
   db.transaction(() => {

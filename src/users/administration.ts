@@ -8,7 +8,7 @@ import { endAllSessions } from "../sessions/sessions.ts";
 import { forgetTransfers } from "../sessions/transfers.ts";
 import { peopleWhoSee } from "./avatars.ts";
 import { announcePersonChange } from "./person-changes.ts";
-import { findUser, type User } from "./users.ts";
+import { findUser, USER_COLUMNS, type User } from "./users.ts";
 
 type Deps = Pick<AppContext, "db" | "cache" | "publisher" | "connections">;
 export type Actor = { user: User; ip: string | null };
@@ -25,8 +25,7 @@ export function isLastAdministrator(db: Database, user: User): boolean {
 export function everyone(db: Database): User[] {
   return db
     .query<User, []>(
-      `SELECT id, name, email_address AS emailAddress, role, status, bio, sounds_muted = 1 AS soundsMuted, avatar_key AS avatarKey
-       FROM users WHERE role != 'bot' AND status != 'deactivated'
+      `SELECT ${USER_COLUMNS} FROM users WHERE role != 'bot' AND status != 'deactivated'
        ORDER BY role = 'admin' DESC, name COLLATE NOCASE, id`,
     )
     .all();

@@ -221,7 +221,12 @@ export const ProfilePage: FC<ProfilePageProps> = (props) => {
             Where you're signed in
           </h2>
           <Sessions sessions={props.sessions} currentSessionId={props.currentSessionId} />
-          <form method="post" action="/users/me/sessions/removal" hx-confirm="Sign out on every device, this one included?">
+          <form
+            method="post"
+            action="/users/me/sessions/removal"
+            hx-post="/users/me/sessions/removal"
+            hx-confirm="Sign out on every device, this one included?"
+          >
             <button class="button" type="submit">
               Sign out everywhere
             </button>

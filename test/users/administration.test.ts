@@ -172,6 +172,14 @@ describe("bans", () => {
   });
 });
 
+test("a deactivated person can't be banned, so lifting a ban can never bring them back", async () => {
+  const { server, admin, memberUser } = people;
+  await admin.post(`/users/${memberUser.id}/deactivation`, {});
+  expect((await admin.post(`/users/${memberUser.id}/ban`, {})).status).toBe(422);
+  await admin.post(`/users/${memberUser.id}/unban`, {});
+  expect(server.db.query("SELECT status FROM users WHERE id = ?").get(memberUser.id)).toEqual({ status: "deactivated" });
+});
+
 describe("the audit log", () => {
   test("lists who did what to whom, when and from where, and refuses edits and deletions", async () => {
     const { server, admin, memberUser } = people;
