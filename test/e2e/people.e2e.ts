@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import { findUserByEmail } from "../../src/users/users.ts";
 import { Client } from "../helpers/client.ts";
-import { ADMIN, addMember, MEMBER, postMessage, startSetUpServer } from "../helpers/fixtures.ts";
+import { ADMIN, addMember, createRoom, MEMBER, postMessage, startSetUpServer } from "../helpers/fixtures.ts";
 import { pngOf } from "../helpers/images.ts";
 import type { TestServer } from "../helpers/server.ts";
 import { launchBrowser, signedInPage, step, watchCsp, watchPage } from "./browser.ts";
@@ -23,7 +23,7 @@ afterAll(async () => {
 
 const personAt = (email: string, password: string, path?: string) => signedInPage(browser, server, { email, password }, { path });
 
-test("on the profile page a rename shows at once on someone else's screen: author and mention chip", async () => {
+test("on the profile page a rename shows at once on someone else's screen: author, mention chip, direct room and face", async () => {
   const milo = await personAt(MEMBER.email, MEMBER.password, "/users/me/profile");
   const miloClient = new Client(server.url);
   await miloClient.post("/session", { email_address: MEMBER.email, password: MEMBER.password });
@@ -31,6 +31,8 @@ test("on the profile page a rename shows at once on someone else's screen: autho
   const adaClient = new Client(server.url);
   await adaClient.post("/session", { email_address: ADMIN.email, password: ADMIN.password });
   await postMessage(adaClient, 1, `Thanks @${MEMBER.name}`);
+  const miloId = findUserByEmail(server.db, MEMBER.email)!.id;
+  await createRoom(adaClient, "directs", { user_ids: [miloId] });
   const ada = await personAt(ADMIN.email, ADMIN.password, "/rooms/1");
   await step(ada.page, ada.problems, "seeing Milo's message", () =>
     ada.page.locator(".message__author", { hasText: MEMBER.name }).waitFor(),
@@ -45,6 +47,8 @@ test("on the profile page a rename shows at once on someone else's screen: autho
   await step(ada.page, ada.problems, "seeing the new name without reloading", async () => {
     await ada.page.locator(".message__author", { hasText: "Milo Renamed" }).waitFor();
     await ada.page.locator(".mention", { hasText: "@Milo Renamed" }).waitFor();
+    await ada.page.locator(`.direct-names__name[data-user-id="${miloId}"]`, { hasText: "Milo Renamed" }).waitFor();
+    await ada.page.locator(`[data-avatar-of="${miloId}"]`, { hasText: "MR" }).first().waitFor();
   });
   expect(await ada.page.locator(".message__author", { hasText: MEMBER.name }).count()).toBe(0);
   // The profile page lists this device and the rooms, and broke no CSP rule.
