@@ -68,6 +68,7 @@ describe("deactivation", () => {
     const closed = await createRoom(admin, "closeds", { name: "Inner circle", user_ids: [memberUser.id] });
     const direct = await createRoom(third, "directs", { user_ids: [memberUser.id] });
     const posted = await postMessage(member, 1, "I was here");
+    await postMessage(third, 1, `Thanks @${MEMBER.name}`);
     const messageId = messageIdFrom(posted);
     const tab = await openSocket(server, member);
     const watcher = await openSocket(server, admin);
@@ -89,7 +90,9 @@ describe("deactivation", () => {
     expect(frame).toContain(`data-name="${MEMBER.name} (deactivated)"`);
     const room = await (await admin.get("/rooms/1")).text();
     expect(room).toContain(`id="message_${messageId}"`);
-    expect(room).toContain(`${MEMBER.name} (deactivated)`);
+    expect(room).toContain(`<span class="message__author">${MEMBER.name} (deactivated)</span>`);
+    // Mentions of them say so too, as the live frame made them say.
+    expect(room).toContain(`data-user-id="${memberUser.id}">@${MEMBER.name} (deactivated)</span>`);
     // The direct room stays with the other person; the deactivated one has left it.
     expect((await third.get(`/rooms/${direct}`)).status).toBe(200);
     expect(server.db.query("SELECT count(*) AS n FROM memberships WHERE room_id = ?").get(direct)).toEqual({ n: 1 });
