@@ -32,32 +32,34 @@ export const AuditLogPage: FC<{ user: User; entries: AuditEntry[]; more: boolean
       </p>
       <h1 class="panel__title">Audit log</h1>
       <p class="account__text">Every administrator action, as it happened. Nobody can change or delete these lines.</p>
-      <table class="audit__table">
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Who</th>
-            <th scope="col">What</th>
-            <th scope="col">Whom</th>
-            <th scope="col">Details</th>
-            <th scope="col">From</th>
-          </tr>
-        </thead>
-        <tbody>
-          {entries.map((entry) => (
-            <tr class="audit__entry" data-action={entry.action}>
-              <td>
-                <LocalTime at={entry.createdAt} format="datetime" />
-              </td>
-              <td>{entry.actorName}</td>
-              <td>{ACTIONS[entry.action] ?? entry.action.replaceAll("_", " ")}</td>
-              <td>{entry.subjectName ?? ""}</td>
-              <td>{detailsText(entry.details)}</td>
-              <td>{entry.ipAddress ?? ""}</td>
+      <div class="audit__scroll">
+        <table class="audit__table">
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Who</th>
+              <th scope="col">What</th>
+              <th scope="col">Whom</th>
+              <th scope="col">Details</th>
+              <th scope="col">From</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {entries.map((entry) => (
+              <tr class="audit__entry" data-action={entry.action}>
+                <td>
+                  <LocalTime at={entry.createdAt} format="datetime" />
+                </td>
+                <td>{entry.actorName}</td>
+                <td>{ACTIONS[entry.action] ?? entry.action.replaceAll("_", " ")}</td>
+                <td>{entry.subjectName ?? ""}</td>
+                <td>{detailsText(entry.details)}</td>
+                <td>{entry.ipAddress ?? ""}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {more ? <a href={`/account/audit?before=${entries.at(-1)!.id}`}>Older entries</a> : null}
     </main>
   </Layout>
