@@ -5,6 +5,7 @@ import { Client } from "../helpers/client.ts";
 import { ADMIN, addMember, createRoom, MEMBER, postMessage, startSetUpServer } from "../helpers/fixtures.ts";
 import { pngOf } from "../helpers/images.ts";
 import type { TestServer } from "../helpers/server.ts";
+import { messageIdFrom } from "../helpers/socket.ts";
 import { launchBrowser, signedInPage, step, watchCsp, watchPage } from "./browser.ts";
 
 let server: TestServer;
@@ -23,14 +24,15 @@ afterAll(async () => {
 
 const personAt = (email: string, password: string, path?: string) => signedInPage(browser, server, { email, password }, { path });
 
-test("on the profile page a rename shows at once on someone else's screen: author, mention chip, direct room and face", async () => {
+test("on the profile page a rename shows at once on someone else's screen: author, mention chip, boost, direct room and face", async () => {
   const milo = await personAt(MEMBER.email, MEMBER.password, "/users/me/profile");
   const miloClient = new Client(server.url);
   await miloClient.post("/session", { email_address: MEMBER.email, password: MEMBER.password });
   await postMessage(miloClient, 1, "Milo's message");
   const adaClient = new Client(server.url);
   await adaClient.post("/session", { email_address: ADMIN.email, password: ADMIN.password });
-  await postMessage(adaClient, 1, `Thanks @${MEMBER.name}`);
+  const thanks = await postMessage(adaClient, 1, `Thanks @${MEMBER.name}`);
+  await miloClient.post(`/messages/${messageIdFrom(thanks)}/boosts`, { content: "👍" });
   const miloId = findUserByEmail(server.db, MEMBER.email)!.id;
   await createRoom(adaClient, "directs", { user_ids: [miloId] });
   const ada = await personAt(ADMIN.email, ADMIN.password, "/rooms/1");
@@ -49,6 +51,7 @@ test("on the profile page a rename shows at once on someone else's screen: autho
     await ada.page.locator(".mention", { hasText: "@Milo Renamed" }).waitFor();
     await ada.page.locator(`.direct-names__name[data-user-id="${miloId}"]`, { hasText: "Milo Renamed" }).waitFor();
     await ada.page.locator(`[data-avatar-of="${miloId}"]`, { hasText: "MR" }).first().waitFor();
+    await ada.page.locator('.boost[title="Milo Renamed"]').waitFor();
   });
   expect(await ada.page.locator(".message__author", { hasText: MEMBER.name }).count()).toBe(0);
   // The profile page lists this device and the rooms, and broke no CSP rule.

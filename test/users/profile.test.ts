@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { Client } from "../helpers/client.ts";
 import { createRoom, MEMBER, postMessage, signIn, startThreePersonServer, type ThreePeople } from "../helpers/fixtures.ts";
-import { frameOf, openSocket } from "../helpers/socket.ts";
+import { frameOf, messageIdFrom, openSocket } from "../helpers/socket.ts";
 
 let people: ThreePeople;
 beforeEach(async () => {
@@ -69,7 +69,8 @@ describe("a rename", () => {
     const { admin, member, memberUser, third } = people;
     // A message by Milo, one mentioning Milo, and a direct room with Milo: author, mention chip, sidebar.
     await postMessage(member, 1, "Hello from Milo");
-    await postMessage(third, 1, `Hi @${MEMBER.name}!`);
+    const greeting = messageIdFrom(await postMessage(third, 1, `Hi @${MEMBER.name}!`));
+    expect((await member.post(`/messages/${greeting}/boosts`, { content: "👋" })).status).toBeLessThan(300);
     const direct = await createRoom(admin, "directs", { user_ids: [memberUser.id] });
     // The room page is kept in the read cache once rendered.
     expect(await (await admin.get("/rooms/1")).text()).toContain(MEMBER.name);
@@ -92,6 +93,7 @@ describe("a rename", () => {
     expect(room).not.toContain(MEMBER.name);
     expect(room).toContain('<span class="message__author">Milo Newname</span>');
     expect(room).toContain(`<span class="mention" data-user-id="${memberUser.id}">@Milo Newname</span>`);
+    expect(room).toMatch(/class="boost"[^>]*title="Milo Newname"/);
     const directPage = await (await admin.get(`/rooms/${direct}`)).text();
     expect(directPage).toContain("Milo Newname");
     // Typing from the renamed person's tab carries the new name.
