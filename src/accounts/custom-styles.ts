@@ -1,7 +1,6 @@
 import type { Database } from "bun:sqlite";
-import { recordAdminAction } from "../audit/audit-log.ts";
+import { type Actor, recordAdminAction } from "../audit/audit-log.ts";
 import { now } from "../db/time.ts";
-import type { Actor } from "../users/administration.ts";
 
 export const MAX_CUSTOM_STYLES_CHARS = 100_000;
 

@@ -1,8 +1,7 @@
 import type { Database } from "bun:sqlite";
 import { fileOnDisk, removeFiles } from "../attachments/attachments.ts";
-import { recordAdminAction } from "../audit/audit-log.ts";
+import { type Actor, recordAdminAction } from "../audit/audit-log.ts";
 import { now } from "../db/time.ts";
-import type { Actor } from "../users/administration.ts";
 import type { IconSize } from "./branding.ts";
 
 export const ICON_SIZES: readonly IconSize[] = [512, 192];

@@ -9,13 +9,13 @@ import { fileOnDisk } from "../attachments/attachments.ts";
 import { serveFile } from "../attachments/serve-file.ts";
 import { auditEntries, recordAdminAction } from "../audit/audit-log.ts";
 import { assetPath } from "../http/assets.ts";
-import { currentUser, requireAdmin, requireUser } from "../http/authenticate.ts";
+import { actorOf, currentUser, requireAdmin, requireUser } from "../http/authenticate.ts";
 import { parseMultipartOnce } from "../http/body-limits.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
 import { setNotice, takeNotice } from "../http/notice.ts";
-import { clientIp, isHtmx, ownOrigin, redirectTo } from "../http/request.ts";
+import { isHtmx, ownOrigin, redirectTo } from "../http/request.ts";
 import { optional, positiveId, validForm } from "../http/validate.tsx";
-import { type Actor, everyone } from "../users/administration.ts";
+import { everyone } from "../users/administration.ts";
 import { isAdministrator } from "../users/users.ts";
 import { findAccount, regenerateJoinCode, updateAccountSettings } from "./accounts.ts";
 import { stylesVersion } from "./branding.ts";
@@ -43,8 +43,6 @@ const AUDIT_PAGE = 100;
 // A new logo or stylesheet is a new address (the version in ?v=), so those may be kept a year.
 const KEPT = "public, max-age=31536000, immutable";
 const CHECKED = "public, no-cache";
-
-const actorOf = (c: Context<AppEnv>): Actor => ({ user: currentUser(c), ip: clientIp(c) });
 
 /** The logo and the stylesheet, for every page including the sign-in page: no session needed. */
 export function publicAccountRoutes(ctx: AppContext) {

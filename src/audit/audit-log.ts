@@ -1,5 +1,9 @@
 import type { Database } from "bun:sqlite";
 import { now } from "../db/time.ts";
+import type { User } from "../users/users.ts";
+
+/** An administrator acting, and the address they act from: what every logged action records. */
+export type Actor = { user: User; ip: string | null };
 
 /** What administrators do, as the log names it. Other modules (bots) add theirs by name. */
 export type AdminAction =

@@ -1,6 +1,6 @@
 import type { Database } from "bun:sqlite";
 import type { MiddlewareHandler } from "hono";
-import { recordAdminAction } from "../audit/audit-log.ts";
+import { type Actor, recordAdminAction } from "../audit/audit-log.ts";
 import { now } from "../db/time.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
 import { renderError } from "../http/errors.tsx";
@@ -9,7 +9,6 @@ import { messagesBy } from "../messages/messages.ts";
 import { removeMessage } from "../messages/receive.ts";
 import { endAllSessions } from "../sessions/sessions.ts";
 import { forgetTransfers } from "../sessions/transfers.ts";
-import type { Actor } from "../users/administration.ts";
 import { isLastAdministrator, LAST_ADMINISTRATOR } from "../users/administration.ts";
 import type { User } from "../users/users.ts";
 

@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
+import type { Actor } from "../audit/audit-log.ts";
 import { resumeSession } from "../sessions/sessions.ts";
 import type { User } from "../users/users.ts";
 import type { AppContext, AppEnv } from "./env.ts";
@@ -109,6 +110,9 @@ export function takeWantedPage(c: Context<AppEnv>): string {
 
 /** The signed-in user of a route behind `requireUser`. */
 export const currentUser = (c: Context<AppEnv>): User => c.get("user")!;
+
+/** The administrator of a route behind `requireAdmin`, and their address, as the audit log records them. */
+export const actorOf = (c: Context<AppEnv>): Actor => ({ user: currentUser(c), ip: clientIp(c) });
 
 export function setSessionCookie(c: Context<AppEnv>, token: string): void {
   setCookie(c, SESSION_COOKIE, token, {

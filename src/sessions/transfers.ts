@@ -1,4 +1,5 @@
 import type { Database } from "bun:sqlite";
+import { type Actor, recordAdminAction } from "../audit/audit-log.ts";
 import { now } from "../db/time.ts";
 import { digestToken } from "./sessions.ts";
 
@@ -16,6 +17,15 @@ export function makeTransfer(db: Database, userId: number, createdById: number):
      VALUES (?, ?, ?, ?, ?)`,
   ).run(userId, digestToken(token), createdById, at + TRANSFER_VALID_MS, at);
   return token;
+}
+
+/** An administrator's link for someone locked out (the original's answer to a lost password), logged. */
+export function makeTransferFor(db: Database, actor: Actor, userId: number): string {
+  return db.transaction(() => {
+    const token = makeTransfer(db, userId, actor.user.id);
+    recordAdminAction(db, { actorId: actor.user.id, action: "transfer_link_made", subjectId: userId, ip: actor.ip });
+    return token;
+  })();
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Database } from "bun:sqlite";
-import { recordAdminAction } from "../audit/audit-log.ts";
+import { type Actor, recordAdminAction } from "../audit/audit-log.ts";
 import { now } from "../db/time.ts";
 import type { AppContext } from "../http/env.ts";
 import { leaveAllRooms } from "../rooms/memberships.ts";
@@ -11,7 +11,6 @@ import { announcePersonChange } from "./person-changes.ts";
 import { findUser, USER_COLUMNS, type User } from "./users.ts";
 
 type Deps = Pick<AppContext, "db" | "cache" | "publisher" | "connections">;
-export type Actor = { user: User; ip: string | null };
 
 export const LAST_ADMINISTRATOR = "This is the last administrator: make someone else an administrator first.";
 
