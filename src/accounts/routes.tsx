@@ -39,6 +39,8 @@ const stylesForm = z.object({
   intent: z.enum(["save", "preview"]).default("save"),
 });
 const AUDIT_PAGE = 100;
+// Any other size (or none) gets the small one, as the original's logo route does.
+const iconSize = z.enum(["512", "192"]).transform((size) => (size === "512" ? 512 : 192));
 
 // A new logo or stylesheet is a new address (the version in ?v=), so those may be kept a year.
 const KEPT = "public, max-age=31536000, immutable";
@@ -49,7 +51,7 @@ export function publicAccountRoutes(ctx: AppContext) {
   return new Hono<AppEnv>()
     .get("/account/logo", async (c) => {
       const account = findAccount(ctx);
-      const size = c.req.query("size") === "512" ? 512 : 192;
+      const size = optional(iconSize, c.req.query("size")) ?? 192;
       const cacheControl = account?.logoKey && c.req.query("v") === account.logoKey ? KEPT : CHECKED;
       if (!account?.logoKey) return c.redirect(assetPath("campfire.svg"), 302);
       const key = logoFileKey(account.logoKey, size);
