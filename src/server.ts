@@ -2,6 +2,7 @@ import type { Database } from "bun:sqlite";
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Server } from "bun";
+import { findAccount } from "./accounts/accounts.ts";
 import { createApp } from "./app.ts";
 import { BannedAddresses } from "./bans/bans.ts";
 import { ReadCache } from "./cache/read-cache.ts";
@@ -84,6 +85,8 @@ function listen(config: Config, log: Logger, hooks: TestHooks): RunningServer {
     unfurler: new Unfurler(db, config.dataDir, log, hooks.networkGuard),
     stopping: false,
   };
+  // The layout's logo and stylesheet are this account's from the first page on, an error page included.
+  findAccount(ctx);
   const app = createApp(ctx);
   let server: Server<SocketData>;
   try {

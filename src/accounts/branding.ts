@@ -1,16 +1,15 @@
-import type { Account } from "./accounts.ts";
-
 /**
  * What every page's <head> shows of the account: its logo (favicon, app icons) and its custom
- * stylesheet, each by a versioned URL so browsers keep them until they change. Noted whenever the
- * account is read from SQLite (findAccount), which the writers' `accountChanged()` makes happen
- * on the next page; the layout reads it without a query.
+ * stylesheet, each by a versioned URL so browsers keep them until they change. Noted by each
+ * findAccount (every page reads the account before rendering its layout), so the layout reads it
+ * without a query or an argument.
  */
 type Branding = { logoKey: string | null; stylesVersion: string | null };
 let branding: Branding = { logoKey: null, stylesVersion: null };
 
-export function noteBranding(account: Pick<Account, "logoKey" | "customStyles">): void {
-  branding = { logoKey: account.logoKey, stylesVersion: account.customStyles ? stylesVersion(account.customStyles) : null };
+export function noteBranding(account: Branding): void {
+  if (account.logoKey !== branding.logoKey || account.stylesVersion !== branding.stylesVersion)
+    branding = { logoKey: account.logoKey, stylesVersion: account.stylesVersion };
 }
 
 export const stylesVersion = (css: string): string => Bun.hash(css).toString(36);

@@ -18,7 +18,6 @@ import { optional, positiveId, validForm } from "../http/validate.tsx";
 import { everyone } from "../users/administration.ts";
 import { isAdministrator } from "../users/users.ts";
 import { findAccount, regenerateJoinCode, updateAccountSettings } from "./accounts.ts";
-import { stylesVersion } from "./branding.ts";
 import { customStylesProblem, publishCustomStyles, saveCustomStylesDraft } from "./custom-styles.ts";
 import { logoFileKey, removeLogo, setLogo } from "./logo.ts";
 
@@ -64,10 +63,10 @@ export function publicAccountRoutes(ctx: AppContext) {
       });
     })
     .get("/account/custom_styles.css", (c) => {
-      const css = findAccount(ctx)?.customStyles ?? "";
+      const account = findAccount(ctx);
       c.header("Content-Type", "text/css; charset=utf-8");
-      c.header("Cache-Control", c.req.query("v") === stylesVersion(css) ? KEPT : CHECKED);
-      return c.body(css);
+      c.header("Cache-Control", account?.stylesVersion && c.req.query("v") === account.stylesVersion ? KEPT : CHECKED);
+      return c.body(account?.customStyles ?? "");
     });
 }
 

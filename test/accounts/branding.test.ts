@@ -124,3 +124,18 @@ test("the QR code's path draws exactly the dark modules of the code", async () =
     for (let col = 0; col < code.getModuleCount(); col++) if (code.isDark(row, col)) dark.add(`${col},${row}`);
   expect(drawn).toEqual(dark);
 });
+
+test("each page's head shows its own account's logo, even when it was read from the cache", async () => {
+  const other = await startThreePersonServer();
+  try {
+    // Both accounts are read (and kept) before one of them gets a logo.
+    expect(await headOf(other.admin, "/rooms/1")).toContain('rel="icon" type="image/svg+xml"');
+    expect(await headOf(people.admin, "/rooms/1")).toContain('rel="icon" type="image/svg+xml"');
+    await uploadLogo(people.admin, new File([pngOf(600, 600)], "logo.png", { type: "image/png" }));
+    expect(await headOf(people.admin, "/rooms/1")).toContain('rel="icon" type="image/png"');
+    expect(await headOf(other.admin, "/rooms/1")).toContain('rel="icon" type="image/svg+xml"');
+    expect(await headOf(people.admin, "/rooms/1")).toContain('rel="icon" type="image/png"');
+  } finally {
+    await other.server.close();
+  }
+});
