@@ -7,7 +7,7 @@ import { renderError } from "../http/errors.tsx";
 import { clientIp } from "../http/request.ts";
 import { messagesBy } from "../messages/messages.ts";
 import { removeMessage } from "../messages/receive.ts";
-import { endAllSessions } from "../sessions/sessions.ts";
+import { endAllSessions, sessionAddressesOf } from "../sessions/sessions.ts";
 import { forgetTransfers } from "../sessions/transfers.ts";
 import { isLastAdministrator, LAST_ADMINISTRATOR } from "../users/administration.ts";
 import type { User } from "../users/users.ts";
@@ -61,15 +61,7 @@ export type BanCandidate = { ip: string; otherPeople: string[] };
 
 /** The addresses a ban would block (those of the person's sessions), each with the other active people seen there. */
 export function banCandidates(db: Database, userId: number): BanCandidate[] {
-  const rows = db
-    .query<{ ip: string; others: string | null }, [number]>(
-      `SELECT mine.ip, (SELECT group_concat(DISTINCT users.name) FROM sessions JOIN users ON users.id = sessions.user_id
-                        WHERE sessions.ip_address = mine.ip AND sessions.user_id != ?1 AND users.status = 'active') AS others
-       FROM (SELECT DISTINCT ip_address AS ip FROM sessions WHERE user_id = ?1 AND ip_address IS NOT NULL) AS mine
-       ORDER BY mine.ip`,
-    )
-    .all(userId);
-  return rows.filter((row) => isBannable(row.ip)).map((row) => ({ ip: row.ip, otherPeople: row.others ? row.others.split(",") : [] }));
+  return sessionAddressesOf(db, userId).filter((address) => isBannable(address.ip));
 }
 
 export function bannedAddressesOf(db: Database, userId: number): string[] {

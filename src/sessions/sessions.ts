@@ -105,3 +105,17 @@ export function endSessionOf(db: Database, userId: number, sessionId: number): b
 export function endOtherSessions(db: Database, userId: number, keptSessionId: number): void {
   db.query("DELETE FROM sessions WHERE user_id = ? AND id != ?").run(userId, keptSessionId);
 }
+
+/** The addresses the person's sessions came from, each with the other active people who have sessions from it too. */
+export function sessionAddressesOf(db: Database, userId: number): { ip: string; otherPeople: string[] }[] {
+  return db
+    .query<{ ip: string; others: string }, [number]>(
+      `SELECT mine.ip,
+              (SELECT json_group_array(DISTINCT users.name) FROM sessions JOIN users ON users.id = sessions.user_id
+               WHERE sessions.ip_address = mine.ip AND sessions.user_id != ?1 AND users.status = 'active') AS others
+       FROM (SELECT DISTINCT ip_address AS ip FROM sessions WHERE user_id = ?1 AND ip_address IS NOT NULL) AS mine
+       ORDER BY mine.ip`,
+    )
+    .all(userId)
+    .map((row) => ({ ip: row.ip, otherPeople: JSON.parse(row.others) }));
+}

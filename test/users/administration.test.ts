@@ -119,9 +119,10 @@ describe("bans", () => {
       { email_address: "tess@example.com", password: "tess's long password" },
       { "x-forwarded-for": "203.0.113.7" },
     );
+    server.db.query("UPDATE users SET name = 'Third, Tess' WHERE email_address = 'tess@example.com'").run();
     const html = await (await admin.get(`/users/${memberUser.id}/ban`)).text();
     expect(html).toContain("203.0.113.7");
-    expect(html).toContain("Also used by Tess Third");
+    expect(html).toContain("Also used by Third, Tess:");
     expect(html).not.toContain("<code>127.0.0.1</code>");
   });
 
