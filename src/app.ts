@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { accountRoutes, publicAccountRoutes } from "./accounts/routes.tsx";
 import { attachmentRoutes } from "./attachments/routes.ts";
 import { refuseBannedAddresses } from "./bans/bans.ts";
+import { demoRoutes } from "./demo/demo-routes.ts";
 import { firstRunRoutes, requireSetUp, setUpCheck } from "./first-run/routes.tsx";
 import { assetRoutes } from "./http/assets.ts";
 import { loadSession } from "./http/authenticate.ts";
@@ -47,6 +48,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
 
   app.route("/", firstRunRoutes(ctx, isSetUp));
   app.route("/", sessionRoutes(ctx));
+  if (ctx.config.demo) app.route("/", demoRoutes(ctx));
   app.route("/", transferRoutes(ctx));
   app.route("/", publicAccountRoutes(ctx));
   app.route("/", accountRoutes(ctx));

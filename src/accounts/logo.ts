@@ -2,6 +2,7 @@ import type { Database } from "bun:sqlite";
 import { fileOnDisk, removeFiles } from "../attachments/attachments.ts";
 import { type Actor, recordAdminAction } from "../audit/audit-log.ts";
 import { now } from "../db/time.ts";
+import type { ReceivedFile } from "../http/multipart.ts";
 import type { IconSize } from "./branding.ts";
 
 export const ICON_SIZES: readonly IconSize[] = [512, 192];
@@ -15,8 +16,8 @@ export const logoFileKey = (key: string, size: IconSize): string => `${key}-${si
  * resize_to_limit) → written under a new key → the account points at it → the old files go.
  * Returns a reason when the file can't be read as a picture. The caller tells the read cache.
  */
-export async function setLogo(db: Database, dataDir: string, actor: Actor, file: File): Promise<string | null> {
-  const bytes = await file.arrayBuffer();
+export async function setLogo(db: Database, dataDir: string, actor: Actor, file: ReceivedFile): Promise<string | null> {
+  const bytes = await file.bytes();
   const key = `logo-${crypto.randomUUID().replaceAll("-", "")}`;
   try {
     for (const size of ICON_SIZES) {

@@ -10,7 +10,7 @@ import { serveFile } from "../attachments/serve-file.ts";
 import { auditEntries, recordAdminAction } from "../audit/audit-log.ts";
 import { assetPath } from "../http/assets.ts";
 import { actorOf, currentUser, requireAdmin, requireUser } from "../http/authenticate.ts";
-import { parseMultipartOnce } from "../http/body-limits.ts";
+import { receiveUpload } from "../http/body-limits.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
 import { setNotice, takeNotice } from "../http/notice.ts";
 import { isHtmx, ownOrigin, redirectTo } from "../http/request.ts";
@@ -32,7 +32,8 @@ const settingsForm = z.object({
   restrict_room_creation_to_administrators: checkbox,
 });
 
-const logoForm = z.object({ logo: z.instanceof(File, { message: "Please choose a picture." }) });
+// The picture arrives through receiveUpload (c.get("upload")); as text, there is nothing to use.
+const logoForm = z.object({ logo: z.never({ message: "Please choose a picture." }).optional() });
 const stylesForm = z.object({
   custom_styles: z.string().max(200_000, "That is too much CSS."),
   intent: z.enum(["save", "preview"]).default("save"),
@@ -137,12 +138,14 @@ export function accountRoutes(ctx: AppContext) {
       .post(
         "/account/logo",
         requireAdmin,
-        parseMultipartOnce,
+        receiveUpload(config, "logo"),
         zValidator("form", logoForm, (result, c) => {
           if (!result.success) return renderAccount(c as Context<AppEnv>, 422, undefined, undefined, result.error.issues[0]?.message);
         }),
         async (c) => {
-          const refused = await setLogo(db, config.dataDir, actorOf(c), c.req.valid("form").logo);
+          const picture = c.get("upload");
+          if (!picture) return renderAccount(c, 422, undefined, undefined, "Please choose a picture.");
+          const refused = await setLogo(db, config.dataDir, actorOf(c), picture);
           if (refused) return renderAccount(c, 422, undefined, undefined, refused);
           cache.accountChanged();
           setNotice(c, "settings_saved");
