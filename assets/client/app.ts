@@ -8,6 +8,7 @@ import "./messages.ts";
 import "./mentions.ts";
 import "./boosts.ts";
 import "./avatars.ts";
+import "./people.ts";
 import "./rich-composer.ts";
 import "./composer.ts";
 import "./uploads.ts";

@@ -11,6 +11,7 @@ import layoutCss from "../../assets/css/layout.css" with { type: "text" };
 import linkPreviewCss from "../../assets/css/link-preview.css" with { type: "text" };
 import messagesCss from "../../assets/css/messages.css" with { type: "text" };
 import notificationsCss from "../../assets/css/notifications.css" with { type: "text" };
+import peopleCss from "../../assets/css/people.css" with { type: "text" };
 import roomCss from "../../assets/css/room.css" with { type: "text" };
 import roomFormCss from "../../assets/css/room-form.css" with { type: "text" };
 import searchCss from "../../assets/css/search.css" with { type: "text" };
@@ -39,6 +40,7 @@ const SOURCES: Record<string, string> = {
     roomFormCss,
     searchCss,
     accountCss,
+    peopleCss,
     linkPreviewCss,
     notificationsCss,
   ].join("\n"),

@@ -1,5 +1,6 @@
 import type { Database } from "bun:sqlite";
 import type { Server } from "bun";
+import type { BannedAddresses } from "../bans/bans.ts";
 import type { ReadCache } from "../cache/read-cache.ts";
 import type { Config } from "../config.ts";
 import type { DiskSpace } from "../db/disk-space.ts";
@@ -30,6 +31,8 @@ export type AppContext = {
   signInThrottle: SignInThrottle;
   publisher: Publisher;
   connections: Connections;
+  /** The addresses of banned people, refused for anything but reading. */
+  bans: BannedAddresses;
   /** Link previews, fetched through the private-network guard. */
   unfurler: Unfurler;
   /** Runs the jobs table: webhooks, push; started and stopped with the server. */
