@@ -17,6 +17,10 @@ export type AdminAction =
   | "logo_changed"
   | "logo_removed"
   | "custom_styles_changed"
+  | "bot_created"
+  | "bot_updated"
+  | "bot_key_renewed"
+  | "bot_deactivated"
   | (string & {});
 
 export type AuditEntry = {

@@ -139,6 +139,27 @@ describe("changing a bot", () => {
     expect((await admin.get(`/account/bots/${id}/edit`)).status).toBe(404);
   });
 
+  test("making, changing, re-keying and deactivating a bot are written to the audit log, with who and from where", async () => {
+    const id = await makeBot();
+    expect((await sendForm(admin, `/account/bots/${id}`, { name: "Deploy Bot 2" }, { method: "PATCH" })).status).toBe(303);
+    await admin.post(`/account/bots/${id}/key`, {});
+    await admin.request(`/account/bots/${id}`, { method: "DELETE" });
+    const rows = server.db
+      .query<{ action: string; actor_id: number; subject_id: number; ip_address: string }, []>(
+        "SELECT action, actor_id, subject_id, ip_address FROM audit_log WHERE action LIKE 'bot_%' ORDER BY id",
+      )
+      .all();
+    expect(rows.map((row) => [row.action, row.actor_id, row.subject_id])).toEqual([
+      ["bot_created", 1, id],
+      ["bot_updated", 1, id],
+      ["bot_key_renewed", 1, id],
+      ["bot_deactivated", 1, id],
+    ]);
+    expect(rows.every((row) => row.ip_address === "127.0.0.1")).toBe(true);
+    const page = await (await admin.get("/account/audit")).text();
+    expect(page).toContain("made a new key for the bot");
+  });
+
   test("unknown or malformed bot ids are 404; a person's id is not a bot's", async () => {
     for (const id of ["999", "abc", "0", String(memberUser.id)]) {
       expect((await admin.get(`/account/bots/${id}/edit`)).status).toBe(404);

@@ -50,6 +50,12 @@ describe("administrator-only routes", () => {
       "POST /users/:id/ban",
       "POST /users/:id/unban",
       "POST /users/:id/transfer",
+      "GET /account/bots",
+      "POST /account/bots",
+      "GET /account/bots/:id/edit",
+      "PATCH /account/bots/:id",
+      "POST /account/bots/:id/key",
+      "DELETE /account/bots/:id",
     ])
       expect(names).toContain(expected);
   });
