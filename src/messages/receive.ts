@@ -1,10 +1,11 @@
 import type { Database } from "bun:sqlite";
 import { activityFrame, messageRemovedFrame, messagesFrame } from "../../templates/frames.ts";
 import { messageHtml } from "../../templates/messages/message.tsx";
-import { deleteAttachmentRow, insertAttachment, removeFiles, storeFile } from "../attachments/attachments.ts";
+import { deleteAttachmentRow, type FrameSize, insertAttachment, removeFiles, storeFile } from "../attachments/attachments.ts";
 import type { ReadCache } from "../cache/read-cache.ts";
 import type { GroupCommit } from "../db/group-commit.ts";
 import { now } from "../db/time.ts";
+import type { ReceivedFile } from "../http/multipart.ts";
 import { MAX_BODY_CHARS } from "../realtime/protocol.ts";
 import type { Publisher } from "../realtime/publish.ts";
 import { activityTopic, roomTopic } from "../realtime/topics.ts";
@@ -64,13 +65,14 @@ export async function postMessage(
     origin?: string;
     clientMessageId: string;
     at?: number;
-    file?: File;
+    file?: ReceivedFile;
+    frame?: FrameSize;
     linkPreview?: LinkPreview | null;
   },
 ): Promise<Posted | string> {
   const body = prepareBody(db, room.id, input.body, { rich: input.rich, withFile: input.file !== undefined, origin: input.origin });
   if (typeof body === "string") return body;
-  const file = input.file && (await storeFile(config.dataDir, input.file));
+  const file = input.file && (await storeFile(config.dataDir, input.file, input.frame));
   let stored: { message: Message; created: boolean };
   try {
     stored = await writer.run(() => {
