@@ -90,6 +90,8 @@ export type NewMessage = {
   clientMessageId: string;
   html: string;
   plain: string;
+  /** Written in the toolbar composer (HTML) rather than as text: editing it opens the same editor. */
+  rich: boolean;
   mentionIds: number[];
   mentionNames: Record<string, string>;
   attachment?: Attachment | null;
@@ -112,10 +114,10 @@ export function insertMessage(
   const [inserted] = db
     .query<
       { id: number; changeSeq: number },
-      [number, number, string, string, string, number | null, number | null, number, number, number]
+      [number, number, string, string, string, string, number | null, number | null, number, number, number]
     >(
-      `INSERT INTO messages (room_id, creator_id, client_message_id, body_html, body_plain, attachment_id, link_preview_id, created_at, updated_at, change_seq)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT change_seq + 1 FROM rooms WHERE id = ?))
+      `INSERT INTO messages (room_id, creator_id, client_message_id, body_html, body_plain, format, attachment_id, link_preview_id, created_at, updated_at, change_seq)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT change_seq + 1 FROM rooms WHERE id = ?))
        ON CONFLICT (room_id, creator_id, client_message_id) DO NOTHING RETURNING id, change_seq AS changeSeq`,
     )
     .all(
@@ -124,6 +126,7 @@ export function insertMessage(
       input.clientMessageId,
       input.html,
       input.plain,
+      input.rich ? "rich" : "text",
       input.attachment?.id ?? null,
       input.linkPreview?.id ?? null,
       at,
@@ -160,9 +163,9 @@ export function insertMessage(
 
 export function updateMessageBody(db: Database, message: Message, input: Omit<NewMessage, "clientMessageId">): Message {
   db.query(
-    `UPDATE messages SET body_html = ?, body_plain = ?, updated_at = ?,
+    `UPDATE messages SET body_html = ?, body_plain = ?, format = ?, updated_at = ?,
        change_seq = (SELECT change_seq + 1 FROM rooms WHERE id = messages.room_id) WHERE id = ?`,
-  ).run(input.html, input.plain, Math.max(now(), message.updatedAt + 1), message.id);
+  ).run(input.html, input.plain, input.rich ? "rich" : "text", Math.max(now(), message.updatedAt + 1), message.id);
   bumpChangeSeq(db, message.roomId);
   db.query("DELETE FROM mentions WHERE message_id = ?").run(message.id);
   insertMentions(db, message.id, input.mentionIds);
@@ -194,6 +197,14 @@ export function deleteMessage(db: Database, message: Message): number {
 export function touchMessage(db: Database, message: Message): void {
   db.query("UPDATE messages SET change_seq = (SELECT change_seq + 1 FROM rooms WHERE id = messages.room_id) WHERE id = ?").run(message.id);
   bumpChangeSeq(db, message.roomId);
+}
+
+/**
+ * Whether the message was written in the toolbar composer. Read only to edit it, so the pages and
+ * broadcasts that render messages don't read the column.
+ */
+export function isRichMessage(db: Database, id: number): boolean {
+  return db.query<{ format: string }, [number]>("SELECT format FROM messages WHERE id = ?").get(id)?.format === "rich";
 }
 
 /** The room a message is in, whoever asks; the caller checks that they may see that room. */

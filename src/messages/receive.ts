@@ -32,8 +32,13 @@ export type Posted = { message: Message; created: boolean; html: string };
  * words. Rich bodies (the toolbar composer's HTML) go through the sanitizer's allowlist, everything
  * else is text: the caller says which, the body is never sniffed.
  */
-function prepareBody(db: Database, roomId: number, body: string, { rich = false, withFile = false } = {}) {
-  const formatted = rich ? formatRichText(body) : formatText(body);
+function prepareBody(
+  db: Database,
+  roomId: number,
+  body: string,
+  { rich = false, withFile = false, origin }: { rich?: boolean; withFile?: boolean; origin?: string } = {},
+) {
+  const formatted = rich ? formatRichText(body, origin) : formatText(body, origin);
   // Read from the plain text, so a command typed in a rich-text editor (<div>/play tada</div>) counts too.
   const sound = playCommand(formatted.plain);
   if (sound === "unknown") return soundList(formatted.plain);
@@ -41,7 +46,8 @@ function prepareBody(db: Database, roomId: number, body: string, { rich = false,
   if (isBlank(plain) && !withFile) return "A message needs some text.";
   if (plain.length > MAX_BODY_CHARS)
     return `A message can be at most ${MAX_BODY_CHARS.toLocaleString("en")} characters (this one has ${plain.length.toLocaleString("en")}).`;
-  return { ...linkMentions(db, roomId, html), plain };
+  // A sound is edited as the command that played it, which is text.
+  return { ...linkMentions(db, roomId, html), plain, rich: rich && !sound };
 }
 
 /**
@@ -60,6 +66,8 @@ export async function postMessage(
   input: {
     body: string;
     rich?: boolean;
+    /** This server's address as the author reached it: links to it open in the same tab. */
+    origin?: string;
     clientMessageId: string;
     at?: number;
     file?: ReceivedFile;
@@ -68,7 +76,7 @@ export async function postMessage(
     webhookReply?: boolean;
   },
 ): Promise<Posted | string> {
-  const body = prepareBody(db, room.id, input.body, { rich: input.rich, withFile: input.file !== undefined });
+  const body = prepareBody(db, room.id, input.body, { rich: input.rich, withFile: input.file !== undefined, origin: input.origin });
   if (typeof body === "string") return body;
   const file = input.file && (await storeFile(config.dataDir, input.file, input.frame));
   let stored: { message: Message; created: boolean };
@@ -104,8 +112,13 @@ export async function postMessage(
   return { message, created, html: html.text };
 }
 
-export function editMessage({ db, cache, publisher }: Deps, message: Message, body: string): { message: Message; html: string } | string {
-  const prepared = prepareBody(db, message.roomId, body);
+/** Editing takes the same path as posting: text is formatted, the toolbar's HTML sanitized (`rich`). */
+export function editMessage(
+  { db, cache, publisher }: Deps,
+  message: Message,
+  input: { body: string; rich: boolean; origin?: string },
+): { message: Message; html: string } | string {
+  const prepared = prepareBody(db, message.roomId, input.body, input);
   if (typeof prepared === "string") return prepared;
   const edited = db.transaction(() => updateMessageBody(db, message, prepared))();
   cache.messagesChanged(message.roomId);
