@@ -151,7 +151,7 @@ export function botApiRoutes(ctx: AppContext) {
     })
     .on(["PUT", "PATCH"], `${BASE}/:id`, zValidator("param", messageParams, notFoundJson), async (c) => {
       const message = ownMessage(c, c.req.valid("param").id);
-      const edited = editMessage(ctx, message, await rawBody(c));
+      const edited = editMessage(ctx, message, { body: await rawBody(c), rich: false, origin: origin(c) });
       if (typeof edited === "string") throw jsonError(422, edited);
       return c.json(messagesJson(c, [edited.message])[0]);
     })
