@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import { accountRoutes, publicAccountRoutes } from "./accounts/routes.tsx";
 import { attachmentRoutes } from "./attachments/routes.ts";
+import { refuseBannedAddresses } from "./bans/bans.ts";
 import { botAdminRoutes } from "./bots/admin-routes.tsx";
 import { botApiRoutes } from "./bots/api-routes.ts";
-import { refuseBannedAddresses } from "./bans/bans.ts";
 import { demoRoutes } from "./demo/demo-routes.ts";
 import { firstRunRoutes, requireSetUp, setUpCheck } from "./first-run/routes.tsx";
 import { assetRoutes } from "./http/assets.ts";
