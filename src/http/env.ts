@@ -34,5 +34,10 @@ export type AppContext = {
 
 export type AppEnv = {
   Bindings: Server<SocketData>;
-  Variables: { requestId: string; cspNonce: string; user: User | null; session: Session | null };
+  Variables: {
+    requestId: string /** Made only by pages with the editor (security.ts cspNonce). */;
+    cspNonce?: string;
+    user: User | null;
+    session: Session | null;
+  };
 };
