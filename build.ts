@@ -3,6 +3,7 @@
 // Usage: bun build.ts [--outfile PATH] [--target bun-linux-x64-baseline]
 import { parseArgs } from "node:util";
 import { bundleClient } from "./src/http/client-bundle.ts";
+import { emojiShortcodes } from "./src/messages/emoji.ts";
 
 const { values } = parseArgs({
   args: Bun.argv.slice(2),
@@ -11,6 +12,7 @@ const { values } = parseArgs({
 
 const started = performance.now();
 const client = await bundleClient({ minify: true });
+const emoji = JSON.stringify(await emojiShortcodes());
 const result = await Bun.build({
   entrypoints: ["src/main.ts"],
   compile: { outfile: values.outfile!, ...(values.target ? { target: values.target as Bun.Build.CompileTarget } : {}) },
@@ -18,7 +20,11 @@ const result = await Bun.build({
   // Bytecode roughly halves start-up; it needs ESM for the CLI's top-level await.
   bytecode: true,
   format: "esm",
-  define: { "process.env.NODE_ENV": JSON.stringify("production"), CLIENT_BUNDLE: JSON.stringify(client) },
+  define: {
+    "process.env.NODE_ENV": JSON.stringify("production"),
+    CLIENT_BUNDLE: JSON.stringify(client),
+    EMOJI_SHORTCODES: JSON.stringify(emoji),
+  },
 });
 
 if (!result.success) {
