@@ -11,6 +11,7 @@ import type { Session } from "../sessions/sessions.ts";
 import type { SignInThrottle } from "../sessions/throttle.ts";
 import type { Unfurler } from "../unfurl/unfurler.ts";
 import type { User } from "../users/users.ts";
+import type { ReceivedFile } from "./multipart.ts";
 
 /** What every route needs, built once at start and passed down explicitly. */
 export type AppContext = {
@@ -35,9 +36,12 @@ export type AppContext = {
 export type AppEnv = {
   Bindings: Server<SocketData>;
   Variables: {
-    requestId: string /** Made only by pages with the editor (security.ts cspNonce). */;
+    requestId: string;
+    /** Made only by pages with the editor (security.ts cspNonce). */
     cspNonce?: string;
     user: User | null;
     session: Session | null;
+    /** The file of a multipart upload, on disk until the route moves it (http/body-limits.ts). */
+    upload: ReceivedFile | null;
   };
 };

@@ -10,7 +10,8 @@ export const contentSecurityPolicy = (nonce?: string): string =>
     "script-src 'self'",
     nonce ? `style-src 'self' 'nonce-${nonce}'` : "style-src 'self'",
     "img-src 'self' data: blob:",
-    "media-src 'self'",
+    // blob: for the composer, which reads a video's width and height from the file before sending it.
+    "media-src 'self' blob:",
     "connect-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
@@ -43,6 +44,9 @@ export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   headers.set("X-Content-Type-Options", "nosniff");
   headers.set("Referrer-Policy", "same-origin");
   headers.set("X-Frame-Options", "DENY");
+  // Served over HTTPS by us (TLS_CERT or TLS_DOMAIN): browsers should never try plain HTTP again.
+  // Behind a proxy, the proxy owns this header.
+  if (c.req.url.startsWith("https:")) headers.set("Strict-Transport-Security", "max-age=63072000");
   // Pages show one person's rooms and messages: no shared cache may keep them, nor the browser's disk
   // (a shared computer's next user). Assets say otherwise for themselves.
   if (!headers.has("Cache-Control")) headers.set("Cache-Control", "private, no-store");
