@@ -25,6 +25,7 @@ const { values } = parseArgs({
 const commit = Bun.spawnSync(["git", "rev-parse", "--short=12", "HEAD"], { stderr: "ignore" }).stdout.toString().trim() || "unknown";
 const client = await bundleClient({ minify: true });
 const emoji = JSON.stringify(await emojiShortcodes());
+const worker = await bundleClient({ minify: true, entry: "worker" });
 
 if (values.release) {
   const dir = "dist/release";
@@ -57,6 +58,7 @@ async function compile(outfile: string, target: string | undefined): Promise<voi
       "process.env.NODE_ENV": JSON.stringify("production"),
       CLIENT_BUNDLE: JSON.stringify(client),
       EMOJI_SHORTCODES: JSON.stringify(emoji),
+      SERVICE_WORKER_BUNDLE: JSON.stringify(worker),
       CAMPFIRE_BUILD: JSON.stringify(stamp),
     },
   });

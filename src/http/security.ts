@@ -13,6 +13,8 @@ export const contentSecurityPolicy = (nonce?: string): string =>
     // blob: for the composer, which reads a video's width and height from the file before sending it.
     "media-src 'self' blob:",
     "connect-src 'self'",
+    "worker-src 'self'",
+    "manifest-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'self'",

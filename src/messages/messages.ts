@@ -80,7 +80,7 @@ export function peopleShownIn(messages: Message[]): Set<number> {
 }
 
 export const MESSAGE_COLUMNS = `messages.id, messages.room_id AS roomId, messages.creator_id AS creatorId,
-  users.name AS creatorName, messages.client_message_id AS clientMessageId, messages.body_html AS bodyHtml,
+  CASE users.status WHEN 'deactivated' THEN users.name || ' (deactivated)' ELSE users.name END AS creatorName, messages.client_message_id AS clientMessageId, messages.body_html AS bodyHtml,
   messages.created_at AS createdAt, messages.updated_at AS updatedAt, messages.change_seq AS changeSeq,
   users.avatar_key AS creatorAvatarKey, messages.attachment_id AS attachmentId, messages.link_preview_id AS linkPreviewId,
   coalesce((SELECT group_concat(user_id, ' ') FROM mentions WHERE message_id = messages.id), '') AS mentions`;
@@ -296,3 +296,11 @@ export function messagesAfter(db: Database, roomId: number, afterId: number, lim
 
 /** Who may edit or delete a message: its author and administrators. */
 export const canAdministerMessage = (user: User, message: Message): boolean => isAdministrator(user) || user.id === message.creatorId;
+
+/** Every message a person wrote, in every room (a ban removes them all). */
+export function messagesBy(db: Database, creatorId: number): Message[] {
+  const rows = db
+    .query<MessageRow, [number]>(`SELECT ${MESSAGE_COLUMNS} ${FROM_MESSAGES} WHERE messages.creator_id = ? ORDER BY messages.id`)
+    .all(creatorId);
+  return withDetails(db, rows);
+}

@@ -2,10 +2,13 @@ import type { Database } from "bun:sqlite";
 import { activityFrame, messageRemovedFrame, messagesFrame } from "../../templates/frames.ts";
 import { messageHtml } from "../../templates/messages/message.tsx";
 import { deleteAttachmentRow, type FrameSize, insertAttachment, removeFiles, storeFile } from "../attachments/attachments.ts";
+import { enqueueWebhooks } from "../bots/webhooks.ts";
 import type { ReadCache } from "../cache/read-cache.ts";
 import type { GroupCommit } from "../db/group-commit.ts";
 import { now } from "../db/time.ts";
 import type { ReceivedFile } from "../http/multipart.ts";
+import { enqueueMessagePush } from "../push/jobs.ts";
+import { mayPush } from "../push/subscriptions.ts";
 import { MAX_BODY_CHARS } from "../realtime/protocol.ts";
 import type { Publisher } from "../realtime/publish.ts";
 import { activityTopic, roomTopic } from "../realtime/topics.ts";
@@ -44,8 +47,10 @@ function prepareBody(db: Database, roomId: number, body: string, { rich = false,
 /**
  * Posting, step by step: check the body → write its file, if any, to disk (and its preview) →
  * store the message and its file's row (a retry with the same client_message_id gets the original
- * back, drops the new file and goes no further) and mark the room unread, committed together with
- * the other posts of this moment → tell the read cache → render once → publish.
+ * back, drops the new file and goes no further), mark the room unread, enqueue the webhooks of
+ * the bots it addresses (never for a webhook's own reply: no loops) and queue its pushes (if anyone
+ * may get one), committed together with the other posts of this moment → tell the read cache →
+ * render once → publish.
  * `at` backdates a message (imports, the benchmark's seed); people's posts take the clock.
  */
 export async function postMessage(
@@ -60,6 +65,7 @@ export async function postMessage(
     file?: ReceivedFile;
     frame?: FrameSize;
     linkPreview?: LinkPreview | null;
+    webhookReply?: boolean;
   },
 ): Promise<Posted | string> {
   const body = prepareBody(db, room.id, input.body, { rich: input.rich, withFile: input.file !== undefined });
@@ -76,8 +82,11 @@ export async function postMessage(
         { ...body, clientMessageId: input.clientMessageId, attachment, linkPreview: input.linkPreview },
         input.at,
       );
-      if (result.created) markUnread(db, room.id, user.id, now() - CONNECTION_TTL_MS);
-      else if (attachment) deleteAttachmentRow(db, attachment.id);
+      if (result.created) {
+        markUnread(db, room.id, user.id, now() - CONNECTION_TTL_MS);
+        if (!input.webhookReply) enqueueWebhooks(db, room, result.message, body.mentionIds);
+        if (mayPush(db, room.id, user.id, body.mentionIds)) enqueueMessagePush(db, result.message.id);
+      } else if (attachment) deleteAttachmentRow(db, attachment.id);
       return result;
     });
   } catch (error) {

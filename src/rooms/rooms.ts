@@ -4,7 +4,15 @@ import { type Attachment, forgetRoomFiles } from "../attachments/attachments.ts"
 import type { Reads } from "../cache/read-cache.ts";
 import { now } from "../db/time.ts";
 import { isAdministrator, type User } from "../users/users.ts";
-import { grantMemberships, grantMembershipsToActiveUsers, isMember, type Member, memberIds, revokeMemberships } from "./memberships.ts";
+import {
+  grantMemberships,
+  grantMembershipsToActiveUsers,
+  type Involvement,
+  isMember,
+  type Member,
+  memberIds,
+  revokeMemberships,
+} from "./memberships.ts";
 import { roomEntries, roomEntry } from "./room-entries.ts";
 
 export type RoomKind = "open" | "closed" | "direct";
@@ -211,4 +219,27 @@ function activeUserIds(db: Database, ids: number[]): number[] {
     .query<{ id: number }, [string]>("SELECT id FROM users WHERE status = 'active' AND id IN (SELECT value FROM json_each(?)) ORDER BY id")
     .all(JSON.stringify(ids))
     .map((row) => row.id);
+}
+
+/** Every room the person is in, hidden ones included, by name as they see it, with how much each notifies them. */
+export function roomsWithInvolvementFor(reads: Reads, user: User): { room: Room; name: string; involvement: Involvement }[] {
+  const rows = reads.db
+    .query<{ roomId: number; involvement: Involvement }, [number]>(
+      "SELECT room_id AS roomId, involvement FROM memberships WHERE user_id = ?",
+    )
+    .all(user.id);
+  const involvements = new Map(rows.map((row) => [row.roomId, row.involvement]));
+  return roomEntries(
+    reads,
+    rows.map((row) => row.roomId),
+  )
+    .map(({ createdAt: _, members, ...room }) => ({
+      room,
+      name: roomName(room, members, user.id),
+      involvement: involvements.get(room.id)!,
+    }))
+    .sort(
+      (a, b) =>
+        Number(a.room.kind === "direct") - Number(b.room.kind === "direct") || a.name.localeCompare(b.name) || a.room.id - b.room.id,
+    );
 }

@@ -3,9 +3,11 @@ import type { FC } from "hono/jsx";
 import { domId } from "../../src/realtime/protocol.ts";
 import type { SidebarRoom, SidebarRooms } from "../../src/rooms/rooms.ts";
 import { isAdministrator, type User } from "../../src/users/users.ts";
-import { type Html, html, inJsx, joinHtml } from "../html.ts";
+import { Html, html, inJsx, joinHtml } from "../html.ts";
+import { renderToString } from "../render.ts";
 import { avatarHtml } from "../shared/avatar.tsx";
 import { soundsToggleHtml } from "../users/sounds-toggle.tsx";
+import { BellIcon } from "./involvement.tsx";
 
 /**
  * One room in the sidebar. The same bytes go to every member when it changes, so a direct room
@@ -68,10 +70,27 @@ export function sidebarHtml({ user, accountName, shared, directs, hiddenCount, c
         <span class="sidebar__me" title="${user.name}">${user.name}</span>
         <button class="sidebar__sign-out" type="button" hx-delete="/session">Sign out</button>
       </span>
+      ${NOTIFICATIONS_BELL}
       ${soundsToggleHtml(user.soundsMuted === 1)}
     </footer>
   </nav>`;
 }
+
+// The same on every page (the client sets its state), so rendered once; JSX escapes what it holds.
+const NOTIFICATIONS_BELL = new Html(
+  renderToString(
+    <a
+      class="sidebar__notifications"
+      href="/users/me/push_subscriptions"
+      data-notifications-bell
+      data-state="off"
+      title="Notifications"
+      aria-label="Notifications"
+    >
+      <BellIcon muted={false} class="sidebar__notifications-icon" />
+    </a>,
+  ),
+);
 
 const ADD_ROOM = html`<a class="sidebar__add" href="/rooms/new" title="New room" aria-label="New room">+</a>`;
 
