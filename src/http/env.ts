@@ -49,7 +49,8 @@ export type AppEnv = {
   Bindings: Server<SocketData>;
   Variables: {
     requestId: string;
-    cspNonce: string;
+    /** Made only by pages with the editor (security.ts cspNonce). */
+    cspNonce?: string;
     user: User | null;
     session: Session | null;
     /** The file of a multipart upload, on disk until the route moves it (http/body-limits.ts). */
