@@ -2,6 +2,8 @@ import { Hono } from "hono";
 import { accountRoutes, publicAccountRoutes } from "./accounts/routes.tsx";
 import { attachmentRoutes } from "./attachments/routes.ts";
 import { refuseBannedAddresses } from "./bans/bans.ts";
+import { botAdminRoutes } from "./bots/admin-routes.tsx";
+import { botApiRoutes } from "./bots/api-routes.ts";
 import { demoRoutes } from "./demo/demo-routes.ts";
 import { firstRunRoutes, requireSetUp, setUpCheck } from "./first-run/routes.tsx";
 import { assetRoutes } from "./http/assets.ts";
@@ -46,9 +48,12 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.use(loadSession(ctx));
   app.use(requireSetUp(isSetUp));
 
+  // Before every browser route: their `/rooms/*` guard would send a bot to the sign-in page.
+  app.route("/", botApiRoutes(ctx));
   app.route("/", firstRunRoutes(ctx, isSetUp));
   app.route("/", sessionRoutes(ctx));
   if (ctx.config.demo) app.route("/", demoRoutes(ctx));
+  app.route("/", botAdminRoutes(ctx));
   app.route("/", transferRoutes(ctx));
   app.route("/", publicAccountRoutes(ctx));
   app.route("/", accountRoutes(ctx));

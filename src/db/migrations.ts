@@ -7,6 +7,7 @@ import boostsByGrapheme from "./migrations/005_boosts_by_grapheme.sql" with { ty
 import soundsMuted from "./migrations/006_sounds_muted.sql" with { type: "text" };
 import filesByMessage from "./migrations/007_files_by_message.sql" with { type: "text" };
 import linkPreviews from "./migrations/008_link_previews.sql" with { type: "text" };
+import jobsAndBots from "./migrations/009_jobs_and_bots.sql" with { type: "text" };
 import peopleAndAdministration from "./migrations/011_people_and_administration.sql" with { type: "text" };
 import linkPreviewsByMessage from "./migrations/012_link_previews_by_message.sql" with { type: "text" };
 
@@ -22,6 +23,9 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
   { name: "007_files_by_message", sql: filesByMessage },
   { name: "008_link_previews", sql: linkPreviews },
   { name: "012_link_previews_by_message", sql: linkPreviewsByMessage },
+  // After 012, which main already applies as the ninth: the lead renumbers on merge.
+  { name: "009_jobs_and_bots", sql: jobsAndBots },
+  // Likewise after them: the lead renumbers on merge.
   { name: "011_people_and_administration", sql: peopleAndAdministration },
 ];
 

@@ -5,6 +5,7 @@ import type { ReadCache } from "../cache/read-cache.ts";
 import type { Config } from "../config.ts";
 import type { DiskSpace } from "../db/disk-space.ts";
 import type { GroupCommit } from "../db/group-commit.ts";
+import type { JobRunner } from "../jobs/runner.ts";
 import type { Logger } from "../log.ts";
 import type { Connections, SocketData } from "../realtime/connections.ts";
 import type { Publisher } from "../realtime/publish.ts";
@@ -32,6 +33,10 @@ export type AppContext = {
   bans: BannedAddresses;
   /** Link previews, fetched through the private-network guard. */
   unfurler: Unfurler;
+  /** Runs the jobs table: webhooks, push; started and stopped with the server. */
+  jobs: JobRunner;
+  /** How long a webhook may take to answer: the original's 7 s, shorter only in tests. */
+  webhookTimeoutMs: number;
   /** Set while the server shuts down, so closing sockets leave the database alone. */
   stopping: boolean;
 };

@@ -2,6 +2,7 @@ import type { Database } from "bun:sqlite";
 import { activityFrame, messageRemovedFrame, messagesFrame } from "../../templates/frames.ts";
 import { messageHtml } from "../../templates/messages/message.tsx";
 import { deleteAttachmentRow, type FrameSize, insertAttachment, removeFiles, storeFile } from "../attachments/attachments.ts";
+import { enqueueWebhooks } from "../bots/webhooks.ts";
 import type { ReadCache } from "../cache/read-cache.ts";
 import type { GroupCommit } from "../db/group-commit.ts";
 import { now } from "../db/time.ts";
@@ -44,7 +45,8 @@ function prepareBody(db: Database, roomId: number, body: string, { rich = false,
 /**
  * Posting, step by step: check the body → write its file, if any, to disk (and its preview) →
  * store the message and its file's row (a retry with the same client_message_id gets the original
- * back, drops the new file and goes no further) and mark the room unread, committed together with
+ * back, drops the new file and goes no further), mark the room unread and enqueue the webhooks of
+ * the bots it addresses (never for a webhook's own reply: no loops), committed together with
  * the other posts of this moment → tell the read cache → render once → publish.
  * `at` backdates a message (imports, the benchmark's seed); people's posts take the clock.
  */
@@ -60,6 +62,7 @@ export async function postMessage(
     file?: ReceivedFile;
     frame?: FrameSize;
     linkPreview?: LinkPreview | null;
+    webhookReply?: boolean;
   },
 ): Promise<Posted | string> {
   const body = prepareBody(db, room.id, input.body, { rich: input.rich, withFile: input.file !== undefined });
@@ -76,8 +79,10 @@ export async function postMessage(
         { ...body, clientMessageId: input.clientMessageId, attachment, linkPreview: input.linkPreview },
         input.at,
       );
-      if (result.created) markUnread(db, room.id, user.id, now() - CONNECTION_TTL_MS);
-      else if (attachment) deleteAttachmentRow(db, attachment.id);
+      if (result.created) {
+        markUnread(db, room.id, user.id, now() - CONNECTION_TTL_MS);
+        if (!input.webhookReply) enqueueWebhooks(db, room, result.message, body.mentionIds);
+      } else if (attachment) deleteAttachmentRow(db, attachment.id);
       return result;
     });
   } catch (error) {

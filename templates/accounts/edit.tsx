@@ -148,6 +148,9 @@ export const AccountPage: FC<AccountPageProps> = ({ user, account, people, joinU
               Settings
             </h2>
             <AccountSettingsForm account={account} values={values} error={error} />
+            <p class="account__text">
+              <a href="/account/bots">Bots</a>: post to rooms with a curl line, answer mentions with a webhook.
+            </p>
             <p class="account__links">
               <a href="/account/custom_styles">Custom CSS</a> · <a href="/account/audit">Audit log</a>
             </p>

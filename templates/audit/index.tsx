@@ -16,6 +16,9 @@ const ACTIONS: Record<string, string> = {
   logo_changed: "changed the logo",
   logo_removed: "removed the logo",
   custom_styles_changed: "changed the custom CSS",
+  bot_created: "made the bot",
+  bot_key_renewed: "gave a new key to",
+  bot_deactivated: "deactivated the bot",
 };
 
 const detailsText = (details: Record<string, unknown>): string =>

@@ -199,6 +199,21 @@ describe("the audit log", () => {
     expect(auditActions()).toHaveLength(2);
   });
 
+  test("making a bot, giving it a new key and deactivating it are logged", async () => {
+    const { server, admin } = people;
+    const made = await admin.post("/account/bots", { name: "Robo" });
+    const botId = Number(/\/account\/bots\/(\d+)\/edit/.exec(made.headers.get("location")!)![1]);
+    expect((await admin.post(`/account/bots/${botId}/key`, {})).status).toBe(303);
+    expect((await admin.request(`/account/bots/${botId}`, { method: "DELETE" })).status).toBe(303);
+    expect(auditActions()).toEqual([
+      { action: "bot_created", subject: botId },
+      { action: "bot_key_renewed", subject: botId },
+      { action: "bot_deactivated", subject: botId },
+    ]);
+    expect(await (await admin.get("/account/audit")).text()).toContain("gave a new key to");
+    expect(server.db.query("SELECT count(*) AS n FROM users WHERE id = ? AND role = 'bot'").get(botId)).toEqual({ n: 1 });
+  });
+
   test("recordAdminAction is the one function other modules call (bot keys)", () => {
     const { server, adminUser } = people;
     recordAdminAction(server.db, { actorId: adminUser.id, action: "bot_key_regenerated", details: { bot: "Robo" }, ip: "192.0.2.1" });
