@@ -16,3 +16,4 @@ import "./sidebar.ts";
 import "./picker.ts";
 import "./copy.ts";
 import "./emoji.ts";
+import "./search.ts";
