@@ -9,8 +9,11 @@ import type { SearchQuery } from "./query.ts";
 
 /** The longest query anyone may search for or keep (the searches table's CHECK says the same). */
 export const MAX_QUERY_CHARS = 200;
-/** Results per page; "More results" asks for the next page, older than the last shown. */
-export const RESULT_LIMIT = 100;
+/**
+ * Results per page; "More results" asks for the next page, older than the last shown. FTS5 works out
+ * each excerpt again from the text (about 25 µs a result), so a page shows what fits a screen or two.
+ */
+export const RESULT_LIMIT = 50;
 const RECENT_SEARCHES = 10;
 /** Characters of a message shown when a search has only filters (nothing matched to centre on). */
 const OPENING_CHARS = 240;

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { postMessage as receiveMessage } from "../../src/messages/receive.ts";
 import { findRoom } from "../../src/rooms/rooms.ts";
+import { RESULT_LIMIT } from "../../src/search/searches.ts";
 import type { User } from "../../src/users/users.ts";
 import { Client } from "../helpers/client.ts";
 import { createRoom, messageIdsIn, postMessage, sendForm, startThreePersonServer } from "../helpers/fixtures.ts";
@@ -144,15 +145,15 @@ describe("finding messages", () => {
     expect(await found(member, "cafe")).toEqual([cafe!]);
   });
 
-  test("results are the 100 newest matches, newest first, and the page says there are more", async () => {
+  test("results are the newest matches, a page at a time, newest first, and the page says there are more", async () => {
     const ids = await seed(
       projectId,
-      Array.from({ length: 105 }, (_, i) => `status report ${i + 1}`),
+      Array.from({ length: RESULT_LIMIT + 5 }, (_, i) => `status report ${i + 1}`),
     );
     const response = await search(member, "report");
     const html = await response.text();
     expect(resultIdsIn(html)).toEqual(ids.slice(5).reverse());
-    expect(html).toContain("More than 100 messages match “report”; here are the newest 100.");
+    expect(html).toContain(`More than ${RESULT_LIMIT} messages match “report”; here are the newest ${RESULT_LIMIT}.`);
   });
 
   test("an edited message is found by its new words, not its old ones", async () => {
