@@ -2,6 +2,8 @@
 // Ctrl/Cmd+K opens the "jump to" dialog (rooms from the sidebar, then "Search messages for …"),
 // and the filter chips under the search page's box add themselves to what is typed.
 
+export {}; // a module: its names stay its own (lightbox.ts has a `dialog` too)
+
 const typing = (target: EventTarget | null) =>
   target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
 
@@ -16,10 +18,16 @@ let entries: Entry[] = [];
 let active = 0;
 let returnFocus: HTMLElement | null = null;
 
+/** A sidebar entry's name; a direct room's are its people's names but the reader's own (hidden). */
+function roomLabel(link: HTMLAnchorElement): string {
+  const names = [...link.querySelectorAll(".direct-names__name:not([hidden])")].map((name) => name.textContent.trim());
+  return (names.length ? names.join(", ") : link.textContent).replace(/\s+/g, " ").trim();
+}
+
 /** The rooms the sidebar lists, by the name it shows (a direct room's other people). */
 function rooms(): Entry[] {
   return [...document.querySelectorAll<HTMLAnchorElement>(".sidebar__room")].map((link) => ({
-    label: (link.innerText || link.textContent || "").replace(/\s+/g, " ").trim(),
+    label: roomLabel(link),
     href: link.getAttribute("href")!,
   }));
 }

@@ -97,4 +97,10 @@ export function parseSearch(text: string): { query: SearchQuery } | { error: str
 
 /** Whether the query asks for anything: words or at least one filter. */
 export const asksForSomething = (q: SearchQuery): boolean =>
-  q.match !== null || q.room !== undefined || q.from !== undefined || q.before !== undefined || q.after !== undefined || q.hasFile || q.hasLink;
+  q.match !== null ||
+  q.room !== undefined ||
+  q.from !== undefined ||
+  q.before !== undefined ||
+  q.after !== undefined ||
+  q.hasFile ||
+  q.hasLink;

@@ -47,7 +47,7 @@ export function searchRoutes(ctx: AppContext) {
         {...frame}
         view={{
           query: text,
-          found: outcome && !("error" in outcome) ? outcome : null,
+          found: outcome && !("error" in outcome) ? { ...outcome, older: before !== undefined } : null,
           recent: recentSearches(db, user.id),
           rooms: frame.sidebar.shared.map((room) => room.name!),
           people: [...new Set(frame.sidebar.directs.flatMap((room) => room.members.filter((m) => m.id !== user.id).map((m) => m.name)))],

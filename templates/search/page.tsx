@@ -11,7 +11,8 @@ import { Layout } from "../layout.tsx";
 import { Sidebar } from "../rooms/sidebar.tsx";
 import { isoTime } from "../shared/time.tsx";
 
-type Found = { results: SearchResult[]; more: boolean };
+/** `older`: a later page (More results followed without htmx), so not the newest matches. */
+type Found = { results: SearchResult[]; more: boolean; older?: boolean };
 
 export type SearchView = {
   query: string;
@@ -165,8 +166,9 @@ function resultHtml(result: SearchResult): Html {
   </li>`;
 }
 
-function summary(query: string, { results, more }: Found): string {
+function summary(query: string, { results, more, older }: Found): string {
   const count = results.length;
+  if (older) return count === 0 ? `No older messages match “${query}”.` : `Older messages that match “${query}”:`;
   if (count === 0) return `No messages match “${query}”.`;
   if (more) return `More than ${count} messages match “${query}”; here are the newest ${count}.`;
   return `${count} ${count === 1 ? "message matches" : "messages match"} “${query}”.`;

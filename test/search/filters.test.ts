@@ -27,7 +27,11 @@ const at = (date: string) => Date.parse(`${date}T12:00:00Z`);
 
 /** A message posted through the domain function the route uses (with a time or a file when given); its id. */
 async function post(author: User, roomId: number, body: string, options: { at?: number; file?: File } = {}): Promise<number> {
-  const result = await postMessage(server.ctx, author, findRoom(server.db, roomId)!, { body, clientMessageId: crypto.randomUUID(), ...options });
+  const result = await postMessage(server.ctx, author, findRoom(server.db, roomId)!, {
+    body,
+    clientMessageId: crypto.randomUUID(),
+    ...options,
+  });
   if (typeof result === "string") throw new Error(result);
   return result.message.id;
 }
@@ -200,6 +204,7 @@ describe("more than a page of results", () => {
     const html = await page.text();
     expect(html).toContain("<html");
     expect(resultIdsIn(html)).toEqual(ids.slice(0, 5).toReversed());
+    expect(html).toContain("Older messages that match “from:milo”:");
   });
 });
 

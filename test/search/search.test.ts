@@ -75,7 +75,9 @@ describe("finding messages", () => {
     expect(html).toContain(`<a class="search-result__room" href="/rooms/${projectId}/@${id}">Project</a>`);
     expect(html).toContain('<span class="search-result__author">Milo Member</span>');
     expect(html).toMatch(/<time class="search-result__date" datetime="\d{4}-\d\d-\d\dT[\d:.]+Z" data-local-time="datetime">/);
-    expect(html).toContain(`<a class="search-result__snippet" href="/rooms/${projectId}/@${id}">The <mark>deploy</mark> finished at noon</a>`);
+    expect(html).toContain(
+      `<a class="search-result__snippet" href="/rooms/${projectId}/@${id}">The <mark>deploy</mark> finished at noon</a>`,
+    );
     expect(html).toContain("1 message matches “deploy”.");
   });
 
@@ -83,7 +85,10 @@ describe("finding messages", () => {
     const words = (prefix: string) => Array.from({ length: 60 }, (_, i) => `${prefix}${i}`).join(" ");
     await posted(member, projectId, `${words("early")} the report on Reporting is done ${words("late")}`);
     const html = await (await search(member, "reports")).text();
-    const snippet = html.slice(html.indexOf('class="search-result__snippet"'), html.indexOf("</a>", html.indexOf('class="search-result__snippet"')));
+    const snippet = html.slice(
+      html.indexOf('class="search-result__snippet"'),
+      html.indexOf("</a>", html.indexOf('class="search-result__snippet"')),
+    );
     expect(snippet).toContain("<mark>report</mark> on <mark>Reporting</mark> is done");
     expect(snippet).toContain("…");
     expect(snippet).not.toContain("early0 ");
