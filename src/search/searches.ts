@@ -15,6 +15,11 @@ export const MAX_QUERY_CHARS = 200;
  */
 export const RESULT_LIMIT = 50;
 const RECENT_SEARCHES = 10;
+/**
+ * A link is an <a href> the sanitizer kept (typed URLs become one) or a link card. Written as the
+ * partial index messages_with_links is (migration 014), so SQLite can walk that index.
+ */
+const LINKED = "(link_preview_id IS NOT NULL OR instr(body_html, '<a href=') > 0)";
 /** Characters of a message shown when a search has only filters (nothing matched to centre on). */
 const OPENING_CHARS = 240;
 
@@ -75,16 +80,17 @@ export function searchMessages(
   if (query.before !== undefined) condition("messages.created_at < ?", query.before);
   if (query.after !== undefined) condition("messages.created_at >= ?", query.after);
   if (query.hasFile) where.push("messages.attachment_id IS NOT NULL");
-  // A link is an <a href> the sanitizer kept (typed URLs become one) or a link card.
-  if (query.hasLink) where.push("(messages.link_preview_id IS NOT NULL OR instr(messages.body_html, '<a href=') > 0)");
+  if (query.hasLink) where.push(LINKED);
   // FTS5 jumps straight to rowids under the bound; a bound on messages.id would be checked row by row.
   if (before !== undefined) condition(`${query.match !== null ? "message_search_index.rowid" : "messages.id"} < ?`, before);
   binds.push(limit + 1);
   const columns = `messages.id, messages.room_id AS roomId, rooms.name AS roomName, users.name AS creatorName,
     messages.created_at AS createdAt`;
   const conditions = where.length ? `WHERE ${where.join(" AND ")}` : "";
-  // CROSS JOIN keeps messages (or the index) as the outer loop, walked newest first and stopped at
-  // the limit, rather than gathering every message of the reader's rooms and sorting them.
+  // Without words or a room or person to start from, CROSS JOIN keeps messages as the outer loop,
+  // walked newest first and stopped at the limit, rather than gathering every message of the
+  // reader's rooms to sort them. A room or a person is a better start: their own index, then a sort.
+  const walk = query.room === undefined && query.from === undefined ? "CROSS JOIN" : "JOIN";
   const sql =
     query.match !== null
       ? `SELECT ${columns}, ${SNIPPET} AS snippet
@@ -97,7 +103,7 @@ export function searchMessages(
          ORDER BY message_search_index.rowid DESC LIMIT ?`
       : `SELECT ${columns}, substr(messages.body_plain, 1, ${OPENING_CHARS + 1}) AS snippet
          FROM messages
-         CROSS JOIN memberships ON memberships.room_id = messages.room_id AND memberships.user_id = ?
+         ${walk} memberships ON memberships.room_id = messages.room_id AND memberships.user_id = ?
          JOIN users ON users.id = messages.creator_id
          JOIN rooms ON rooms.id = messages.room_id
          ${conditions}
