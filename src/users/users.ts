@@ -163,3 +163,12 @@ export function peopleNamed(db: Database, name: string): number[] {
     .all(name, first)
     .map((row) => row.id);
 }
+
+/** Everyone who can sign in, for the demo's one-click buttons: administrators first. */
+export function demoPeople(db: Database): { id: number; name: string; role: string }[] {
+  return db
+    .query<{ id: number; name: string; role: string }, []>(
+      "SELECT id, name, role FROM users WHERE status = 'active' AND role != 'bot' ORDER BY role = 'admin' DESC, id",
+    )
+    .all();
+}

@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { ReceivedFile } from "../../src/http/multipart.ts";
 import { postMessage } from "../../src/messages/receive.ts";
 import { findRoom } from "../../src/rooms/rooms.ts";
 import { RESULT_LIMIT } from "../../src/search/searches.ts";
@@ -25,8 +27,15 @@ afterEach(() => server.close());
 const ALL_TALK = 1;
 const at = (date: string) => Date.parse(`${date}T12:00:00Z`);
 
+/** A file as an upload arrives: whole on disk under incoming/, for postMessage to move into place. */
+async function upload(name: string, text: string, type: string): Promise<ReceivedFile> {
+  const path = join(server.dataDir, "incoming", `test-${crypto.randomUUID()}`);
+  await Bun.write(path, text);
+  return new ReceivedFile(path, name, type, Buffer.byteLength(text));
+}
+
 /** A message posted through the domain function the route uses (with a time or a file when given); its id. */
-async function post(author: User, roomId: number, body: string, options: { at?: number; file?: File } = {}): Promise<number> {
+async function post(author: User, roomId: number, body: string, options: { at?: number; file?: ReceivedFile } = {}): Promise<number> {
   const result = await postMessage(server.ctx, author, findRoom(server.db, roomId)!, {
     body,
     clientMessageId: crypto.randomUUID(),
@@ -91,7 +100,7 @@ describe("filters typed in the box", () => {
   });
 
   test("has:file finds messages with a file, has:link messages with a link", async () => {
-    const withFile = await post(adminUser, ALL_TALK, "the report", { file: new File(["a,b\n1,2\n"], "report.csv", { type: "text/csv" }) });
+    const withFile = await post(adminUser, ALL_TALK, "the report", { file: await upload("report.csv", "a,b\n1,2\n", "text/csv") });
     const withLink = await post(adminUser, ALL_TALK, "the report is at https://example.com/report");
     const plain = await post(adminUser, ALL_TALK, "the report is late");
     expect(await found(member, "report has:file")).toEqual([withFile]);
@@ -222,7 +231,7 @@ describe("an outsider never sees a closed room's messages, whatever the filter",
   for (const [what, q] of cases)
     test(`${what}: ${q}`, async () => {
       const hidden = await post(adminUser, launchId, "secret https://example.com/secret", {
-        file: new File(["x"], "secret.txt", { type: "text/plain" }),
+        file: await upload("secret.txt", "x", "text/plain"),
       });
       const response = await search(third, q);
       const html = await response.text();
