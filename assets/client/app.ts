@@ -18,3 +18,4 @@ import "./picker.ts";
 import "./copy.ts";
 import "./emoji.ts";
 import "./notifications.ts";
+import "./search.ts";
