@@ -8,6 +8,7 @@ import type { AppContext, AppEnv } from "../http/env.ts";
 import { HttpError, NOT_FOUND_MESSAGE } from "../http/errors.tsx";
 import { isHtmx, ownOrigin, redirectTo } from "../http/request.ts";
 import { idParam, validForm } from "../http/validate.tsx";
+import { subscriptionsOf } from "../push/subscriptions.ts";
 import { roomsWithInvolvementFor } from "../rooms/rooms.ts";
 import { endAllSessions, endSessionOf, sessionsOf } from "../sessions/sessions.ts";
 import { makeTransfer } from "../sessions/transfers.ts";
@@ -42,6 +43,7 @@ export function renderProfile(ctx: AppContext, c: Context<AppEnv>, status: 200 |
       sessions={sessionsOf(ctx.db, user.id)}
       currentSessionId={c.get("session")!.id}
       rooms={roomsWithInvolvementFor(ctx, user)}
+      pushDevices={subscriptionsOf(ctx.db, user.id)}
       {...extras}
     />,
     status,

@@ -1,5 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
+import type { PushSubscription } from "../../src/push/subscriptions.ts";
 import type { Involvement } from "../../src/rooms/memberships.ts";
 import type { Room } from "../../src/rooms/rooms.ts";
 import type { SessionListing } from "../../src/sessions/sessions.ts";
@@ -8,9 +9,11 @@ import type { User } from "../../src/users/users.ts";
 import { Layout } from "../layout.tsx";
 import { InvolvementControl } from "../rooms/involvement.tsx";
 import { Avatar } from "../shared/avatar.tsx";
+import { deviceName } from "../shared/device-name.ts";
 import { PasswordField, TextField } from "../shared/fields.tsx";
 import { FormError } from "../shared/flash.tsx";
 import { LocalTime } from "../shared/time.tsx";
+import { PushDevices } from "./push-devices.tsx";
 import { SoundsToggle } from "./sounds-toggle.tsx";
 
 export type ProfileValues = Partial<Record<"name" | "bio" | "email_address", string>>;
@@ -21,36 +24,14 @@ export type ProfilePageProps = {
   sessions: SessionListing[];
   currentSessionId: number;
   rooms: MyRoom[];
+  /** This person's devices that get notifications (push). */
+  pushDevices: PushSubscription[];
   values?: ProfileValues;
   error?: string;
   passwordError?: string;
   avatarError?: string;
   notice?: string;
 };
-
-// First match wins: Edge and Chrome also say "Safari", Chrome on Android also says "Linux".
-const BROWSERS: readonly [RegExp, string][] = [
-  [/Edg\//, "Edge"],
-  [/Firefox\//, "Firefox"],
-  [/Chrome\/|Chromium\//, "Chrome"],
-  [/Safari\//, "Safari"],
-  [/curl\//, "curl"],
-];
-const SYSTEMS: readonly [RegExp, string][] = [
-  [/iPhone|iPad/, "iOS"],
-  [/Android/, "Android"],
-  [/Mac OS X|Macintosh/, "macOS"],
-  [/Windows/, "Windows"],
-  [/Linux|X11/, "Linux"],
-];
-
-/** "Firefox on Linux" from a user agent: enough to tell one's devices apart, nothing more. */
-export function deviceName(userAgent: string | null): string {
-  if (!userAgent) return "Unknown device";
-  const browser = BROWSERS.find(([pattern]) => pattern.test(userAgent))?.[1] ?? "A browser";
-  const system = SYSTEMS.find(([pattern]) => pattern.test(userAgent))?.[1];
-  return system ? `${browser} on ${system}` : browser;
-}
 
 export const ProfileForm: FC<{ user: User; values?: ProfileValues; error?: string }> = ({ user, values, error }) => (
   <form
@@ -194,12 +175,12 @@ export const ProfilePage: FC<ProfilePageProps> = (props) => {
           <SoundsToggle muted={user.soundsMuted === 1} />
         </section>
 
-        {/* Notification devices: the push notifications module renders its list of this person's devices here. */}
-        <section id="profile_notification_devices" class="account__section" aria-labelledby="profile_devices">
-          <h2 id="profile_devices" class="account__heading">
-            Notification devices
-          </h2>
-        </section>
+        <div id="profile_notification_devices">
+          <PushDevices subscriptions={props.pushDevices} />
+          <p class="account__text">
+            <a href="/users/me/push_subscriptions">Turn notifications on or off for this browser</a>
+          </p>
+        </div>
 
         <section class="account__section" aria-labelledby="profile_rooms">
           <h2 id="profile_rooms" class="account__heading">

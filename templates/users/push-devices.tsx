@@ -2,33 +2,8 @@
 import type { FC } from "hono/jsx";
 import type { PushSubscription } from "../../src/push/subscriptions.ts";
 import { domId } from "../../src/realtime/protocol.ts";
+import { deviceName } from "../shared/device-name.ts";
 import { LocalTime } from "../shared/time.tsx";
-
-/** A device's name from its browser's user agent: enough to tell a phone from a laptop, no more. */
-export function deviceName(userAgent: string | null): string {
-  if (!userAgent) return "A browser";
-  const browser = /Edg\//.test(userAgent)
-    ? "Edge"
-    : /Firefox\//.test(userAgent)
-      ? "Firefox"
-      : /Chrom(e|ium)\//.test(userAgent)
-        ? "Chrome"
-        : /Safari\//.test(userAgent)
-          ? "Safari"
-          : "A browser";
-  const system = /Android/.test(userAgent)
-    ? "Android"
-    : /iPhone|iPad/.test(userAgent)
-      ? "iOS"
-      : /Mac OS X/.test(userAgent)
-        ? "macOS"
-        : /Windows/.test(userAgent)
-          ? "Windows"
-          : /Linux|CrOS/.test(userAgent)
-            ? "Linux"
-            : null;
-  return system ? `${browser} on ${system}` : browser;
-}
 
 /**
  * The person's devices that get notifications, each with a test button and a remove button. Its
@@ -41,7 +16,7 @@ export const PushDevices: FC<{ subscriptions: PushSubscription[] }> = ({ subscri
       Devices that get notifications
     </h2>
     {subscriptions.length === 0 ? (
-      <p class="push-devices__none">None yet. Turn notifications on above, on each device where you want them.</p>
+      <p class="push-devices__none">None yet. Turn them on with the bell at the foot of the sidebar, on each device where you want them.</p>
     ) : (
       <ul class="push-devices__list">
         {subscriptions.map((subscription) => (

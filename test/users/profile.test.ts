@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { saveSubscription } from "../../src/push/subscriptions.ts";
 import { Client } from "../helpers/client.ts";
 import { createRoom, MEMBER, postMessage, signIn, startThreePersonServer, type ThreePeople } from "../helpers/fixtures.ts";
 import { frameOf, messageIdFrom, openSocket } from "../helpers/socket.ts";
@@ -17,6 +18,24 @@ const profileForm = (fields: Partial<Record<"name" | "bio" | "email_address", st
 });
 
 describe("my profile", () => {
+  test("lists my notification devices with their test and remove buttons, and no one else's", async () => {
+    const { server, member, memberUser, adminUser } = people;
+    const firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0";
+    const mine = saveSubscription(
+      server.db,
+      memberUser.id,
+      { endpoint: "https://push.example.com/mine", p256dhKey: "p", authKey: "a" },
+      firefox,
+    );
+    saveSubscription(server.db, adminUser.id, { endpoint: "https://push.example.com/theirs", p256dhKey: "p", authKey: "a" }, null);
+    const html = await (await member.get("/users/me/profile")).text();
+    const devices = html.slice(html.indexOf('id="profile_notification_devices"'));
+    expect(devices).toContain("Firefox on Linux");
+    expect(devices).toContain(`hx-delete="/users/me/push_subscriptions/${mine.id}"`);
+    expect(devices).toContain(`hx-post="/users/me/push_subscriptions/${mine.id}/test_notifications"`);
+    expect(html).not.toContain("push.example.com/theirs");
+  });
+
   test("shows my details, my rooms (hidden ones too), my sessions and a slot for notification devices", async () => {
     const { server, member, memberUser } = people;
     const hidden = await createRoom(people.admin, "closeds", { name: "Secret plans", user_ids: [memberUser.id] });
