@@ -19,6 +19,8 @@ export type IconSize = 512 | 192;
 /** The account's icon at this size (the logo, else Campfire's own): for the favicon, the PWA manifest and push notifications. */
 export const accountIconUrl = (size: IconSize): string => `/account/logo?size=${size}${branding.logoKey ? `&v=${branding.logoKey}` : ""}`;
 
+export const hasLogo = (): boolean => branding.logoKey !== null;
+
 /** The custom stylesheet's URL, or null when there is none. */
 export const customStylesUrl = (): string | null =>
   branding.stylesVersion ? `/account/custom_styles.css?v=${branding.stylesVersion}` : null;

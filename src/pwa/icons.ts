@@ -1,4 +1,5 @@
 import { deflateSync } from "node:zlib";
+import { accountIconUrl, hasLogo } from "../accounts/branding.ts";
 
 // The app's icon for the home screen, notifications and the install prompt. Browsers want PNGs
 // (an SVG icon does not satisfy every installability check), and nothing in the executable can
@@ -8,10 +9,12 @@ export type IconPurpose = "any" | "maskable";
 export const ICON_SIZES = [192, 512] as const;
 
 /**
- * Where the icon of a size is served. The one place to change when the account gets its own logo
- * (the people/admin issue): the manifest, the notifications and the page head all ask here.
+ * Where the icon of a size is served: the account's logo once an administrator uploaded one, else
+ * ours. The manifest, the notifications and the page head all ask here. A logo is not made for
+ * masks (Android crops a circle out of the middle), so the maskable icon stays ours.
  */
 export function appIconPath(size: (typeof ICON_SIZES)[number], purpose: IconPurpose = "any"): string {
+  if (purpose === "any" && hasLogo()) return accountIconUrl(size);
   return `/icons/campfire-${purpose === "maskable" ? "maskable-" : ""}${size}.png`;
 }
 

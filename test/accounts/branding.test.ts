@@ -36,9 +36,15 @@ describe("the account logo", () => {
     expect(await new Bun.Image(await small.arrayBuffer()).metadata()).toMatchObject({ width: 192, height: 192, format: "png" });
     const large = await member.get(icon.replace("size=192", "size=512"));
     expect(await new Bun.Image(await large.arrayBuffer()).metadata()).toMatchObject({ width: 512, height: 512, format: "png" });
+    // The installed app's icons are the logo too (the maskable one stays ours: a logo isn't drawn for crops).
+    const manifest = (await (await fetch(`${people.server.url}/webmanifest`)).json()) as { icons: { src: string; purpose: string }[] };
+    expect(manifest.icons.filter((i) => i.purpose === "any").map((i) => i.src)).toEqual([icon, icon.replace("size=192", "size=512")]);
+    expect(manifest.icons.find((i) => i.purpose === "maskable")!.src).toBe("/icons/campfire-maskable-512.png");
 
     expect((await admin.post("/account/logo/removal", {})).status).toBe(303);
     expect(await headOf(member, "/rooms/1")).toContain('rel="icon" type="image/svg+xml"');
+    const without = (await (await fetch(`${people.server.url}/webmanifest`)).json()) as { icons: { src: string }[] };
+    expect(without.icons[0]!.src).toBe("/icons/campfire-192.png");
     expect((await member.get(icon)).status).toBe(302);
     const actions = people.server.db.query("SELECT action FROM audit_log ORDER BY id").all();
     expect(actions).toEqual([{ action: "logo_changed" }, { action: "logo_removed" }]);
