@@ -45,7 +45,7 @@ export const SidebarItem: FC<{ room: SidebarRoom; currentRoomId?: number; viewer
 type SidebarProps = SidebarRooms & { user: User; accountName: string; currentRoomId?: number; canCreateRooms: boolean };
 
 export const Sidebar: FC<SidebarProps> = ({ user, accountName, shared, directs, hiddenCount, currentRoomId, canCreateRooms }) => (
-  <nav class="sidebar" aria-label="Rooms">
+  <nav id="sidebar" class="sidebar" aria-label="Rooms">
     <header class="sidebar__header">
       <a class="sidebar__account" href="/account">
         {accountName}
@@ -73,8 +73,10 @@ export const Sidebar: FC<SidebarProps> = ({ user, accountName, shared, directs, 
     </ul>
     <SidebarExtras user={user} hiddenCount={hiddenCount} />
     <footer class="sidebar__footer">
-      <a class="sidebar__profile" href="/profile" title="Your profile" aria-label="Your profile">
+      {/* Named by hidden text, not aria-label: a label that leaves out the visible initials confuses voice control. */}
+      <a class="sidebar__profile" href="/profile" title="Your profile">
         <Avatar user={user} />
+        <span class="visually-hidden">Your profile</span>
       </a>
       <span class="sidebar__who">
         <span class="sidebar__me" title={user.name}>
