@@ -36,8 +36,11 @@ export class Suggestions {
       return;
     }
     this.range = range;
+    for (const [i, option] of options.entries()) option.id = `${menu.id}_${i}`;
     menu.replaceChildren(...options);
     menu.hidden = false;
+    // The composer keeps the focus; a screen reader follows the active option through it.
+    this.input()?.setAttribute("aria-controls", menu.id);
     this.highlight(0);
   }
 
@@ -46,9 +49,16 @@ export class Suggestions {
     if (menu) {
       menu.hidden = true;
       menu.replaceChildren();
+      const input = this.input();
+      if (input?.getAttribute("aria-controls") === menu.id) {
+        input.removeAttribute("aria-controls");
+        input.removeAttribute("aria-activedescendant");
+      }
     }
     this.range = null;
   }
+
+  private input = () => document.querySelector<HTMLTextAreaElement>("[data-composer] textarea");
 
   /** Called by the composer before its own keys: true when the list used the key. */
   handleKey(event: KeyboardEvent): boolean {
@@ -66,6 +76,7 @@ export class Suggestions {
     const all = this.options();
     this.active = (index + all.length) % all.length;
     for (const [i, option] of all.entries()) option.setAttribute("aria-selected", String(i === this.active));
+    if (all[this.active]) this.input()?.setAttribute("aria-activedescendant", all[this.active]!.id);
   }
 
   private choose(input: HTMLTextAreaElement, value: string): void {
