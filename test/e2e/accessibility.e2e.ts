@@ -221,3 +221,87 @@ for (const width of ["desktop", "phone"] as const)
       () => sweep(width, colorScheme),
       240_000,
     );
+
+/**
+ * Tabs through the page and, at each stop, reads the focus ring: solid, at least 2 px, and at
+ * least 3:1 against the background it is drawn on (the ring sits outside the control, so that is
+ * the parent's). The composer's field draws its ring on the whole composer.
+ */
+async function weakRings(page: Page, stops: number): Promise<string[]> {
+  const weak: string[] = [];
+  for (let i = 0; i < stops; i++) {
+    await page.keyboard.press("Tab");
+    const problem = await page.evaluate(() => {
+      const parse = (value: string): [number, number, number, number] => {
+        const srgb = /color\(srgb ([\d.e-]+) ([\d.e-]+) ([\d.e-]+)(?: \/ ([\d.e-]+))?\)/.exec(value);
+        if (srgb) return [Number(srgb[1]) * 255, Number(srgb[2]) * 255, Number(srgb[3]) * 255, srgb[4] === undefined ? 1 : Number(srgb[4])];
+        const rgb = /rgba?\(([\d.]+),? ([\d.]+),? ([\d.]+)(?:,? \/? ?([\d.]+))?\)/.exec(value);
+        if (rgb) return [Number(rgb[1]), Number(rgb[2]), Number(rgb[3]), rgb[4] === undefined ? 1 : Number(rgb[4])];
+        throw new Error(`unreadable colour ${value}`);
+      };
+      // The colour behind an element: its ancestors' backgrounds, composited from the page up.
+      const backgroundOf = (element: Element | null): [number, number, number] => {
+        const layers: [number, number, number, number][] = [];
+        for (let e = element; e; e = e.parentElement) {
+          const layer = parse(getComputedStyle(e).backgroundColor);
+          if (layer[3] > 0) layers.push(layer);
+          if (layer[3] === 1) break;
+        }
+        let colour: [number, number, number] = [255, 255, 255];
+        for (const [r, g, b, a] of layers.reverse())
+          colour = [r * a + colour[0] * (1 - a), g * a + colour[1] * (1 - a), b * a + colour[2] * (1 - a)];
+        return colour;
+      };
+      const luminance = ([r, g, b]: number[]) => {
+        const [R, G, B] = [r!, g!, b!].map((c) => (c / 255 <= 0.03928 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4));
+        return 0.2126 * R! + 0.7152 * G! + 0.0722 * B!;
+      };
+      const focused = document.activeElement as HTMLElement | null;
+      if (!focused || focused === document.body) return null;
+      let ringed: HTMLElement | null = focused;
+      while (ringed && getComputedStyle(ringed).outlineStyle === "none" && ringed !== focused.parentElement?.parentElement)
+        ringed = ringed.parentElement;
+      const name = `${focused.tagName.toLowerCase()}.${[...focused.classList].join(".")} "${(focused.getAttribute("aria-label") ?? focused.textContent ?? "").trim().slice(0, 30)}"`;
+      const style = ringed && getComputedStyle(ringed);
+      if (!ringed || !style || style.outlineStyle !== "solid" || Number.parseFloat(style.outlineWidth) < 2)
+        return `${name}: no solid ring of 2 px (${style?.outlineStyle} ${style?.outlineWidth})`;
+      const ring = parse(style.outlineColor);
+      const behind = backgroundOf(Number.parseFloat(style.outlineOffset) >= 0 ? ringed.parentElement : ringed);
+      const [light, dark] = [luminance(ring), luminance(behind)].sort((a, b) => b - a);
+      const ratio = (light! + 0.05) / (dark! + 0.05);
+      return ratio < 3 ? `${name}: ring ${style.outlineColor} on rgb(${behind.map(Math.round).join(" ")}) is ${ratio.toFixed(2)}:1` : null;
+    });
+    if (problem && !weak.includes(problem)) weak.push(problem);
+  }
+  return weak;
+}
+
+for (const colorScheme of ["light", "dark"] as const)
+  test(`every focus ring is solid and at least 3:1 against what is behind it, ${colorScheme} mode`, async () => {
+    const found: Record<string, string[]> = {};
+    for (const width of ["desktop", "phone"] as const) {
+      const context = await contextAs("admin", width, colorScheme);
+      const page = await context.newPage();
+      for (const path of [`/rooms/1/@${places.adaMessage}`, "/rooms/new?kind=closed", "/searches?q=plan", "/account", "/profile"]) {
+        await page.goto(server.url + path);
+        await page.waitForLoadState("load");
+        await page.evaluate(() => {
+          document.body.tabIndex = -1;
+          document.body.focus();
+          document.body.removeAttribute("tabindex");
+        });
+        const weak = await weakRings(page, 40);
+        if (weak.length > 0) found[`${path} at ${width} width`] = weak;
+      }
+      // The drawer's links, on the dark sidebar.
+      if (width === "phone") {
+        await page.goto(`${server.url}/rooms/1`);
+        await page.locator("[data-sidebar-toggle]").click();
+        await page.waitForFunction(() => !(document.querySelector("nav.sidebar") as HTMLElement).inert);
+        const weak = await weakRings(page, 12);
+        if (weak.length > 0) found["the drawer"] = weak;
+      }
+      await context.close();
+    }
+    expect(found).toEqual({});
+  }, 120_000);
