@@ -1,29 +1,67 @@
 // Builds the single executable: every template, migration and asset is imported by the code, so
 // `bun build --compile` embeds them all; the browser code is bundled first and passed in as text.
 // Usage: bun build.ts [--outfile PATH] [--target bun-linux-x64-baseline]
+//        bun build.ts --release   (npm run release: every platform into dist/release, with SHA256SUMS)
+import { mkdirSync, rmSync } from "node:fs";
+import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
+import packageJson from "./package.json" with { type: "json" };
 import { bundleClient } from "./src/http/client-bundle.ts";
+
+// What a release is built for: Linux servers (baseline = x64 CPUs without AVX2, older or cheap
+// VPSes) and Macs.
+const RELEASE_TARGETS = ["bun-linux-x64", "bun-linux-x64-baseline", "bun-linux-arm64", "bun-darwin-arm64", "bun-darwin-x64"] as const;
 
 const { values } = parseArgs({
   args: Bun.argv.slice(2),
-  options: { outfile: { type: "string", default: "dist/campfire" }, target: { type: "string" } },
+  options: {
+    outfile: { type: "string", default: "dist/campfire" },
+    target: { type: "string" },
+    release: { type: "boolean", default: false },
+  },
 });
 
-const started = performance.now();
+const commit = Bun.spawnSync(["git", "rev-parse", "--short=12", "HEAD"], { stderr: "ignore" }).stdout.toString().trim() || "unknown";
 const client = await bundleClient({ minify: true });
-const result = await Bun.build({
-  entrypoints: ["src/main.ts"],
-  compile: { outfile: values.outfile!, ...(values.target ? { target: values.target as Bun.Build.CompileTarget } : {}) },
-  minify: true,
-  // Bytecode roughly halves start-up; it needs ESM for the CLI's top-level await.
-  bytecode: true,
-  format: "esm",
-  define: { "process.env.NODE_ENV": JSON.stringify("production"), CLIENT_BUNDLE: JSON.stringify(client) },
-});
 
-if (!result.success) {
-  for (const log of result.logs) console.error(log);
-  process.exit(1);
+if (values.release) {
+  const dir = "dist/release";
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const sums: string[] = [];
+  for (const target of RELEASE_TARGETS) {
+    const outfile = join(dir, `campfire-${packageJson.version}-${target.replace(/^bun-/, "")}`);
+    await compile(outfile, target);
+    const hash = new Bun.CryptoHasher("sha256").update(await Bun.file(outfile).arrayBuffer()).digest("hex");
+    sums.push(`${hash}  ${basename(outfile)}`);
+  }
+  await Bun.write(join(dir, "SHA256SUMS"), `${sums.join("\n")}\n`);
+  console.log(`wrote ${join(dir, "SHA256SUMS")}`);
+} else {
+  await compile(values.outfile!, values.target);
 }
-const size = Bun.file(values.outfile!).size;
-console.log(`built ${values.outfile} (${(size / 1024 / 1024).toFixed(1)} MB) in ${Math.round(performance.now() - started)} ms`);
+
+async function compile(outfile: string, target: string | undefined): Promise<void> {
+  const started = performance.now();
+  const stamp = { commit, target: target ?? `bun-${process.platform}-${process.arch}`, builtAt: new Date().toISOString().slice(0, 10) };
+  const result = await Bun.build({
+    entrypoints: ["src/main.ts"],
+    compile: { outfile, ...(target ? { target: target as Bun.Build.CompileTarget } : {}) },
+    minify: true,
+    // Bytecode roughly halves start-up; it needs ESM for the CLI's top-level await.
+    bytecode: true,
+    format: "esm",
+    define: {
+      "process.env.NODE_ENV": JSON.stringify("production"),
+      CLIENT_BUNDLE: JSON.stringify(client),
+      CAMPFIRE_BUILD: JSON.stringify(stamp),
+    },
+  });
+
+  if (!result.success) {
+    for (const log of result.logs) console.error(log);
+    process.exit(1);
+  }
+  const size = Bun.file(outfile).size;
+  console.log(`built ${outfile} (${(size / 1024 / 1024).toFixed(1)} MB) in ${Math.round(performance.now() - started)} ms`);
+}

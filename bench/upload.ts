@@ -43,15 +43,21 @@ export async function measureUploads(base: string, cookie: string, roomId: numbe
   return { mbPerSec: (UPLOADS * UPLOAD_MB) / seconds, seconds, rssBeforeMb, peakRssMb, failures: statuses.filter((s) => s !== 201).length };
 }
 
-if (import.meta.main) {
+/** A server in its own process on a scratch data directory, set up with one person signed in. */
+export async function startUploadServer(env: Record<string, string> = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), "campfire-upload-bench-"));
   const port = freePort();
   const base = `http://127.0.0.1:${port}`;
   const server = Bun.spawn([process.execPath, join(import.meta.dir, "../src/main.ts"), "serve"], {
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", CAMPFIRE_DATA_DIR: dataDir },
+    env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1", CAMPFIRE_DATA_DIR: dataDir },
     stdout: "ignore",
     stderr: "inherit",
   });
+  const stop = async () => {
+    server.kill("SIGTERM");
+    await server.exited;
+    rmSync(dataDir, { recursive: true, force: true });
+  };
   try {
     await waitUntilUp(base);
     const firstRun = await fetch(`${base}/first_run`, {
@@ -61,10 +67,18 @@ if (import.meta.main) {
       body: new URLSearchParams({ name: "Bench", email_address: "bench@example.com", password: "a long bench password" }),
     });
     const cookie = firstRun.headers.getSetCookie()[0]!.split(";")[0]!;
-    console.log(JSON.stringify(await measureUploads(base, cookie, 1, server.pid)));
+    return { base, cookie, pid: server.pid, dataDir, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+if (import.meta.main) {
+  const server = await startUploadServer();
+  try {
+    console.log(JSON.stringify(await measureUploads(server.base, server.cookie, 1, server.pid)));
   } finally {
-    server.kill("SIGTERM");
-    await server.exited;
-    rmSync(dataDir, { recursive: true, force: true });
+    await server.stop();
   }
 }

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { accountRoutes } from "./accounts/routes.tsx";
 import { attachmentRoutes } from "./attachments/routes.ts";
+import { demoRoutes } from "./demo/demo-routes.ts";
 import { firstRunRoutes, requireSetUp, setUpCheck } from "./first-run/routes.tsx";
 import { assetRoutes } from "./http/assets.ts";
 import { loadSession } from "./http/authenticate.ts";
@@ -42,6 +43,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
 
   app.route("/", firstRunRoutes(ctx, isSetUp));
   app.route("/", sessionRoutes(ctx));
+  if (ctx.config.demo) app.route("/", demoRoutes(ctx));
   app.route("/", accountRoutes(ctx));
   app.route("/", joinRoutes(ctx));
   app.route("/", autocompleteRoutes(ctx));

@@ -1,15 +1,16 @@
 import type { Database } from "bun:sqlite";
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { Server } from "bun";
+import type { Serve, Server } from "bun";
 import { createApp } from "./app.ts";
+import { BackupSchedule } from "./backup/schedule.ts";
 import { ReadCache } from "./cache/read-cache.ts";
 import type { Config } from "./config.ts";
-import { openDatabase } from "./db/connection.ts";
+import { databasePath, openDatabase } from "./db/connection.ts";
 import { DiskSpace } from "./db/disk-space.ts";
 import { GroupCommit } from "./db/group-commit.ts";
 import { migrate } from "./db/migrations.ts";
-import { FORM_MAX_BYTES } from "./http/body-limits.ts";
+import { FORM_MAX_BYTES, incomingDir } from "./http/body-limits.ts";
 import type { AppContext } from "./http/env.ts";
 import { consoleLogger, type Logger } from "./log.ts";
 import { Connections, type SocketData } from "./realtime/connections.ts";
@@ -30,9 +31,11 @@ export type RunningServer = {
   url: string;
   /** Stops gracefully: in-flight requests get up to `graceMs` to finish. */
   stop: (graceMs?: number) => Promise<void>;
+  /** Serves a renewed certificate (read again from config.tls) to new connections; open ones stay. */
+  reloadTls: () => void;
 };
 
-export const databasePath = (dataDir: string): string => join(dataDir, "campfire.sqlite3");
+export { databasePath };
 
 // Half the presence TTL, so a silent tab leaves "here now" within 90 s at most.
 const PRESENCE_SWEEP_MS = 30_000;
@@ -47,15 +50,17 @@ const OUTSIDE_WRITES_CHECK_MS = 1000;
 // default let one socket make the server parse megabytes per frame. Larger ones close with 1009.
 const MAX_CLIENT_FRAME_BYTES = 16 * 1024;
 // Long enough for any sign-in or post, short enough for systemd's default 90 s stop timeout.
-const SHUTDOWN_GRACE_MS = 10_000;
+export const SHUTDOWN_GRACE_MS = 10_000;
 
 /** What only tests set, never the environment: e.g. the private-network guard's allowance for a local test server. */
-export type TestHooks = { networkGuard?: GuardOptions };
+export type TestHooks = { networkGuard?: GuardOptions; acmeTrustedCa?: string };
 
 /** Opens and migrates the data directory, then listens: the only place a port is opened. */
 export function startServer(config: Config, log: Logger = consoleLogger, hooks: TestHooks = {}): RunningServer {
   // The first directory this start creates, if any: a start that fails (a busy port) takes it away again.
   const created = mkdirSync(join(config.dataDir, "files"), { recursive: true });
+  // Uploads cut off by a crash or a kill: nothing refers to them.
+  rmSync(incomingDir(config.dataDir), { recursive: true, force: true });
   try {
     return listen(config, log, hooks);
   } catch (error) {
@@ -83,25 +88,31 @@ function listen(config: Config, log: Logger, hooks: TestHooks): RunningServer {
     stopping: false,
   };
   const app = createApp(ctx);
+  const options = (): Serve.Options<SocketData> => ({
+    port: config.port,
+    hostname: config.host,
+    fetch: app.fetch,
+    tls: config.tls ? { cert: Bun.file(config.tls.certPath), key: Bun.file(config.tls.keyPath) } : undefined,
+    // A renewed certificate is served by a second listener on the same port while the first one
+    // finishes its connections (reloadTls); only automatic HTTPS needs that.
+    reusePort: config.autoTls !== undefined,
+    // Uploads on slow connections need longer than Bun's 10 s default.
+    idleTimeout: 120,
+    // Nothing larger than an upload (plus the form fields around it) is read at all; each route has
+    // its own, smaller limit (http/body-limits.ts).
+    maxRequestBodySize: config.maxUploadBytes + FORM_MAX_BYTES,
+    websocket: { ...socketHandlers(ctx), idleTimeout: 120, sendPings: true, maxPayloadLength: MAX_CLIENT_FRAME_BYTES },
+  });
   let server: Server<SocketData>;
+  const retired: Server<SocketData>[] = [];
   try {
-    server = Bun.serve<SocketData>({
-      port: config.port,
-      hostname: config.host,
-      fetch: app.fetch,
-      tls: config.tls ? { cert: Bun.file(config.tls.certPath), key: Bun.file(config.tls.keyPath) } : undefined,
-      // Uploads on slow connections need longer than Bun's 10 s default.
-      idleTimeout: 120,
-      // Nothing larger than an upload (plus the form fields around it) is read at all; each route has
-      // its own, smaller limit (http/body-limits.ts).
-      maxRequestBodySize: config.maxUploadBytes + FORM_MAX_BYTES,
-      websocket: { ...socketHandlers(ctx), idleTimeout: 120, sendPings: true, maxPayloadLength: MAX_CLIENT_FRAME_BYTES },
-    });
+    server = Bun.serve<SocketData>(options());
   } catch (error) {
     db.close();
     throw error;
   }
   ctx.publisher.attach(server);
+  ctx.unfurler.startSweeping();
   const presenceSweep = setInterval(() => {
     try {
       sweepPresence(ctx);
@@ -127,9 +138,13 @@ function listen(config: Config, log: Logger, hooks: TestHooks): RunningServer {
       log("error", "checking for writes by other processes failed", { error });
     }
   }, OUTSIDE_WRITES_CHECK_MS);
+  const backups = config.backup ? new BackupSchedule(config.dataDir, config.backup, log) : undefined;
+  backups?.start();
   const url = server.url.href.replace(/\/$/, "");
   return {
-    server,
+    get server() {
+      return server;
+    },
     db,
     ctx,
     url,
@@ -138,12 +153,14 @@ function listen(config: Config, log: Logger, hooks: TestHooks): RunningServer {
       clearInterval(presenceSweep);
       clearInterval(searchIndexing);
       clearInterval(outsideWritesCheck);
+      ctx.unfurler.stopSweeping();
+      backups?.stop();
       ctx.publisher.cancelPending();
       // Stop accepting, and let the requests already in flight (a sign-in, an upload) finish.
-      const drained = server.stop(false);
+      const drained = Promise.all([server, ...retired].map((listener) => listener.stop(false)));
       ctx.connections.close(() => true, "Campfire is restarting", RESTARTING_CLOSE_CODE);
       await Promise.race([drained, Bun.sleep(graceMs)]);
-      await server.stop(true); // whatever is still open after the grace period
+      await Promise.all([server, ...retired].map((listener) => listener.stop(true))); // whatever is still open after the grace period
       ctx.publisher.cancelPending(); // anything the last requests deferred
       ctx.writer.flush();
       try {
@@ -153,6 +170,14 @@ function listen(config: Config, log: Logger, hooks: TestHooks): RunningServer {
         log("error", "the checkpoint at shutdown failed", { error });
       }
       db.close();
+    },
+    reloadTls: () => {
+      const next = Bun.serve<SocketData>(options());
+      retired.push(server);
+      server.stop(false); // stops listening; its requests and sockets carry on until they end
+      server = next;
+      ctx.publisher.attach(next);
+      log("info", "serving the renewed certificate");
     },
   };
 }

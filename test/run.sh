@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: installs what the tests need (Debian's Chromium, when it is missing and we are root),
+# `npm test`: installs what the tests need (Debian packages, when they are missing and we are root),
 # then runs the type check (server and browser code), the format and lint check, the fast suite
 # (twice: read cache on, then off) and the browser suite, and ends with "N passed, N failed".
 set -uo pipefail
@@ -19,13 +19,21 @@ tally() { # tally LOG EXIT_CODE: add bun test's counts; a run that failed withou
   if [ "$2" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then failed=$((failed + 1)); fi
 }
 
-if [ ! -x "$CHROMIUM" ]; then
+# Debian packages the tests drive: Chromium (browser suite), Pebble (a local ACME CA for automatic
+# HTTPS), curl (the README's bot lines run as written), openssl, systemd-analyze.
+missing=()
+[ -x "$CHROMIUM" ] || missing+=(chromium)
+command -v pebble >/dev/null && command -v pebble-challtestsrv >/dev/null || missing+=(pebble)
+command -v curl >/dev/null || missing+=(curl)
+command -v openssl >/dev/null || missing+=(openssl)
+command -v systemd-analyze >/dev/null || missing+=(systemd)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "Installing Debian's chromium for the browser tests (about a minute)…"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >"$logs/apt.log" 2>&1 ||
-      { tail -20 "$logs/apt.log"; echo "Could not install chromium."; }
+    echo "Installing Debian's ${missing[*]} for the tests (about a minute)…"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >"$logs/apt.log" 2>&1 ||
+      { tail -20 "$logs/apt.log"; echo "Could not install ${missing[*]}."; }
   else
-    echo "The browser tests need Chromium at $CHROMIUM: run 'sudo apt-get install chromium' (or set CHROMIUM_PATH)."
+    echo "The tests need Debian's ${missing[*]}: run 'sudo apt-get install ${missing[*]}' (Chromium may live elsewhere: set CHROMIUM_PATH)."
   fi
 fi
 

@@ -88,9 +88,13 @@ function sendNow(form: HTMLFormElement) {
   if (!text.trim()) return;
   const body: Body = rich ? { body_html: rich.html } : { body: text };
   const pending = pendingMessage(text, body, crypto.randomUUID());
-  // Kept on the pending message, so a retry sends the same card.
+  // Kept on the pending message, so a retry sends the same card; shown on it at once.
   const unfurl = linkPreviews.take();
-  if (unfurl) pending.dataset.unfurl = unfurl;
+  if (unfurl) {
+    pending.dataset.unfurl = unfurl.token;
+    pending.querySelector(".message__body")!.after(unfurl.card);
+    if (linkPreviews.isJustTheLink(text, unfurl.card)) pending.querySelector<HTMLElement>(".message__body")!.hidden = true;
+  }
   const list = document.querySelector("[data-messages]")!;
   list.append(pending);
   list.scrollTop = list.scrollHeight;

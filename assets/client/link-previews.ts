@@ -33,11 +33,21 @@ export function dismiss() {
   delete preview.dataset.token;
 }
 
-/** The token of the card on show, which then goes with the message being sent. */
-export function take(): string | undefined {
-  const token = box()?.dataset.token;
+/**
+ * The card on show, which then goes with the message being sent: its token for the server, and a
+ * copy of it for the pending message, so the card is there before the server confirms.
+ */
+export function take(): { token: string; card: HTMLAnchorElement } | undefined {
+  const preview = box();
+  const token = preview?.dataset.token;
+  const card = token ? (preview!.querySelector<HTMLAnchorElement>(".link-preview")!.cloneNode(true) as HTMLAnchorElement) : null;
   dismiss();
-  return token;
+  return token && card ? { token, card } : undefined;
+}
+
+/** As the server decides for a sent message (templates/messages/message.tsx): a body that is just the card's URL is hidden. */
+export function isJustTheLink(text: string, card: HTMLAnchorElement): boolean {
+  return URL.canParse(text.trim()) && new URL(text.trim()).href === card.href;
 }
 
 async function ask(url: string) {

@@ -29,7 +29,37 @@ function failed(pending: HTMLElement, reason: string) {
   pending.querySelector<HTMLElement>("[data-cancel-upload]")!.textContent = "Dismiss";
 }
 
-export function upload(form: HTMLFormElement, file: File): void {
+// Reading a video's header takes milliseconds; one the browser can't read is sent without a size.
+const MEASURE_TIMEOUT_MS = 3000;
+
+/**
+ * A video's frame size, read by the browser from the file itself before it is sent, so the message
+ * lays its player out at the right size before it loads (the server can't read every format cheaply;
+ * a browser that can't read the file couldn't play it either). Null when it isn't a video or unreadable.
+ */
+function frameSize(file: File): Promise<{ width: number; height: number } | null> {
+  if (!/^video\//.test(file.type)) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    const video = document.createElement("video");
+    const url = URL.createObjectURL(file);
+    const done = (size: { width: number; height: number } | null) => {
+      clearTimeout(timer);
+      video.removeAttribute("src");
+      URL.revokeObjectURL(url);
+      resolve(size);
+    };
+    const timer = setTimeout(() => done(null), MEASURE_TIMEOUT_MS);
+    video.addEventListener("loadedmetadata", () =>
+      done(video.videoWidth > 0 && video.videoHeight > 0 ? { width: video.videoWidth, height: video.videoHeight } : null),
+    );
+    video.addEventListener("error", () => done(null));
+    video.preload = "metadata";
+    video.muted = true;
+    video.src = url;
+  });
+}
+
+export async function upload(form: HTMLFormElement, file: File): Promise<void> {
   const limit = Number(form.dataset.maxUploadBytes);
   if (file.size > limit) {
     flash(`“${file.name}” is too large: at most ${megabytes(limit)} can be attached.`);
@@ -42,10 +72,20 @@ export function upload(form: HTMLFormElement, file: File): void {
   list.scrollTop = list.scrollHeight;
   document.querySelector("[data-empty-note]")?.setAttribute("hidden", "");
 
+  const xhr = new XMLHttpRequest();
+  pending.querySelector("[data-cancel-upload]")!.addEventListener("click", () => {
+    xhr.abort();
+    pending.remove();
+  });
   const body = new FormData();
   body.set("client_message_id", clientMessageId);
+  const frame = await frameSize(file);
+  if (!pending.isConnected) return; // cancelled while the video was measured
+  if (frame) {
+    body.set("media_width", String(frame.width));
+    body.set("media_height", String(frame.height));
+  }
   body.set("attachment", file);
-  const xhr = new XMLHttpRequest();
   const progress = pending.querySelector<HTMLProgressElement>("[data-upload-progress]")!;
   xhr.upload.addEventListener("progress", (event) => {
     if (event.lengthComputable) progress.value = Math.round((event.loaded / event.total) * 100);
@@ -56,10 +96,6 @@ export function upload(form: HTMLFormElement, file: File): void {
     else failed(pending, `Not sent: ${flash(xhr.responseText)}`);
   });
   xhr.addEventListener("error", () => failed(pending, "Not sent: no connection."));
-  pending.querySelector("[data-cancel-upload]")!.addEventListener("click", () => {
-    xhr.abort();
-    pending.remove();
-  });
   xhr.open("POST", form.action);
   xhr.setRequestHeader("HX-Request", "true");
   xhr.setRequestHeader("Accept", "text/html");
@@ -67,7 +103,7 @@ export function upload(form: HTMLFormElement, file: File): void {
 }
 
 const uploadAll = (form: HTMLFormElement, files: Iterable<File>) => {
-  for (const file of files) upload(form, file);
+  for (const file of files) void upload(form, file);
 };
 
 document.addEventListener("change", (event) => {

@@ -2,6 +2,7 @@ import type { Database } from "bun:sqlite";
 import { unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { now } from "../db/time.ts";
+import type { ReceivedFile } from "../http/multipart.ts";
 
 export type Attachment = {
   id: number;
@@ -22,6 +23,16 @@ const PREVIEW_HEIGHT = 800;
 // 50 megapixels (an 8K photo is 33): a 30000×30000 PNG of 2.6 MB would want 3.6 GB to decode.
 const MAX_PIXELS = 50_000_000;
 const PREVIEWED_TYPES = new Set(["image/jpeg", "image/png", "image/webp", "image/gif"]);
+// What browsers play in a <video> or <audio> element (and serve-file.ts sends inline).
+const VIDEO_TYPES = new Set(["video/mp4", "video/webm"]);
+const AUDIO_TYPES = new Set(["audio/mpeg", "audio/ogg", "audio/wav", "audio/webm", "audio/mp4"]);
+
+/** How a message shows a file: a player for what browsers play, otherwise a picture or a download. */
+export const playerFor = (contentType: string): "video" | "audio" | null =>
+  VIDEO_TYPES.has(contentType) ? "video" : AUDIO_TYPES.has(contentType) ? "audio" : null;
+
+/** A video's frame size as the sender's browser read it from the file: only a layout hint, so the page doesn't jump. */
+export type FrameSize = { width: number; height: number };
 const MAX_FILENAME = 255;
 
 export const filesDir = (dataDir: string): string => join(dataDir, "files");
@@ -40,13 +51,14 @@ const cleanName = (name: string): string =>
  * Writes an upload under a random key (never its own name) and, for a JPEG/PNG/WebP/GIF, a WebP
  * preview of at most 1200×800 next to it. Bun.Image decodes on another thread (a 4000×4000 PNG
  * took 258 ms while the event loop kept ticking), so the server goes on meanwhile. An image it
- * cannot read (corrupt, too many pixels) is kept as a plain file. Used by the composer's post and,
- * later, by the bot API: anything holding a File can call it.
+ * cannot read (corrupt, too many pixels) is kept as a plain file; a video keeps the frame size its
+ * sender's browser measured, if any. The upload is already on disk
+ * (http/multipart.ts): it is renamed into place, never copied or held in memory, pictures aside.
  */
-export async function storeFile(dataDir: string, file: File): Promise<StoredFile> {
+export async function storeFile(dataDir: string, file: ReceivedFile, frame?: FrameSize): Promise<StoredFile> {
   const fileKey = crypto.randomUUID().replaceAll("-", "");
   const contentType = cleanType(file.type);
-  await Bun.write(pathOf(dataDir, fileKey), file);
+  await file.moveTo(pathOf(dataDir, fileKey));
   const stored: StoredFile = {
     fileKey,
     previewKey: null,
@@ -56,9 +68,10 @@ export async function storeFile(dataDir: string, file: File): Promise<StoredFile
     width: null,
     height: null,
   };
+  if (VIDEO_TYPES.has(contentType) && frame) return { ...stored, ...frame };
   if (!PREVIEWED_TYPES.has(contentType)) return stored;
   try {
-    const preview = await new Bun.Image(await file.arrayBuffer(), { maxPixels: MAX_PIXELS })
+    const preview = await new Bun.Image(fileOnDisk(dataDir, fileKey), { maxPixels: MAX_PIXELS })
       .resize(PREVIEW_WIDTH, PREVIEW_HEIGHT, { fit: "inside", withoutEnlargement: true })
       .webp({ quality: 80 })
       .bytes();

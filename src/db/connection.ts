@@ -1,6 +1,10 @@
 import { Database } from "bun:sqlite";
 import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
+
+/** The database's file name inside the data directory (its -wal and -shm files sit beside it). */
+export const DATABASE_FILE = "campfire.sqlite3";
+export const databasePath = (dataDir: string): string => join(dataDir, DATABASE_FILE);
 
 /** Opens (creating if needed) the SQLite file with the pragmas every connection needs. */
 export function openDatabase(path: string): Database {

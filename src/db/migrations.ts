@@ -7,6 +7,7 @@ import boostsByGrapheme from "./migrations/005_boosts_by_grapheme.sql" with { ty
 import soundsMuted from "./migrations/006_sounds_muted.sql" with { type: "text" };
 import filesByMessage from "./migrations/007_files_by_message.sql" with { type: "text" };
 import linkPreviews from "./migrations/008_link_previews.sql" with { type: "text" };
+import linkPreviewsByMessage from "./migrations/012_link_previews_by_message.sql" with { type: "text" };
 
 // Ordered and embedded in the executable; PRAGMA user_version counts how many have been applied.
 // Append new files here; never edit one that has shipped.
@@ -19,6 +20,7 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
   { name: "006_sounds_muted", sql: soundsMuted },
   { name: "007_files_by_message", sql: filesByMessage },
   { name: "008_link_previews", sql: linkPreviews },
+  { name: "012_link_previews_by_message", sql: linkPreviewsByMessage },
 ];
 
 /** Applies the migrations this database has not seen yet; returns their names. */

@@ -1,6 +1,8 @@
-import type { MiddlewareHandler } from "hono";
+import { join } from "node:path";
+import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { renderError } from "./errors.tsx";
+import { HttpError, renderError } from "./errors.tsx";
+import { readMultipart, requestTooLarge } from "./multipart.ts";
 
 /** Forms and JSON: far more than any message, name or setting needs. */
 export const FORM_MAX_BYTES = 1024 * 1024;
@@ -11,12 +13,11 @@ export const FORM_MAX_BYTES = 1024 * 1024;
  * sign-in form took the process from 67 MB to about 1 GB before the form was even looked at.
  */
 export function limitBody(maxBytes: number) {
-  const megabytes = Math.round((maxBytes / (1024 * 1024)) * 10) / 10;
   return bodyLimit({
     maxSize: maxBytes,
     onError: (c) => {
       c.header("Connection", "close"); // the rest of the body is not worth reading
-      return renderError(c, 413, `That request is too large: at most ${megabytes} MB can be sent here.`);
+      return renderError(c, 413, requestTooLarge(maxBytes));
     },
   });
 }
@@ -25,29 +26,47 @@ export function limitBody(maxBytes: number) {
 const UPLOAD_ROUTES = [/^\/rooms\/\d+\/messages$/, /^\/profile\/avatar$/];
 
 /**
- * The form limit everywhere but on the upload routes, which take a file of up to `maxUploadBytes`
- * (plus a form's worth for the other fields). Either is refused before the body is read.
+ * The form limit everywhere but for multipart posts to the upload routes, which take a file of up
+ * to `maxUploadBytes` (plus a form's worth for the other fields): over it by Content-Length, refused
+ * before a byte is read; sent in chunks, counted by `receiveUpload` as it streams to disk (Hono's
+ * limit would first gather the whole body in memory).
  */
 export function limitBodies(maxUploadBytes: number): MiddlewareHandler {
   const forms = limitBody(FORM_MAX_BYTES);
   const uploads = limitBody(maxUploadBytes + FORM_MAX_BYTES);
-  return (c, next) => (c.req.method === "POST" && UPLOAD_ROUTES.some((route) => route.test(c.req.path)) ? uploads : forms)(c, next);
+  return (c, next) => {
+    if (c.req.method !== "POST" || !isMultipart(c) || !UPLOAD_ROUTES.some((route) => route.test(c.req.path))) return forms(c, next);
+    return c.req.header("content-length") ? uploads(c, next) : next();
+  };
 }
 
+const isMultipart = (c: Context) => /^multipart\/form-data\b/i.test(c.req.header("content-type") ?? "");
+
+/** Where uploads are written while they arrive; emptied at each start (a crash may leave some behind). */
+export const incomingDir = (dataDir: string): string => join(dataDir, "incoming");
+
 /**
- * Multipart bodies parsed by Bun straight from the request. Hono's form validator would first copy
- * the body into an ArrayBuffer (which it keeps) and parse that, holding each upload twice: ten
- * 20 MB uploads took the server from 68 to 413 MB that way. A body that is not multipart at all
- * is refused here with 400 rather than reaching the validator as an exception.
+ * Reads a multipart body with our streaming parser (http/multipart.ts): the file goes to disk as it
+ * arrives and is available to the route as `c.get("upload")`; the text fields reach the route's
+ * zod validator as a form. Whatever the route did not move into place is removed after it answers,
+ * so a refusal, an error or an abandoned upload leaves no file behind. Other bodies pass untouched.
  */
-export const parseMultipartOnce: MiddlewareHandler = async (c, next) => {
-  if (!c.req.header("content-type")?.startsWith("multipart/form-data")) return next();
-  let form: FormData;
-  try {
-    form = await c.req.raw.formData();
-  } catch {
-    return renderError(c, 400, "That upload could not be read: please send it again.");
-  }
-  c.req.bodyCache.formData = form;
-  await next();
-};
+export function receiveUpload(config: { dataDir: string; maxUploadBytes: number }, fileField: string): MiddlewareHandler {
+  const limits = { fileField, maxFileBytes: config.maxUploadBytes, maxFieldBytes: FORM_MAX_BYTES, tempDir: incomingDir(config.dataDir) };
+  return async (c, next) => {
+    if (!isMultipart(c)) return next();
+    const { fields, file } = await readMultipart(c.req.raw, limits).catch((error) => {
+      if (error instanceof HttpError && error.status === 413) c.header("Connection", "close"); // the rest is not worth reading
+      throw error;
+    });
+    const form = new FormData();
+    for (const [name, value] of Object.entries(fields)) for (const one of [value].flat()) form.append(name, one);
+    c.req.bodyCache.formData = form;
+    c.set("upload", file);
+    try {
+      await next();
+    } finally {
+      await file?.discard();
+    }
+  };
+}

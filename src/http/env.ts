@@ -11,6 +11,7 @@ import type { Session } from "../sessions/sessions.ts";
 import type { SignInThrottle } from "../sessions/throttle.ts";
 import type { Unfurler } from "../unfurl/unfurler.ts";
 import type { User } from "../users/users.ts";
+import type { ReceivedFile } from "./multipart.ts";
 
 /** What every route needs, built once at start and passed down explicitly. */
 export type AppContext = {
@@ -34,5 +35,12 @@ export type AppContext = {
 
 export type AppEnv = {
   Bindings: Server<SocketData>;
-  Variables: { requestId: string; cspNonce: string; user: User | null; session: Session | null };
+  Variables: {
+    requestId: string;
+    cspNonce: string;
+    user: User | null;
+    session: Session | null;
+    /** The file of a multipart upload, on disk until the route moves it (http/body-limits.ts). */
+    upload: ReceivedFile | null;
+  };
 };

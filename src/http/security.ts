@@ -10,7 +10,8 @@ export const contentSecurityPolicy = (nonce: string): string =>
     "script-src 'self'",
     `style-src 'self' 'nonce-${nonce}'`,
     "img-src 'self' data: blob:",
-    "media-src 'self'",
+    // blob: for the composer, which reads a video's width and height from the file before sending it.
+    "media-src 'self' blob:",
     "connect-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
@@ -30,6 +31,9 @@ export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.res.headers.set("X-Content-Type-Options", "nosniff");
   c.res.headers.set("Referrer-Policy", "same-origin");
   c.res.headers.set("X-Frame-Options", "DENY");
+  // Served over HTTPS by us (TLS_CERT or TLS_DOMAIN): browsers should never try plain HTTP again.
+  // Behind a proxy, the proxy owns this header.
+  if (c.req.url.startsWith("https:")) c.res.headers.set("Strict-Transport-Security", "max-age=63072000");
   // Pages show one person's rooms and messages: no shared cache may keep them, nor the browser's disk
   // (a shared computer's next user). Assets say otherwise for themselves.
   if (!c.res.headers.has("Cache-Control")) c.res.headers.set("Cache-Control", "private, no-store");

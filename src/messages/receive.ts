@@ -1,10 +1,11 @@
 import type { Database } from "bun:sqlite";
 import { activityFrame, messageRemovedFrame, messagesFrame } from "../../templates/frames.ts";
 import { messageHtml } from "../../templates/messages/message.tsx";
-import { deleteAttachmentRow, insertAttachment, removeFiles, storeFile } from "../attachments/attachments.ts";
+import { deleteAttachmentRow, type FrameSize, insertAttachment, removeFiles, storeFile } from "../attachments/attachments.ts";
 import type { ReadCache } from "../cache/read-cache.ts";
 import type { GroupCommit } from "../db/group-commit.ts";
 import { now } from "../db/time.ts";
+import type { ReceivedFile } from "../http/multipart.ts";
 import { MAX_BODY_CHARS } from "../realtime/protocol.ts";
 import type { Publisher } from "../realtime/publish.ts";
 import { activityTopic, roomTopic } from "../realtime/topics.ts";
@@ -51,11 +52,19 @@ export async function postMessage(
   { db, cache, publisher, writer, config }: PostDeps,
   user: User,
   room: Room,
-  input: { body: string; rich?: boolean; clientMessageId: string; at?: number; file?: File; linkPreview?: LinkPreview | null },
+  input: {
+    body: string;
+    rich?: boolean;
+    clientMessageId: string;
+    at?: number;
+    file?: ReceivedFile;
+    frame?: FrameSize;
+    linkPreview?: LinkPreview | null;
+  },
 ): Promise<Posted | string> {
   const body = prepareBody(db, room.id, input.body, { rich: input.rich, withFile: input.file !== undefined });
   if (typeof body === "string") return body;
-  const file = input.file && (await storeFile(config.dataDir, input.file));
+  const file = input.file && (await storeFile(config.dataDir, input.file, input.frame));
   let stored: { message: Message; created: boolean };
   try {
     stored = await writer.run(() => {

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { MessageEditForm } from "../../templates/messages/edit.tsx";
 import { MessageView, messagesHtml } from "../../templates/messages/message.tsx";
 import { currentUser, requireUser } from "../http/authenticate.ts";
-import { parseMultipartOnce } from "../http/body-limits.ts";
+import { receiveUpload } from "../http/body-limits.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
 import { HttpError, orNotFound, renderError } from "../http/errors.tsx";
 import { positionId, positiveId, refuseWith } from "../http/validate.tsx";
@@ -20,11 +20,21 @@ const MAX_RAW_BODY = 100_000;
 const body = z.string("A message needs some text.").max(MAX_RAW_BODY, "That message is far too long.");
 // `body` is text as typed; `body_html` is the toolbar composer's HTML (Trix's hidden input): one or
 // the other. A file may come alone; without one, an empty body is refused by postMessage with its reason.
+// 8K is 7680 wide; anything past 16384 px is not a real video.
+const frameSide = z
+  .string()
+  .regex(/^[1-9]\d{0,4}$/, "media_width and media_height must be whole numbers of pixels.")
+  .transform(Number)
+  .pipe(z.number().max(16_384, "media_width and media_height can be at most 16384 pixels."));
 const postForm = z
   .object({
     body: body.optional(),
     body_html: body.optional(),
-    attachment: z.instanceof(File, { message: "The attachment must be a file." }).optional(),
+    // The file itself arrives through receiveUpload (c.get("upload")); a text field of that name is a mistake.
+    attachment: z.never({ message: "The attachment must be a file." }).optional(),
+    // A video's frame size, read by the sender's browser: only for laying the player out before it loads.
+    media_width: frameSide.optional(),
+    media_height: frameSide.optional(),
     client_message_id: z
       .string()
       .trim()
@@ -40,13 +50,15 @@ const postForm = z
   .refine(
     (form) => form.body === undefined || form.body_html === undefined,
     "A message is either text (body) or HTML (body_html), not both.",
+  )
+  .refine(
+    (form) => (form.media_width === undefined) === (form.media_height === undefined),
+    "Send both media_width and media_height, or neither.",
   );
 const roomParam = z.object({ room_id: positiveId });
 const messageParam = z.object({ room_id: positiveId, id: positiveId });
 // after=0 pages from the very first message.
 const pageQuery = z.object({ before: positiveId.optional(), after: positionId.optional() });
-
-const tooLarge = (bytes: number) => `That file is too large: at most ${Math.round(bytes / (1024 * 1024))} MB can be attached.`;
 
 const NOT_YOURS = "Only the person who wrote a message or an administrator can change it.";
 
@@ -81,13 +93,11 @@ export function messageRoutes(ctx: AppContext) {
     .post(
       "/rooms/:room_id/messages",
       zValidator("param", roomParam, notFound),
-      parseMultipartOnce,
+      receiveUpload(ctx.config, "attachment"),
       zValidator("form", postForm, unprocessable),
       async (c) => {
         const room = roomOf(c, c.req.valid("param").room_id);
         const form = c.req.valid("form");
-        if (form.attachment && form.attachment.size > ctx.config.maxUploadBytes)
-          return renderError(c, 413, tooLarge(ctx.config.maxUploadBytes));
         const linkPreview = form.unfurl ? findLinkPreviewByToken(db, form.unfurl) : null;
         if (form.unfurl && !linkPreview)
           return renderError(c, 422, "That link preview is no longer available; send the message without it.");
@@ -95,7 +105,8 @@ export function messageRoutes(ctx: AppContext) {
           body: form.body_html ?? form.body ?? "",
           rich: form.body_html !== undefined,
           clientMessageId: form.client_message_id ?? crypto.randomUUID(),
-          file: form.attachment,
+          file: c.get("upload") ?? undefined,
+          frame: form.media_width && form.media_height ? { width: form.media_width, height: form.media_height } : undefined,
           linkPreview,
         });
         if (typeof posted === "string") return renderError(c, 422, posted);

@@ -7,17 +7,26 @@ import { userTopic } from "./topics.ts";
  */
 export class Publisher {
   private server: Server<unknown> | null = null;
+  /** Listeners replaced by a renewed certificate (server.ts reloadTls), still holding sockets. */
+  private retiring: Server<unknown>[] = [];
   private pending = new Map<string, ReturnType<typeof setTimeout>>();
 
   /** `onError` hears about a deferred render that failed; nothing else here runs outside a request. */
   constructor(private readonly onError: (error: unknown) => void = (error) => console.error(error)) {}
 
   attach(server: Server<unknown>): void {
+    if (this.server) this.retiring.push(this.server);
     this.server = server;
   }
 
   publish(topic: string, html: string): void {
     this.server?.publish(topic, html);
+    if (this.retiring.length > 0) this.publishToRetiring(topic, html);
+  }
+
+  private publishToRetiring(topic: string, html: string): void {
+    this.retiring = this.retiring.filter((server) => server.pendingWebSockets > 0);
+    for (const server of this.retiring) server.publish(topic, html);
   }
 
   /** For the rare per-person events (a room appearing in a sidebar); messages never go this way. */
@@ -50,6 +59,8 @@ export class Publisher {
   }
 
   subscriberCount(topic: string): number {
-    return this.server?.subscriberCount(topic) ?? 0;
+    let count = this.server?.subscriberCount(topic) ?? 0;
+    for (const server of this.retiring) count += server.subscriberCount(topic);
+    return count;
   }
 }

@@ -8,7 +8,7 @@ import type { AppContext, AppEnv } from "../http/env.ts";
 import { takeNotice } from "../http/notice.ts";
 import { clientIp, isHtmx, redirectTo } from "../http/request.ts";
 import { optional, validForm } from "../http/validate.tsx";
-import { authenticate, firstAdministrator } from "../users/users.ts";
+import { authenticate, demoPeople, firstAdministrator } from "../users/users.ts";
 import { endSession, startSession } from "./sessions.ts";
 
 const signInForm = z.object({
@@ -33,6 +33,7 @@ export function sessionRoutes(ctx: AppContext) {
           emailAddress={emailAddress}
           error={error}
           notice={status === 200 ? takeNotice(c) : undefined}
+          demoPeople={ctx.config.demo ? demoPeople(ctx.db) : undefined}
         />
       ),
       status,

@@ -51,3 +51,28 @@ export function linkPreviewsOf(db: Database, ids: number[]): Map<number, LinkPre
     .all(JSON.stringify(ids));
   return new Map(rows.map((row) => [row.id, row]));
 }
+
+/**
+ * Forgets up to `limit` cards made before `before` that no message carries (offered in a composer and
+ * never sent, or their message deleted); returns the image keys of those that had a picture.
+ */
+export function forgetUnusedLinkPreviews(db: Database, before: number, limit: number): string[] {
+  return db
+    .query<{ imageKey: string | null }, [number, number]>(
+      `DELETE FROM link_previews WHERE id IN (
+         SELECT id FROM link_previews WHERE created_at < ?
+           AND NOT EXISTS (SELECT 1 FROM messages WHERE messages.link_preview_id = link_previews.id)
+         LIMIT ?)
+       RETURNING image_key AS imageKey`,
+    )
+    .all(before, limit)
+    .flatMap((row) => (row.imageKey ? [row.imageKey] : []));
+}
+
+/** Of these image keys, the ones some card still shows. */
+export function imageKeysInUse(db: Database, keys: string[]): Set<string> {
+  const rows = db
+    .query<{ key: string }, [string]>("SELECT image_key AS key FROM link_previews WHERE image_key IN (SELECT value FROM json_each(?))")
+    .all(JSON.stringify(keys));
+  return new Set(rows.map((row) => row.key));
+}

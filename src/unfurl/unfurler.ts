@@ -1,10 +1,11 @@
 import type { Database } from "bun:sqlite";
+import { readdir, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { now } from "../db/time.ts";
 import type { Logger } from "../log.ts";
 import { AttemptWindow } from "../sessions/throttle.ts";
 import { type FetchLimits, FetchRefused, type GuardOptions, guardedFetch } from "./guarded-fetch.ts";
-import { insertLinkPreview, type LinkPreview, recentLinkPreview } from "./link-previews.ts";
+import { forgetUnusedLinkPreviews, imageKeysInUse, insertLinkPreview, type LinkPreview, recentLinkPreview } from "./link-previews.ts";
 import { readPageFacts } from "./opengraph.ts";
 
 // The original's limits: a page is HTML of at most 5 MB; short timeouts, since someone is waiting.
@@ -32,6 +33,12 @@ const NOT_A_PAGE =
 
 export const IMAGE_KEY = /^[0-9a-f]{32}\.webp$/;
 
+// A card nobody sent (or whose message was deleted) is kept a day (a composer may still hold its
+// token) and then forgotten with its picture; swept hourly, a bounded batch at a time.
+export const UNUSED_KEPT_MS = 24 * 60 * 60_000;
+const SWEEP_EVERY_MS = 60 * 60_000;
+const SWEEP_BATCH = 1000;
+
 /**
  * Makes link previews: fetches the page through the private-network guard, reads its title,
  * description and image, and keeps a re-encoded copy of the image in the data directory, so that
@@ -42,6 +49,7 @@ export class Unfurler {
   private readonly perPerson = new AttemptWindow(PER_PERSON.limit, PER_PERSON.windowMs);
   private readonly failures = new Map<string, number>();
   private fetching = 0;
+  private sweeping: Timer | null = null;
 
   constructor(
     private readonly db: Database,
@@ -92,6 +100,54 @@ export class Unfurler {
     } finally {
       this.fetching--;
     }
+  }
+
+  /** Sweeps unused cards every hour from now on; the server starts this and stops it when it stops. */
+  startSweeping() {
+    this.sweeping ??= setInterval(() => {
+      this.sweep().catch((error) => this.log("error", "the link preview sweep failed", { error }));
+    }, SWEEP_EVERY_MS);
+  }
+
+  stopSweeping() {
+    if (this.sweeping) clearInterval(this.sweeping);
+    this.sweeping = null;
+  }
+
+  /**
+   * Forgets the cards no message carries, older than a day, and their pictures; then any picture
+   * older than a day that no card names (one written just before a crash, or before its card was
+   * stored). Returns how many cards and files went.
+   */
+  async sweep(at = now()): Promise<{ cards: number; images: number }> {
+    const before = at - UNUSED_KEPT_MS;
+    let cards = 0;
+    const images: string[] = [];
+    for (
+      let batch = forgetUnusedLinkPreviews(this.db, before, SWEEP_BATCH);
+      ;
+      batch = forgetUnusedLinkPreviews(this.db, before, SWEEP_BATCH)
+    ) {
+      cards += batch.length;
+      images.push(...batch);
+      if (batch.length < SWEEP_BATCH) break;
+    }
+    const old = await this.oldImages(before);
+    const inUse = imageKeysInUse(this.db, old);
+    images.push(...old.filter((key) => !inUse.has(key)));
+    await Promise.all(images.map((key) => unlink(join(this.imageDir, key)).catch(() => undefined)));
+    return { cards, images: images.length };
+  }
+
+  /** The pictures in our folder written before `before`. */
+  private async oldImages(before: number): Promise<string[]> {
+    const names = await readdir(this.imageDir).catch(() => [] as string[]);
+    const old = await Promise.all(
+      names
+        .filter((name) => IMAGE_KEY.test(name))
+        .map(async (name) => (((await stat(join(this.imageDir, name)).catch(() => null))?.mtimeMs ?? before) < before ? name : null)),
+    );
+    return old.filter((name) => name !== null);
   }
 
   /** Fetched the same guarded way, decoded and re-encoded small: the remote bytes are never kept or served. */

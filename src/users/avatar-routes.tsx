@@ -7,7 +7,7 @@ import { ProfilePage } from "../../templates/users/profile.tsx";
 import { fileOnDisk } from "../attachments/attachments.ts";
 import { serveFile } from "../attachments/serve-file.ts";
 import { currentUser, requireUser } from "../http/authenticate.ts";
-import { parseMultipartOnce } from "../http/body-limits.ts";
+import { receiveUpload } from "../http/body-limits.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
 import { orNotFound } from "../http/errors.tsx";
 import { redirectTo } from "../http/request.ts";
@@ -16,7 +16,8 @@ import { BOT_SVG, initialsSvg, removeAvatar, setAvatar } from "./avatars.ts";
 import { findUser } from "./users.ts";
 
 const notFound = refuseWith(404, "We couldn't find that person.");
-const avatarForm = z.object({ avatar: z.instanceof(File, { message: "Please choose a picture." }) });
+// The picture arrives through receiveUpload (c.get("upload")); without it, or as text, there is nothing to use.
+const avatarForm = z.object({ avatar: z.never({ message: "Please choose a picture." }).optional() });
 // The page asks for /users/:id/avatar?v=<key>: a new picture is a new address, so one may be kept a year.
 const KEPT = "private, max-age=31536000, immutable";
 // Asked without the current version (an old link, the API's avatar_url): check again each time.
@@ -51,8 +52,10 @@ export function avatarRoutes(ctx: AppContext) {
       return c.body(user.role === "bot" ? BOT_SVG : initialsSvg(user));
     })
     .get("/profile", (c) => c.html(<ProfilePage user={currentUser(c)} />))
-    .post("/profile/avatar", parseMultipartOnce, validAvatar, async (c) => {
-      const changed = await setAvatar(ctx, currentUser(c), c.req.valid("form").avatar);
+    .post("/profile/avatar", receiveUpload(config, "avatar"), validAvatar, async (c) => {
+      const picture = c.get("upload");
+      if (!picture) return c.html(<ProfilePage user={currentUser(c)} error="Please choose a picture." />, 422);
+      const changed = await setAvatar(ctx, currentUser(c), picture);
       if (typeof changed === "string") return c.html(<ProfilePage user={currentUser(c)} error={changed} />, 422);
       return redirectTo(c, "/profile");
     })

@@ -5,6 +5,7 @@ import { avatarColour, initials } from "../../templates/shared/avatar-look.ts";
 import { fileOnDisk, removeFiles } from "../attachments/attachments.ts";
 import type { ReadCache } from "../cache/read-cache.ts";
 import { now } from "../db/time.ts";
+import type { ReceivedFile } from "../http/multipart.ts";
 import type { Publisher } from "../realtime/publish.ts";
 import { userTopic } from "../realtime/topics.ts";
 import { findUser, type User } from "./users.ts";
@@ -21,10 +22,10 @@ const MAX_PIXELS = 50_000_000;
  * → write it under a new random key → point the person at it → forget the old file → tell the read
  * cache and everyone who shares a room with them, so their face changes on every screen at once.
  */
-export async function setAvatar(deps: Deps, user: User, file: File): Promise<User | string> {
+export async function setAvatar(deps: Deps, user: User, file: ReceivedFile): Promise<User | string> {
   let picture: Uint8Array;
   try {
-    picture = await new Bun.Image(await file.arrayBuffer(), { maxPixels: MAX_PIXELS })
+    picture = await new Bun.Image(await file.bytes(), { maxPixels: MAX_PIXELS })
       .resize(AVATAR_SIZE, AVATAR_SIZE, { fit: "inside", withoutEnlargement: true })
       .webp({ quality: 85 })
       .bytes();

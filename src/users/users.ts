@@ -151,3 +151,12 @@ export function activeUsersById(db: Database, ids: number[]): { id: number; name
 export function setSoundsMuted(db: Database, userId: number, muted: boolean): void {
   db.query("UPDATE users SET sounds_muted = ?, updated_at = ? WHERE id = ?").run(muted ? 1 : 0, now(), userId);
 }
+
+/** Everyone who can sign in, for the demo's one-click buttons: administrators first. */
+export function demoPeople(db: Database): { id: number; name: string; role: string }[] {
+  return db
+    .query<{ id: number; name: string; role: string }, []>(
+      "SELECT id, name, role FROM users WHERE status = 'active' AND role != 'bot' ORDER BY role = 'admin' DESC, id",
+    )
+    .all();
+}

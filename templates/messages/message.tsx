@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
-import type { Attachment } from "../../src/attachments/attachments.ts";
+import { type Attachment, playerFor } from "../../src/attachments/attachments.ts";
 import { shownBody } from "../../src/messages/mentions.ts";
 import type { Message } from "../../src/messages/messages.ts";
 import { domId } from "../../src/realtime/protocol.ts";
@@ -35,10 +35,22 @@ export function messageHtml(m: Message): Html {
         <a class="message__time" href="/rooms/${m.roomId}/@${m.id}"><time datetime="${iso}" data-local-time="time">${iso.slice(11, 16)}</time></a>
         ${m.updatedAt > m.createdAt ? EDITED : ""}
       </header>
-      <div class="message__body">${raw(shownBody(m))}</div>
+      <div class="message__body"${m.linkPreview && isJustTheLink(m.bodyHtml, m.linkPreview.url) ? " hidden" : ""}>${raw(shownBody(m))}</div>
       ${m.attachment ? attachmentHtml(m.attachment) : ""}${m.linkPreview ? linkPreviewHtml(m.linkPreview) : ""}${m.boosts.length > 0 ? boostsHtml(m) : ""}
     </div>
   </article>`;
+}
+
+/**
+ * Whether a body says nothing but the card's URL: then the card says it all and the text is hidden,
+ * as Campfire does (it stays in the markup, for editing and search). Only messages with a card ask.
+ */
+function isJustTheLink(bodyHtml: string, url: string): boolean {
+  const text = bodyHtml
+    .replace(/<[^>]*>/g, "")
+    .replace(/&(amp|lt|gt|quot|#39);/g, (_, name: string) => ({ amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'" })[name]!)
+    .trim();
+  return URL.canParse(text) && new URL(text).href === url;
 }
 
 /** A pasted link's card: its title links to the URL as pasted, its picture is our own copy. */
@@ -106,12 +118,24 @@ function boostsHtml(m: Message): Html {
 
 /**
  * A picture: its preview with its size (the page does not jump when it loads), linking to the
- * original, which the lightbox script opens. Any other file: its name, size and a download link.
+ * original, which the lightbox script opens. A video or a sound: the browser's own player, which
+ * with preload=metadata fetches only the start of the file (a video shows its first frame, so no
+ * poster image is made), then the name as a download link. Any other file: its name, size and a
+ * download link.
  */
 function attachmentHtml(file: Attachment): Html {
   const url = `/attachments/${file.fileKey}`;
   if (file.previewKey && file.width && file.height) {
     return html`<a class="attachment attachment--image" href="${url}" data-lightbox target="_blank"><img src="${url}/preview" width="${file.width}" height="${file.height}" alt="${file.filename}" loading="lazy"></a>`;
+  }
+  const download = html`<a class="attachment__name" href="${url}" download="${file.filename}">${file.filename}</a> <span class="attachment__size">${fileSize(file.byteSize)}</span>`;
+  const player = playerFor(file.contentType);
+  if (player === "video") {
+    const size = file.width && file.height ? html` width="${file.width}" height="${file.height}"` : "";
+    return html`<div class="attachment attachment--video"><video src="${url}" controls preload="metadata"${size}></video>${download}</div>`;
+  }
+  if (player === "audio") {
+    return html`<div class="attachment attachment--audio"><audio src="${url}" controls preload="metadata"></audio>${download}</div>`;
   }
   return html`<a class="attachment attachment--file" href="${url}" download="${file.filename}"><span class="attachment__icon" aria-hidden="true">📄</span><span class="attachment__name">${file.filename}</span> <span class="attachment__size">${fileSize(file.byteSize)}</span></a>`;
 }

@@ -25,16 +25,44 @@ export const SignInForm: FC<{ emailAddress?: string; error?: string }> = ({ emai
   </form>
 );
 
-export const SignInPage: FC<{ accountName: string; helpEmail: string | null; emailAddress?: string; error?: string; notice?: string }> = ({
-  accountName,
-  helpEmail,
-  notice,
-  ...form
-}) => (
+export type DemoPerson = { id: number; name: string; role: string };
+
+/** `campfire demo` only: sign in as anyone of the demo team with one click. */
+const DemoSignIn: FC<{ people: DemoPerson[] }> = ({ people }) => (
+  <section class="demo" aria-labelledby="demo-title">
+    <h2 id="demo-title" class="demo__title">
+      This is a demo
+    </h2>
+    <p class="demo__text">Everything here is made up and thrown away when the demo stops. Sign in as anyone of the team:</p>
+    <ul class="demo__people">
+      {people.map((person) => (
+        <li>
+          <form method="post" action="/demo/session">
+            <input type="hidden" name="user_id" value={String(person.id)} />
+            <button class="button demo__person" type="submit">
+              Sign in as {person.name}
+              {person.role === "admin" ? " (administrator)" : ""}
+            </button>
+          </form>
+        </li>
+      ))}
+    </ul>
+  </section>
+);
+
+export const SignInPage: FC<{
+  accountName: string;
+  helpEmail: string | null;
+  emailAddress?: string;
+  error?: string;
+  notice?: string;
+  demoPeople?: DemoPerson[];
+}> = ({ accountName, helpEmail, notice, demoPeople, ...form }) => (
   <Layout title={`Sign in · ${accountName}`} bodyClass="panel-page" notice={notice}>
     <main class="panel">
       <Logo />
       <h1 class="panel__title">{accountName}</h1>
+      {demoPeople ? <DemoSignIn people={demoPeople} /> : null}
       <SignInForm {...form} />
       {helpEmail ? (
         <p class="panel__fineprint">

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { User } from "../../src/users/users.ts";
 import type { Client } from "../helpers/client.ts";
@@ -138,6 +138,55 @@ describe("uploading", () => {
   test("an outsider cannot attach a file to a room they are not in", async () => {
     expect((await upload(third, roomId, new File(["x"], "x.txt"))).status).toBe(404);
     expect(fileRows()).toEqual([]);
+  });
+});
+
+describe("players", () => {
+  test("a video shows in a player sized by the frame its sender's browser measured, with its name as a download", async () => {
+    const { row, html } = await uploaded(new File(["not really frames"], "clip.webm", { type: "video/webm" }), {
+      media_width: "640",
+      media_height: "360",
+    });
+    expect(row).toMatchObject({ content_type: "video/webm", width: 640, height: 360, preview_key: null });
+    expect(html).toContain(`<video src="/attachments/${row.file_key}" controls preload="metadata" width="640" height="360"></video>`);
+    expect(html).toContain(`<a class="attachment__name" href="/attachments/${row.file_key}" download="clip.webm">clip.webm</a>`);
+    const served = await member.get(`/attachments/${row.file_key}`, { range: "bytes=0-3" });
+    expect(served.status).toBe(206);
+    expect(served.headers.get("content-type")).toBe("video/webm");
+  });
+
+  test("a video without a measured size still gets a player; a picture's size is always its own", async () => {
+    const { row, html } = await uploaded(new File(["x"], "clip.mp4", { type: "video/mp4" }));
+    expect(row).toMatchObject({ width: null, height: null });
+    expect(html).toContain(`<video src="/attachments/${row.file_key}" controls preload="metadata"></video>`);
+    const picture = await uploaded(new File([pngOf(40, 30)], "dot.png", { type: "image/png" }), {
+      media_width: "999",
+      media_height: "999",
+    });
+    expect(picture.row).toMatchObject({ width: 40, height: 30 });
+  });
+
+  test("a sound shows in an audio player", async () => {
+    const { row, html } = await uploaded(new File(["ID3"], "song.mp3", { type: "audio/mpeg" }));
+    expect(html).toContain(`<audio src="/attachments/${row.file_key}" controls preload="metadata"></audio>`);
+  });
+
+  test("a frame size that is not two whole numbers of pixels is refused with 422, nothing stored", async () => {
+    for (const [media_width, media_height] of [
+      ["abc", "360"],
+      ["0", "360"],
+      ["640", "99999"],
+      ["-1", "1"],
+      ["640.5", "360"],
+    ] as const) {
+      const response = await upload(member, roomId, new File(["x"], "clip.webm", { type: "video/webm" }), { media_width, media_height });
+      expect(response.status).toBe(422);
+      expect(await response.text()).toContain("media_width and media_height");
+    }
+    const one = await upload(member, roomId, new File(["x"], "clip.webm", { type: "video/webm" }), { media_width: "640" });
+    expect(one.status).toBe(422);
+    expect(fileRows()).toEqual([]);
+    expect(readdirSync(join(server.dataDir, "files"))).toEqual([]);
   });
 });
 

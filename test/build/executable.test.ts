@@ -19,7 +19,10 @@ const env = () => ({ PATH: "/usr/bin:/bin", HOME: runDir });
 
 beforeAll(async () => {
   workDir = makeDataDir();
-  const built = await run([process.execPath, "build.ts", "--outfile", join(workDir, "dist", "campfire")], { cwd: ROOT });
+  // The release's linux-x64 target, built the way `npm run release` builds it.
+  const built = await run([process.execPath, "build.ts", "--target", "bun-linux-x64", "--outfile", join(workDir, "dist", "campfire")], {
+    cwd: ROOT,
+  });
   expect(built.exitCode).toBe(0);
   runDir = join(workDir, "empty");
   mkdirSync(runDir);
@@ -30,10 +33,13 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
-test("version and help work from the executable alone", async () => {
+test("version and help work from the executable alone; version names the commit and platform it was built from", async () => {
   const version = await run([executable, "version"], { cwd: runDir, env: env() });
   expect(version.exitCode).toBe(0);
-  expect(version.stdout.trim()).toBe(packageJson.version);
+  const commit = (await run(["git", "rev-parse", "--short=12", "HEAD"], { cwd: ROOT })).stdout.trim();
+  expect(version.stdout.trim()).toBe(
+    `${packageJson.version} (commit ${commit}, bun-linux-x64, built ${new Date().toISOString().slice(0, 10)})`,
+  );
   const help = await run([executable, "help"], { cwd: runDir, env: env() });
   expect(help.exitCode).toBe(0);
   expect(help.stdout).toContain("reset-password EMAIL");
@@ -137,4 +143,34 @@ test("the executable makes a picture's thumbnail with Bun.Image (no native packa
     server.kill("SIGTERM");
     expect(await server.exited).toBe(0);
   }
+}, 60_000);
+
+test("the executable backs itself up on schedule in a process of its own, and restores the backup", async () => {
+  const port = freePort();
+  const dataDir = join(workDir, "scheduled");
+  const backupDir = join(workDir, "backups");
+  const server = Bun.spawn([executable, "--backup-dir", backupDir, "--backup-every-hours", "0.001"], {
+    cwd: runDir,
+    env: { ...env(), PORT: String(port), HOST: "127.0.0.1", CAMPFIRE_DATA_DIR: dataDir },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  try {
+    await waitUntilUp(`http://127.0.0.1:${port}`);
+    const deadline = Date.now() + 15_000;
+    while (!existsSync(backupDir) || readdirSync(backupDir).filter((name) => name.endsWith(".tar")).length === 0) {
+      if (Date.now() > deadline) throw new Error("no scheduled backup within 15 s");
+      await Bun.sleep(100);
+    }
+  } finally {
+    server.kill("SIGTERM");
+    expect(await server.exited).toBe(0);
+  }
+  const backup = readdirSync(backupDir).find((name) => name.endsWith(".tar"))!;
+  const restored = await run([executable, "restore", join(backupDir, backup), "--data-dir", join(workDir, "restored")], {
+    cwd: runDir,
+    env: env(),
+  });
+  expect(restored.stderr).toBe("");
+  expect(restored.stdout).toContain("every checksum verified");
 }, 60_000);

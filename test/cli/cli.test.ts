@@ -18,10 +18,62 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-test("version prints the version", async () => {
+test("version prints the version, and says when it runs from source", async () => {
   const { stdout, exitCode } = await campfire(["version"]);
   expect(exitCode).toBe(0);
-  expect(stdout.trim()).toBe(packageJson.version);
+  expect(stdout.trim()).toBe(`${packageJson.version} (not a release build: run from source)`);
+});
+
+test("every setting has an option named after its variable, with its default in help; the option wins", async () => {
+  const { stdout } = await campfire(["help"]);
+  for (const name of ENVIRONMENT_VARIABLES) {
+    const option = `--${name
+      .replace(/^CAMPFIRE_/, "")
+      .toLowerCase()
+      .replaceAll("_", "-")}`;
+    expect(stdout).toMatch(new RegExp(`^  ${option}, ${name}\\n {6}.*\\(default`, "m"));
+  }
+  // `systemd` prints what it read, so it shows which value won.
+  const both = await campfire(["systemd", "--port", "4100", "--url=https://chat.example.com"], { PORT: "4000" });
+  expect(both.exitCode).toBe(0);
+  expect(both.stdout).toContain("Environment=PORT=4100\n");
+  expect(both.stdout).toContain("Environment=CAMPFIRE_URL=https://chat.example.com\n");
+  for (const [args, line] of [
+    [["--colour", "red"], 'campfire: --colour: unknown option; run "campfire help" to see the options'],
+    [["--port"], "campfire: --port: needs a value"],
+    [["--port", "eighty"], 'campfire: PORT: must be a whole number from 0 to 65535 (got "eighty")'],
+    [["--backup-keep", "0"], 'campfire: CAMPFIRE_BACKUP_KEEP: must be a whole number of backups to keep, at least 1 (got "0")'],
+    [["--backup-every-hours", "soon"], 'campfire: CAMPFIRE_BACKUP_EVERY_HOURS: must be a number of hours, at least 0.001 (got "soon")'],
+  ] as const) {
+    const result = await campfire(["serve", ...args]);
+    expect({ args, exitCode: result.exitCode, stderr: result.stderr.trim() }).toEqual({ args, exitCode: 1, stderr: line });
+  }
+});
+
+test("systemd prints a hardened unit for this program that systemd-analyze accepts", async () => {
+  const dir = makeDataDir();
+  dirs.push(dir);
+  const { stdout, exitCode } = await campfire(["systemd", "--port", "80", "--backup-dir", "/var/backups/campfire"]);
+  expect(exitCode).toBe(0);
+  for (const line of [
+    `ExecStart=${process.execPath} ${MAIN} serve`,
+    "DynamicUser=yes",
+    "StateDirectory=campfire",
+    "Environment=CAMPFIRE_DATA_DIR=/var/lib/campfire",
+    "Environment=CAMPFIRE_BACKUP_DIR=/var/backups/campfire",
+    "ReadWritePaths=/var/backups/campfire",
+    "AmbientCapabilities=CAP_NET_BIND_SERVICE",
+    "ProtectSystem=strict",
+    "NoNewPrivileges=yes",
+    "Restart=on-failure",
+    "TimeoutStopSec=20",
+  ])
+    expect(stdout.split("\n")).toContain(line);
+  const unit = join(dir, "campfire.service");
+  await Bun.write(unit, stdout);
+  const verified = await run(["systemd-analyze", "verify", unit]);
+  expect(verified.stderr).toBe("");
+  expect(verified.exitCode).toBe(0);
 });
 
 test("help lists the commands and the environment", async () => {
@@ -33,7 +85,7 @@ test("help lists the commands and the environment", async () => {
 
 test("help and the README document exactly the environment variables the server reads", async () => {
   const { stdout } = await campfire(["help"]);
-  const inHelp = [...stdout.split("Environment")[1]!.matchAll(/^ {2}(\S.*?)(?: {2,}|$)/gm)].flatMap((m) => m[1]!.split(", "));
+  const inHelp = [...stdout.split("Settings")[1]!.matchAll(/^ {2}--[\w-]+, (\w+)$/gm)].map((m) => m[1]!);
   const readme = await Bun.file(join(import.meta.dir, "../../README.md")).text();
   const table = readme.split("### Configuration")[1]!.split("\n#")[0]!;
   const inReadme = [...table.matchAll(/^\| (.+?) \|/gm)].flatMap((row) => [...row[1]!.matchAll(/`(\w+)`/g)].map((m) => m[1]!));

@@ -91,13 +91,29 @@ test("a link pasted into the composer offers its card, which goes with the messa
   await step(ada.page, ada.problems, "seeing the card again", () => card.waitFor({ state: "visible" }));
   expect(siteHits).toEqual(["/handbook", "/cover.png"]);
 
+  // The post is held back a moment, so the pending message can be seen before the server confirms it.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await ada.page.route("**/rooms/1/messages", async (route) => {
+    if (route.request().method() === "POST") await held;
+    await route.continue();
+  });
   await ada.page.locator("#composer_body").press("Enter");
   expect(await card.isHidden()).toBe(true);
+  const pending = ada.page.locator("#room_1_messages .message--pending");
+  await step(ada.page, ada.problems, "seeing the card on the pending message", () =>
+    pending.locator(".link-preview .link-preview__title", { hasText: "The Campfire Handbook" }).waitFor(),
+  );
+  expect(await pending.locator(".link-preview").getAttribute("href")).toBe(pageUrl);
+  // The text is only the card's URL: hidden, as it will be once sent.
+  expect(await pending.locator(".message__body").isHidden()).toBe(true);
+  release();
 
   for (const person of [ada, milo]) {
     const sent = person.page.locator("#room_1_messages .message[data-message-id] .link-preview");
     await step(person.page, person.problems, "seeing the card in the message", () => sent.waitFor());
     expect(await sent.getAttribute("href")).toBe(pageUrl);
+    expect(await person.page.locator("#room_1_messages .message[data-message-id] .message__body").isHidden()).toBe(true);
     expect(await sent.locator(".link-preview__title").textContent()).toBe("The Campfire Handbook");
     await step(person.page, person.problems, "loading the message's picture", () =>
       imageLoaded(person.page, "#room_1_messages .message[data-message-id] .link-preview__image"),

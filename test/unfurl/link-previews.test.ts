@@ -1,4 +1,6 @@
-import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from "bun:test";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import { existsSync, utimesSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { deflateSync } from "node:zlib";
 import type { Server } from "bun";
 import { MAX_FETCHES_AT_ONCE } from "../../src/unfurl/unfurler.ts";
@@ -236,4 +238,61 @@ test("a message with a token the server never gave is refused, and nothing is st
   }
   expect(count()).toBe(before);
   expect(messageIdsIn(await (await admin.get(`/rooms/${roomId}`)).text())).toEqual([]);
+});
+
+test("a message that is nothing but the card's URL hides its text (the card says it all); with more words it shows", async () => {
+  const roomId = await createRoom(admin, "opens", { name: "Links" });
+  const send = async (body: string, path: string) => {
+    const card = (await (await unfurl(admin, `${siteUrl}${path}`)).json()) as Card;
+    return (await admin.post(`/rooms/${roomId}/messages`, { body, unfurl: card.id })).text();
+  };
+  const bare = await send(`  ${siteUrl}/article  `, "/article");
+  expect(bare).toContain('<div class="message__body" hidden>');
+  expect(bare).toContain(`href="${siteUrl}/article"`);
+  const worded = await send(`have a look: ${siteUrl}/article?2`, "/article?2");
+  expect(worded).toContain('<div class="message__body">');
+  // The same on the room page, read back from the database.
+  const page = await (await admin.get(`/rooms/${roomId}`)).text();
+  expect(page.match(/<div class="message__body" hidden>/g)).toHaveLength(1);
+});
+
+describe("the sweep of unused cards", () => {
+  const DAY = 24 * 60 * 60_000;
+  const rows = () =>
+    server.db.query<{ url: string; imageKey: string }, []>("SELECT url, image_key AS imageKey FROM link_previews ORDER BY id").all();
+  const imageFile = (key: string) => join(server.dataDir, "unfurls", key);
+  const card = async (path: string) => (await (await unfurl(admin, `${siteUrl}${path}`)).json()) as Card;
+  const age = (url: string, ms: number) =>
+    server.db.query("UPDATE link_previews SET created_at = created_at - ? WHERE url = ?").run(ms, `${siteUrl}${url}`);
+
+  test("after a day, cards no message carries are forgotten with their pictures; sent and recent ones stay", async () => {
+    const roomId = await createRoom(admin, "opens", { name: "Links" });
+    const sent = await card("/article?sent");
+    const posted = await admin.post(`/rooms/${roomId}/messages`, { body: "read this", unfurl: sent.id });
+    expect(posted.status).toBe(201);
+    await card("/article?never-sent");
+    await card("/article?just-offered");
+    age("/article?sent", 2 * DAY);
+    age("/article?never-sent", 2 * DAY);
+    const keys = Object.fromEntries(rows().map((row) => [row.url.split("?")[1], row.imageKey]));
+    // A picture left without its card (written just before a crash): old ones go, a fresh one may still be getting its card.
+    const strayOld = `${"a".repeat(32)}.webp`;
+    const strayNew = `${"b".repeat(32)}.webp`;
+    for (const stray of [strayOld, strayNew]) writeFileSync(imageFile(stray), "x");
+    utimesSync(imageFile(strayOld), new Date(Date.now() - 2 * DAY), new Date(Date.now() - 2 * DAY));
+
+    expect(await server.ctx.unfurler.sweep()).toEqual({ cards: 1, images: 2 });
+    expect(rows().map((row) => row.url.split("?")[1])).toEqual(["sent", "just-offered"]);
+    expect(existsSync(imageFile(keys["never-sent"]!))).toBe(false);
+    expect(existsSync(imageFile(strayOld))).toBe(false);
+    for (const kept of [keys.sent!, keys["just-offered"]!, strayNew]) expect(existsSync(imageFile(kept))).toBe(true);
+    expect((await admin.get(`/unfurls/${keys["never-sent"]}`)).status).toBe(404);
+    expect((await admin.get(`/rooms/${roomId}`)).status).toBe(200);
+
+    // Once its message is deleted, the sent card is unused too.
+    const messageId = messageIdsIn(await posted.text())[0]!;
+    expect((await admin.request(`/rooms/${roomId}/messages/${messageId}`, { method: "DELETE" })).status).toBe(200);
+    expect(await server.ctx.unfurler.sweep()).toEqual({ cards: 1, images: 1 });
+    expect(existsSync(imageFile(keys.sent!))).toBe(false);
+  });
 });
