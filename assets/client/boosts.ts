@@ -12,7 +12,11 @@ export function markMyBoosts(message: Element): void {
     boost.classList.toggle("boost--mine", mine);
     // Pressed when it is mine (pressing takes it back); named with who gave it, which is only a tooltip on screen.
     boost.setAttribute("aria-pressed", String(mine));
-    boost.setAttribute("aria-label", `${boost.dataset.boost} from ${boost.title}`);
+    // The visible count stays in the name, so voice control's "click 3" still finds it.
+    boost.setAttribute(
+      "aria-label",
+      `${boost.dataset.boost} ${boost.querySelector(".boost__count")?.textContent ?? ""}, from ${boost.title}`,
+    );
   }
 }
 

@@ -66,7 +66,7 @@ test("a mention picked from the list is highlighted for the person mentioned, an
   const milosThumb = mentioned.locator(".boost[data-boost='👍']");
   expect(await milosThumb.getAttribute("class")).toContain("boost--mine");
   // A screen reader hears who gave it and whether it is the reader's own (pressing takes it back).
-  expect(await adasThumb.getAttribute("aria-label")).toBe("👍 from Milo Member");
+  expect(await adasThumb.getAttribute("aria-label")).toBe("👍 1, from Milo Member");
   expect(await adasThumb.getAttribute("aria-pressed")).toBe("false");
   expect(await milosThumb.getAttribute("aria-pressed")).toBe("true");
 
