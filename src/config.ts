@@ -8,6 +8,15 @@ const port = z.coerce.number({ error: PORT_MESSAGE }).int(PORT_MESSAGE).min(0, P
 const UPLOAD_MESSAGE = "must be a whole number of megabytes from 1 to 4096";
 const BACKUP_HOURS_MESSAGE = "must be a number of hours, at least 0.001";
 const KEEP_MESSAGE = "must be a whole number of backups to keep, at least 1";
+// Web Push keys as web-push and the browsers write them: unpadded base64url of the raw P-256 key
+// (a 65-byte uncompressed public point, a 32-byte private scalar).
+const vapidKey = (bytes: number) =>
+  z
+    .string()
+    .trim()
+    .refine((key) => /^[A-Za-z0-9_-]+$/.test(key) && Buffer.from(key, "base64url").length === bytes, {
+      message: `must be ${bytes} bytes of base64url, as web-push generate-vapid-keys prints`,
+    });
 const existingFile = z.string().trim().refine(existsSync, "no such file").optional();
 
 const schema = z
@@ -49,6 +58,8 @@ const schema = z
     ACME_EMAIL: z.email("must be an email address").optional(),
     HTTP_PORT: port.default(80),
     TLS_KEY: existingFile,
+    VAPID_PUBLIC_KEY: vapidKey(65).optional(),
+    VAPID_PRIVATE_KEY: vapidKey(32).optional(),
   })
   .refine((env) => !!env.TLS_CERT === !!env.TLS_KEY, {
     message: "set both TLS_CERT and TLS_KEY, or neither",
@@ -57,6 +68,10 @@ const schema = z
   .refine((env) => !(env.TLS_DOMAIN && env.TLS_CERT), {
     message: "set either TLS_DOMAIN (automatic certificates) or TLS_CERT and TLS_KEY (your own), not both",
     path: ["TLS_DOMAIN"],
+  })
+  .refine((env) => !!env.VAPID_PUBLIC_KEY === !!env.VAPID_PRIVATE_KEY, {
+    message: "set both VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY, or neither",
+    path: ["VAPID_PRIVATE_KEY"],
   });
 
 /** Every variable the server reads; the README and `campfire help` document exactly these (a test checks). */
@@ -88,6 +103,8 @@ export const SETTINGS_HELP: Record<Variable, string> = {
   ACME_DIRECTORY_URL: "The ACME CA for TLS_DOMAIN (default Let's Encrypt).",
   ACME_EMAIL: "Contact address given to the CA, for expiry warnings (default: none).",
   HTTP_PORT: "With TLS_DOMAIN: the port answering the CA's challenges and redirecting to HTTPS (default 80).",
+  VAPID_PUBLIC_KEY: "Web Push public key, base64url (default: a pair made on first start and kept in the database).",
+  VAPID_PRIVATE_KEY: "Its private key; set both or neither (default: the generated one).",
 };
 
 /**
@@ -125,6 +142,8 @@ export type Config = {
   /** The largest request body the server accepts at all: an upload's. */
   maxUploadBytes: number;
   tls?: { certPath: string; keyPath: string };
+  /** Web Push keys from the environment; when absent the server makes a pair on first start and keeps it. */
+  vapid?: { publicKey: string; privateKey: string };
   /** Started by `campfire demo`: one-click sign-in on the sign-in page. Never from the environment. */
   demo?: boolean;
   /** Automatic HTTPS (TLS_DOMAIN): `tls` is then filled in once the certificate is on disk. */
@@ -158,6 +177,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     publicUrl: e.CAMPFIRE_URL?.replace(/\/+$/, ""),
     maxUploadBytes: e.CAMPFIRE_MAX_UPLOAD_MB * 1024 * 1024,
     tls: e.TLS_CERT ? { certPath: e.TLS_CERT, keyPath: e.TLS_KEY! } : undefined,
+    vapid: e.VAPID_PUBLIC_KEY ? { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY! } : undefined,
     readCache: e.CAMPFIRE_READ_CACHE === "on",
     autoTls: e.TLS_DOMAIN
       ? { domain: e.TLS_DOMAIN, directoryUrl: e.ACME_DIRECTORY_URL, email: e.ACME_EMAIL, httpPort: e.HTTP_PORT }

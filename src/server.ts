@@ -2,8 +2,11 @@ import type { Database } from "bun:sqlite";
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Serve, Server } from "bun";
+import { findAccount } from "./accounts/accounts.ts";
 import { createApp } from "./app.ts";
 import { BackupSchedule } from "./backup/schedule.ts";
+import { BannedAddresses } from "./bans/bans.ts";
+import { WEBHOOK_TIMEOUT_MS } from "./bots/webhooks.ts";
 import { ReadCache } from "./cache/read-cache.ts";
 import type { Config } from "./config.ts";
 import { databasePath, openDatabase } from "./db/connection.ts";
@@ -12,7 +15,9 @@ import { GroupCommit } from "./db/group-commit.ts";
 import { migrate } from "./db/migrations.ts";
 import { FORM_MAX_BYTES, incomingDir } from "./http/body-limits.ts";
 import type { AppContext } from "./http/env.ts";
+import { JobRunner, type RunnerOptions } from "./jobs/runner.ts";
 import { consoleLogger, type Logger } from "./log.ts";
+import { loadVapidKeys } from "./push/vapid.ts";
 import { Connections, type SocketData } from "./realtime/connections.ts";
 import { closeEndedSessions } from "./realtime/ended-sessions.ts";
 import { RESTARTING_CLOSE_CODE } from "./realtime/protocol.ts";
@@ -53,7 +58,7 @@ const MAX_CLIENT_FRAME_BYTES = 16 * 1024;
 export const SHUTDOWN_GRACE_MS = 10_000;
 
 /** What only tests set, never the environment: e.g. the private-network guard's allowance for a local test server. */
-export type TestHooks = { networkGuard?: GuardOptions; acmeTrustedCa?: string };
+export type TestHooks = { networkGuard?: GuardOptions; acmeTrustedCa?: string; jobs?: RunnerOptions; webhookTimeoutMs?: number };
 
 /** Opens and migrates the data directory, then listens: the only place a port is opened. */
 export function startServer(config: Config, log: Logger = consoleLogger, hooks: TestHooks = {}): RunningServer {
@@ -84,9 +89,15 @@ function listen(config: Config, log: Logger, hooks: TestHooks): RunningServer {
     signInThrottle: new SignInThrottle(),
     publisher: new Publisher((error) => log("error", "a deferred broadcast failed", { error })),
     connections: new Connections(),
+    bans: BannedAddresses.load(db),
     unfurler: new Unfurler(db, config.dataDir, log, hooks.networkGuard),
+    jobs: new JobRunner(db, log, hooks.jobs),
+    webhookTimeoutMs: hooks.webhookTimeoutMs ?? WEBHOOK_TIMEOUT_MS,
+    push: { vapid: loadVapidKeys(db, config.vapid), guard: hooks.networkGuard ?? {} },
     stopping: false,
   };
+  // The layout's logo and stylesheet are this account's from the first page on, an error page included.
+  findAccount(ctx);
   const app = createApp(ctx);
   const options = (): Serve.Options<SocketData> => ({
     port: config.port,
@@ -113,6 +124,7 @@ function listen(config: Config, log: Logger, hooks: TestHooks): RunningServer {
   }
   ctx.publisher.attach(server);
   ctx.unfurler.startSweeping();
+  ctx.jobs.start(ctx);
   const presenceSweep = setInterval(() => {
     try {
       sweepPresence(ctx);
@@ -133,6 +145,7 @@ function listen(config: Config, log: Logger, hooks: TestHooks): RunningServer {
       ctx.cache.noticeOutsideWrites();
       if (ctx.cache.outsideWrites === outsideWritesSeen) return;
       outsideWritesSeen = ctx.cache.outsideWrites;
+      ctx.jobs.wake(); // another process may have enqueued one
       closeEndedSessions(ctx);
     } catch (error) {
       log("error", "checking for writes by other processes failed", { error });
@@ -159,7 +172,8 @@ function listen(config: Config, log: Logger, hooks: TestHooks): RunningServer {
       // Stop accepting, and let the requests already in flight (a sign-in, an upload) finish.
       const drained = Promise.all([server, ...retired].map((listener) => listener.stop(false)));
       ctx.connections.close(() => true, "Campfire is restarting", RESTARTING_CLOSE_CODE);
-      await Promise.race([drained, Bun.sleep(graceMs)]);
+      // Jobs wait with the requests, in the same grace period: one that is cut off runs again after the next start.
+      await Promise.race([Promise.all([drained, ctx.jobs.stop(graceMs)]), Bun.sleep(graceMs)]);
       await Promise.all([server, ...retired].map((listener) => listener.stop(true))); // whatever is still open after the grace period
       ctx.publisher.cancelPending(); // anything the last requests deferred
       ctx.writer.flush();

@@ -38,7 +38,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 echo "== type check"
-if tsc --noEmit -p . && tsc --noEmit -p assets/client; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+if tsc --noEmit -p . && tsc --noEmit -p assets/client && tsc --noEmit -p assets/worker; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
 echo "== format and lint (biome; \`npm run format\` fixes most of it)"
 if npm run --silent lint; then passed=$((passed + 1)); else failed=$((failed + 1)); fi

@@ -10,6 +10,8 @@ import formsCss from "../../assets/css/forms.css" with { type: "text" };
 import layoutCss from "../../assets/css/layout.css" with { type: "text" };
 import linkPreviewCss from "../../assets/css/link-preview.css" with { type: "text" };
 import messagesCss from "../../assets/css/messages.css" with { type: "text" };
+import notificationsCss from "../../assets/css/notifications.css" with { type: "text" };
+import peopleCss from "../../assets/css/people.css" with { type: "text" };
 import roomCss from "../../assets/css/room.css" with { type: "text" };
 import roomFormCss from "../../assets/css/room-form.css" with { type: "text" };
 import searchCss from "../../assets/css/search.css" with { type: "text" };
@@ -21,7 +23,9 @@ import { bundleClient } from "./client-bundle.ts";
 
 // Set by build.ts for the executable only.
 declare const CLIENT_BUNDLE: string | undefined;
+declare const EMOJI_SHORTCODES: string | undefined;
 const clientJs = typeof CLIENT_BUNDLE === "string" ? CLIENT_BUNDLE : await bundleClient({ minify: process.env.NODE_ENV === "production" });
+const emojiJson = typeof EMOJI_SHORTCODES === "string" ? EMOJI_SHORTCODES : JSON.stringify(await emojiShortcodes());
 
 // Every asset is embedded as text at build time, joined into a few bundles, and served from memory
 // under a content-hashed name so browsers may cache it for a year.
@@ -38,7 +42,9 @@ const SOURCES: Record<string, string> = {
     roomFormCss,
     searchCss,
     accountCss,
+    peopleCss,
     linkPreviewCss,
+    notificationsCss,
   ].join("\n"),
   "htmx.js": `${htmx}\n${htmxWebSocket}`,
   // Only the room page loads Trix: it adds its <style> elements as soon as it runs, which needs the
@@ -47,7 +53,7 @@ const SOURCES: Record<string, string> = {
   "app.js": clientJs,
   "campfire.svg": logoSvg,
   // For the composer's :shortcode: completion, fetched the first time someone types ":" (≈ 40 KB, 12 KB gzipped).
-  "emoji.json": JSON.stringify(emojiShortcodes()),
+  "emoji.json": emojiJson,
 };
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -81,6 +87,9 @@ export function assetPath(name: keyof typeof SOURCES): string {
   if (!path) throw new Error(`unknown asset ${name}`);
   return path;
 }
+
+/** Every asset's cache-safe URL: what the service worker keeps for offline use. */
+export const allAssetPaths = (): string[] => [...fingerprinted.values()];
 
 // The /play pictures keep one address, because stored messages name it (src/messages/sound-messages.ts).
 const SOUND_PICTURE_MAX_AGE_S = 24 * 60 * 60;

@@ -4,10 +4,14 @@ import { join } from "node:path";
 // into the page's globals next to htmx). The executable can't bundle at run time (the sources
 // aren't inside it), so build.ts bundles first and hands the text over as CLIENT_BUNDLE;
 // `bun src/main.ts` and the tests bundle on the fly, in memory, when the asset map loads.
-const ENTRY = join(import.meta.dir, "../../assets/client/app.ts");
+// The service worker (assets/worker) is bundled the same way, on its own: it runs in another global scope.
+const ENTRIES = {
+  client: join(import.meta.dir, "../../assets/client/app.ts"),
+  worker: join(import.meta.dir, "../../assets/worker/service-worker.ts"),
+};
 
-export async function bundleClient({ minify }: { minify: boolean }): Promise<string> {
-  const result = await Bun.build({ entrypoints: [ENTRY], target: "browser", format: "iife", minify });
-  if (!result.success) throw new AggregateError(result.logs, "the browser code in assets/client does not bundle");
+export async function bundleClient({ minify, entry = "client" }: { minify: boolean; entry?: keyof typeof ENTRIES }): Promise<string> {
+  const result = await Bun.build({ entrypoints: [ENTRIES[entry]], target: "browser", format: "iife", minify });
+  if (!result.success) throw new AggregateError(result.logs, `the browser code for the ${entry} does not bundle`);
   return result.outputs[0]!.text();
 }

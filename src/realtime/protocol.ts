@@ -31,7 +31,7 @@ export const RESTARTING_CLOSE_CODE = 1012;
 export const SERVER_ERROR_CLOSE_CODE = 1011;
 
 /** Element ids the server renders and the client looks up: domId("message", 42) → "message_42". */
-export type DomKind = "message" | "room" | "sidebar_room" | "search_result";
+export type DomKind = "message" | "room" | "sidebar_room" | "search_result" | "push_subscription";
 export const domId = (kind: DomKind, id: number | string, suffix?: string): string =>
   suffix ? `${kind}_${id}_${suffix}` : `${kind}_${id}`;
 
@@ -62,6 +62,7 @@ export const FRAME = {
   sidebarRoom: "sidebar-room",
   sidebarRemove: "sidebar-remove",
   avatar: "avatar",
+  person: "person",
 } as const;
 export type FrameKind = (typeof FRAME)[keyof typeof FRAME];
 
@@ -77,6 +78,7 @@ export type FrameData = {
   [FRAME.sidebarRoom]: { "room-id": number };
   [FRAME.sidebarRemove]: { "room-id": number };
   [FRAME.avatar]: { "user-id": number };
+  [FRAME.person]: { "user-id": number; name: string };
 };
 
 type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;

@@ -89,16 +89,40 @@ async function checkedAddress(url: URL, { resolve = systemResolver, allow }: Gua
 }
 
 function connect(url: URL, address: string, limits: FetchLimits, signal: AbortSignal, ca?: string): Promise<Response> {
+  return pinnedFetch(url, address, { signal, headers: { "User-Agent": USER_AGENT, Accept: limits.accept.join(", ") } }, ca);
+}
+
+/** Connects to the checked address, the URL's name travelling only as the Host header and the TLS server name. */
+function pinnedFetch(url: URL, address: string, init: RequestInit & { headers: Record<string, string> }, ca?: string): Promise<Response> {
   const pinned = new URL(url);
   pinned.hostname = address.includes(":") ? `[${address}]` : address;
   const byName = parseIPv4(url.hostname) === null && parseIPv6(url.hostname) === null;
   return fetch(pinned, {
+    ...init,
     redirect: "manual",
-    signal,
-    headers: { Host: url.host, "User-Agent": USER_AGENT, Accept: limits.accept.join(", ") },
+    headers: { ...init.headers, Host: url.host },
     // The certificate is checked against the name, as if we had connected by name.
     tls: byName ? { serverName: url.hostname, ca } : { ca },
   });
+}
+
+/**
+ * POSTs to an https URL a browser handed us (a Web Push endpoint) under the same guard: the one
+ * address checked is the one connected to, and a redirect is an answer, not followed. Answers the
+ * status (the body is not wanted); throws FetchRefused or the network's error.
+ */
+export async function guardedPost(
+  address: string,
+  request: { headers: Record<string, string>; body: Uint8Array<ArrayBuffer> | null; timeoutMs: number },
+  guard: GuardOptions = {},
+): Promise<number> {
+  const signal = AbortSignal.timeout(request.timeoutMs);
+  const url = httpUrl(address);
+  if (url.protocol !== "https:") throw new FetchRefused("not https");
+  const checked = await Promise.race([checkedAddress(url, guard), whenAborted(signal)]);
+  const response = await pinnedFetch(url, checked, { method: "POST", signal, headers: request.headers, body: request.body }, guard.ca);
+  await response.body?.cancel().catch(() => {});
+  return response.status;
 }
 
 /** The body if it is 200, of an accepted type and within the size limit, counted as it streams. */

@@ -34,10 +34,16 @@ export function findUser(db: Database, id: number): User | null {
   return db.query<User, [number]>(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`).get(id);
 }
 
-/** People's current names by id, whatever their status (a mention or a boost outlives an active account). */
+/**
+ * People's current names by id, whatever their status (a mention outlives an active account); a
+ * deactivated person's is marked so, as their messages are.
+ */
 export function namesOf(db: Database, ids: number[]): Record<string, string> {
   const rows = db
-    .query<{ id: number; name: string }, [string]>("SELECT id, name FROM users WHERE id IN (SELECT value FROM json_each(?))")
+    .query<{ id: number; name: string }, [string]>(
+      `SELECT id, CASE status WHEN 'deactivated' THEN name || ' (deactivated)' ELSE name END AS name
+       FROM users WHERE id IN (SELECT value FROM json_each(?))`,
+    )
     .all(JSON.stringify(ids));
   return Object.fromEntries(rows.map((row) => [row.id, row.name]));
 }

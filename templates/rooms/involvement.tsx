@@ -5,11 +5,12 @@ import { domId } from "../../src/realtime/protocol.ts";
 import type { Involvement } from "../../src/rooms/memberships.ts";
 import { rememberedHtml, renderToString } from "../render.ts";
 
+// Each level says what it sends: these are the rules push/rules.ts applies to every new message.
 const LABELS: Record<Involvement, { label: string; hint: string }> = {
-  everything: { label: "All messages", hint: "Notify me about every message" },
-  mentions: { label: "Mentions", hint: "Notify me when someone mentions me" },
+  everything: { label: "All messages", hint: "A notification for every message, unless you have the room open" },
+  mentions: { label: "Mentions", hint: "A notification only when someone @mentions you" },
   nothing: { label: "Nothing", hint: "No notifications; the room is still marked unread" },
-  invisible: { label: "Hidden", hint: "Hide the room from my sidebar" },
+  invisible: { label: "Hidden", hint: "No notifications, and the room leaves your sidebar" },
 };
 
 /** The bell in the room header: how much this room may ask for the reader's attention. */
@@ -42,15 +43,19 @@ const Control: FC<InvolvementProps> = ({ roomId, involvement, kind }) => {
             <span>{LABELS[level].hint}</span>
           </button>
         ))}
+        <a class="involvement__devices" href="/users/me/push_subscriptions">
+          Notifications on your devices…
+        </a>
       </form>
     </details>
   );
 };
 
 // On a phone the words give way to the icon alone, so the control never turns into an empty box.
-const BellIcon: FC<{ muted: boolean }> = ({ muted }) => (
+// The sidebar's notifications link wears it too.
+export const BellIcon: FC<{ muted: boolean; class?: string }> = ({ muted, class: className = "involvement__icon" }) => (
   <svg
-    class="involvement__icon"
+    class={className}
     viewBox="0 0 24 24"
     width="18"
     height="18"

@@ -103,6 +103,8 @@ test("copied alone into an empty folder it starts, creates its data folder, serv
     expect(roomHtml).toContain("<trix-editor");
     const nonce = /<meta name="csp-nonce" content="([^"]+)"/.exec(roomHtml)![1]!;
     expect(room.headers.get("content-security-policy")).toContain(`style-src 'self' 'nonce-${nonce}'`);
+    // qrcode-generator, bundled: the join link's QR code on the account page.
+    expect(await (await visitor.get("/account")).text()).toMatch(/<svg class="qr-code"[^>]*>[\s\S]*?<path d="M\d/);
     const rich = await visitor.post("/rooms/1/messages", { body_html: "<div>so <strong>bold</strong></div>" });
     expect(await rich.text()).toContain("<div>so <strong>bold</strong></div>");
 
@@ -110,6 +112,51 @@ test("copied alone into an empty folder it starts, creates its data folder, serv
     expect(reset.exitCode).toBe(0);
     const again = new Client(base);
     expect((await again.post("/session", { email_address: ADMIN.email, password: "executable password" })).status).toBe(303);
+  } finally {
+    server.kill("SIGTERM");
+    expect(await server.exited).toBe(0);
+  }
+}, 60_000);
+
+test("the executable serves the installable app, and encrypts and signs a push with web-push", async () => {
+  const port = freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server = Bun.spawn([executable], {
+    cwd: runDir,
+    env: { ...env(), PORT: String(port), HOST: "127.0.0.1", CAMPFIRE_DATA_DIR: join(workDir, "push") },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  try {
+    await waitUntilUp(base);
+    const visitor = new Client(base);
+    expect((await visitor.post("/first_run", { name: ADMIN.name, email_address: ADMIN.email, password: ADMIN.password })).status).toBe(303);
+    const manifest = await (await visitor.get("/webmanifest")).json();
+    expect(manifest.display).toBe("standalone");
+    for (const icon of manifest.icons) {
+      const png = new Uint8Array(await (await visitor.get(icon.src)).arrayBuffer());
+      expect(png.subarray(1, 4)).toEqual(new TextEncoder().encode("PNG"));
+    }
+    // The worker was bundled by build.ts, and knows the executable's own hashed assets.
+    const worker = await (await visitor.get("/service-worker.js")).text();
+    const page = await (await visitor.get("/rooms/1")).text();
+    expect(worker).toContain("campfire-shell-");
+    for (const asset of page.matchAll(/(?:href|src)="(\/assets\/[^"]+)"/g)) expect(worker).toContain(asset[1]!);
+
+    // A subscription whose endpoint is this machine: web-push encrypts and signs the test
+    // notification inside the executable, then the private-network guard refuses to send it (a
+    // failure of web-push in the binary would be a 500 here, not this answer).
+    const browserKey = (await crypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, true, ["deriveBits"])) as CryptoKeyPair;
+    const subscribed = await visitor.post("/users/me/push_subscriptions", {
+      "push_subscription[endpoint]": `https://127.0.0.1:${port}/push`,
+      "push_subscription[p256dh_key]": Buffer.from(await crypto.subtle.exportKey("raw", browserKey.publicKey)).toString("base64url"),
+      "push_subscription[auth_key]": Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64url"),
+    });
+    expect(subscribed.status).toBe(200);
+    const id = /push_subscription_(\d+)/.exec(await subscribed.text())![1];
+    const tested = await visitor.post(`/users/me/push_subscriptions/${id}/test_notifications`, {}, { "HX-Request": "true" });
+    expect(tested.status).toBe(200);
+    expect(await tested.text()).toContain("so it was removed");
   } finally {
     server.kill("SIGTERM");
     expect(await server.exited).toBe(0);

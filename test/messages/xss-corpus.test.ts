@@ -177,6 +177,13 @@ const APP_ATTRIBUTES =
   /^(id|class|href|src|rel|type|name|content|charset|lang|title|role|hidden|for|action|method|value|placeholder|required|maxlength|minlength|rows|autocomplete|autofocus|tabindex|open|datetime|target|defer|disabled|checked|selected|multiple|aria-[a-z-]+|data-[a-z-]+|hx-(ext|get|post|patch|delete|put|target|swap|trigger|select|push-url|confirm|include|indicator|disabled-elt|sync|boost)|ws-connect|ws-send|input|toolbar|inputmode|enterkeyhint|spellcheck|accept|readonly|max|min|step|loading|decoding|controls|preload|download|width|height|viewbox|xmlns|d|fill|stroke|stroke-[a-z]+|alt)$/;
 
 /** Everything a browser would run in this HTML, in words; empty when nothing. */
+/** The page head's links: stylesheets and icons, the app's manifest and its home-screen icon. */
+const ownLink = (rel: string | null, href: string | null) =>
+  rel === "stylesheet" ||
+  rel === "icon" ||
+  (rel === "manifest" && href === "/webmanifest") ||
+  (rel === "apple-touch-icon" && /^\/icons\/[\w-]+\.png$/.test(href ?? ""));
+
 async function executable(html: string): Promise<string[]> {
   const found: string[] = [];
   const rewriter = new HTMLRewriter()
@@ -186,7 +193,7 @@ async function executable(html: string): Promise<string[]> {
         if (FORBIDDEN_ELEMENTS.has(tag)) found.push(`<${tag}>`);
         if (tag === "script" && !/^\/assets\/[\w.-]+\.js$/.test(element.getAttribute("src") ?? "")) found.push("<script> not ours");
         if (tag === "meta" && element.hasAttribute("http-equiv")) found.push("<meta http-equiv>");
-        if (tag === "link" && !["stylesheet", "icon"].includes(element.getAttribute("rel") ?? "")) found.push("<link> not ours");
+        if (tag === "link" && !ownLink(element.getAttribute("rel"), element.getAttribute("href"))) found.push("<link> not ours");
         for (const [name, value] of element.attributes) {
           const attribute = name.toLowerCase();
           if (attribute.startsWith("on")) found.push(`${tag} ${attribute}=`);

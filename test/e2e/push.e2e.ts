@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Browser, type CDPSession, chromium, type Page } from "playwright-core";
+import { subscriptionsOf } from "../../src/push/subscriptions.ts";
+import type { Client } from "../helpers/client.ts";
+import { ADMIN, addSignedInMember, postMessage, signIn, startQuickSetUpServer } from "../helpers/fixtures.ts";
+import { PushEndpoint } from "../helpers/push-endpoint.ts";
+import { makeDataDir, startConfiguredTestServer, type TestServer } from "../helpers/server.ts";
+import { BROWSER_ARGS, CHROMIUM_PATH, launchBrowser, signedInPage, step, watchCsp, watchPage } from "./browser.ts";
+
+let server: TestServer;
+let browser: Browser;
+let endpoint: PushEndpoint;
+let milo: Client;
+
+beforeAll(async () => {
+  endpoint = await PushEndpoint.start();
+  ({ server } = await startQuickSetUpServer(startConfiguredTestServer({}, makeDataDir(), { networkGuard: endpoint.guard })));
+  ({ client: milo } = await addSignedInMember(server));
+  browser = await launchBrowser();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await endpoint?.stop();
+});
+
+/**
+ * The registration id of the worker controlling this page, which CDP needs to hand it a push. (The
+ * browser is shared by the file's tests; other contexts have registrations for the same scope.)
+ */
+async function workerRegistrationId(cdp: CDPSession): Promise<string> {
+  const { targetInfo } = await cdp.send("Target.getTargetInfo");
+  const found = new Promise<string>((resolve) =>
+    cdp.on("ServiceWorker.workerVersionUpdated", ({ versions }) => {
+      const mine = versions.find((version) => version.status === "activated" && version.controlledClients?.includes(targetInfo.targetId));
+      if (mine) resolve(mine.registrationId);
+    }),
+  );
+  await cdp.send("ServiceWorker.enable");
+  const timeout = Bun.sleep(10_000).then(() => {
+    throw new Error("no activated service worker controls the page");
+  });
+  return Promise.race([found, timeout]);
+}
+
+/** Polls the worker's notifications until there are `count` (waitForFunction would take an async predicate's promise as true). */
+async function notificationsCount(page: Page, count: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while ((await notificationsShown(page)).length < count) {
+    if (Date.now() > deadline) throw new Error(`expected ${count} notifications, saw ${JSON.stringify(await notificationsShown(page))}`);
+    await Bun.sleep(50);
+  }
+}
+
+const notificationsShown = (page: Page) =>
+  page.evaluate(async () =>
+    (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, data: n.data })),
+  );
+
+test("the app installs: the manifest loads with its icons, the service worker registers at /, and Chromium finds nothing missing", async () => {
+  // Installing needs a profile of its own: every other context Playwright makes is incognito, where Chromium never offers it.
+  const profile = mkdtempSync(join(tmpdir(), "campfire-profile-"));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, args: BROWSER_ARGS });
+  try {
+    const { client } = await signIn(server, ADMIN.email, ADMIN.password);
+    await context.addCookies([...client.cookies].map(([name, value]) => ({ name, value, url: server.url })));
+    const page = await context.newPage();
+    const problems = watchPage(page);
+    const cspViolations = await watchCsp(page);
+    await page.goto(`${server.url}/rooms/1`);
+    const scope = await step(page, problems, "registering the service worker", () =>
+      page.evaluate(async () => (await navigator.serviceWorker.ready).scope),
+    );
+    expect(scope).toBe(`${server.url}/`);
+    const cdp = await context.newCDPSession(page);
+    const manifest = await cdp.send("Page.getAppManifest");
+    expect(manifest.errors).toEqual([]);
+    expect(JSON.parse(manifest.data!)).toMatchObject({ name: "Acme Chat", display: "standalone", start_url: "/" });
+    expect((await cdp.send("Page.getInstallabilityErrors")).installabilityErrors).toEqual([]);
+    for (const icon of JSON.parse(manifest.data!).icons as { src: string }[])
+      expect((await page.request.get(`${server.url}${icon.src}`)).status()).toBe(200);
+    expect(await cspViolations()).toEqual([]);
+    expect(problems).toEqual([]);
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+});
+
+test("offline, a page visit shows Campfire's offline page, styled from the cached shell", async () => {
+  const { page, problems, context } = await signedInPage(browser, server, ADMIN);
+  await step(page, problems, "the worker taking control", () => page.waitForFunction(() => navigator.serviceWorker.controller !== null));
+  await context.setOffline(true);
+  await page.goto(`${server.url}/rooms/1`);
+  await page.getByRole("heading", { name: "You're offline" }).waitFor();
+  // The stylesheet came from the worker's cache: the page is laid out, not bare HTML.
+  expect(await page.evaluate(() => getComputedStyle(document.body).fontFamily)).not.toBe("");
+  expect(await page.evaluate(() => document.styleSheets.length)).toBeGreaterThan(0);
+  await context.setOffline(false);
+  await context.close();
+});
+
+test("the notifications page explains and shows the state; a test push and a message from another person are shown by the service worker", async () => {
+  const { page, problems, context } = await signedInPage(browser, server, ADMIN, {
+    path: "/users/me/push_subscriptions",
+    permissions: ["notifications"],
+  });
+  const state = page.locator("[data-notifications-state]");
+  await step(page, problems, "showing the state", () => page.locator("[data-notifications-state='off']").waitFor());
+  expect(await state.textContent()).toBe("Notifications are off for this browser.");
+  expect(await page.locator("[data-notifications-enable]").isVisible()).toBe(true);
+
+  // Headless Chromium has no push service to subscribe with, so this browser's subscription points
+  // at the test's push service (as FCM's would point at Google), saved the way the page saves one.
+  const keys = await endpoint.subscribe("/browser/ada");
+  const saved = await page.evaluate(
+    async (form) => (await fetch("/users/me/push_subscriptions", { method: "POST", body: new URLSearchParams(form) })).status,
+    {
+      "push_subscription[endpoint]": keys.endpoint,
+      "push_subscription[p256dh_key]": keys.p256dhKey,
+      "push_subscription[auth_key]": keys.authKey,
+    },
+  );
+  expect(saved).toBe(200);
+  await page.reload();
+  await page.getByRole("button", { name: "Send me a test notification" }).click();
+  await page.getByText("Sent.").waitFor();
+  const [push] = await endpoint.waitFor(1);
+  expect(endpoint.rejected).toEqual([]);
+
+  // The push service hands the (decrypted) message to the browser's worker, which shows it.
+  const cdp = await context.newCDPSession(page);
+  const registrationId = await workerRegistrationId(cdp);
+  await cdp.send("ServiceWorker.deliverPushMessage", { origin: server.url, registrationId, data: JSON.stringify(push!.payload) });
+  await step(page, problems, "the worker showing the notification", () => notificationsCount(page, 1));
+  expect(await notificationsShown(page)).toEqual([
+    { title: "Campfire Test", body: push!.payload.options.body, data: { path: "/users/me/push_subscriptions", badge: 0 } },
+  ]);
+  expect(subscriptionsOf(server.db, 1)).toHaveLength(1);
+
+  // Milo writes in a room Ada follows in full, while she is on this page and not in the room: the
+  // server pushes it, and her worker shows it, titled by the room.
+  await page.evaluate(() =>
+    fetch("/rooms/1/involvement", {
+      method: "PATCH",
+      body: new URLSearchParams({ involvement: "everything" }),
+      headers: { "HX-Request": "true" },
+    }),
+  );
+  expect((await postMessage(milo, 1, "The build is green")).status).toBe(201);
+  const [, message] = await endpoint.waitFor(2);
+  expect(endpoint.rejected).toEqual([]);
+  await cdp.send("ServiceWorker.deliverPushMessage", { origin: server.url, registrationId, data: JSON.stringify(message!.payload) });
+  await step(page, problems, "the worker showing the message", () => notificationsCount(page, 2));
+  expect((await notificationsShown(page)).map((shown) => [shown.title, shown.body, shown.data.path])).toContainEqual([
+    "All Talk",
+    "Milo Member: The build is green",
+    message!.payload.options.data.path,
+  ]);
+  expect(problems).toEqual([]);
+  await context.close();
+});
+
+test("where the browser blocks notifications, the page says so and offers no button that can't work", async () => {
+  const { page, problems, context } = await signedInPage(browser, server, ADMIN, { path: "/users/me/push_subscriptions" });
+  // Playwright only grants; the browser's own protocol can deny, for this context alone.
+  const { targetInfo } = await (await context.newCDPSession(page)).send("Target.getTargetInfo");
+  await (await browser.newBrowserCDPSession()).send("Browser.setPermission", {
+    permission: { name: "notifications" },
+    setting: "denied",
+    origin: server.url,
+    browserContextId: targetInfo.browserContextId,
+  });
+  await page.reload();
+  await step(page, problems, "showing blocked", () => page.locator("[data-notifications-state='blocked']").waitFor());
+  expect(await page.locator("[data-notifications-enable]").isHidden()).toBe(true);
+  await context.close();
+});
