@@ -120,6 +120,10 @@ const PAGES: Row[] = [
   { name: "search with no results", who: SIGNED_IN, path: () => "/searches?q=zebra" },
   { name: "profile", who: SIGNED_IN, path: () => "/profile" },
   { name: "account", who: SIGNED_IN, path: () => "/account" },
+  { name: "a person's page", who: SIGNED_IN, path: () => "/users/2" },
+  { name: "audit log", who: ["admin"], path: () => "/account/audit" },
+  { name: "bots", who: ["admin"], path: () => "/account/bots" },
+  { name: "custom CSS", who: ["admin"], path: () => "/account/custom_styles" },
   { name: "not found", who: SIGNED_IN, path: () => "/rooms/999999" },
 ];
 
