@@ -333,6 +333,7 @@ try {
     httpRows,
     roomPage: http[`${endpoints[0]!.name}@16`]!,
     messagesPage: http[`${endpoints[1]!.name}@16`]!,
+    search: http[`${endpoints[2]!.name}@16`]!,
     posting,
     fanoutRows,
     fanoutFigures,

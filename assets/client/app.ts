@@ -20,3 +20,4 @@ import "./picker.ts";
 import "./copy.ts";
 import "./emoji.ts";
 import "./notifications.ts";
+import "./search.ts";

@@ -36,7 +36,10 @@ export function decorate(root: Element): void {
   }
   for (const time of root.querySelectorAll<HTMLTimeElement>("time[data-local-time]")) {
     const at = new Date(time.dateTime);
-    time.textContent = at.toLocaleTimeString([], { hour: "numeric", minute: "2-digit" });
+    time.textContent =
+      time.dataset.localTime === "datetime"
+        ? at.toLocaleString([], { year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit" })
+        : at.toLocaleTimeString([], { hour: "numeric", minute: "2-digit" });
     time.title = at.toLocaleString();
   }
 }

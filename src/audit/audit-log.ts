@@ -38,7 +38,7 @@ export type AuditEntry = {
 /**
  * Appends one administrator action to the log (who, what, whom, from where). Call it in the same
  * transaction as the change it records, so neither exists without the other. The table refuses
- * UPDATE and DELETE (migration 011), so what is written here stays as written.
+ * UPDATE and DELETE (migration 012), so what is written here stays as written.
  */
 export function recordAdminAction(
   db: Database,

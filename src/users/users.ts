@@ -158,6 +158,18 @@ export function setSoundsMuted(db: Database, userId: number, muted: boolean): vo
   db.query("UPDATE users SET sounds_muted = ?, updated_at = ? WHERE id = ?").run(muted ? 1 : 0, now(), userId);
 }
 
+/**
+ * The people (any status: a departed author's messages are still theirs) called `name`, whole name
+ * or first name, case-insensitively: `from:ada` and `from:"Ada Lovelace"` both find Ada Lovelace.
+ */
+export function peopleNamed(db: Database, name: string): number[] {
+  const first = `${name.replace(/[\\%_]/g, "\\$&")} %`;
+  return db
+    .query<{ id: number }, [string, string]>("SELECT id FROM users WHERE name = ? COLLATE NOCASE OR name LIKE ? ESCAPE '\\'")
+    .all(name, first)
+    .map((row) => row.id);
+}
+
 /** Everyone who can sign in, for the demo's one-click buttons: administrators first. */
 export function demoPeople(db: Database): { id: number; name: string; role: string }[] {
   return db

@@ -18,12 +18,17 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-// Generated from the app's own route list: every route whose chain holds requireAdmin. A new admin
-// route is in this table the moment it exists, with no entry to forget.
+// Generated from the app's own route list: every route whose chain holds requireAdmin, or that a
+// path-wide `use(…, requireAdmin)` covers (the bots pages). A new admin route is in this table the
+// moment it exists, with no entry to forget.
 const adminRoutes = () => {
+  const routes = createApp(server.ctx).routes;
+  const guardedPaths = routes.filter((route) => route.handler === requireAdmin && route.method === "ALL").map((route) => route.path);
+  const covered = (path: string) =>
+    guardedPaths.some((guard) => (guard.endsWith("/*") ? path.startsWith(guard.slice(0, -1)) : path === guard));
   const seen = new Set<string>();
-  return createApp(server.ctx)
-    .routes.filter((route) => route.handler === requireAdmin && route.method !== "ALL")
+  return routes
+    .filter((route) => route.method !== "ALL" && (route.handler === requireAdmin || covered(route.path)))
     .map((route) => ({ method: route.method, path: route.path }))
     .filter((route) => !seen.has(`${route.method} ${route.path}`) && seen.add(`${route.method} ${route.path}`));
 };
