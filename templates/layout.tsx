@@ -34,7 +34,7 @@ function staticHead(): string {
     ? `<link rel="icon" type="image/svg+xml" href="${assetPath("campfire.svg")}"><link rel="apple-touch-icon" href="${appIconPath(192)}">`
     : `<link rel="icon" type="image/png" href="${escapeHtml(accountIconUrl(192))}"><link rel="apple-touch-icon" href="${escapeHtml(accountIconUrl(512))}">`;
   const html =
-    '<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">' +
+    '<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover, interactive-widget=resizes-content">' +
     `<meta name="color-scheme" content="light dark"><meta name="htmx-config" content="${escapeHtml(HTMX_CONFIG)}">` +
     `${icon}<link rel="stylesheet" href="${assetPath("app.css")}">` +
     '<link rel="manifest" href="/webmanifest"><meta name="theme-color" content="#ffffff">' +

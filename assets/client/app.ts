@@ -14,6 +14,8 @@ import "./composer.ts";
 import "./uploads.ts";
 import "./lightbox.ts";
 import "./sidebar.ts";
+import "./keyboard.ts";
+import "./message-focus.ts";
 import "./picker.ts";
 import "./copy.ts";
 import "./emoji.ts";

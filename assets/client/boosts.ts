@@ -8,7 +8,15 @@ const me = () => document.body.dataset.userId!;
 /** Marks the boosts I gave in a message (the fragment is the same for everyone). */
 export function markMyBoosts(message: Element): void {
   for (const boost of message.querySelectorAll<HTMLElement>(".boost[data-booster-ids]")) {
-    boost.classList.toggle("boost--mine", boost.dataset.boosterIds!.split(" ").includes(me()));
+    const mine = boost.dataset.boosterIds!.split(" ").includes(me());
+    boost.classList.toggle("boost--mine", mine);
+    // Pressed when it is mine (pressing takes it back); named with who gave it, which is only a tooltip on screen.
+    boost.setAttribute("aria-pressed", String(mine));
+    // The visible count stays in the name, so voice control's "click 3" still finds it.
+    boost.setAttribute(
+      "aria-label",
+      `${boost.dataset.boost} ${boost.querySelector(".boost__count")?.textContent ?? ""}, from ${boost.title}`,
+    );
   }
 }
 

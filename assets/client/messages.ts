@@ -1,11 +1,14 @@
 // The message list: places messages arriving from the server (POST replies, the socket, pages of
 // history) exactly once and in order, marks mine and mentions of me, and manages scrolling.
 import { domId, FRAME, PAGE_SIZE } from "../../src/realtime/protocol.ts";
+import { announce } from "./announcer.ts";
 import { markMyBoosts } from "./boosts.ts";
 import { addCopyButtons } from "./code.ts";
 import * as emoji from "./emoji.ts";
 import { flash } from "./flash.ts";
+import { composerInput } from "./keyboard.ts";
 import * as mentions from "./mentions.ts";
+import { focusMessage, rove } from "./message-focus.ts";
 import { confirmed, list, noteChange } from "./message-list.ts";
 import { onLoad } from "./on-load.ts";
 import { isRich, type TrixElement } from "./rich-composer.ts";
@@ -71,7 +74,11 @@ function place(container: HTMLElement, message: HTMLElement, live: boolean) {
     if (existing.classList.contains("message--editing")) return true;
     // The shared actions bar may be in it (a boost re-renders the message being pointed at): keep it.
     if (existing.querySelector("[data-message-actions]")) parkActions();
+    const focused = existing.contains(document.activeElement);
+    message.tabIndex = existing.tabIndex;
     existing.replaceWith(message);
+    // A boost pressed from the keyboard re-renders the message: the focus stays on it.
+    if (focused) focusMessage(message);
     focusComposerAfterEdit();
     return true;
   }
@@ -107,6 +114,7 @@ export function receive(html: string | DocumentFragment, { live = true, own = fa
   const wasNearBottom = nearBottom(container);
   let added = 0;
   const arrived: HTMLElement[] = [];
+  const placed: HTMLElement[] = [];
   for (const incoming of (fragment as DocumentFragment).querySelectorAll(".message[data-message-id]")) {
     // A copy, so the frame stays whole for anyone else handling it.
     const message = document.importNode(incoming, true) as HTMLElement;
@@ -114,21 +122,41 @@ export function receive(html: string | DocumentFragment, { live = true, own = fa
     const isNew = !document.getElementById(message.id);
     if (place(container, message, live)) {
       added += 1;
+      placed.push(message);
       if (isNew) arrived.push(message);
     }
   }
-  if (live && !catchUp) sounds.arrived(arrived);
+  if (live && !catchUp) {
+    sounds.arrived(arrived);
+    for (const message of arrived) if (message.dataset.creatorId !== me()) announce(spoken(message));
+  }
   regroup(container);
+  rove(container, placed);
   updateEmptyNote();
   if (own || wasNearBottom) scrollToBottom(container);
   else if (added > 0) showJump(true);
 }
 
+/** A new message as a screen reader hears it: who, then what (a file's name when there is no text). */
+const SPOKEN_CHARS = 300;
+function spoken(message: HTMLElement): string {
+  const author = message.querySelector(".message__author")?.textContent ?? "";
+  const body =
+    message.querySelector(".message__body")?.textContent?.trim() || message.querySelector(".attachment")?.textContent?.trim() || "";
+  return `${author}: ${body.slice(0, SPOKEN_CHARS)}`;
+}
+
 function remove(messageId: string) {
-  document.getElementById(domId("message", messageId))?.remove();
+  const message = document.getElementById(domId("message", messageId));
+  const focused = message?.contains(document.activeElement);
+  message?.remove();
   const container = list();
-  if (container) regroup(container);
+  if (container) {
+    regroup(container);
+    rove(container, []);
+  }
   updateEmptyNote();
+  if (focused) composerInput()?.focus();
 }
 
 function updateEmptyNote() {
@@ -200,8 +228,21 @@ function showActions(event: Event) {
   message.querySelector(".message__meta")?.append(bar);
   for (const control of bar.querySelectorAll<HTMLElement>("[data-message-edit], [data-message-delete]"))
     control.hidden = !canChange(message);
+  nameActions(bar, message);
   bar.hidden = false;
   bar.dataset.messageId = message.dataset.messageId;
+}
+
+/** Each action names the message it acts on: "Edit message from Ada at 3:07 PM". */
+function nameActions(bar: HTMLElement, message: HTMLElement) {
+  const author = message.querySelector(".message__author")?.textContent ?? "";
+  const which = `message from ${author} at ${message.querySelector(".message__time time")?.textContent ?? ""}`;
+  for (const button of bar.querySelectorAll<HTMLElement>("[data-boost-quick]"))
+    button.setAttribute("aria-label", `Boost ${which} with ${button.dataset.boostQuick}`);
+  bar.querySelector("[data-boost-form] input")?.setAttribute("aria-label", `Boost ${which} with any text`);
+  bar.querySelector("[data-message-reply]")?.setAttribute("aria-label", `Reply to ${which}`);
+  bar.querySelector("[data-message-edit]")?.setAttribute("aria-label", `Edit ${which}`);
+  bar.querySelector("[data-message-delete]")?.setAttribute("aria-label", `Delete ${which}`);
 }
 
 function parkActions() {
@@ -253,6 +294,15 @@ document.addEventListener("click", (event) => {
 });
 document.addEventListener("mouseover", showActions);
 document.addEventListener("focusin", showActions);
+// The keyboard left a message: its actions go with it (unless the pointer is still on it), so they
+// are not a Tab stop in a message that is not being looked at.
+document.addEventListener("focusout", (event) => {
+  const message = (event.target as Element).closest?.<HTMLElement>(".message[data-message-id]");
+  const next = event.relatedTarget as Element | null;
+  if (!message || (next && message.contains(next)) || message.matches(":hover")) return;
+  // Hidden already means it is being parked (moving the focused bar fires this focusout again).
+  if (message.querySelector("[data-message-actions]:not([hidden])")) parkActions();
+});
 // In the capture phase, before Trix acts on Enter itself; the @ and : lists take their keys first.
 document.addEventListener(
   "keydown",
@@ -327,6 +377,7 @@ onLoad((root) => {
   }
   if (root.matches?.(".message") && current) {
     regroup(current); // an edited message swapped back in
+    rove(current, [root as HTMLElement]);
     focusComposerAfterEdit();
   }
   const container =
@@ -335,11 +386,18 @@ onLoad((root) => {
   container.dataset.ready = "true";
   container.addEventListener("scroll", onScroll, { passive: true });
   regroup(container);
+  rove(container);
   const highlighted = container.dataset.highlightId && document.getElementById(domId("message", container.dataset.highlightId));
   if (highlighted) {
     highlighted.classList.add("message--highlight");
     highlighted.scrollIntoView({ block: "center" });
-  } else scrollToBottom(container);
+    // A permalink (a search result, a shared link) is opened to read that message.
+    focusMessage(highlighted);
+  } else {
+    scrollToBottom(container);
+    // An opened room is for writing, except on a touch screen, where focus would raise the keyboard.
+    if (!window.matchMedia("(pointer: coarse)").matches) composerInput()?.focus({ preventScroll: true });
+  }
   updateEmptyNote();
 });
 

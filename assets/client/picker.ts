@@ -19,6 +19,10 @@ function choose(picker: Element, person: Person) {
   picker.querySelector("[data-picker-selected]")!.append(pill);
 }
 
+/**
+ * The matches, as options of the search box (a combobox): arrows move the active one
+ * (aria-activedescendant), Enter or a click picks it, so the options need no focus of their own.
+ */
 async function search(picker: Element, query: string) {
   const results = picker.querySelector("[data-picker-results]")!;
   const response = await fetch(`/autocompletable/users?query=${encodeURIComponent(query)}`, { headers: { Accept: "application/json" } });
@@ -29,16 +33,25 @@ async function search(picker: Element, query: string) {
       .filter((person) => !chosen.has(String(person.id)))
       .map((person) => {
         const option = document.createElement("li");
-        const button = document.createElement("button");
-        button.type = "button";
-        button.className = "picker__option";
-        button.dataset.pickerOption = JSON.stringify({ id: person.id, name: person.name });
-        button.textContent = person.name;
+        option.id = `${results.id}_${person.id}`;
+        option.className = "picker__option";
+        option.dataset.pickerOption = JSON.stringify({ id: person.id, name: person.name });
+        option.textContent = person.name;
         option.setAttribute("role", "option");
-        option.append(button);
         return option;
       }),
   );
+  activate(picker, 0);
+}
+
+function activate(picker: Element, index: number) {
+  const options = [...picker.querySelectorAll<HTMLElement>("[data-picker-option]")];
+  const input = picker.querySelector<HTMLInputElement>("[data-picker-search]")!;
+  input.setAttribute("aria-expanded", String(options.length > 0));
+  const active = options.length ? (index + options.length) % options.length : -1;
+  for (const [i, option] of options.entries()) option.setAttribute("aria-selected", String(i === active));
+  if (active === -1) input.removeAttribute("aria-activedescendant");
+  else input.setAttribute("aria-activedescendant", options[active]!.id);
 }
 
 document.addEventListener("input", (event) => {
@@ -53,12 +66,17 @@ document.addEventListener("focusin", (event) => {
   if (input && !input.value) void search(input.closest("[data-picker]")!, "");
 });
 
-// Enter in the search box picks the first match instead of submitting the form.
+// Up and Down move through the matches; Enter picks the active one instead of submitting the form.
 document.addEventListener("keydown", (event) => {
   const input = (event.target as Element).closest?.("[data-picker-search]");
-  if (!input || event.key !== "Enter") return;
+  if (!input) return;
+  const picker = input.closest("[data-picker]")!;
+  const options = [...picker.querySelectorAll<HTMLElement>("[data-picker-option]")];
+  const active = options.findIndex((option) => option.getAttribute("aria-selected") === "true");
+  if (event.key === "ArrowDown" || event.key === "ArrowUp") activate(picker, active + (event.key === "ArrowDown" ? 1 : -1));
+  else if (event.key === "Enter") options[Math.max(active, 0)]?.click();
+  else return;
   event.preventDefault();
-  input.closest("[data-picker]")!.querySelector<HTMLElement>("[data-picker-option]")?.click();
 });
 
 document.addEventListener("click", (event) => {
@@ -68,7 +86,8 @@ document.addEventListener("click", (event) => {
   if (option) {
     const picker = option.closest("[data-picker]")!;
     choose(picker, JSON.parse(option.dataset.pickerOption!) as Person);
-    option.closest("li")!.remove();
+    option.remove();
+    activate(picker, 0);
     const input = picker.querySelector<HTMLInputElement>("[data-picker-search]")!;
     input.value = "";
     input.focus();

@@ -1,6 +1,7 @@
 // Live sidebar and room header: unread marks, rooms appearing, renamed, hidden or gone, direct
 // messages ordered by recency, and who is typing.
 import { domId, FRAME, TYPING_EXPIRES_MS } from "../../src/realtime/protocol.ts";
+import { announce } from "./announcer.ts";
 import { flash } from "./flash.ts";
 import { onLoad } from "./on-load.ts";
 import { on } from "./socket.ts";
@@ -89,7 +90,7 @@ function showTypists() {
   const now = Date.now();
   for (const [id, typist] of typists) if (typist.until < now) typists.delete(id);
   const names = [...typists.values()].map((typist) => typist.name).sort();
-  line.textContent =
+  const text =
     names.length === 0
       ? ""
       : names.length === 1
@@ -97,9 +98,12 @@ function showTypists() {
         : names.length === 2
           ? `${names[0]} and ${names[1]} are typing…`
           : "Several people are typing…";
+  if (line.textContent !== text) line.textContent = text;
 }
 on(FRAME.typing, (data) => {
   if (data.userId === me() || data.roomId !== currentRoomId()) return;
+  // Said once when someone starts, not on every refresh of their "still typing".
+  if (data.state === "start" && !typists.has(data.userId)) announce(`${data.userName} is typing`);
   if (data.state === "start") typists.set(data.userId, { name: data.userName, until: Date.now() + TYPING_EXPIRES_MS });
   else typists.delete(data.userId);
   showTypists();
@@ -126,12 +130,38 @@ on(FRAME.messages, (_data, content) => {
   if (message && !message.querySelector(".message__edited")) countUnseen(message.dataset.creatorId);
 });
 
-// Phones: the Rooms button opens the sidebar over the room; choosing a room or tapping away closes it.
+// Phones: the Rooms button opens the sidebar over the room as a drawer; choosing a room, tapping
+// away or Escape closes it. Closed, it is inert (off screen is not enough: its links would still be
+// Tab stops and read out); open, the focus moves into it, and back to the button when it closes.
+const phone = window.matchMedia("(max-width: 700px)");
+const toggle = () => document.querySelector<HTMLElement>("[data-sidebar-toggle]");
+
+function setDrawer(open: boolean, { returnFocus = false } = {}) {
+  const sidebar = document.querySelector<HTMLElement>("nav.sidebar");
+  const button = toggle();
+  if (!sidebar || !button) return;
+  const wasOpen = document.body.classList.contains("sidebar-open");
+  document.body.classList.toggle("sidebar-open", open);
+  button.setAttribute("aria-expanded", String(open));
+  sidebar.inert = phone.matches && !open;
+  if (open && !wasOpen)
+    (sidebar.querySelector<HTMLElement>(".sidebar__item--current a") ?? sidebar.querySelector<HTMLElement>("a[href]"))?.focus();
+  if (!open && wasOpen && returnFocus) button.focus();
+}
+
 document.addEventListener("click", (event) => {
   const target = event.target as Element;
-  if (target.closest("[data-sidebar-toggle]")) document.body.classList.toggle("sidebar-open");
-  else if (!target.closest(".sidebar") || target.closest(".sidebar__room")) document.body.classList.remove("sidebar-open");
+  const open = document.body.classList.contains("sidebar-open");
+  if (target.closest("[data-sidebar-toggle]")) setDrawer(!open);
+  else if (open && (!target.closest(".sidebar") || target.closest(".sidebar__room"))) setDrawer(false);
 });
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape" || !document.body.classList.contains("sidebar-open")) return;
+  event.preventDefault();
+  setDrawer(false, { returnFocus: true });
+});
+phone.addEventListener("change", () => setDrawer(false));
+document.addEventListener("DOMContentLoaded", () => setDrawer(false));
 
 // Frames sent while the socket was down are lost, so a reconnect brings the whole sidebar again.
 let opened = false;
@@ -141,13 +171,14 @@ document.addEventListener("htmx:wsOpen", async () => {
     return;
   }
   const response = await fetch(`/users/me/sidebar?room_id=${currentRoomId() ?? ""}`, { headers: { "hx-request": "true" } });
-  const sidebar = document.querySelector("nav.sidebar");
+  const sidebar = document.querySelector<HTMLElement>("nav.sidebar");
   if (!response.ok || !sidebar) return;
   const fresh = document.createElement("template");
   fresh.innerHTML = await response.text();
-  const nav = fresh.content.querySelector("nav.sidebar");
+  const nav = fresh.content.querySelector<HTMLElement>("nav.sidebar");
   if (!nav) return;
   nameDirects(nav);
+  nav.inert = sidebar.inert;
   sidebar.replaceWith(nav);
 });
 

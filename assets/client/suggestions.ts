@@ -52,6 +52,8 @@ function trixField(element: TrixElement): Field {
   };
 }
 
+let lists = 0;
+
 export class Suggestions {
   private active = 0;
   private range: Range | null = null;
@@ -88,8 +90,12 @@ export class Suggestions {
       return;
     }
     this.range = range;
+    menu.id ||= `suggestions_${++lists}`;
+    for (const [i, option] of options.entries()) option.id = `${menu.id}_${i}`;
     menu.replaceChildren(...options);
     menu.hidden = false;
+    // The field keeps the focus; a screen reader follows the active option through it.
+    field.element.setAttribute("aria-controls", menu.id);
     this.highlight(0);
   }
 
@@ -98,6 +104,11 @@ export class Suggestions {
     if (menu) {
       menu.hidden = true;
       menu.replaceChildren();
+      const element = this.field?.element;
+      if (element?.getAttribute("aria-controls") === menu.id) {
+        element.removeAttribute("aria-controls");
+        element.removeAttribute("aria-activedescendant");
+      }
     }
     this.range = null;
   }
@@ -117,6 +128,7 @@ export class Suggestions {
     const all = this.options();
     this.active = (index + all.length) % all.length;
     for (const [i, option] of all.entries()) option.setAttribute("aria-selected", String(i === this.active));
+    if (all[this.active]) this.field?.element.setAttribute("aria-activedescendant", all[this.active]!.id);
   }
 
   private choose(value: string): void {

@@ -18,6 +18,9 @@ export const PeoplePicker: FC<{ selected: Member[]; label: string }> = ({ select
         placeholder="Type a name…"
         autocomplete="off"
         data-picker-search
+        role="combobox"
+        aria-autocomplete="list"
+        aria-expanded="false"
         aria-controls="picker_results"
       />
     </label>

@@ -46,6 +46,11 @@ type RoomPageProps = {
 
 export const RoomPage: FC<RoomPageProps> = ({ user, accountName, sidebar, canCreateRooms, view, nonce }) => (
   <Layout title={view ? `${view.name} · ${accountName}` : accountName} bodyClass="app" user={user} nonce={nonce}>
+    {view ? (
+      <a class="skip-link" href="#composer_body" data-skip-to-composer>
+        Skip to the message box
+      </a>
+    ) : null}
     <Sidebar user={user} accountName={accountName} {...sidebar} currentRoomId={view?.room.id} canCreateRooms={canCreateRooms} />
     {view ? (
       <RoomColumn view={view} />
@@ -65,7 +70,14 @@ const RoomColumn: FC<{ view: RoomView }> = ({ view }) => {
   return (
     <main class="room" data-room-id={room.id} hx-ext="ws" ws-connect="/cable">
       <header class="room__header">
-        <button type="button" class="room__menu button button--quiet" data-sidebar-toggle aria-label="Show rooms">
+        <button
+          type="button"
+          class="room__menu button button--quiet"
+          data-sidebar-toggle
+          aria-label="Show rooms"
+          aria-expanded="false"
+          aria-controls="sidebar"
+        >
           ☰
         </button>
         <h1 class="room__name">{name}</h1>
@@ -85,7 +97,8 @@ const RoomColumn: FC<{ view: RoomView }> = ({ view }) => {
         id={domId("room", room.id, "messages")}
         class="room__messages"
         aria-label="Messages"
-        aria-live="polite"
+        role="log"
+        aria-live="off"
         data-messages
         data-room-id={room.id}
         data-has-older={String(view.hasOlder)}
@@ -135,9 +148,11 @@ const RoomTail: FC<{ roomId: number; name: string; maxUploadBytes: number }> = (
       Jump to latest ↓
     </button>
     <footer class="room__composer composer">
-      <p id={domId("room", roomId, "typing")} class="composer__typing" data-typing aria-live="polite"></p>
-      <ul class="composer__mentions" data-mention-list role="listbox" aria-label="People to mention" hidden></ul>
-      <ul class="composer__mentions" data-emoji-list role="listbox" aria-label="Emoji" hidden></ul>
+      {/* Read out by announcer.ts once per person; this line is rewritten as names expire. */}
+      <p id={domId("room", roomId, "typing")} class="composer__typing" data-typing></p>
+      <div class="visually-hidden" data-announcer role="log" aria-label="New messages and typing"></div>
+      <ul id="composer_mentions" class="composer__mentions" data-mention-list role="listbox" aria-label="People to mention" hidden></ul>
+      <ul id="composer_emoji" class="composer__mentions" data-emoji-list role="listbox" aria-label="Emoji" hidden></ul>
       <div class="composer__preview" data-link-preview aria-live="polite" hidden>
         {/* biome-ignore lint/a11y/useValidAnchor: the card stays hidden until the client sets its href from the preview */}
         <a class="link-preview" target="_blank" rel="noopener noreferrer nofollow">
@@ -165,6 +180,7 @@ const RoomTail: FC<{ roomId: number; name: string; maxUploadBytes: number }> = (
           class="composer__input"
           name="body"
           rows={1}
+          aria-autocomplete="list"
           placeholder={`Message ${name}`}
           required
           maxlength={10000}

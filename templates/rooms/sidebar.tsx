@@ -52,7 +52,7 @@ type SidebarProps = SidebarRooms & { user: User; accountName: string; currentRoo
  */
 export function sidebarHtml({ user, accountName, shared, directs, hiddenCount, currentRoomId, canCreateRooms }: SidebarProps): Html {
   const items = (rooms: SidebarRoom[]) => joinHtml(rooms.map((room) => sidebarItemHtml(room, currentRoomId, user.id)));
-  return html`<nav class="sidebar" aria-label="Rooms">
+  return html`<nav id="sidebar" class="sidebar" aria-label="Rooms">
     <header class="sidebar__header"><a class="sidebar__account" href="/account">${accountName}</a></header>
     <div class="sidebar__section">
       <h2 class="sidebar__heading">Rooms</h2>${canCreateRooms ? ADD_ROOM : ""}
@@ -65,7 +65,7 @@ export function sidebarHtml({ user, accountName, shared, directs, hiddenCount, c
     <ul id="direct_rooms" class="sidebar__rooms" data-sort="recent">${items(directs)}</ul>
     ${sidebarExtrasHtml(user, hiddenCount)}
     <footer class="sidebar__footer">
-      <a class="sidebar__profile" href="/profile" title="Your profile" aria-label="Your profile">${avatarHtml(user)}</a>
+      <a class="sidebar__profile" href="/profile" title="Your profile">${avatarHtml(user)}<span class="visually-hidden">Your profile</span></a>
       <span class="sidebar__who">
         <span class="sidebar__me" title="${user.name}">${user.name}</span>
         <button class="sidebar__sign-out" type="button" hx-delete="/session">Sign out</button>

@@ -39,7 +39,14 @@ export const SearchPage: FC<SearchPageProps> = ({ user, accountName, sidebar, ca
     <Sidebar user={user} accountName={accountName} {...sidebar} canCreateRooms={canCreateRooms} />
     <main class="search">
       <header class="search__header">
-        <button type="button" class="search__menu button button--quiet" data-sidebar-toggle aria-label="Show rooms">
+        <button
+          type="button"
+          class="search__menu button button--quiet"
+          data-sidebar-toggle
+          aria-label="Show rooms"
+          aria-expanded="false"
+          aria-controls="sidebar"
+        >
           ☰
         </button>
         <h1 class="search__title">Search</h1>

@@ -65,6 +65,10 @@ test("a mention picked from the list is highlighted for the person mentioned, an
   expect(await adasThumb.getAttribute("class")).not.toContain("boost--mine");
   const milosThumb = mentioned.locator(".boost[data-boost='👍']");
   expect(await milosThumb.getAttribute("class")).toContain("boost--mine");
+  // A screen reader hears who gave it and whether it is the reader's own (pressing takes it back).
+  expect(await adasThumb.getAttribute("aria-label")).toBe("👍 1, from Milo Member");
+  expect(await adasThumb.getAttribute("aria-pressed")).toBe("false");
+  expect(await milosThumb.getAttribute("aria-pressed")).toBe("true");
 
   // Ada adds hers by pressing his; Milo takes his back by pressing it.
   await adasThumb.click();

@@ -216,7 +216,7 @@ test("the people picker finds someone by name and makes a closed room with them"
   await ada.page.getByRole("link", { name: "Selected people" }).click();
   await ada.page.getByLabel("Room name").fill("Secret plans");
   await ada.page.getByPlaceholder("Type a name…").pressSequentially("mil");
-  await step(ada.page, ada.problems, "finding Milo", () => ada.page.getByRole("button", { name: "Milo Member" }).click());
+  await step(ada.page, ada.problems, "finding Milo", () => ada.page.getByRole("option", { name: "Milo Member" }).click());
   await ada.page.locator(".picker__pill", { hasText: "Milo Member" }).waitFor();
   await Promise.all([ada.page.waitForURL(/\/rooms\/\d+$/), ada.page.getByRole("button", { name: "Create room" }).click()]);
   await ada.page.getByRole("heading", { name: "Secret plans" }).waitFor();

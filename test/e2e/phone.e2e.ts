@@ -145,3 +145,51 @@ test("a member's phone shows the room header whole too", async () => {
   }
   await context.close();
 }, 60_000);
+
+/**
+ * Every control a thumb may need is at least 44 × 44 px (its box, or the box its label gives it).
+ * Links inside running text (a message's body, a paragraph) are read, not aimed at, and are left out.
+ */
+async function smallTargets(page: Page, within = "body"): Promise<string[]> {
+  return page.evaluate((within) => {
+    const TARGET_PX = 44;
+    const controls = document
+      .querySelector(within)!
+      .querySelectorAll<HTMLElement>("a[href], button, summary, input:not([type=hidden]), textarea, select, [role=option], trix-editor");
+    const small: string[] = [];
+    for (const control of controls) {
+      if (control.closest(".message__body, p, .link-preview, [inert], template")) continue;
+      // A visually hidden input or a checkbox is aimed at through its label (the attach button, a setting).
+      const target = control.matches(".visually-hidden, [type=checkbox], [type=radio]") ? control.closest("label") : control;
+      if (!target) continue;
+      const box = target.getBoundingClientRect();
+      if (box.width === 0 && box.height === 0) continue;
+      if (Math.round(box.width) < TARGET_PX || Math.round(box.height) < TARGET_PX)
+        small.push(
+          `${target.tagName.toLowerCase()}.${[...target.classList].join(".")} "${(target.textContent ?? "").trim().slice(0, 20)}" ${Math.round(box.width)}×${Math.round(box.height)}`,
+        );
+    }
+    return small;
+  }, within);
+}
+
+test("on a phone every control is a 44 px touch target", async () => {
+  const { client } = await signIn(server, ADMIN.email, ADMIN.password);
+  const context = await browser.newContext({ viewport: PHONE, hasTouch: true });
+  await context.addCookies([...client.cookies].map(([name, value]) => ({ name, value, url: server.url })));
+  const page = await context.newPage();
+  const found: Record<string, string[]> = {};
+  for (const path of ["/rooms/2", "/rooms/2/edit", "/rooms/new?kind=closed", "/searches?q=plan", "/account", "/profile", "/rooms/hidden"]) {
+    await page.goto(server.url + path);
+    const small = await smallTargets(page);
+    if (small.length > 0) found[path] = small;
+  }
+  // The drawer, open.
+  await page.goto(`${server.url}/rooms/2`);
+  await page.getByRole("button", { name: "Show rooms" }).click();
+  await page.waitForFunction(() => !(document.querySelector("nav.sidebar") as HTMLElement).inert);
+  const drawer = await smallTargets(page, "nav.sidebar");
+  if (drawer.length > 0) found["drawer"] = drawer;
+  expect(found).toEqual({});
+  await context.close();
+}, 60_000);

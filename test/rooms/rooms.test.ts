@@ -552,7 +552,7 @@ describe("the sidebar", () => {
     const response = await member.get(`/users/me/sidebar?room_id=${direct}`);
     expect(response.status).toBe(200);
     const html = await response.text();
-    expect(html.startsWith('<nav class="sidebar"')).toBe(true);
+    expect(html.startsWith('<nav id="sidebar" class="sidebar"')).toBe(true);
     expect(html).not.toContain("<html");
     expect(sidebarRoomIds(html, "shared_rooms")).toEqual(await sidebarOf(member, "shared_rooms"));
     expect(sidebarRoomIds(html, "direct_rooms")).toEqual([direct]);
