@@ -85,16 +85,6 @@ export const Sidebar: FC<SidebarProps> = ({ user, accountName, shared, directs, 
           Sign out
         </button>
       </span>
-      <a
-        class="sidebar__notifications"
-        href="/users/me/push_subscriptions"
-        data-notifications-bell
-        data-state="off"
-        title="Notifications"
-        aria-label="Notifications"
-      >
-        <BellIcon muted={false} class="sidebar__notifications-icon" />
-      </a>
       <SoundsToggle muted={user.soundsMuted === 1} />
     </footer>
   </nav>
@@ -113,6 +103,12 @@ export const SidebarExtras: FC<{ user: User; hiddenCount: number; oob?: boolean 
         </a>
       </li>
     ) : null}
+    <li>
+      <a class="sidebar__extra sidebar__notifications" href="/users/me/push_subscriptions" data-notifications-bell data-state="off">
+        <BellIcon muted={false} class="sidebar__notifications-icon" />
+        Notifications
+      </a>
+    </li>
     {isAdministrator(user) ? (
       <li>
         <a class="sidebar__extra sidebar__invite" href="/account#account_invite">
