@@ -7,6 +7,7 @@ import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import packageJson from "./package.json" with { type: "json" };
 import { bundleClient } from "./src/http/client-bundle.ts";
+import { emojiShortcodes } from "./src/messages/emoji.ts";
 
 // What a release is built for: Linux servers (baseline = x64 CPUs without AVX2, older or cheap
 // VPSes) and Macs.
@@ -23,6 +24,7 @@ const { values } = parseArgs({
 
 const commit = Bun.spawnSync(["git", "rev-parse", "--short=12", "HEAD"], { stderr: "ignore" }).stdout.toString().trim() || "unknown";
 const client = await bundleClient({ minify: true });
+const emoji = JSON.stringify(await emojiShortcodes());
 const worker = await bundleClient({ minify: true, entry: "worker" });
 
 if (values.release) {
@@ -55,6 +57,7 @@ async function compile(outfile: string, target: string | undefined): Promise<voi
     define: {
       "process.env.NODE_ENV": JSON.stringify("production"),
       CLIENT_BUNDLE: JSON.stringify(client),
+      EMOJI_SHORTCODES: JSON.stringify(emoji),
       SERVICE_WORKER_BUNDLE: JSON.stringify(worker),
       CAMPFIRE_BUILD: JSON.stringify(stamp),
     },

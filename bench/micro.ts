@@ -2,6 +2,8 @@
 // machine) is too much: rendering a page of 40 messages, posting 2,000 messages through the
 // group commit, and serving the room page (its kept newest page) without the network.
 // Usage: bun bench/micro.ts → prints one line per measure.
+// OLD_RENDERER=/path/to/old/checkout/templates/messages/message.tsx bun bench/micro.ts also renders the
+// same page with that version's messagesHtml, interleaved in this process, best of 30 rounds each.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -53,6 +55,24 @@ const renderMs = performance.now() - started;
 console.log(
   `rendering: ${RENDERS} pages of ${page.length} messages in ${renderMs.toFixed(0)} ms = ${((renderMs / RENDERS) * 1000).toFixed(1)} µs per page (${bytes / RENDERS} bytes)`,
 );
+
+if (process.env.OLD_RENDERER) {
+  const old = (await import(process.env.OLD_RENDERER)) as { messagesHtml: (messages: typeof page) => unknown };
+  const best = { old: Number.POSITIVE_INFINITY, new: Number.POSITIVE_INFINITY };
+  for (let round = 0; round < 30; round++) {
+    for (const [which, render] of [
+      ["old", old.messagesHtml],
+      ["new", messagesHtml],
+    ] as const) {
+      const at = performance.now();
+      for (let i = 0; i < 2000; i++) String(render(page)).length;
+      best[which] = Math.min(best[which], ((performance.now() - at) / 2000) * 1000);
+    }
+  }
+  console.log(
+    `rendering against ${process.env.OLD_RENDERER}: old ${best.old.toFixed(1)} µs, new ${best.new.toFixed(1)} µs per page = ${(best.new / best.old).toFixed(2)}×`,
+  );
+}
 
 // The room page, as a signed-in person opens it (session, account, sidebar, kept newest page).
 const token = startSession(db, people[1]!, { ipAddress: null, userAgent: null });

@@ -46,6 +46,7 @@ type Results = {
   httpRows: string[];
   roomPage: HttpFigures;
   messagesPage: HttpFigures;
+  search: HttpFigures;
   posting: PostingFigures;
   fanoutRows: string[];
   fanoutFigures: FanoutFigures[];
@@ -79,6 +80,9 @@ function targets(r: Results): string {
     rows.push(
       `| ${name} p99 < 10 ms at 16 connections | ${page.p99.median.toFixed(2)} ms | ${verdict(page.p99.median < 10, `by ${(page.p99.median - 10).toFixed(2)} ms`)} |`,
     );
+  rows.push(
+    `| search p99 < 20 ms at 16 connections | ${r.search.p99.median.toFixed(2)} ms | ${verdict(r.search.p99.median < 20, `by ${(r.search.p99.median - 20).toFixed(2)} ms`)} |`,
+  );
   rows.push(`| idle RSS < 60 MB | ${r.idleRss.toFixed(1)} MB | ${verdict(r.idleRss < 60, `by ${(r.idleRss - 60).toFixed(1)} MB`)} |`);
   rows.push(
     `| < 10 KB RSS per connected client | ${r.perClientKb.toFixed(1)} KB | ${verdict(r.perClientKb < 10, `by ${(r.perClientKb - 10).toFixed(1)} KB`)} |`,

@@ -77,12 +77,12 @@ async function startLimit(dataDir: string, frameBytes: number) {
 }
 
 type WrkResult = { rps: number; p50: number; p99: number };
-type Target = { path: string; cookie?: string; postBody?: string };
+type Target = { path: string; cookie?: string; postBody?: string; botPaths?: string[] };
 
 /** One wrk run; posting sends a fresh client_message_id with every request (bench/wrk.lua). */
 async function wrk(base: string, target: Target, connections: number, seconds: number): Promise<WrkResult> {
   const headers = [`Origin: ${base}`, ...(target.cookie ? [`Cookie: ${target.cookie}`] : [])];
-  if (target.postBody !== undefined) headers.push("Content-Type: application/x-www-form-urlencoded");
+  if (target.postBody !== undefined && !target.botPaths) headers.push("Content-Type: application/x-www-form-urlencoded");
   const proc = Bun.spawn(
     [
       "wrk",
@@ -99,6 +99,7 @@ async function wrk(base: string, target: Target, connections: number, seconds: n
         ...process.env,
         WRK_RUN: Math.random().toString(36).slice(2, 8),
         ...(target.postBody !== undefined ? { WRK_POST_BODY: target.postBody } : {}),
+        ...(target.botPaths ? { WRK_PATHS: target.botPaths.join(",") } : {}),
       },
       stdout: "pipe",
       stderr: "inherit",
@@ -206,6 +207,16 @@ try {
     },
     { name: `search \`GET /searches?q=${seed.searchWord}\``, target: { path: `/searches?q=${seed.searchWord}`, cookie } },
     { name: "sidebar `GET /users/me/sidebar`", target: { path: "/users/me/sidebar", cookie } },
+    // Bots post the raw text, spread over the bots so the per-bot limit stays out of the way.
+    {
+      name: "bot post `POST /rooms/R/:bot_key/messages`",
+      target: {
+        path: `/rooms/${seed.botRoomId}/${seed.botKeys[0]}/messages`,
+        postBody: POST_BODY,
+        botPaths: seed.botKeys.map((key) => `/rooms/${seed.botRoomId}/${key}/messages`),
+      },
+    },
+    // Last: the posting comparison below reads it as endpoints.at(-1).
     { name: "post message `POST /rooms/1/messages`", target: { path: `/rooms/${seed.allTalkId}/messages`, cookie, postBody } },
   ];
   const httpRows: string[] = [];
@@ -322,6 +333,7 @@ try {
     httpRows,
     roomPage: http[`${endpoints[0]!.name}@16`]!,
     messagesPage: http[`${endpoints[1]!.name}@16`]!,
+    search: http[`${endpoints[2]!.name}@16`]!,
     posting,
     fanoutRows,
     fanoutFigures,

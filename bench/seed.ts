@@ -4,6 +4,7 @@
 // Usage: bun bench/seed.ts DATA_DIR [MESSAGES] [SESSIONS] → writes DATA_DIR/seed.json and prints it.
 
 import { join } from "node:path";
+import { createBot } from "../src/bots/bots.ts";
 import { ReadCache } from "../src/cache/read-cache.ts";
 import { openDatabase } from "../src/db/connection.ts";
 import { GroupCommit } from "../src/db/group-commit.ts";
@@ -27,11 +28,18 @@ export type Seed = {
   searchWord: string;
   /** Session cookies ("session_token=…"), spread round-robin over the people; the first is a member's. */
   cookies: string[];
+  /** A closed room of the people and the bots, for bot posting. */
+  botRoomId: number;
+  /** The bots' keys (`<id>-<token>`), for the bot API. */
+  botKeys: string[];
   messages: number;
   seconds: number;
 };
 
 const PEOPLE = 50;
+// Posting is limited to 100 posts per bot in 10 s: wrk spreads its posts over this many bots so the
+// limit is never what is measured (at 4,000 posts/s that is 100 per bot per 10 s).
+const BOTS = 400;
 const YEARS = 2;
 const FIRST_NAMES = [
   "Ada",
@@ -202,6 +210,15 @@ export async function seed(dataDir: string, messageCount: number, sessionCount: 
 
   indexPendingMessages(db);
 
+  // The bots get a room of their own (with the people in it, as a team's deploy room): in every open
+  // room they would make the other benchmarks' rooms 400 members larger.
+  const { botRoomId, botKeys } = db.transaction(() => {
+    const bots = Array.from({ length: BOTS }, (_, i) => createBot(db, { name: `Bench Bot ${i + 1}`, webhookUrl: null }));
+    db.query("DELETE FROM memberships WHERE user_id IN (SELECT id FROM users WHERE role = 'bot')").run();
+    const room = createClosedRoom(db, people[0]!, "Bot posts", [...people.map((p) => p.id), ...bots.map((b) => b.id)]);
+    return { botRoomId: room.id, botKeys: bots.map((b) => b.key) };
+  })();
+
   const cookies: string[] = [];
   for (let i = 0; i < sessionCount; i++) {
     // The first session is a member's (not the admin's), as most requests are.
@@ -216,6 +233,8 @@ export async function seed(dataDir: string, messageCount: number, sessionCount: 
     deepMessageId: allTalkIds[Math.floor(allTalkIds.length * 0.05)] ?? 1,
     searchWord: SEARCH_WORD,
     cookies,
+    botRoomId,
+    botKeys,
     messages: messageCount,
     seconds: (performance.now() - started) / 1000,
   };
@@ -226,5 +245,5 @@ if (import.meta.main) {
   if (!dataDir) throw new Error("usage: bun bench/seed.ts DATA_DIR [MESSAGES] [SESSIONS]");
   const result = await seed(dataDir, Number(messages), Number(sessions));
   await Bun.write(join(dataDir, "seed.json"), JSON.stringify(result));
-  console.log(JSON.stringify({ ...result, cookies: result.cookies.length }));
+  console.log(JSON.stringify({ ...result, cookies: result.cookies.length, botKeys: result.botKeys.length }));
 }

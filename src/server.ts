@@ -2,8 +2,11 @@ import type { Database } from "bun:sqlite";
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Serve, Server } from "bun";
+import { findAccount } from "./accounts/accounts.ts";
 import { createApp } from "./app.ts";
 import { BackupSchedule } from "./backup/schedule.ts";
+import { BannedAddresses } from "./bans/bans.ts";
+import { WEBHOOK_TIMEOUT_MS } from "./bots/webhooks.ts";
 import { ReadCache } from "./cache/read-cache.ts";
 import type { Config } from "./config.ts";
 import { databasePath, openDatabase } from "./db/connection.ts";
@@ -55,7 +58,7 @@ const MAX_CLIENT_FRAME_BYTES = 16 * 1024;
 export const SHUTDOWN_GRACE_MS = 10_000;
 
 /** What only tests set, never the environment: e.g. the private-network guard's allowance for a local test server. */
-export type TestHooks = { networkGuard?: GuardOptions; acmeTrustedCa?: string; jobs?: RunnerOptions };
+export type TestHooks = { networkGuard?: GuardOptions; acmeTrustedCa?: string; jobs?: RunnerOptions; webhookTimeoutMs?: number };
 
 /** Opens and migrates the data directory, then listens: the only place a port is opened. */
 export function startServer(config: Config, log: Logger = consoleLogger, hooks: TestHooks = {}): RunningServer {
@@ -86,11 +89,15 @@ function listen(config: Config, log: Logger, hooks: TestHooks): RunningServer {
     signInThrottle: new SignInThrottle(),
     publisher: new Publisher((error) => log("error", "a deferred broadcast failed", { error })),
     connections: new Connections(),
+    bans: BannedAddresses.load(db),
     unfurler: new Unfurler(db, config.dataDir, log, hooks.networkGuard),
-    push: { vapid: loadVapidKeys(db, config.vapid), guard: hooks.networkGuard ?? {} },
     jobs: new JobRunner(db, log, hooks.jobs),
+    webhookTimeoutMs: hooks.webhookTimeoutMs ?? WEBHOOK_TIMEOUT_MS,
+    push: { vapid: loadVapidKeys(db, config.vapid), guard: hooks.networkGuard ?? {} },
     stopping: false,
   };
+  // The layout's logo and stylesheet are this account's from the first page on, an error page included.
+  findAccount(ctx);
   const app = createApp(ctx);
   const options = (): Serve.Options<SocketData> => ({
     port: config.port,

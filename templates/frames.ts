@@ -47,3 +47,7 @@ export const sidebarRemoveFrame = (roomId: number): string => frame(FRAME.sideba
 
 /** A person changed their picture: every face of theirs on screen becomes this one. */
 export const avatarFrame = (userId: number, faceHtml: Html): string => frame(FRAME.avatar, { "user-id": userId }, faceHtml);
+
+/** A person was renamed (or deactivated): every name and face of theirs on screen becomes this one. */
+export const personFrame = (userId: number, name: string, faceHtml: Html): string =>
+  frame(FRAME.person, { "user-id": userId, name }, faceHtml);

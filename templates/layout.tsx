@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import { raw } from "hono/html";
 import type { FC, PropsWithChildren } from "hono/jsx";
+import { accountIconUrl, brandingKey, customStylesUrl } from "../src/accounts/branding.ts";
 import { assetPath } from "../src/http/assets.ts";
 import { escapeHtml } from "../src/messages/sanitize.ts";
 import { appIconPath } from "../src/pwa/icons.ts";
@@ -22,31 +23,46 @@ const HTMX_CONFIG = JSON.stringify({
   ],
 });
 
-// Everything in the head but the title is the same on every page: built once, not per request.
-let head: string | undefined;
-const staticHead = (): string =>
-  (head ??=
+// Everything in the head but the title is the same on every page: built once per look of the
+// account (its logo and custom stylesheet), not per request.
+let head: { key: string; html: string } | undefined;
+function staticHead(): string {
+  const key = brandingKey();
+  if (head?.key === key) return head.html;
+  const customStyles = customStylesUrl();
+  const icon = key.startsWith("null|")
+    ? `<link rel="icon" type="image/svg+xml" href="${assetPath("campfire.svg")}"><link rel="apple-touch-icon" href="${appIconPath(192)}">`
+    : `<link rel="icon" type="image/png" href="${escapeHtml(accountIconUrl(192))}"><link rel="apple-touch-icon" href="${escapeHtml(accountIconUrl(512))}">`;
+  const html =
     '<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">' +
     `<meta name="color-scheme" content="light dark"><meta name="htmx-config" content="${escapeHtml(HTMX_CONFIG)}">` +
-    `<link rel="icon" type="image/svg+xml" href="${assetPath("campfire.svg")}"><link rel="stylesheet" href="${assetPath("app.css")}">` +
-    `<link rel="manifest" href="/webmanifest"><link rel="apple-touch-icon" href="${appIconPath(192)}"><meta name="theme-color" content="#ffffff">` +
-    `<script src="${assetPath("htmx.js")}" defer></script><script src="${assetPath("app.js")}" defer></script>`);
+    `${icon}<link rel="stylesheet" href="${assetPath("app.css")}">` +
+    '<link rel="manifest" href="/webmanifest"><meta name="theme-color" content="#ffffff">' +
+    // After the app's own, so the account's rules win; a URL, never inline (the CSP allows no inline styles).
+    (customStyles ? `<link rel="stylesheet" href="${escapeHtml(customStyles)}">` : "") +
+    `<script src="${assetPath("htmx.js")}" defer></script><script src="${assetPath("app.js")}" defer></script>`;
+  head = { key, html };
+  return html;
+}
 
 type LayoutProps = PropsWithChildren<{
   title: string;
   bodyClass?: string;
   user?: Pick<User, "id" | "name" | "role" | "soundsMuted">;
   notice?: string;
+  /** A stylesheet for this page only, after the others (the custom CSS preview's draft). */
+  stylesheet?: string;
   /** On pages with the rich-text editor: the request's CSP nonce, which Trix gives the <style> elements it adds. */
   nonce?: string;
 }>;
 
-export const Layout: FC<LayoutProps> = ({ title, bodyClass, user, notice, nonce, children }) => (
+export const Layout: FC<LayoutProps> = ({ title, bodyClass, user, notice, nonce, stylesheet, children }) => (
   <>
     {raw("<!DOCTYPE html>")}
     <html lang="en">
       <head>
         {raw(staticHead())}
+        {stylesheet && <link rel="stylesheet" href={stylesheet} />}
         {nonce && (
           <>
             <meta name="csp-nonce" content={nonce} />

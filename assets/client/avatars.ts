@@ -3,7 +3,7 @@
 import { FRAME } from "../../src/realtime/protocol.ts";
 import { on } from "./socket.ts";
 
-on(FRAME.avatar, ({ userId }, content) => {
+export function replaceFaces(userId: string, content: DocumentFragment): void {
   const face = content.firstElementChild;
   if (!face) return;
   const faces = document.querySelectorAll(
@@ -15,4 +15,6 @@ on(FRAME.avatar, ({ userId }, content) => {
     if (!old.hasAttribute("data-avatar-of")) fresh.removeAttribute("data-avatar-of");
     old.replaceWith(fresh);
   }
-});
+}
+
+on(FRAME.avatar, ({ userId }, content) => replaceFaces(userId, content));

@@ -136,15 +136,19 @@ document.addEventListener("keydown", (event) => {
   }
 });
 
-// Trix acts on Enter in its own keydown handler, so the toolbar composer's keys are taken first.
+// Trix acts on Enter and the arrows in its own keydown handler, so the toolbar composer's keys
+// (and the @ and : lists' keys) are taken first.
 document.addEventListener(
   "keydown",
   (event) => {
     const form = (event.target as Element).closest?.<HTMLFormElement>("trix-editor")?.closest<HTMLFormElement>("[data-composer]");
-    if (!form || !sends(event)) return;
-    event.preventDefault();
-    event.stopPropagation();
-    send(form);
+    if (!form) return;
+    if (mentions.handleKey(event) || emoji.handleKey(event)) event.stopPropagation();
+    else if (sends(event)) {
+      event.preventDefault();
+      event.stopPropagation();
+      send(form);
+    }
   },
   true,
 );

@@ -1,7 +1,8 @@
-// @mentions in the composer: typing "@" and a few letters offers the room's people; Enter or Tab
-// puts "@Full Name " in the text, which the server turns into a mention.
+// @mentions in the composer and the edit form, plain or with the toolbar: typing "@" and a few
+// letters offers the room's people; Enter, Tab or a click puts "@Full Name " in the text, which the
+// server turns into a mention (it keeps no mention markup from a browser, so none can be forged).
 import { avatarClass, avatarUrl, initials } from "../../templates/shared/avatar-look.ts";
-import { Suggestions } from "./suggestions.ts";
+import { type Field, fieldOf, Suggestions } from "./suggestions.ts";
 
 type Person = { id: number; name: string; avatar_url: string };
 
@@ -13,17 +14,18 @@ const suggestions = new Suggestions("[data-mention-list]", "mentionOption", (nam
 export const close = (): void => suggestions.close();
 export const handleKey = (event: KeyboardEvent): boolean => suggestions.handleKey(event);
 
-async function suggest(input: HTMLTextAreaElement) {
-  const before = input.value.slice(0, input.selectionStart);
+async function suggest(field: Field) {
+  const before = field.textBeforeCaret();
   const found = TRIGGER.exec(before);
   if (!found) return close();
-  const roomId = input.closest<HTMLElement>("main.room")!.dataset.roomId;
+  const roomId = field.element.closest<HTMLElement>("main.room")!.dataset.roomId;
   const response = await fetch(`/autocompletable/users?room_id=${roomId}&query=${encodeURIComponent(found[2]!)}`, {
     headers: { Accept: "application/json" },
   });
   if (!response.ok) return close();
   const people = ((await response.json()) as Person[]).filter((person) => String(person.id) !== document.body.dataset.userId);
   suggestions.show(
+    field,
     people.slice(0, 8).map((person) => {
       const option = document.createElement("li");
       option.setAttribute("role", "option");
@@ -43,9 +45,12 @@ async function suggest(input: HTMLTextAreaElement) {
   );
 }
 
-document.addEventListener("input", (event) => {
-  const input = event.target as HTMLTextAreaElement;
-  if (!input.closest?.("[data-composer]") || input.name !== "body") return;
+function typed(event: Event) {
+  const field = fieldOf(event.target);
+  if (!field) return;
   clearTimeout(timer);
-  timer = setTimeout(() => suggest(input), DEBOUNCE_MS);
-});
+  timer = setTimeout(() => suggest(field).catch(close), DEBOUNCE_MS);
+}
+// Trix's own input events come before its document has the change; trix-change comes after.
+document.addEventListener("input", (event) => event.target instanceof HTMLTextAreaElement && typed(event));
+document.addEventListener("trix-change", typed);

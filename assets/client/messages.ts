@@ -3,9 +3,12 @@
 import { domId, FRAME, PAGE_SIZE } from "../../src/realtime/protocol.ts";
 import { markMyBoosts } from "./boosts.ts";
 import { addCopyButtons } from "./code.ts";
+import * as emoji from "./emoji.ts";
 import { flash } from "./flash.ts";
+import * as mentions from "./mentions.ts";
 import { confirmed, list, noteChange } from "./message-list.ts";
 import { onLoad } from "./on-load.ts";
+import { isRich, type TrixElement } from "./rich-composer.ts";
 import { on } from "./socket.ts";
 import * as sounds from "./sounds.ts";
 
@@ -30,7 +33,10 @@ export function decorate(root: Element): void {
   }
   for (const time of root.querySelectorAll<HTMLTimeElement>("time[data-local-time]")) {
     const at = new Date(time.dateTime);
-    time.textContent = at.toLocaleTimeString([], { hour: "numeric", minute: "2-digit" });
+    time.textContent =
+      time.dataset.localTime === "datetime"
+        ? at.toLocaleString([], { year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit" })
+        : at.toLocaleTimeString([], { hour: "numeric", minute: "2-digit" });
     time.title = at.toLocaleString();
   }
 }
@@ -66,6 +72,7 @@ function place(container: HTMLElement, message: HTMLElement, live: boolean) {
     // The shared actions bar may be in it (a boost re-renders the message being pointed at): keep it.
     if (existing.querySelector("[data-message-actions]")) parkActions();
     existing.replaceWith(message);
+    focusComposerAfterEdit();
     return true;
   }
   const clientId = message.dataset.clientMessageId;
@@ -209,6 +216,9 @@ function parkActions() {
 function edit(messageId: string) {
   const container = list()!;
   parkActions();
+  // Marked as being edited now, not when the form arrives: the pointer still over it would otherwise
+  // bring the shared actions bar back into it (mouseover), and the swap would throw the bar away.
+  document.getElementById(domId("message", messageId))?.classList.add("message--editing");
   htmx.ajax("get", `/rooms/${container.dataset.roomId}/messages/${messageId}/edit`, {
     target: `#${domId("message", messageId)}`,
     swap: "outerHTML",
@@ -243,39 +253,81 @@ document.addEventListener("click", (event) => {
 });
 document.addEventListener("mouseover", showActions);
 document.addEventListener("focusin", showActions);
-document.addEventListener("keydown", (event) => {
-  const editor = (event.target as Element).closest?.<HTMLTextAreaElement>(".message--editing textarea");
-  if (!editor) return;
-  if (event.key === "Escape") {
-    event.preventDefault();
-    // As with Enter below: a fast Escape must find Cancel already wired up by htmx.
-    htmx.process(editor.form!);
-    editor.form!.querySelector<HTMLElement>("[data-edit-cancel]")?.click();
-  } else if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
-    event.preventDefault();
-    // htmx wires swapped-in content up after its settle delay; a fast Enter must not fall back to a native GET submit.
-    htmx.process(editor.form!);
-    editor.form!.requestSubmit();
-  }
-});
+// In the capture phase, before Trix acts on Enter itself; the @ and : lists take their keys first.
+document.addEventListener(
+  "keydown",
+  (event) => {
+    const editor = (event.target as Element).closest?.<HTMLElement>(".message--editing [data-edit-body]");
+    const form = editor?.closest<HTMLFormElement>("form");
+    if (!editor || !form) return;
+    if (mentions.handleKey(event) || emoji.handleKey(event)) {
+      event.stopPropagation();
+      return;
+    }
+    if (event.key === "Escape") {
+      event.preventDefault();
+      // As with Enter below: a fast Escape must find Cancel already wired up by htmx.
+      htmx.process(form);
+      form.querySelector<HTMLElement>("[data-edit-cancel]")?.click();
+    } else if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      event.stopPropagation();
+      // htmx wires swapped-in content up after its settle delay; a fast Enter must not fall back to a native GET submit.
+      htmx.process(form);
+      // Trix writes its HTML into the hidden body_html on the next animation frame.
+      if (editor.localName === "trix-editor") requestAnimationFrame(() => form.requestSubmit());
+      else form.requestSubmit();
+    }
+  },
+  true,
+);
 
 /** The editor just swapped in takes the cursor (at the end of the text), with its buttons in view. */
 function focusEditor(form: HTMLFormElement) {
-  const editor = form.querySelector<HTMLTextAreaElement>("textarea");
-  if (!editor) return;
-  editor.focus({ preventScroll: true });
-  editor.setSelectionRange(editor.value.length, editor.value.length);
+  const editor = form.querySelector<HTMLElement>("[data-edit-body]");
+  if (editor instanceof HTMLTextAreaElement) {
+    editor.focus({ preventScroll: true });
+    editor.setSelectionRange(editor.value.length, editor.value.length);
+  } else if (editor && (editor as TrixElement).editor) {
+    const { editor: trix } = editor as TrixElement;
+    editor.focus({ preventScroll: true });
+    // Trix's document ends with a newline of its own; the caret goes before it.
+    trix.setSelectedRange(trix.getDocument().getLength() - 1);
+  } else return; // Trix not started yet: trix-initialize below comes back here.
   form.scrollIntoView({ block: "nearest" });
+}
+
+document.addEventListener("trix-initialize", (event) => {
+  const form = (event.target as Element).closest<HTMLFormElement>("form.message--editing");
+  if (form) focusEditor(form);
+});
+
+// Saving or cancelling an edit removes the focused editor: writing carries on in the composer,
+// whichever one shows. Noted when the request starts, because the message swapped in may be replaced
+// by the room's broadcast of the same edit before htmx announces it (htmx:load on a detached element
+// never reaches the document).
+let editClosing = false;
+document.addEventListener("htmx:beforeRequest", (event) => {
+  if ((event.target as Element).closest("form.message--editing")) editClosing = true;
+});
+
+function focusComposerAfterEdit() {
+  if (!editClosing || document.activeElement !== document.body) return;
+  editClosing = false;
+  const composer = document.querySelector<HTMLFormElement>("[data-composer]");
+  if (composer) composer.querySelector<HTMLElement>(isRich(composer) ? "trix-editor" : "textarea")?.focus();
 }
 
 onLoad((root) => {
   decorate(root);
   const current = list();
-  if (root.matches?.("form.message--editing")) focusEditor(root as HTMLFormElement);
+  if (root.matches?.("form.message--editing")) {
+    editClosing = false; // refused and shown again: still editing
+    focusEditor(root as HTMLFormElement);
+  }
   if (root.matches?.(".message") && current) {
     regroup(current); // an edited message swapped back in
-    // Saving or cancelling removed the focused editor: writing carries on in the composer.
-    if (document.activeElement === document.body) document.querySelector<HTMLElement>("[data-composer] textarea")?.focus();
+    focusComposerAfterEdit();
   }
   const container =
     root.querySelector?.<HTMLElement>("[data-messages]") ?? (root.matches?.("[data-messages]") ? (root as HTMLElement) : null);

@@ -2,14 +2,16 @@
 // Reply puts a quote of a message into it. Trix is its own script on the room page (trix.js), and
 // adds its <style> elements with the page's CSP nonce (<meta name="csp-nonce">).
 
-/** The part of Trix's editor API the composer uses. */
+/** The part of Trix's editor API the composers and the @ and : lists use. */
 type TrixEditor = {
   loadHTML(html: string): void;
   insertHTML(html: string): void;
   insertString(text: string): void;
-  getDocument(): { toString(): string };
+  getDocument(): { toString(): string; getLength(): number };
+  getSelectedRange(): [number, number];
+  setSelectedRange(range: number | [number, number]): void;
 };
-type TrixElement = HTMLElement & { editor: TrixEditor; value: string };
+export type TrixElement = HTMLElement & { editor: TrixEditor; value: string };
 
 const STORAGE_KEY = "campfire.composer";
 const QUOTED_LINES = 3;
@@ -68,15 +70,17 @@ function reply(form: HTMLFormElement, message: HTMLElement) {
     if (index > 0) blockquote.append(document.createElement("br"));
     blockquote.append(line);
   }
-  const cite = document.createElement("cite");
+  // Who said it, as a plain line: Trix reads a <cite> as italics (its browser style), which the
+  // quote would then be sent with.
+  const byline = document.createElement("div");
   const link = document.createElement("a");
   link.setAttribute("href", message.querySelector(".message__time")?.getAttribute("href") ?? "");
   link.textContent = "#";
-  cite.append(`${message.querySelector(".message__author")?.textContent ?? ""} `, link);
+  byline.append(`${message.querySelector(".message__author")?.textContent ?? ""} `, link);
   setMode(form, true);
   const editor = editorOf(form)!;
-  // An empty line after the quote, so the answer starts on a line of its own, not in the cite.
-  editor.editor.insertHTML(`${blockquote.outerHTML}<div>${cite.outerHTML}</div><div><br></div>`);
+  // An empty line after the quote, so the answer starts on a line of its own, not in the byline.
+  editor.editor.insertHTML(`${blockquote.outerHTML}${byline.outerHTML}<div><br></div>`);
   editor.focus();
 }
 

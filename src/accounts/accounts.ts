@@ -3,14 +3,35 @@ import { timingSafeEqual } from "node:crypto";
 import type { Reads } from "../cache/read-cache.ts";
 import { now } from "../db/time.ts";
 import { isAdministrator, type User } from "../users/users.ts";
+import { noteBranding, stylesVersion } from "./branding.ts";
 
 export type AccountSettings = { restrictRoomCreationToAdministrators: boolean };
-export type Account = { id: number; name: string; joinCode: string; customStyles: string; settings: AccountSettings };
+export type Account = {
+  id: number;
+  name: string;
+  joinCode: string;
+  customStyles: string;
+  /** CSS an administrator is previewing, not yet served to everyone. */
+  customStylesDraft: string | null;
+  /** A hash of the custom CSS, for its URL; null when there is none. */
+  stylesVersion: string | null;
+  /** The uploaded logo's file key prefix (`<key>-512.png`, `<key>-192.png`); null shows Campfire's own. */
+  logoKey: string | null;
+  settings: AccountSettings;
+};
 
 const DEFAULT_SETTINGS: AccountSettings = { restrictRoomCreationToAdministrators: false };
 const JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
 
-type AccountRow = { id: number; name: string; join_code: string; custom_styles: string; settings: string };
+type AccountRow = {
+  id: number;
+  name: string;
+  join_code: string;
+  custom_styles: string;
+  custom_styles_draft: string | null;
+  logo_key: string | null;
+  settings: string;
+};
 
 /** Three groups of four characters, like `Xk3p-9aQm-T2wz`; long enough not to be guessed. */
 export function generateJoinCode(): string {
@@ -22,17 +43,27 @@ export function generateJoinCode(): string {
 // Every page reads the account and it almost never changes, so it is kept in the read cache; the
 // writers below are followed by `accountChanged()` once committed.
 export function findAccount({ db, cache }: Reads): Account | null {
-  return cache.accountOr(() => {
-    const row = db.query<AccountRow, []>("SELECT id, name, join_code, custom_styles, settings FROM accounts WHERE id = 1").get();
+  const account = cache.accountOr(() => {
+    const row = db
+      .query<AccountRow, []>(
+        "SELECT id, name, join_code, custom_styles, custom_styles_draft, logo_key, settings FROM accounts WHERE id = 1",
+      )
+      .get();
     if (!row) return null;
     return {
       id: row.id,
       name: row.name,
       joinCode: row.join_code,
       customStyles: row.custom_styles,
+      customStylesDraft: row.custom_styles_draft,
+      stylesVersion: row.custom_styles ? stylesVersion(row.custom_styles) : null,
+      logoKey: row.logo_key,
       settings: { ...DEFAULT_SETTINGS, ...JSON.parse(row.settings) },
     };
   });
+  // Every page reads the account before its layout, so the layout's logo and stylesheet are this one's.
+  if (account) noteBranding(account);
+  return account;
 }
 
 export function createAccount(db: Database, name: string): void {

@@ -7,9 +7,12 @@ import boostsByGrapheme from "./migrations/005_boosts_by_grapheme.sql" with { ty
 import soundsMuted from "./migrations/006_sounds_muted.sql" with { type: "text" };
 import filesByMessage from "./migrations/007_files_by_message.sql" with { type: "text" };
 import linkPreviews from "./migrations/008_link_previews.sql" with { type: "text" };
-import jobsAndBots from "./migrations/009_jobs_and_bots.sql" with { type: "text" };
-import pushRecipients from "./migrations/010_push_recipients.sql" with { type: "text" };
-import linkPreviewsByMessage from "./migrations/012_link_previews_by_message.sql" with { type: "text" };
+import linkPreviewsByMessage from "./migrations/009_link_previews_by_message.sql" with { type: "text" };
+import jobsAndBots from "./migrations/010_jobs_and_bots.sql" with { type: "text" };
+import pushRecipients from "./migrations/011_push_recipients.sql" with { type: "text" };
+import peopleAndAdministration from "./migrations/012_people_and_administration.sql" with { type: "text" };
+import messageFormat from "./migrations/013_message_format.sql" with { type: "text" };
+import messagesWithLinks from "./migrations/014_messages_with_links.sql" with { type: "text" };
 
 // Ordered and embedded in the executable; PRAGMA user_version counts how many have been applied.
 // Append new files here; never edit one that has shipped.
@@ -22,9 +25,12 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
   { name: "006_sounds_muted", sql: soundsMuted },
   { name: "007_files_by_message", sql: filesByMessage },
   { name: "008_link_previews", sql: linkPreviews },
-  { name: "012_link_previews_by_message", sql: linkPreviewsByMessage },
-  { name: "009_jobs_and_bots", sql: jobsAndBots },
-  { name: "010_push_recipients", sql: pushRecipients },
+  { name: "009_link_previews_by_message", sql: linkPreviewsByMessage },
+  { name: "010_jobs_and_bots", sql: jobsAndBots },
+  { name: "011_push_recipients", sql: pushRecipients },
+  { name: "012_people_and_administration", sql: peopleAndAdministration },
+  { name: "013_message_format", sql: messageFormat },
+  { name: "014_messages_with_links", sql: messagesWithLinks },
 ];
 
 /** Applies the migrations this database has not seen yet; returns their names. */

@@ -1,9 +1,10 @@
-// `campfire demo`: a throwaway Campfire with a team and a day of conversation already in it, and
+// `campfire demo`: a throwaway Campfire with a team (and their deploy bot) and a day of conversation already in it, and
 // one-click sign-in buttons (demo-routes.tsx). The buttons exist only when the server was started
 // by this command: `config.demo` is never read from the environment or an option.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createBot } from "../bots/bots.ts";
 import { completeFirstRun } from "../first-run/first-run.ts";
 import type { AppContext } from "../http/env.ts";
 import { ReceivedFile } from "../http/multipart.ts";
@@ -11,7 +12,7 @@ import { boostMessage, postMessage } from "../messages/receive.ts";
 import { createClosedRoom, createOpenRoom, findOrCreateDirectRoom, findRoom, type Room } from "../rooms/rooms.ts";
 import { createUser, hashPassword, type User } from "../users/users.ts";
 import { demoPicture } from "./picture.ts";
-import { DEMO_DAY, DEMO_PEOPLE, DEMO_ROOMS, type PersonKey, type RoomKey } from "./team.ts";
+import { DEMO_BOT, DEMO_DAY, DEMO_PEOPLE, DEMO_ROOMS, type PersonKey, type RoomKey } from "./team.ts";
 
 /** The picture as an upload would arrive: whole on disk, to be moved into place by postMessage. */
 async function pictureUpload(dataDir: string, name: string): Promise<ReceivedFile> {
@@ -55,6 +56,9 @@ export async function seedDemo(ctx: AppContext): Promise<void> {
     else if (room.kind === "closed") rooms.set(room.key, createClosedRoom(ctx.db, first, room.name, members));
     else rooms.set(room.key, findOrCreateDirectRoom(ctx.db, first, members).room);
   }
+
+  // After the rooms, so it joins the open ones as any bot does.
+  people.set(DEMO_BOT.key, createBot(ctx.db, { name: DEMO_BOT.name, webhookUrl: null }));
 
   const start = Date.now() - (DEMO_DAY.at(-1)!.at + 5) * MINUTE;
   for (const [i, line] of DEMO_DAY.entries()) {

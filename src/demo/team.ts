@@ -7,7 +7,10 @@ export const DEMO_PEOPLE = [
   { key: "sofia", name: "Sofia Alvarez", role: "member", title: "frontend" },
 ] as const;
 
-export type PersonKey = (typeof DEMO_PEOPLE)[number]["key"];
+/** A bot posting through the bot API, as a team's CI would. */
+export const DEMO_BOT = { key: "deploybot", name: "Deploy Bot" } as const;
+
+export type PersonKey = (typeof DEMO_PEOPLE)[number]["key"] | typeof DEMO_BOT.key;
 export type RoomKey = "all" | "design" | "releases" | "ada-milo";
 
 export const DEMO_ROOMS: { key: RoomKey; name: string; kind: "open" | "closed" | "direct"; people?: PersonKey[] }[] = [
@@ -80,8 +83,15 @@ export const DEMO_DAY: Line[] = [
   },
   { room: "all", who: "jonas", at: 99, text: "Customers are going to notice that one." },
   { room: "all", who: "ada", at: 180, text: "Lunch break! Freeze is in effect: only release fixes on main now 🥪" },
+  { room: "releases", who: "deploybot", at: 60, text: "Nightly build #812 passed ✅ (all 1,412 tests, 14 min)" },
   { room: "releases", who: "milo", at: 240, text: "Suite is green on the release branch. Tagging v2.4.0." },
   { room: "releases", who: "milo", at: 241, text: "/play rollout" },
+  {
+    room: "releases",
+    who: "deploybot",
+    at: 252,
+    text: "🚀 v2.4.0 is live in production: 3 services updated, 0 errors. https://example.com/deploys/2-4-0",
+  },
   {
     room: "releases",
     who: "sofia",

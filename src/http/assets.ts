@@ -11,6 +11,7 @@ import layoutCss from "../../assets/css/layout.css" with { type: "text" };
 import linkPreviewCss from "../../assets/css/link-preview.css" with { type: "text" };
 import messagesCss from "../../assets/css/messages.css" with { type: "text" };
 import notificationsCss from "../../assets/css/notifications.css" with { type: "text" };
+import peopleCss from "../../assets/css/people.css" with { type: "text" };
 import roomCss from "../../assets/css/room.css" with { type: "text" };
 import roomFormCss from "../../assets/css/room-form.css" with { type: "text" };
 import searchCss from "../../assets/css/search.css" with { type: "text" };
@@ -22,7 +23,9 @@ import { bundleClient } from "./client-bundle.ts";
 
 // Set by build.ts for the executable only.
 declare const CLIENT_BUNDLE: string | undefined;
+declare const EMOJI_SHORTCODES: string | undefined;
 const clientJs = typeof CLIENT_BUNDLE === "string" ? CLIENT_BUNDLE : await bundleClient({ minify: process.env.NODE_ENV === "production" });
+const emojiJson = typeof EMOJI_SHORTCODES === "string" ? EMOJI_SHORTCODES : JSON.stringify(await emojiShortcodes());
 
 // Every asset is embedded as text at build time, joined into a few bundles, and served from memory
 // under a content-hashed name so browsers may cache it for a year.
@@ -39,6 +42,7 @@ const SOURCES: Record<string, string> = {
     roomFormCss,
     searchCss,
     accountCss,
+    peopleCss,
     linkPreviewCss,
     notificationsCss,
   ].join("\n"),
@@ -49,7 +53,7 @@ const SOURCES: Record<string, string> = {
   "app.js": clientJs,
   "campfire.svg": logoSvg,
   // For the composer's :shortcode: completion, fetched the first time someone types ":" (≈ 40 KB, 12 KB gzipped).
-  "emoji.json": JSON.stringify(emojiShortcodes()),
+  "emoji.json": emojiJson,
 };
 
 const CONTENT_TYPES: Record<string, string> = {

@@ -1,10 +1,11 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
+import type { Actor } from "../audit/audit-log.ts";
 import { resumeSession } from "../sessions/sessions.ts";
 import type { User } from "../users/users.ts";
 import type { AppContext, AppEnv } from "./env.ts";
-import { renderError } from "./errors.tsx";
+import { HttpError, renderError } from "./errors.tsx";
 import { clientIp, isHtmx, isHttps, wantsJson } from "./request.ts";
 import { optional } from "./validate.tsx";
 
@@ -37,6 +38,18 @@ export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (isHtmx(c) || wantsJson(c)) return renderError(c, 401, "Please sign in first.");
   if (isPageVisit(c)) rememberWantedPage(c);
   return c.redirect("/session/new", 303);
+};
+
+/**
+ * Administrators only; members get a 403. Every admin-only route lists this very function in its
+ * own chain (not a path-wide `use`), so the route table test (test/http/admin-routes.test.ts) finds
+ * each one in `app.routes` and checks that a member is refused.
+ */
+export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const user = c.get("user");
+  if (!user) return requireUser(c, next);
+  if (user.role !== "admin") throw new HttpError(403, "Only administrators can do that.");
+  await next();
 };
 
 /** For addresses that only ever answer JSON (scripts call them with fetch): every refusal is JSON, whatever Accept says. */
@@ -97,6 +110,9 @@ export function takeWantedPage(c: Context<AppEnv>): string {
 
 /** The signed-in user of a route behind `requireUser`. */
 export const currentUser = (c: Context<AppEnv>): User => c.get("user")!;
+
+/** The administrator of a route behind `requireAdmin`, and their address, as the audit log records them. */
+export const actorOf = (c: Context<AppEnv>): Actor => ({ user: currentUser(c), ip: clientIp(c) });
 
 export function setSessionCookie(c: Context<AppEnv>, token: string): void {
   setCookie(c, SESSION_COOKIE, token, {

@@ -22,8 +22,13 @@ export function limitBody(maxBytes: number) {
   });
 }
 
-// Where a file may be sent: a message's attachment, a person's avatar.
-const UPLOAD_ROUTES = [/^\/rooms\/\d+\/messages$/, /^\/profile\/avatar$/];
+// Where a file may be sent: a message's attachment (from the composer or a bot), a person's or a bot's avatar.
+const UPLOAD_ROUTES = [
+  /^\/rooms\/\d+\/messages$/,
+  /^\/rooms\/\d+\/\d+-[A-Za-z0-9]+\/messages$/,
+  /^\/profile\/avatar$/,
+  /^\/account\/bots(?:\/\d+)?$/,
+];
 
 /**
  * The form limit everywhere but for multipart posts to the upload routes, which take a file of up

@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "./env.ts";
 import { HttpError } from "./errors.tsx";
+import { isBotApi } from "./request.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -11,7 +12,9 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 export function csrfProtection(publicUrl?: string): MiddlewareHandler<AppEnv> {
   const publicOrigin = publicUrl ? new URL(publicUrl).origin : null;
   return async (c, next) => {
-    if (SAFE_METHODS.has(c.req.method)) return next();
+    // Bot calls carry their key in the path and no cookie (bot routes never read one), so a page on
+    // another site can't borrow anyone's authority there; they are exempt from this and nothing else.
+    if (SAFE_METHODS.has(c.req.method) || isBotApi(c)) return next();
     if (!fromThisSite(c, publicOrigin)) throw new HttpError(403, "This request came from another website, so it was refused.");
     return next();
   };

@@ -1,5 +1,6 @@
 import type { Database } from "bun:sqlite";
 import type { Server } from "bun";
+import type { BannedAddresses } from "../bans/bans.ts";
 import type { ReadCache } from "../cache/read-cache.ts";
 import type { Config } from "../config.ts";
 import type { DiskSpace } from "../db/disk-space.ts";
@@ -30,12 +31,16 @@ export type AppContext = {
   signInThrottle: SignInThrottle;
   publisher: Publisher;
   connections: Connections;
+  /** The addresses of banned people, refused for anything but reading. */
+  bans: BannedAddresses;
   /** Link previews, fetched through the private-network guard. */
   unfurler: Unfurler;
-  /** Web Push: the server's keys, and the private-network guard every push goes through. */
-  push: { vapid: VapidKeys; guard: GuardOptions };
   /** Runs the jobs table: webhooks, push; started and stopped with the server. */
   jobs: JobRunner;
+  /** How long a webhook may take to answer: the original's 7 s, shorter only in tests. */
+  webhookTimeoutMs: number;
+  /** Web Push: the server's keys, and the private-network guard every push goes through. */
+  push: { vapid: VapidKeys; guard: GuardOptions };
   /** Set while the server shuts down, so closing sockets leave the database alone. */
   stopping: boolean;
 };
@@ -44,7 +49,8 @@ export type AppEnv = {
   Bindings: Server<SocketData>;
   Variables: {
     requestId: string;
-    cspNonce: string;
+    /** Made only by pages with the editor (security.ts cspNonce). */
+    cspNonce?: string;
     user: User | null;
     session: Session | null;
     /** The file of a multipart upload, on disk until the route moves it (http/body-limits.ts). */

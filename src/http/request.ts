@@ -29,7 +29,12 @@ export function isHttps(c: Context<AppEnv>): boolean {
 
 export const isHtmx = (c: Context): boolean => c.req.header("hx-request") === "true";
 
-export const wantsJson = (c: Context): boolean => (c.req.header("accept") ?? "").includes("application/json") && !isHtmx(c);
+/** The bot API (`/rooms/:room_id/:bot_key/messages…`): authenticated by the key in the path, answered in JSON. */
+export const BOT_API_PATH = /^\/rooms\/[0-9]+\/[0-9]+-[A-Za-z0-9]+\/messages(?:\/|$)/;
+export const isBotApi = (c: Context): boolean => BOT_API_PATH.test(c.req.path);
+
+export const wantsJson = (c: Context): boolean =>
+  isBotApi(c) || ((c.req.header("accept") ?? "").includes("application/json") && !isHtmx(c));
 
 /** 303 for a page; htmx follows HX-Redirect with a full navigation instead of swapping a page into a fragment. */
 export function redirectTo(c: Context, location: string): Response {

@@ -1,5 +1,3 @@
-import githubShortcodes from "emojibase-data/en/shortcodes/github.json" with { type: "json" };
-
 // One emoji: a flag (two regional indicators), a keycap, or a pictograph with its variation
 // selector, skin tone, tag sequence (subdivision flags) and zero-width-joined parts.
 const PART = String.raw`\p{Extended_Pictographic}(?:\uFE0F|\p{Emoji_Modifier})?[\u{E0020}-\u{E007F}]*`;
@@ -14,9 +12,11 @@ export const isEmojiOnly = (text: string): boolean => text.length <= LONGEST_EMO
 /**
  * `:shortcode:` → emoji for the composer's completion, from emojibase's GitHub-style shortcodes
  * (the ones people know from GitHub and Slack), as [shortcode, emoji] pairs sorted by shortcode.
- * Served as one JSON asset that the composer fetches the first time someone types ":".
+ * Served as one JSON asset that the composer fetches the first time someone types ":". build.ts
+ * makes it once for the executable, which then never loads emojibase's data (~1 MB of idle RSS).
  */
-export function emojiShortcodes(): [string, string][] {
+export async function emojiShortcodes(): Promise<[string, string][]> {
+  const { default: githubShortcodes } = await import("emojibase-data/en/shortcodes/github.json", { with: { type: "json" } });
   const pairs: [string, string][] = [];
   for (const [hexcode, names] of Object.entries(githubShortcodes as Record<string, string | string[]>)) {
     let emoji = String.fromCodePoint(...hexcode.split("-").map((hex) => Number.parseInt(hex, 16)));

@@ -80,7 +80,7 @@ export function peopleShownIn(messages: Message[]): Set<number> {
 }
 
 export const MESSAGE_COLUMNS = `messages.id, messages.room_id AS roomId, messages.creator_id AS creatorId,
-  users.name AS creatorName, messages.client_message_id AS clientMessageId, messages.body_html AS bodyHtml,
+  CASE users.status WHEN 'deactivated' THEN users.name || ' (deactivated)' ELSE users.name END AS creatorName, messages.client_message_id AS clientMessageId, messages.body_html AS bodyHtml,
   messages.created_at AS createdAt, messages.updated_at AS updatedAt, messages.change_seq AS changeSeq,
   users.avatar_key AS creatorAvatarKey, messages.attachment_id AS attachmentId, messages.link_preview_id AS linkPreviewId,
   coalesce((SELECT group_concat(user_id, ' ') FROM mentions WHERE message_id = messages.id), '') AS mentions`;
@@ -90,6 +90,8 @@ export type NewMessage = {
   clientMessageId: string;
   html: string;
   plain: string;
+  /** Written in the toolbar composer (HTML) rather than as text: editing it opens the same editor. */
+  rich: boolean;
   mentionIds: number[];
   mentionNames: Record<string, string>;
   attachment?: Attachment | null;
@@ -112,10 +114,10 @@ export function insertMessage(
   const [inserted] = db
     .query<
       { id: number; changeSeq: number },
-      [number, number, string, string, string, number | null, number | null, number, number, number]
+      [number, number, string, string, string, string, number | null, number | null, number, number, number]
     >(
-      `INSERT INTO messages (room_id, creator_id, client_message_id, body_html, body_plain, attachment_id, link_preview_id, created_at, updated_at, change_seq)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT change_seq + 1 FROM rooms WHERE id = ?))
+      `INSERT INTO messages (room_id, creator_id, client_message_id, body_html, body_plain, format, attachment_id, link_preview_id, created_at, updated_at, change_seq)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT change_seq + 1 FROM rooms WHERE id = ?))
        ON CONFLICT (room_id, creator_id, client_message_id) DO NOTHING RETURNING id, change_seq AS changeSeq`,
     )
     .all(
@@ -124,6 +126,7 @@ export function insertMessage(
       input.clientMessageId,
       input.html,
       input.plain,
+      input.rich ? "rich" : "text",
       input.attachment?.id ?? null,
       input.linkPreview?.id ?? null,
       at,
@@ -160,9 +163,9 @@ export function insertMessage(
 
 export function updateMessageBody(db: Database, message: Message, input: Omit<NewMessage, "clientMessageId">): Message {
   db.query(
-    `UPDATE messages SET body_html = ?, body_plain = ?, updated_at = ?,
+    `UPDATE messages SET body_html = ?, body_plain = ?, format = ?, updated_at = ?,
        change_seq = (SELECT change_seq + 1 FROM rooms WHERE id = messages.room_id) WHERE id = ?`,
-  ).run(input.html, input.plain, Math.max(now(), message.updatedAt + 1), message.id);
+  ).run(input.html, input.plain, input.rich ? "rich" : "text", Math.max(now(), message.updatedAt + 1), message.id);
   bumpChangeSeq(db, message.roomId);
   db.query("DELETE FROM mentions WHERE message_id = ?").run(message.id);
   insertMentions(db, message.id, input.mentionIds);
@@ -194,6 +197,14 @@ export function deleteMessage(db: Database, message: Message): number {
 export function touchMessage(db: Database, message: Message): void {
   db.query("UPDATE messages SET change_seq = (SELECT change_seq + 1 FROM rooms WHERE id = messages.room_id) WHERE id = ?").run(message.id);
   bumpChangeSeq(db, message.roomId);
+}
+
+/**
+ * Whether the message was written in the toolbar composer. Read only to edit it, so the pages and
+ * broadcasts that render messages don't read the column.
+ */
+export function isRichMessage(db: Database, id: number): boolean {
+  return db.query<{ format: string }, [number]>("SELECT format FROM messages WHERE id = ?").get(id)?.format === "rich";
 }
 
 /** The room a message is in, whoever asks; the caller checks that they may see that room. */
@@ -296,3 +307,11 @@ export function messagesAfter(db: Database, roomId: number, afterId: number, lim
 
 /** Who may edit or delete a message: its author and administrators. */
 export const canAdministerMessage = (user: User, message: Message): boolean => isAdministrator(user) || user.id === message.creatorId;
+
+/** Every message a person wrote, in every room (a ban removes them all). */
+export function messagesBy(db: Database, creatorId: number): Message[] {
+  const rows = db
+    .query<MessageRow, [number]>(`SELECT ${MESSAGE_COLUMNS} ${FROM_MESSAGES} WHERE messages.creator_id = ? ORDER BY messages.id`)
+    .all(creatorId);
+  return withDetails(db, rows);
+}

@@ -2,6 +2,7 @@ import type { Database } from "bun:sqlite";
 import { activityFrame, messageRemovedFrame, messagesFrame } from "../../templates/frames.ts";
 import { messageHtml } from "../../templates/messages/message.tsx";
 import { deleteAttachmentRow, type FrameSize, insertAttachment, removeFiles, storeFile } from "../attachments/attachments.ts";
+import { enqueueWebhooks } from "../bots/webhooks.ts";
 import type { ReadCache } from "../cache/read-cache.ts";
 import type { GroupCommit } from "../db/group-commit.ts";
 import { now } from "../db/time.ts";
@@ -31,8 +32,13 @@ export type Posted = { message: Message; created: boolean; html: string };
  * words. Rich bodies (the toolbar composer's HTML) go through the sanitizer's allowlist, everything
  * else is text: the caller says which, the body is never sniffed.
  */
-function prepareBody(db: Database, roomId: number, body: string, { rich = false, withFile = false } = {}) {
-  const formatted = rich ? formatRichText(body) : formatText(body);
+function prepareBody(
+  db: Database,
+  roomId: number,
+  body: string,
+  { rich = false, withFile = false, origin }: { rich?: boolean; withFile?: boolean; origin?: string } = {},
+) {
+  const formatted = rich ? formatRichText(body, origin) : formatText(body, origin);
   // Read from the plain text, so a command typed in a rich-text editor (<div>/play tada</div>) counts too.
   const sound = playCommand(formatted.plain);
   if (sound === "unknown") return soundList(formatted.plain);
@@ -40,14 +46,17 @@ function prepareBody(db: Database, roomId: number, body: string, { rich = false,
   if (isBlank(plain) && !withFile) return "A message needs some text.";
   if (plain.length > MAX_BODY_CHARS)
     return `A message can be at most ${MAX_BODY_CHARS.toLocaleString("en")} characters (this one has ${plain.length.toLocaleString("en")}).`;
-  return { ...linkMentions(db, roomId, html), plain };
+  // A sound is edited as the command that played it, which is text.
+  return { ...linkMentions(db, roomId, html), plain, rich: rich && !sound };
 }
 
 /**
  * Posting, step by step: check the body → write its file, if any, to disk (and its preview) →
  * store the message and its file's row (a retry with the same client_message_id gets the original
- * back, drops the new file and goes no further), mark the room unread and queue its pushes (if anyone may get one),
- * committed together with the other posts of this moment → tell the read cache → render once → publish.
+ * back, drops the new file and goes no further), mark the room unread, enqueue the webhooks of
+ * the bots it addresses (never for a webhook's own reply: no loops) and queue its pushes (if anyone
+ * may get one), committed together with the other posts of this moment → tell the read cache →
+ * render once → publish.
  * `at` backdates a message (imports, the benchmark's seed); people's posts take the clock.
  */
 export async function postMessage(
@@ -57,14 +66,17 @@ export async function postMessage(
   input: {
     body: string;
     rich?: boolean;
+    /** This server's address as the author reached it: links to it open in the same tab. */
+    origin?: string;
     clientMessageId: string;
     at?: number;
     file?: ReceivedFile;
     frame?: FrameSize;
     linkPreview?: LinkPreview | null;
+    webhookReply?: boolean;
   },
 ): Promise<Posted | string> {
-  const body = prepareBody(db, room.id, input.body, { rich: input.rich, withFile: input.file !== undefined });
+  const body = prepareBody(db, room.id, input.body, { rich: input.rich, withFile: input.file !== undefined, origin: input.origin });
   if (typeof body === "string") return body;
   const file = input.file && (await storeFile(config.dataDir, input.file, input.frame));
   let stored: { message: Message; created: boolean };
@@ -80,6 +92,7 @@ export async function postMessage(
       );
       if (result.created) {
         markUnread(db, room.id, user.id, now() - CONNECTION_TTL_MS);
+        if (!input.webhookReply) enqueueWebhooks(db, room, result.message, body.mentionIds);
         if (mayPush(db, room.id, user.id, body.mentionIds)) enqueueMessagePush(db, result.message.id);
       } else if (attachment) deleteAttachmentRow(db, attachment.id);
       return result;
@@ -99,8 +112,13 @@ export async function postMessage(
   return { message, created, html: html.text };
 }
 
-export function editMessage({ db, cache, publisher }: Deps, message: Message, body: string): { message: Message; html: string } | string {
-  const prepared = prepareBody(db, message.roomId, body);
+/** Editing takes the same path as posting: text is formatted, the toolbar's HTML sanitized (`rich`). */
+export function editMessage(
+  { db, cache, publisher }: Deps,
+  message: Message,
+  input: { body: string; rich: boolean; origin?: string },
+): { message: Message; html: string } | string {
+  const prepared = prepareBody(db, message.roomId, input.body, input);
   if (typeof prepared === "string") return prepared;
   const edited = db.transaction(() => updateMessageBody(db, message, prepared))();
   cache.messagesChanged(message.roomId);

@@ -12,14 +12,28 @@ import { HttpError, orNotFound, renderError } from "../http/errors.tsx";
 import { positionId, positiveId, refuseWith } from "../http/validate.tsx";
 import { findRoomFor } from "../rooms/rooms.ts";
 import { findLinkPreviewByToken } from "../unfurl/link-previews.ts";
-import { canAdministerMessage, findMessage, latestMessages, type Message, messagesAfter, messagesBefore } from "./messages.ts";
+import {
+  canAdministerMessage,
+  findMessage,
+  isRichMessage,
+  latestMessages,
+  type Message,
+  messagesAfter,
+  messagesBefore,
+} from "./messages.ts";
 import { editMessage, postMessage, removeMessage } from "./receive.ts";
 
 // A quick first bound; the real limit (10,000 characters of text) is checked on the formatted text.
 const MAX_RAW_BODY = 100_000;
 const body = z.string("A message needs some text.").max(MAX_RAW_BODY, "That message is far too long.");
 // `body` is text as typed; `body_html` is the toolbar composer's HTML (Trix's hidden input): one or
-// the other. A file may come alone; without one, an empty body is refused by postMessage with its reason.
+// the other, when posting and when editing. A file may come alone; without one, an empty body is
+// refused by postMessage with its reason.
+const oneBody = [
+  (form: { body?: string; body_html?: string }) => form.body === undefined || form.body_html === undefined,
+  "A message is either text (body) or HTML (body_html), not both.",
+] as const;
+const editForm = z.object({ body: body.optional(), body_html: body.optional() }).refine(...oneBody);
 // 8K is 7680 wide; anything past 16384 px is not a real video.
 const frameSide = z
   .string()
@@ -47,10 +61,7 @@ const postForm = z
       .regex(/^[\w-]{22}$/, "That link preview is not one of ours.")
       .optional(),
   })
-  .refine(
-    (form) => form.body === undefined || form.body_html === undefined,
-    "A message is either text (body) or HTML (body_html), not both.",
-  )
+  .refine(...oneBody)
   .refine(
     (form) => (form.media_width === undefined) === (form.media_height === undefined),
     "Send both media_width and media_height, or neither.",
@@ -68,6 +79,10 @@ const unprocessable = refuseWith(422);
 export function messageRoutes(ctx: AppContext) {
   const { db } = ctx;
   const roomOf = (c: Context<AppEnv>, id: number) => orNotFound(findRoomFor(ctx, currentUser(c), id));
+  const publicOrigin = ctx.config.publicUrl ? new URL(ctx.config.publicUrl).origin : null;
+  // Where this server's own links point: CAMPFIRE_URL, or the address the author used to reach it
+  // (a forged Host header only changes how links in the author's own message open).
+  const linkOrigin = (c: Context<AppEnv>) => publicOrigin ?? new URL(c.req.url).origin;
 
   /** A message the person may change: in one of their rooms, and theirs (or they administer). */
   function administeredMessage(c: Context<AppEnv>, roomId: number, id: number): Message {
@@ -104,6 +119,7 @@ export function messageRoutes(ctx: AppContext) {
         const posted = await postMessage(ctx, currentUser(c), room, {
           body: form.body_html ?? form.body ?? "",
           rich: form.body_html !== undefined,
+          origin: linkOrigin(c),
           clientMessageId: form.client_message_id ?? crypto.randomUUID(),
           file: c.get("upload") ?? undefined,
           frame: form.media_width && form.media_height ? { width: form.media_width, height: form.media_height } : undefined,
@@ -120,18 +136,21 @@ export function messageRoutes(ctx: AppContext) {
     })
     .get("/rooms/:room_id/messages/:id/edit", zValidator("param", messageParam, notFound), (c) => {
       const { room_id, id } = c.req.valid("param");
-      return c.html(<MessageEditForm message={administeredMessage(c, room_id, id)} />);
+      const message = administeredMessage(c, room_id, id);
+      return c.html(<MessageEditForm message={message} rich={isRichMessage(db, message.id)} />);
     })
     .patch(
       "/rooms/:room_id/messages/:id",
       zValidator("param", messageParam, notFound),
-      zValidator("form", z.object({ body }), unprocessable),
+      zValidator("form", editForm, unprocessable),
       (c) => {
         const { room_id, id } = c.req.valid("param");
         const message = administeredMessage(c, room_id, id);
-        const edited = editMessage(ctx, message, c.req.valid("form").body);
-        if (typeof edited === "string")
-          return c.html(<MessageEditForm message={message} body={c.req.valid("form").body} error={edited} />, 422);
+        const form = c.req.valid("form");
+        const rich = form.body_html !== undefined;
+        const typed = form.body_html ?? form.body ?? "";
+        const edited = editMessage(ctx, message, { body: typed, rich, origin: linkOrigin(c) });
+        if (typeof edited === "string") return c.html(<MessageEditForm message={message} rich={rich} body={typed} error={edited} />, 422);
         return c.html(edited.html);
       },
     )

@@ -44,9 +44,27 @@ const RICH_TEXT: sanitizeHtml.IOptions = {
   allowedClasses: { span: ["hljs-*", "emoji-only"], code: ["language-*"] },
   allowedSchemes: ["http", "https", "mailto"],
   allowProtocolRelative: false,
-  transformTags: { a: sanitizeHtml.simpleTransform("a", { rel: "noopener noreferrer nofollow", target: "_blank" }) },
   exclusiveFilter: (frame) => frame.tag === "a" && !frame.attribs.href && !frame.text.trim(),
 };
+
+const EXTERNAL_LINK = { rel: "noopener noreferrer nofollow", target: "_blank" };
+// A path on this server ("/rooms/1/@5"), not "//host" or "/\\host", which browsers read as another host.
+const OWN_PATH = /^\/(?![/\\])/;
+
+/**
+ * Whether a link stays in Campfire (a reply's permalink, a pasted link to a message): those open
+ * in the same tab; any other opens in a new one that can't reach back into this page. `origin` is
+ * the address the message was written from (see linkOrigin in routes.tsx).
+ */
+export function isOwnLink(href: string, origin?: string): boolean {
+  const trimmed = href.trim();
+  if (OWN_PATH.test(trimmed)) return true;
+  if (!origin || !trimmed.toLowerCase().startsWith(origin.toLowerCase())) return false;
+  return URL.canParse(trimmed) && new URL(trimmed).origin === new URL(origin).origin;
+}
+
+const linkAttributes = (href: string, origin?: string): string =>
+  isOwnLink(href, origin) ? "" : ` rel="${EXTERNAL_LINK.rel}" target="${EXTERNAL_LINK.target}"`;
 
 const CODE_BLOCK = /```([\s\S]+?)```/;
 // An editor's code block holds text and line breaks only; one with other markup is left as it is.
@@ -70,14 +88,23 @@ export type FormattedBody = { html: string; plain: string };
  * notifications read. It is text: "<b>x</b>" comes back exactly as typed, not bold. Line breaks
  * stay, web addresses are linked, and `code` and ```blocks``` are shown as code. NUL bytes go.
  */
-export function formatText(input: string): FormattedBody {
-  return largeIfEmojiOnly(textToHtml(input.replaceAll("\0", "")));
+export function formatText(input: string, origin?: string): FormattedBody {
+  return largeIfEmojiOnly(textToHtml(input.replaceAll("\0", ""), origin));
 }
 
 /** HTML from a rich-text editor: basic formatting, links, lists, quotes and code survive, nothing else. */
-export function formatRichText(input: string): FormattedBody {
+export function formatRichText(input: string, origin?: string): FormattedBody {
+  const options: sanitizeHtml.IOptions = {
+    ...RICH_TEXT,
+    transformTags: {
+      a: (tagName, { rel: _rel, target: _target, ...attribs }) => ({
+        tagName,
+        attribs: isOwnLink(attribs.href ?? "", origin) ? attribs : { ...attribs, ...EXTERNAL_LINK },
+      }),
+    },
+  };
   // Empty lines an editor leaves at the end (Enter before sending, the line after a reply's quote) go, as typed text's do.
-  const html = sanitizeHtml(input.replaceAll("\0", ""), RICH_TEXT).trim().replace(TRAILING_EMPTY_BLOCKS, "");
+  const html = sanitizeHtml(input.replaceAll("\0", ""), options).trim().replace(TRAILING_EMPTY_BLOCKS, "");
   return largeIfEmojiOnly(html.includes("<pre>") ? html.replace(PRE_BLOCK, highlightPreBlock) : html);
 }
 
@@ -91,7 +118,7 @@ function largeIfEmojiOnly(html: string): FormattedBody {
 /** Whether a message's plain text shows nothing at all. */
 export const isBlank = (plain: string): boolean => plain.replace(INVISIBLE, "") === "";
 
-function textToHtml(text: string): string {
+function textToHtml(text: string, origin?: string): string {
   // Blank lines before and whitespace after go; leading spaces on the first line stay, as typed.
   const parts = text.replace(LEADING_BLANK_LINES, "").trimEnd().split(CODE_BLOCK);
   return parts
@@ -99,7 +126,7 @@ function textToHtml(text: string): string {
       if (index % 2 === 1) return codeBlockHtml(part);
       // A block stands on its own lines; the line breaks around it are not extra blank lines.
       const around = part.replace(index > 0 ? /^\r?\n/ : /^/, "").replace(index < parts.length - 1 ? /\r?\n$/ : /$/, "");
-      return inlineText(around);
+      return inlineText(around, origin);
     })
     .join("");
 }
@@ -119,19 +146,19 @@ function highlightPreBlock(_: string, inner: string): string {
   return `<pre>${highlightCode(decodeEntities(inner.replace(/<br>/g, "\n")))}</pre>`;
 }
 
-function inlineText(text: string): string {
+function inlineText(text: string, origin?: string): string {
   return text
     .split(CODE_SPAN)
-    .map((part, index) => (index % 2 === 1 ? `<code>${escapeHtml(part)}</code>` : linkedText(part).replace(/\r?\n/g, "<br>")))
+    .map((part, index) => (index % 2 === 1 ? `<code>${escapeHtml(part)}</code>` : linkedText(part, origin).replace(/\r?\n/g, "<br>")))
     .join("");
 }
 
-function linkedText(text: string): string {
+function linkedText(text: string, origin?: string): string {
   return text
     .split(URL_IN_TEXT)
     .map((part, index) => {
       const escaped = escapeHtml(part);
-      return index % 2 === 1 ? `<a href="${escaped}" rel="noopener noreferrer nofollow" target="_blank">${escaped}</a>` : escaped;
+      return index % 2 === 1 ? `<a href="${escaped}"${linkAttributes(part, origin)}>${escaped}</a>` : escaped;
     })
     .join("");
 }
@@ -181,4 +208,17 @@ export function editableText(html: string): string {
       )
       .replace(/<code>([^<]*)<\/code>/g, (_, code: string) => `\`${code}\``),
   );
+}
+
+// A mention chip as shown (showMentions): its text is the person's current name.
+const SHOWN_MENTION = /<span class="mention" data-user-id="\d+">([^<]*)<\/span>/g;
+
+/**
+ * The HTML to load into the toolbar editor to edit a message written there: the body as shown, each
+ * mention as its "@Name" text, which saving links again (as a chip, Trix would take its bold look for
+ * formatting). Formatting, links and code blocks stay. A /play message goes back as its command.
+ */
+export function editableHtml(html: string): string {
+  const sound = SOUND_MESSAGE.exec(html);
+  return sound ? `/play ${sound[1]}` : html.replace(SHOWN_MENTION, "$1");
 }

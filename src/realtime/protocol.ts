@@ -62,6 +62,7 @@ export const FRAME = {
   sidebarRoom: "sidebar-room",
   sidebarRemove: "sidebar-remove",
   avatar: "avatar",
+  person: "person",
 } as const;
 export type FrameKind = (typeof FRAME)[keyof typeof FRAME];
 
@@ -77,6 +78,7 @@ export type FrameData = {
   [FRAME.sidebarRoom]: { "room-id": number };
   [FRAME.sidebarRemove]: { "room-id": number };
   [FRAME.avatar]: { "user-id": number };
+  [FRAME.person]: { "user-id": number; name: string };
 };
 
 type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;

@@ -109,3 +109,11 @@ export function visibleRoomIds(db: Database, userId: number): number[] {
     .all(userId)
     .map((row) => row.roomId);
 }
+
+/** Takes the person out of every room (deactivation); returns the rooms they were in. */
+export function leaveAllRooms(db: Database, userId: number): number[] {
+  return db
+    .query<{ roomId: number }, [number]>("DELETE FROM memberships WHERE user_id = ? RETURNING room_id AS roomId")
+    .all(userId)
+    .map((row) => row.roomId);
+}

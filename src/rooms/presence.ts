@@ -80,3 +80,13 @@ export function presentUsers(db: Database, roomId: number): PresentUser[] {
     )
     .all(roomId, now() - CONNECTION_TTL_MS);
 }
+
+/** The rooms where the person is shown as here now (their "here now" lists change with their name). */
+export function roomsPresentIn(db: Database, userId: number): number[] {
+  return db
+    .query<{ roomId: number }, [number, number]>(
+      "SELECT room_id AS roomId FROM memberships WHERE user_id = ? AND connections > 0 AND connected_at >= ?",
+    )
+    .all(userId, now() - CONNECTION_TTL_MS)
+    .map((row) => row.roomId);
+}

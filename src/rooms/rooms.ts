@@ -4,7 +4,15 @@ import { type Attachment, forgetRoomFiles } from "../attachments/attachments.ts"
 import type { Reads } from "../cache/read-cache.ts";
 import { now } from "../db/time.ts";
 import { isAdministrator, type User } from "../users/users.ts";
-import { grantMemberships, grantMembershipsToActiveUsers, isMember, type Member, memberIds, revokeMemberships } from "./memberships.ts";
+import {
+  grantMemberships,
+  grantMembershipsToActiveUsers,
+  type Involvement,
+  isMember,
+  type Member,
+  memberIds,
+  revokeMemberships,
+} from "./memberships.ts";
 import { roomEntries, roomEntry } from "./room-entries.ts";
 
 export type RoomKind = "open" | "closed" | "direct";
@@ -61,29 +69,24 @@ export function sidebarFor(reads: Reads, user: User): SidebarRooms {
     .all(user.id);
   const memberships = all.filter((m) => !m.hidden);
   const unread = new Map(memberships.map((m) => [m.roomId, m.unreadAt !== null]));
-  const rooms = roomEntries(
+  // Sort keys are worked out once per room, not once per comparison: lowering names inside the
+  // comparator cost more than the rest of the sidebar's data.
+  const shared: { room: SidebarRoom; name: string; recency: number }[] = [];
+  const directs: { room: SidebarRoom; name: string; recency: number }[] = [];
+  for (const entry of roomEntries(
     reads,
     memberships.map((m) => m.roomId),
-  ).map(({ createdAt, ...room }) => ({
-    ...room,
-    unread: unread.get(room.id)!,
-    recency: room.lastMessageAt ?? createdAt,
-  }));
-  const byName = (a: (typeof rooms)[number], b: (typeof rooms)[number]) => {
-    const [x, y] = [a.name!.toLowerCase(), b.name!.toLowerCase()];
-    return x < y ? -1 : x > y ? 1 : b.recency - a.recency || a.id - b.id;
-  };
-  const byRecency = (a: (typeof rooms)[number], b: (typeof rooms)[number]) => b.recency - a.recency || a.id - b.id;
-  const plain = ({ recency: _, ...room }: (typeof rooms)[number]): SidebarRoom => room;
+  )) {
+    const { id, kind, name, creatorId, lastMessageAt, members } = entry;
+    const room = { id, kind, name, creatorId, lastMessageAt, members, unread: unread.get(id)! };
+    (kind === "direct" ? directs : shared).push({ room, name: name?.toLowerCase() ?? "", recency: lastMessageAt ?? entry.createdAt });
+  }
+  type Sorted = (typeof shared)[number];
+  const byRecency = (a: Sorted, b: Sorted) => b.recency - a.recency || a.room.id - b.room.id;
+  const byName = (a: Sorted, b: Sorted) => (a.name < b.name ? -1 : a.name > b.name ? 1 : byRecency(a, b));
   return {
-    shared: rooms
-      .filter((room) => room.kind !== "direct")
-      .sort(byName)
-      .map(plain),
-    directs: rooms
-      .filter((room) => room.kind === "direct")
-      .sort(byRecency)
-      .map(plain),
+    shared: shared.sort(byName).map((sorted) => sorted.room),
+    directs: directs.sort(byRecency).map((sorted) => sorted.room),
     hiddenCount: all.length - memberships.length,
   };
 }
@@ -216,4 +219,27 @@ function activeUserIds(db: Database, ids: number[]): number[] {
     .query<{ id: number }, [string]>("SELECT id FROM users WHERE status = 'active' AND id IN (SELECT value FROM json_each(?)) ORDER BY id")
     .all(JSON.stringify(ids))
     .map((row) => row.id);
+}
+
+/** Every room the person is in, hidden ones included, by name as they see it, with how much each notifies them. */
+export function roomsWithInvolvementFor(reads: Reads, user: User): { room: Room; name: string; involvement: Involvement }[] {
+  const rows = reads.db
+    .query<{ roomId: number; involvement: Involvement }, [number]>(
+      "SELECT room_id AS roomId, involvement FROM memberships WHERE user_id = ?",
+    )
+    .all(user.id);
+  const involvements = new Map(rows.map((row) => [row.roomId, row.involvement]));
+  return roomEntries(
+    reads,
+    rows.map((row) => row.roomId),
+  )
+    .map(({ createdAt: _, members, ...room }) => ({
+      room,
+      name: roomName(room, members, user.id),
+      involvement: involvements.get(room.id)!,
+    }))
+    .sort(
+      (a, b) =>
+        Number(a.room.kind === "direct") - Number(b.room.kind === "direct") || a.name.localeCompare(b.name) || a.room.id - b.room.id,
+    );
 }

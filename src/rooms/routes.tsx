@@ -16,6 +16,7 @@ import { currentUser, requireUser } from "../http/authenticate.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
 import { HttpError, orNotFound } from "../http/errors.tsx";
 import { isHtmx, isHttps, ownOrigin, redirectTo } from "../http/request.ts";
+import { cspNonce } from "../http/security.ts";
 import { idParam, optional, positiveId, validForm } from "../http/validate.tsx";
 import { findMessage, latestMessages, messagesAfter, messagesBefore, peopleShownIn, roomChangeSeq } from "../messages/messages.ts";
 import { PAGE_SIZE } from "../realtime/protocol.ts";
@@ -79,7 +80,7 @@ export function roomRoutes(ctx: AppContext) {
     setCookie(c, LAST_ROOM_COOKIE, String(room.id), { path: "/", sameSite: "Lax", httpOnly: true, secure: isHttps(c), maxAge: ONE_YEAR_S });
     // One read transaction for the page's queries: one snapshot, and one lock instead of one per query.
     const page = db.transaction(() => ({ ...pageFrame(ctx, user), view: roomView(c, user, room, around) }))();
-    return c.html(renderToString(<RoomPage {...page} nonce={c.get("cspNonce")} />));
+    return c.html(renderToString(<RoomPage {...page} nonce={cspNonce(c)} />));
   }
 
   /** The latest page (remembered between visits), or (for a permalink) half a page either side of one message. */

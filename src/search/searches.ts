@@ -1,74 +1,128 @@
-import type { Database } from "bun:sqlite";
+import type { Database, SQLQueryBindings } from "bun:sqlite";
 import type { Reads } from "../cache/read-cache.ts";
 import { now } from "../db/time.ts";
-import { FROM_MESSAGES, MESSAGE_COLUMNS, type Message, type MessageRow, withDetails } from "../messages/messages.ts";
-import { findRoomFor, roomNameFor } from "../rooms/rooms.ts";
-import type { User } from "../users/users.ts";
-import { MARKED_TEXT, matchedWords } from "./highlight.ts";
+import { findRoomFor, hiddenRoomsFor, roomName, roomNameFor, sidebarFor } from "../rooms/rooms.ts";
+import { peopleNamed, type User } from "../users/users.ts";
+import { SNIPPET } from "./highlight.ts";
 import { indexPendingMessages } from "./indexer.ts";
+import type { SearchQuery } from "./query.ts";
 
 /** The longest query anyone may search for or keep (the searches table's CHECK says the same). */
 export const MAX_QUERY_CHARS = 200;
-export const RESULT_LIMIT = 100;
+/**
+ * Results per page; "More results" asks for the next page, older than the last shown. FTS5 works out
+ * each excerpt again from the text (about 20 µs a result, most of a search's cost), so a page holds
+ * about a screenful: measured in one process against main's 100 full messages, a page of 50 took
+ * 0.65× main's time, a page of 25 0.37×.
+ */
+export const RESULT_LIMIT = 25;
 const RECENT_SEARCHES = 10;
+/**
+ * A link is an <a href> the sanitizer kept (typed URLs become one) or a link card. Written as the
+ * partial index messages_with_links is (migration 014), so SQLite can walk that index.
+ */
+const LINKED = "(link_preview_id IS NOT NULL OR instr(body_html, '<a href=') > 0)";
+/** Characters of a message shown when a search has only filters (nothing matched to centre on). */
+const OPENING_CHARS = 240;
 
-/** A match, with the words FTS5 matched in it so the page can mark them. */
-export type SearchResult = Message & { roomName: string; words: string[] };
+/** A match as the results list shows it: where, who, when, and an excerpt with the matched words fenced (see highlight.ts). */
+export type SearchResult = { id: number; roomId: number; roomName: string; creatorName: string; createdAt: number; snippet: string };
 export type RecentSearch = { id: number; query: string };
 
-/**
- * The FTS5 expression for what someone typed: like the original, everything but word characters
- * becomes a space, and each word left is quoted as an FTS5 string, so nothing typed (quotes, `*`,
- * `-`, `:`, parentheses, AND/OR/NOT/NEAR) is ever FTS5 syntax. Null when no word is left.
- */
-export function matchExpression(query: string): string | null {
-  const words = query.replace(/[^\p{L}\p{M}\p{N}\p{Pc}]+/gu, " ").trim();
-  return words
-    ? words
-        .split(" ")
-        .map((word) => `"${word}"`)
-        .join(" ")
-    : null;
+/** A page of results, or why the search could not run (its filters name a room or person the reader can't search by). */
+export type SearchOutcome = { results: SearchResult[]; more: boolean } | { error: string };
+
+/** The reader's rooms (hidden ones too) called `name`, by the name they see, case-insensitively. */
+function roomsNamed(reads: Reads, user: User, name: string): number[] {
+  const wanted = name.toLowerCase();
+  const { shared, directs } = sidebarFor(reads, user);
+  const named = [
+    ...shared.map((room) => ({ id: room.id, name: room.name! })),
+    ...directs.map((room) => ({ id: room.id, name: roomName(room, room.members, user.id) })),
+    ...hiddenRoomsFor(reads, user).map(({ room, name }) => ({ id: room.id, name })),
+  ];
+  return named.filter((room) => room.name.toLowerCase() === wanted).map((room) => room.id);
 }
 
 /**
- * The newest messages matching the query in the rooms the person is a member of, newest first, and
- * whether there are more. FTS5 hands rowids (message ids) out in descending order and SQLite stops
- * at the limit, so a common word costs about as much as a rare one: the matches are never all read
- * and sorted.
+ * The newest messages matching the query in the rooms the person is a member of (the membership
+ * join is the authorization), newest first, older than `before` (a message id) when paging on.
+ * With words, FTS5 hands rowids out in descending order and SQLite stops at the limit, so a common
+ * word costs about as much as a rare one; with only filters, messages are walked newest first.
+ * Only what the page shows is read: an excerpt, the room, the author, the time (reading each
+ * result's boosts, files and cards, and marking its whole body, halved search's speed).
  */
-export function searchMessages(reads: Reads, user: User, query: string, limit = RESULT_LIMIT): { results: SearchResult[]; more: boolean } {
+export function searchMessages(
+  reads: Reads,
+  user: User,
+  query: SearchQuery,
+  { before, limit = RESULT_LIMIT }: { before?: number; limit?: number } = {},
+): SearchOutcome {
   const { db } = reads;
-  const match = matchExpression(query);
-  if (match === null) return { results: [], more: false };
-  indexPendingMessages(db); // whatever was posted a moment ago is found too
-  const rows = db
-    .query<MessageRow & { roomName: string | null; marked: string }, [number, string, number]>(
-      `SELECT ${MESSAGE_COLUMNS}, rooms.name AS roomName, ${MARKED_TEXT} AS marked
-       ${FROM_MESSAGES}
-       JOIN message_search_index ON message_search_index.rowid = messages.id
-       JOIN memberships ON memberships.room_id = messages.room_id AND memberships.user_id = ?
-       JOIN rooms ON rooms.id = messages.room_id
-       WHERE message_search_index MATCH ?
-       ORDER BY message_search_index.rowid DESC LIMIT ?`,
-    )
-    .all(user.id, match, limit + 1);
+  const where: string[] = [];
+  const binds: SQLQueryBindings[] = [user.id];
+  const condition = (sql: string, value: SQLQueryBindings) => {
+    where.push(sql);
+    binds.push(value);
+  };
+  if (query.match !== null) {
+    indexPendingMessages(db); // whatever was posted a moment ago is found too
+    condition("message_search_index MATCH ?", query.match);
+  }
+  if (query.room !== undefined) {
+    const rooms = roomsNamed(reads, user, query.room);
+    if (rooms.length === 0) return { error: `You are not in a room called “${query.room}”.` };
+    condition("messages.room_id IN (SELECT value FROM json_each(?))", JSON.stringify(rooms));
+  }
+  if (query.from !== undefined) {
+    const people = peopleNamed(db, query.from);
+    if (people.length === 0) return { error: `Nobody here is called “${query.from}”.` };
+    condition("messages.creator_id IN (SELECT value FROM json_each(?))", JSON.stringify(people));
+  }
+  if (query.before !== undefined) condition("messages.created_at < ?", query.before);
+  if (query.after !== undefined) condition("messages.created_at >= ?", query.after);
+  if (query.hasFile) where.push("messages.attachment_id IS NOT NULL");
+  if (query.hasLink) where.push(LINKED);
+  // FTS5 jumps straight to rowids under the bound; a bound on messages.id would be checked row by row.
+  if (before !== undefined) condition(`${query.match !== null ? "message_search_index.rowid" : "messages.id"} < ?`, before);
+  binds.push(limit + 1);
+  const columns = `messages.id, messages.room_id AS roomId, rooms.name AS roomName, users.name AS creatorName,
+    messages.created_at AS createdAt`;
+  const conditions = where.length ? `WHERE ${where.join(" AND ")}` : "";
+  // Without words or a room or person to start from, CROSS JOIN keeps messages as the outer loop,
+  // walked newest first and stopped at the limit, rather than gathering every message of the
+  // reader's rooms to sort them. A room or a person is a better start: their own index, then a sort.
+  const walk = query.room === undefined && query.from === undefined ? "CROSS JOIN" : "JOIN";
+  const sql =
+    query.match !== null
+      ? `SELECT ${columns}, ${SNIPPET} AS snippet
+         FROM message_search_index
+         JOIN messages ON messages.id = message_search_index.rowid
+         JOIN memberships ON memberships.room_id = messages.room_id AND memberships.user_id = ?
+         JOIN users ON users.id = messages.creator_id
+         JOIN rooms ON rooms.id = messages.room_id
+         ${conditions}
+         ORDER BY message_search_index.rowid DESC LIMIT ?`
+      : `SELECT ${columns}, substr(messages.body_plain, 1, ${OPENING_CHARS + 1}) AS snippet
+         FROM messages
+         ${walk} memberships ON memberships.room_id = messages.room_id AND memberships.user_id = ?
+         JOIN users ON users.id = messages.creator_id
+         JOIN rooms ON rooms.id = messages.room_id
+         ${conditions}
+         ORDER BY messages.id DESC LIMIT ?`;
+  const rows = db.query<Omit<SearchResult, "roomName"> & { roomName: string | null }, SQLQueryBindings[]>(sql).all(...binds);
   const more = rows.length > limit;
   if (more) rows.pop();
-  const messages = withDetails(db, rows);
   // Direct rooms are named after their people, as the sidebar names them: looked up once per room.
   const directNames = new Map<number, string>();
-  for (const row of messages)
+  for (const row of rows)
     if (row.roomName === null && !directNames.has(row.roomId))
       directNames.set(row.roomId, roomNameFor(reads, findRoomFor(reads, user, row.roomId)!, user.id));
-  return {
-    results: messages.map(({ marked, ...row }) => ({
-      ...row,
-      roomName: row.roomName ?? directNames.get(row.roomId)!,
-      words: matchedWords(marked),
-    })),
-    more,
-  };
+  for (const row of rows) {
+    row.roomName ??= directNames.get(row.roomId)!;
+    if (query.match === null && row.snippet.length > OPENING_CHARS) row.snippet = `${row.snippet.slice(0, OPENING_CHARS)}…`;
+  }
+  return { results: rows as SearchResult[], more };
 }
 
 /** The person's last searches, most recent first, for the chips above the search box. */

@@ -83,3 +83,39 @@ export function liveSessionIds(db: Database, sessionIds: number[]): Set<number> 
     .all(JSON.stringify(sessionIds));
   return new Set(rows.map((row) => row.id));
 }
+
+export type SessionListing = { id: number; ipAddress: string | null; userAgent: string | null; lastActiveAt: number; createdAt: number };
+
+/** A person's sessions, most recently active first, for "where am I signed in". */
+export function sessionsOf(db: Database, userId: number): SessionListing[] {
+  return db
+    .query<SessionListing, [number]>(
+      `SELECT id, ip_address AS ipAddress, user_agent AS userAgent, last_active_at AS lastActiveAt, created_at AS createdAt
+       FROM sessions WHERE user_id = ? ORDER BY last_active_at DESC, id DESC`,
+    )
+    .all(userId);
+}
+
+/** Ends one of the person's own sessions; false when they have no such session. */
+export function endSessionOf(db: Database, userId: number, sessionId: number): boolean {
+  return db.query("DELETE FROM sessions WHERE id = ? AND user_id = ?").run(sessionId, userId).changes > 0;
+}
+
+/** Ends every session of the person but this one (after a password change). */
+export function endOtherSessions(db: Database, userId: number, keptSessionId: number): void {
+  db.query("DELETE FROM sessions WHERE user_id = ? AND id != ?").run(userId, keptSessionId);
+}
+
+/** The addresses the person's sessions came from, each with the other active people who have sessions from it too. */
+export function sessionAddressesOf(db: Database, userId: number): { ip: string; otherPeople: string[] }[] {
+  return db
+    .query<{ ip: string; others: string }, [number]>(
+      `SELECT mine.ip,
+              (SELECT json_group_array(DISTINCT users.name) FROM sessions JOIN users ON users.id = sessions.user_id
+               WHERE sessions.ip_address = mine.ip AND sessions.user_id != ?1 AND users.status = 'active') AS others
+       FROM (SELECT DISTINCT ip_address AS ip FROM sessions WHERE user_id = ?1 AND ip_address IS NOT NULL) AS mine
+       ORDER BY mine.ip`,
+    )
+    .all(userId)
+    .map((row) => ({ ip: row.ip, otherPeople: JSON.parse(row.others) }));
+}

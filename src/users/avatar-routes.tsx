@@ -3,7 +3,6 @@ import { zValidator } from "@hono/zod-validator";
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { avatarVersion } from "../../templates/shared/avatar-look.ts";
-import { ProfilePage } from "../../templates/users/profile.tsx";
 import { fileOnDisk } from "../attachments/attachments.ts";
 import { serveFile } from "../attachments/serve-file.ts";
 import { currentUser, requireUser } from "../http/authenticate.ts";
@@ -13,6 +12,7 @@ import { orNotFound } from "../http/errors.tsx";
 import { redirectTo } from "../http/request.ts";
 import { positiveId, refuseWith } from "../http/validate.tsx";
 import { BOT_SVG, initialsSvg, removeAvatar, setAvatar } from "./avatars.ts";
+import { renderProfile } from "./profile-routes.tsx";
 import { findUser } from "./users.ts";
 
 const notFound = refuseWith(404, "We couldn't find that person.");
@@ -23,13 +23,12 @@ const KEPT = "private, max-age=31536000, immutable";
 // Asked without the current version (an old link, the API's avatar_url): check again each time.
 const CHECKED = "private, no-cache";
 
-// biome-ignore lint/suspicious/noExplicitAny: as refuseWith: the hook runs before the route's env is known
-const validAvatar = zValidator("form", avatarForm, (result, c: Context<any>) => {
-  if (!result.success) return c.html(<ProfilePage user={currentUser(c)} error={result.error.issues[0]?.message} />, 422);
-});
-
 export function avatarRoutes(ctx: AppContext) {
   const { db, config } = ctx;
+  // biome-ignore lint/suspicious/noExplicitAny: as refuseWith: the hook runs before the route's env is known
+  const validAvatar = zValidator("form", avatarForm, (result, c: Context<any>) => {
+    if (!result.success) return renderProfile(ctx, c, 422, { avatarError: result.error.issues[0]?.message });
+  });
   return new Hono<AppEnv>()
     .use("/users/*", requireUser)
     .use("/profile", requireUser)
@@ -51,12 +50,12 @@ export function avatarRoutes(ctx: AppContext) {
       c.header("Content-Type", "image/svg+xml");
       return c.body(user.role === "bot" ? BOT_SVG : initialsSvg(user));
     })
-    .get("/profile", (c) => c.html(<ProfilePage user={currentUser(c)} />))
+    .get("/profile", (c) => renderProfile(ctx, c))
     .post("/profile/avatar", receiveUpload(config, "avatar"), validAvatar, async (c) => {
       const picture = c.get("upload");
-      if (!picture) return c.html(<ProfilePage user={currentUser(c)} error="Please choose a picture." />, 422);
+      if (!picture) return renderProfile(ctx, c, 422, { avatarError: "Please choose a picture." });
       const changed = await setAvatar(ctx, currentUser(c), picture);
-      if (typeof changed === "string") return c.html(<ProfilePage user={currentUser(c)} error={changed} />, 422);
+      if (typeof changed === "string") return renderProfile(ctx, c, 422, { avatarError: changed });
       return redirectTo(c, "/profile");
     })
     .post("/profile/avatar/removal", async (c) => {

@@ -53,7 +53,7 @@ async function changeAvatar({ db, cache, publisher, config }: Deps, user: User, 
 }
 
 /** The person and everyone who shares a room with them: whoever may have their face on screen. */
-function peopleWhoSee(db: Database, userId: number): number[] {
+export function peopleWhoSee(db: Database, userId: number): number[] {
   return db
     .query<{ id: number }, [number, number]>(
       `SELECT DISTINCT others.user_id AS id FROM memberships mine JOIN memberships others ON others.room_id = mine.room_id

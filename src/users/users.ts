@@ -34,10 +34,16 @@ export function findUser(db: Database, id: number): User | null {
   return db.query<User, [number]>(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`).get(id);
 }
 
-/** People's current names by id, whatever their status (a mention or a boost outlives an active account). */
+/**
+ * People's current names by id, whatever their status (a mention outlives an active account); a
+ * deactivated person's is marked so, as their messages are.
+ */
 export function namesOf(db: Database, ids: number[]): Record<string, string> {
   const rows = db
-    .query<{ id: number; name: string }, [string]>("SELECT id, name FROM users WHERE id IN (SELECT value FROM json_each(?))")
+    .query<{ id: number; name: string }, [string]>(
+      `SELECT id, CASE status WHEN 'deactivated' THEN name || ' (deactivated)' ELSE name END AS name
+       FROM users WHERE id IN (SELECT value FROM json_each(?))`,
+    )
     .all(JSON.stringify(ids));
   return Object.fromEntries(rows.map((row) => [row.id, row.name]));
 }
@@ -150,6 +156,18 @@ export function activeUsersById(db: Database, ids: number[]): { id: number; name
 /** Switches /play sounds off (or back on) for the person; the caller tells the read cache (`personChanged`). */
 export function setSoundsMuted(db: Database, userId: number, muted: boolean): void {
   db.query("UPDATE users SET sounds_muted = ?, updated_at = ? WHERE id = ?").run(muted ? 1 : 0, now(), userId);
+}
+
+/**
+ * The people (any status: a departed author's messages are still theirs) called `name`, whole name
+ * or first name, case-insensitively: `from:ada` and `from:"Ada Lovelace"` both find Ada Lovelace.
+ */
+export function peopleNamed(db: Database, name: string): number[] {
+  const first = `${name.replace(/[\\%_]/g, "\\$&")} %`;
+  return db
+    .query<{ id: number }, [string, string]>("SELECT id FROM users WHERE name = ? COLLATE NOCASE OR name LIKE ? ESCAPE '\\'")
+    .all(name, first)
+    .map((row) => row.id);
 }
 
 /** Everyone who can sign in, for the demo's one-click buttons: administrators first. */

@@ -1,12 +1,15 @@
 /** @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
 import type { Account } from "../../src/accounts/accounts.ts";
+import { accountIconUrl } from "../../src/accounts/branding.ts";
 import { isAdministrator, type User } from "../../src/users/users.ts";
+import { inJsx } from "../html.ts";
 import { Layout } from "../layout.tsx";
 import { Avatar } from "../shared/avatar.tsx";
 import { CopyButton } from "../shared/copy-button.tsx";
 import { TextField } from "../shared/fields.tsx";
 import { FormError } from "../shared/flash.tsx";
+import { qrCodeHtml } from "../shared/qr-code.ts";
 
 export type SettingsValues = Partial<Record<"name" | "restrict_room_creation_to_administrators", string>>;
 
@@ -44,6 +47,10 @@ const JoinLink: FC<{ accountName: string; url: string }> = ({ accountName, url }
       <input id="account_join_link" class="field__input account__join-link" type="url" value={url} readonly />
       <CopyButton target="account_join_link" />
     </div>
+    <details class="account__qr">
+      <summary>Show QR code</summary>
+      <div class="qr">{inJsx(qrCodeHtml(url, "QR code of the join link"))}</div>
+    </details>
     <form
       class="account__regenerate"
       method="post"
@@ -59,22 +66,58 @@ const JoinLink: FC<{ accountName: string; url: string }> = ({ accountName, url }
   </section>
 );
 
-// Email addresses are for administrators only; everyone may see who is here.
-const People: FC<{ people: User[]; showEmails: boolean }> = ({ people, showEmails }) => (
+// Email addresses and statuses are for administrators only; everyone may see who is here.
+const People: FC<{ people: User[]; admin: boolean }> = ({ people, admin }) => (
   <section class="account__section" aria-labelledby="account_people">
     <h2 id="account_people" class="account__heading">
       People
     </h2>
     <ul class="account__people">
       {people.map((person) => (
-        <li class="account__person">
+        <li class="account__person" id={`person_${person.id}`}>
           <Avatar user={person} />
-          <span class="account__person-name">{person.name}</span>
-          {showEmails && person.emailAddress ? <span class="account__person-email">{person.emailAddress}</span> : null}
+          <a class="account__person-name" href={`/users/${person.id}`}>
+            {person.name}
+          </a>
+          {admin && person.emailAddress ? <span class="account__person-email">{person.emailAddress}</span> : null}
           {isAdministrator(person) ? <span class="account__role">Administrator</span> : null}
+          {admin && person.status !== "active" ? (
+            <span class="account__role account__role--status">{person.status === "banned" ? "Banned" : "Deactivated"}</span>
+          ) : null}
         </li>
       ))}
     </ul>
+  </section>
+);
+
+/** The account's logo: favicon, app icon and notification icon. Administrators change it; members see it. */
+const Logo: FC<{ account: Account; admin: boolean; error?: string }> = ({ account, admin, error }) => (
+  <section class="account__section" aria-labelledby="account_logo">
+    <h2 id="account_logo" class="account__heading">
+      Logo
+    </h2>
+    <img class="account__logo" src={accountIconUrl(192)} width="96" height="96" alt={`${account.name} logo`} />
+    {admin ? (
+      <>
+        <form class="form" method="post" action="/account/logo" enctype="multipart/form-data">
+          <FormError message={error} />
+          <label class="field">
+            <span class="field__label">A square JPEG, PNG or WebP image, at least 512 pixels wide</span>
+            <input type="file" name="logo" accept="image/jpeg,image/png,image/webp" required />
+          </label>
+          <button class="button" type="submit">
+            Upload logo
+          </button>
+        </form>
+        {account.logoKey ? (
+          <form method="post" action="/account/logo/removal">
+            <button class="button button--quiet" type="submit">
+              Remove logo
+            </button>
+          </form>
+        ) : null}
+      </>
+    ) : null}
   </section>
 );
 
@@ -85,10 +128,11 @@ type AccountPageProps = {
   joinUrl: string | null;
   values?: SettingsValues;
   error?: string;
+  logoError?: string;
   notice?: string;
 };
 
-export const AccountPage: FC<AccountPageProps> = ({ user, account, people, joinUrl, values, error, notice }) => {
+export const AccountPage: FC<AccountPageProps> = ({ user, account, people, joinUrl, values, error, logoError, notice }) => {
   const admin = isAdministrator(user);
   return (
     <Layout title={`Account · ${account.name}`} bodyClass="panel-page" user={user} notice={notice}>
@@ -104,9 +148,13 @@ export const AccountPage: FC<AccountPageProps> = ({ user, account, people, joinU
               Settings
             </h2>
             <AccountSettingsForm account={account} values={values} error={error} />
+            <p class="account__links">
+              <a href="/account/custom_styles">Custom CSS</a> · <a href="/account/audit">Audit log</a> · <a href="/account/bots">Bots</a>
+            </p>
           </section>
         ) : null}
-        <People people={people} showEmails={admin} />
+        <Logo account={account} admin={admin} error={logoError} />
+        <People people={people} admin={admin} />
       </main>
     </Layout>
   );

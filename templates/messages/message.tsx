@@ -5,7 +5,7 @@ import { shownBody } from "../../src/messages/mentions.ts";
 import type { Message } from "../../src/messages/messages.ts";
 import { domId } from "../../src/realtime/protocol.ts";
 import type { LinkPreview } from "../../src/unfurl/link-previews.ts";
-import { type Html, html, inJsx, joinHtml, raw } from "../html.ts";
+import { formatted, type Html, html, inJsx, joinHtml, raw } from "../html.ts";
 import { avatarHtml } from "../shared/avatar.tsx";
 import { isoTime } from "../shared/time.tsx";
 
@@ -21,7 +21,7 @@ export function messageHtml(m: Message): Html {
   const iso = isoTime(m.createdAt);
   const { name, avatar } = authorHtml(m.creatorId, m.creatorName, m.creatorAvatarKey ?? null);
   return html`<article
-      id="${domId("message", m.id)}"
+      id="${formatted(domId("message", m.id))}"
       class="message"
       data-message-id="${m.id}"
       data-client-message-id="${m.clientMessageId}"
@@ -32,7 +32,7 @@ export function messageHtml(m: Message): Html {
     <div class="message__main">
       <header class="message__meta">
         <span class="message__author">${name}</span>
-        <a class="message__time" href="/rooms/${m.roomId}/@${m.id}"><time datetime="${iso}" data-local-time="time">${iso.slice(11, 16)}</time></a>
+        <a class="message__time" href="/rooms/${m.roomId}/@${m.id}"><time datetime="${formatted(iso)}" data-local-time="time">${formatted(iso.slice(11, 16))}</time></a>
         ${m.updatedAt > m.createdAt ? EDITED : ""}
       </header>
       <div class="message__body"${m.linkPreview && isJustTheLink(m.bodyHtml, m.linkPreview.url) ? " hidden" : ""}>${raw(shownBody(m))}</div>

@@ -1,21 +1,27 @@
 /** @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
+import { now } from "../../src/db/time.ts";
 import { domId } from "../../src/realtime/protocol.ts";
 import type { SidebarRooms } from "../../src/rooms/rooms.ts";
-import { wordMarker } from "../../src/search/highlight.ts";
+import { snippetHtml } from "../../src/search/highlight.ts";
 import { MAX_QUERY_CHARS, type RecentSearch, type SearchResult } from "../../src/search/searches.ts";
 import type { User } from "../../src/users/users.ts";
 import { type Html, html, inJsx, joinHtml } from "../html.ts";
 import { Layout } from "../layout.tsx";
-import { messageHtml } from "../messages/message.tsx";
 import { Sidebar } from "../rooms/sidebar.tsx";
+import { isoTime } from "../shared/time.tsx";
+
+/** `older`: a later page (More results followed without htmx), so not the newest matches. */
+type Found = { results: SearchResult[]; more: boolean; older?: boolean };
 
 export type SearchView = {
   query: string;
-  /** Newest first; `more` when there are more than RESULT_LIMIT of them. */
-  results: SearchResult[];
-  more: boolean;
+  /** Newest first; `more` when older ones follow. Null when nothing was asked (or the query was refused). */
+  found: Found | null;
   recent: RecentSearch[];
+  /** For the filter chips: the reader's rooms and the people they have direct rooms with. */
+  rooms: string[];
+  people: string[];
   back: { href: string; name: string };
   error?: string;
 };
@@ -57,6 +63,7 @@ export const SearchPage: FC<SearchPageProps> = ({ user, accountName, sidebar, ca
             maxlength={MAX_QUERY_CHARS}
             autocomplete="off"
             autofocus={!view.query}
+            data-search-box
           />
           <button class="button button--primary" type="submit">
             Search
@@ -67,8 +74,9 @@ export const SearchPage: FC<SearchPageProps> = ({ user, accountName, sidebar, ca
             {view.error}
           </p>
         ) : null}
+        <FilterChips rooms={view.rooms} people={view.people} />
         <RecentSearches recent={view.recent} />
-        {view.query && !view.error ? <Results query={view.query} results={view.results} more={view.more} /> : null}
+        {view.found ? <Results query={view.query} found={view.found} /> : null}
       </div>
     </main>
   </Layout>
@@ -92,50 +100,75 @@ const RecentSearches: FC<{ recent: RecentSearch[] }> = ({ recent }) =>
     </nav>
   );
 
-const Results: FC<{ query: string; results: SearchResult[]; more: boolean }> = ({ query, results, more }) => (
+const CHIPS_OF_A_KIND = 12;
+const DAY_MS = 86_400_000;
+const dateOnly = (at: number) => isoTime(at).slice(0, 10);
+/** A filter as typed: a value with spaces goes in quotes. */
+const filter = (name: string, value: string) => `${name}:${/\s/.test(value) ? `"${value.replaceAll('"', "")}"` : value}`;
+
+/** Filters offered under the box; a click adds one to what is typed (assets/client/search.ts). */
+const FilterChips: FC<{ rooms: string[]; people: string[] }> = ({ rooms, people }) => {
+  const today = now();
+  const chips = [
+    "has:file",
+    "has:link",
+    `after:${dateOnly(today - 7 * DAY_MS)}`,
+    `before:${dateOnly(today)}`,
+    ...rooms.slice(0, CHIPS_OF_A_KIND).map((room) => filter("in", room)),
+    ...people.slice(0, CHIPS_OF_A_KIND).map((person) => filter("from", person)),
+  ];
+  return (
+    <ul class="search__chips search__filters" aria-label="Filters">
+      {chips.map((chip) => (
+        <li>
+          <button type="button" class="search__chip search__filter" data-search-filter={chip}>
+            {chip}
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+};
+
+const Results: FC<{ query: string; found: Found }> = ({ query, found }) => (
   <section class="search__results" aria-label="Results">
     <p class="search__summary" role="status">
-      {summary(query, results.length, more)}
+      {summary(query, found)}
     </p>
-    <ol class="search__list">{inJsx(resultsHtml(results))}</ol>
+    <ol class="search__list">{inJsx(moreResultsHtml(query, found))}</ol>
   </section>
 );
 
-// The message itself shows only the time; across days and rooms the date matters too.
-const DATE = new Intl.DateTimeFormat("en", { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
-const DAY_MS = 86_400_000;
-// A hundred results fall on a few days; formatting a date is slow next to the rest of a result.
-const days = new Map<number, string>();
-const dateOf = (at: number): string => {
-  const day = Math.floor(at / DAY_MS);
-  let text = days.get(day);
-  if (text === undefined) {
-    if (days.size > 1000) days.clear();
-    days.set(day, (text = DATE.format(at)));
-  }
-  return text;
-};
-
-/** The results with the words that matched marked (one marker for the page). */
-function resultsHtml(results: SearchResult[]): Html {
-  const mark = wordMarker(results.flatMap((result) => result.words));
-  return joinHtml(results.map((result) => resultHtml(result, mark)));
+/** A page of results and, when older ones follow, the link that brings the next page in its place. */
+export function moreResultsHtml(query: string, { results, more }: Found): Html {
+  const last = results.at(-1);
+  const next =
+    more && last
+      ? html`<li class="search__more"><a class="button button--quiet" href="/searches?q=${encodeURIComponent(query)}&amp;before=${last.id}"
+          hx-get="/searches?q=${encodeURIComponent(query)}&amp;before=${last.id}" hx-target="closest li" hx-swap="outerHTML">More results</a></li>`
+      : null;
+  return joinHtml([...results.map(resultHtml), ...(next ? [next] : [])]);
 }
 
 /**
- * One result: where and when, then the message as the room shows it, its matched words marked (the
- * marker only puts <mark> around text of the sanitized body). Built with `html`, like messageHtml,
+ * One result: where, who and when (in the reader's time zone, rewritten by the client like message
+ * times), and the excerpt around the match linking to the message in its room. Built with `html`,
  * as there are a hundred.
  */
-function resultHtml(message: SearchResult, mark: (html: string) => string): Html {
-  return html`<li id="${domId("search_result", message.id)}" class="search-result">
-    <a class="search-result__room" href="/rooms/${message.roomId}/@${message.id}">${message.roomName}</a>
-    <time class="search-result__date" datetime="${new Date(message.createdAt).toISOString()}">${dateOf(message.createdAt)}</time>
-    ${messageHtml({ ...message, bodyHtml: mark(message.bodyHtml) })}
+function resultHtml(result: SearchResult): Html {
+  const iso = isoTime(result.createdAt);
+  const href = `/rooms/${result.roomId}/@${result.id}`;
+  return html`<li id="${domId("search_result", result.id)}" class="search-result" data-message-id="${result.id}">
+    <a class="search-result__room" href="${href}">${result.roomName}</a>
+    <span class="search-result__author">${result.creatorName}</span>
+    <time class="search-result__date" datetime="${iso}" data-local-time="datetime">${iso.slice(0, 10)} ${iso.slice(11, 16)}</time>
+    <a class="search-result__snippet" href="${href}">${snippetHtml(result.snippet)}</a>
   </li>`;
 }
 
-function summary(query: string, count: number, more: boolean): string {
+function summary(query: string, { results, more, older }: Found): string {
+  const count = results.length;
+  if (older) return count === 0 ? `No older messages match “${query}”.` : `Older messages that match “${query}”:`;
   if (count === 0) return `No messages match “${query}”.`;
   if (more) return `More than ${count} messages match “${query}”; here are the newest ${count}.`;
   return `${count} ${count === 1 ? "message matches" : "messages match"} “${query}”.`;

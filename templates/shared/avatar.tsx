@@ -13,11 +13,28 @@ type Face = { id: number; name: string; avatarKey?: string | null };
  * face of a person when they change it; a message's face goes without (its article names the
  * author already, and the hottest fragment stays as small as it was).
  */
-export const avatarHtml = ({ id, name, avatarKey }: Face, tagged = true): Html => {
+export function avatarHtml({ id, name, avatarKey = null }: Face, tagged = true): Html {
+  const kept = (tagged ? taggedFaces : untaggedFaces).get(id);
+  if (kept?.name === name && kept.avatarKey === avatarKey) return kept.html;
   const of = tagged ? html` data-avatar-of="${id}"` : "";
-  return avatarKey
+  const face = avatarKey
     ? html`<img class="${avatarClass(id)} avatar--picture" src="${avatarUrl(id, avatarKey)}" alt="" title="${name}"${of}>`
     : html`<span class="${avatarClass(id)}" title="${name}" aria-hidden="true"${of}>${initials(name)}</span>`;
-};
+  remember(tagged ? taggedFaces : untaggedFaces, id, { name, avatarKey, html: face });
+  return face;
+}
+
+// Every page draws the same few faces (the sidebar's direct rooms, its footer, "here now"), and
+// working out initials takes a Unicode regular expression: each face is made once per name and
+// picture, and made again when either changes.
+type KeptFace = { name: string; avatarKey: string | null; html: Html };
+const taggedFaces = new Map<number, KeptFace>();
+const untaggedFaces = new Map<number, KeptFace>();
+const MAX_FACES = 1000;
+
+function remember(faces: Map<number, KeptFace>, id: number, face: KeptFace): void {
+  if (faces.size >= MAX_FACES) faces.clear();
+  faces.set(id, face);
+}
 
 export const Avatar: FC<{ user: Face }> = ({ user }) => inJsx(avatarHtml(user));

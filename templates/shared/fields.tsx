@@ -4,7 +4,7 @@ import type { FC } from "hono/jsx";
 type FieldProps = {
   label: string;
   name: string;
-  type?: "text" | "email";
+  type?: "text" | "email" | "url";
   value?: string;
   placeholder?: string;
   autocomplete?: string;

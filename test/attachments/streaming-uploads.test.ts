@@ -129,7 +129,7 @@ test("ten 20 MB uploads at once keep the server's memory far below their 200 MB"
   }
 }, 60_000);
 
-test("whatever the route answers, the upload leaves nothing in incoming/: refused, stored elsewhere or an avatar", async () => {
+test("whatever the route answers, the upload leaves nothing in incoming/: refused, stored elsewhere, an avatar or a logo", async () => {
   const send = (path: string, fields: Record<string, string>, name: string, file: File) => {
     const form = new FormData();
     for (const [key, value] of Object.entries(fields)) form.set(key, value);
@@ -142,8 +142,14 @@ test("whatever the route answers, the upload leaves nothing in incoming/: refuse
   expect((await send("/rooms/1/messages", { unfurl: "AAAAAAAAAAAAAAAAAAAAAA" }, "attachment", text)).status).toBe(422);
   expect((await send("/profile/avatar", {}, "avatar", text)).status).toBe(422);
   expect((await send("/profile/avatar", {}, "avatar", new File([pngOf(300, 300)], "me.png", { type: "image/png" }))).status).toBe(303);
+  expect((await send("/account/logo", {}, "logo", text)).status).toBe(422);
+  expect((await send("/account/logo", {}, "logo", new File([pngOf(600, 600)], "logo.png", { type: "image/png" }))).status).toBe(303);
   expect(incomingFiles()).toEqual([]);
   expect(count("attachments")).toBe(0);
-  // Only the avatar was kept, under its own key.
-  expect(readdirSync(join(server.dataDir, "files")).map((name) => name.replace(/[0-9a-f]{32}/, "KEY"))).toEqual(["avatar-KEY"]);
+  // Only the avatar and the logo's two sizes were kept, under their own keys.
+  expect(
+    readdirSync(join(server.dataDir, "files"))
+      .map((name) => name.replace(/[0-9a-f]{32}/, "KEY"))
+      .sort(),
+  ).toEqual(["avatar-KEY", "logo-KEY-192.png", "logo-KEY-512.png"]);
 });

@@ -103,6 +103,8 @@ test("copied alone into an empty folder it starts, creates its data folder, serv
     expect(roomHtml).toContain("<trix-editor");
     const nonce = /<meta name="csp-nonce" content="([^"]+)"/.exec(roomHtml)![1]!;
     expect(room.headers.get("content-security-policy")).toContain(`style-src 'self' 'nonce-${nonce}'`);
+    // qrcode-generator, bundled: the join link's QR code on the account page.
+    expect(await (await visitor.get("/account")).text()).toMatch(/<svg class="qr-code"[^>]*>[\s\S]*?<path d="M\d/);
     const rich = await visitor.post("/rooms/1/messages", { body_html: "<div>so <strong>bold</strong></div>" });
     expect(await rich.text()).toContain("<div>so <strong>bold</strong></div>");
 

@@ -113,11 +113,12 @@ function pagesOf(people: ThreePeople, ids: { closed: number; direct: number; mes
 }
 
 // What differs between two renders of the same page by design: the per-request CSP nonce (the
-// <meta> Trix reads, and nonce attributes) and the server's own address (the join link), as the
-// two servers listen on different ports.
+// <meta> Trix reads, and nonce attributes) and the server's own address (the join link and the
+// QR code that draws it), as the two servers listen on different ports.
 const masked = (html: string, base: string) =>
   html
     .replaceAll(base, "ORIGIN")
+    .replace(/(<svg class="qr-code"[^>]*>)[\s\S]*?<\/svg>/g, "$1…</svg>")
     .replace(/nonce="[^"]*"/g, 'nonce="…"')
     .replace(/(name="csp-nonce" content=")[^"]*"/g, '$1…"');
 

@@ -326,3 +326,48 @@ test("serving a file finds its message through an index, not a scan of every mes
   db.close();
   rmSync(dir, { recursive: true, force: true });
 });
+
+test("messages written before their format was stored are marked rich when their HTML can only have come from the toolbar", () => {
+  const db = openDatabase(databasePath(freshDir()));
+  const before = MIGRATIONS.findIndex((migration) => migration.name === "013_message_format");
+  for (const migration of MIGRATIONS.slice(0, before)) db.run(migration.sql);
+  db.run(`PRAGMA user_version = ${before}`);
+  db.run("INSERT INTO users (id, name, email_address, role, created_at, updated_at) VALUES (1, 'Ada', 'ada@x.io', 'admin', 0, 0)");
+  db.run("INSERT INTO rooms (id, kind, name, creator_id, created_at, updated_at) VALUES (1, 'open', 'One', 1, 0, 0)");
+  const bodies = {
+    typed: 'a &lt;div&gt; b<br><code>x</code> <a href="https://x.io">https://x.io</a>',
+    fenced: '<pre><code class="language-ts"><span class="hljs-keyword">let</span> a</code></pre>',
+    sound: '<div class="sound" data-sound="tada">🎉</div>',
+    mention: '<span class="mention" data-user-id="1"></span> hi',
+    toolbar: "<div><strong>x</strong></div>",
+    quote: "<blockquote>q</blockquote>",
+    list: "<ul><li>a</li></ul>",
+    codeBlock: "<pre>let a</pre>",
+    typedAndCodeBlock: '<pre><code>a</code></pre><pre><span class="hljs-keyword">let</span></pre>',
+  };
+  for (const [index, [key, html]] of Object.entries(bodies).entries())
+    db.query(
+      "INSERT INTO messages (id, room_id, creator_id, client_message_id, body_html, body_plain, created_at, updated_at, change_seq) VALUES (?1, 1, 1, ?2, ?3, '', 0, 0, ?1)",
+    ).run(index + 1, key, html);
+
+  migrate(db);
+
+  const formats = Object.fromEntries(
+    db
+      .query<{ key: string; format: string }, []>("SELECT client_message_id AS key, format FROM messages")
+      .all()
+      .map((r) => [r.key, r.format]),
+  );
+  expect(formats).toEqual({
+    typed: "text",
+    fenced: "text",
+    sound: "text",
+    mention: "text",
+    toolbar: "rich",
+    quote: "rich",
+    list: "rich",
+    codeBlock: "rich",
+    typedAndCodeBlock: "rich",
+  });
+  db.close();
+});

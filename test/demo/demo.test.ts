@@ -49,6 +49,9 @@ test("campfire demo signs in with one click as anyone of its team, into a day of
   expect(room).toContain("ta-da"); // /play tada
   expect(room).toMatch(/class="boost[^"]*"/); // boosts
   expect(room).toContain("hljs"); // highlighted code
+  const releases = await (await milo.get("/rooms/2")).text();
+  expect(releases).toContain("v2.4.0 is live in production"); // from the bot
+  expect(releases).toContain("Deploy Bot");
   // Milo isn't in the closed Design room: its picture stays private to its members.
   expect((await milo.get("/rooms/3")).status).toBe(404);
   const priya = new Client(base);

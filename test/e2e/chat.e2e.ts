@@ -194,7 +194,7 @@ test("edits and deletions made while the connection was down are replayed when i
   const shown = await messages(ada.page).count();
 
   for (const socket of server.ctx.connections.socketsOf(1)) socket.terminate();
-  expect(typeof editMessage(server.ctx, toEdit, "Reworded while you were away")).toBe("object");
+  expect(typeof editMessage(server.ctx, toEdit, { body: "Reworded while you were away", rich: false })).toBe("object");
   void removeMessage(server.ctx, toDelete);
 
   await step(ada.page, ada.problems, "replaying the edit after reconnecting", () =>

@@ -116,6 +116,11 @@ test("every page fits a 390 px phone without sideways scrolling, its controls on
     "/account",
     "/searches?q=plan",
     "/rooms/hidden",
+    "/users/me/profile",
+    "/users/2",
+    "/users/2/ban",
+    "/account/custom_styles",
+    "/account/audit",
   ];
   for (const path of pages) {
     await step(page, problems, `opening ${path}`, () => page.goto(server.url + path));

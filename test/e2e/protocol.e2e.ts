@@ -7,6 +7,7 @@ import {
   avatarFrame,
   messageRemovedFrame,
   messagesFrame,
+  personFrame,
   readFrame,
   refreshFrame,
   roomRemovedFrame,
@@ -47,6 +48,7 @@ const EVERY_KIND: Record<FrameKind, string> = {
   [FRAME.sidebarRoom]: sidebarRoomFrame(NOWHERE, html``),
   [FRAME.sidebarRemove]: sidebarRemoveFrame(NOWHERE),
   [FRAME.avatar]: avatarFrame(NOWHERE, html``),
+  [FRAME.person]: personFrame(NOWHERE, "Someone", html``),
 };
 
 test("the browser code has a handler for every kind of frame the server sends", async () => {

@@ -86,6 +86,14 @@ const ROUTES: Route[] = [
   { method: "POST", path: () => "/searches", form: { q: "message" } },
   { method: "POST", path: () => "/profile/avatar", form: { avatar: "not a file" } },
   { method: "GET", path: () => "/users/1/avatar", query: { v: "initials" } },
+  { method: "PATCH", path: () => "/users/me/profile", form: { name: "Ada Admin", bio: "Runs things.", email_address: "ada@example.com" } },
+  // A wrong current password, so a valid form changes nothing.
+  { method: "POST", path: () => "/users/me/password", form: { current_password: "wrong password", password: "another long password" } },
+  { method: "POST", path: () => "/users/2/role", form: { role: "member" } },
+  { method: "POST", path: () => "/account/custom_styles", form: { custom_styles: "body { color: red; }", intent: "preview" } },
+  { method: "GET", path: () => "/account/logo", query: { size: "512", v: "logo-x" } },
+  { method: "GET", path: () => "/account/custom_styles.css", query: { v: "x" } },
+  { method: "GET", path: () => "/account/audit", query: { before: "5" } },
   // A private address, so the valid form is refused by the guard without any connection.
   { method: "POST", path: () => "/unfurl_link", form: { url: "http://10.0.0.1/page" } },
 ];
@@ -108,6 +116,11 @@ const PATH_TEMPLATES = [
   "/attachments/:x/preview",
   "/users/:x/avatar",
   "/unfurls/:x",
+  "/users/:x",
+  "/users/:x/ban",
+  "/users/:x/role",
+  "/users/me/sessions/:x/removal",
+  "/session/transfers/:x",
 ];
 const ODD_SEGMENTS = [
   "%zz",

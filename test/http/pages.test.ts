@@ -38,6 +38,16 @@ test("the room page gives Trix a nonce of its own for its <style>, new on every 
   expect(nonces[0]).not.toBe(nonces[1]);
 });
 
+test("answers without the editor name no nonce: their policy allows no <style> element at all", async () => {
+  for (const path of ["/users/me/sidebar", "/rooms/1/messages", "/session/new", "/no/such/page", "/up"]) {
+    const response = await admin.get(path);
+    const csp = response.headers.get("content-security-policy")!;
+    expect(csp).toContain("style-src 'self';");
+    expect(csp).not.toContain("nonce-");
+    expect(await response.text()).not.toContain("csp-nonce");
+  }
+});
+
 test("pages and fragments are never kept by shared caches or on disk; assets are cached for a year", async () => {
   await admin.post("/rooms/1/messages", { body: "hello" });
   for (const path of [

@@ -91,14 +91,14 @@ test("mentions in a rich body become references; mention markup typed into it is
   expect(mentioned.map((m) => m.message_id)).toEqual([linked]);
 });
 
-test("a reply's quote keeps its blockquote, the author's cite and the link to the quoted message", async () => {
+test("a reply's quote keeps its blockquote, the author's byline and the link to the quoted message, which opens in the same tab", async () => {
   const quoted = messageIdsIn(await (await member.post(`/rooms/${roomId}/messages`, { body: "Ship it today?" })).text())[0]!;
   const id = await postRich(
     admin,
     `<blockquote>Ship it today?</blockquote><div>Milo Member <a href="/rooms/${roomId}/@${quoted}">#</a></div><div>Yes.</div>`,
   );
   expect(row(id).body_html).toBe(
-    `<blockquote>Ship it today?</blockquote><div>Milo Member <a href="/rooms/${roomId}/@${quoted}" rel="noopener noreferrer nofollow" target="_blank">#</a></div><div>Yes.</div>`,
+    `<blockquote>Ship it today?</blockquote><div>Milo Member <a href="/rooms/${roomId}/@${quoted}">#</a></div><div>Yes.</div>`,
   );
   expect((await member.get(`/rooms/${roomId}/messages/${id}`)).status).toBe(200);
 });

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { openDatabase } from "../../src/db/connection.ts";
 import { migrate } from "../../src/db/migrations.ts";
 import { linkMentions } from "../../src/messages/mentions.ts";
-import { editableText, formatRichText, formatText, isBlank } from "../../src/messages/sanitize.ts";
+import { editableHtml, editableText, formatRichText, formatText, isBlank, isOwnLink } from "../../src/messages/sanitize.ts";
 import { createClosedRoom } from "../../src/rooms/rooms.ts";
 import { createUser, type User } from "../../src/users/users.ts";
 import type { Client } from "../helpers/client.ts";
@@ -278,5 +278,44 @@ describe("over HTTP", () => {
       body_html: `1 &lt; 2 &amp; <span class="mention" data-user-id="${memberUser.id}"></span> agrees`,
       body_plain: "1 < 2 & @Milo Member agrees",
     });
+  });
+});
+
+describe("links to this server stay in the tab", () => {
+  const ORIGIN = "https://chat.example.com";
+  test("a path, or an address on this server's origin, is ours; anything else, or a look-alike, is not", () => {
+    for (const href of ["/rooms/1/@5", " /rooms/1", `${ORIGIN}/rooms/1/@5`, "HTTPS://CHAT.EXAMPLE.COM/rooms/1", `${ORIGIN}:443/x`])
+      expect({ href, own: isOwnLink(href, ORIGIN) }).toEqual({ href, own: true });
+    for (const href of [
+      "//evil.example/x",
+      "/\\evil.example/x",
+      "https://chat.example.com.evil.example/x",
+      "https://chat.example.com@evil.example/x",
+      "http://chat.example.com/x",
+      "https://chat.example.com:8443/x",
+      "https://example.com/",
+      "rooms/1",
+      "",
+    ])
+      expect({ href, own: isOwnLink(href, ORIGIN) }).toEqual({ href, own: false });
+    expect(isOwnLink(`${ORIGIN}/x`)).toBe(false);
+  });
+
+  test("both formatters leave our links without a target and send the rest to a new tab", () => {
+    expect(formatRichText(`<a href="/rooms/1/@5" target="_blank" rel="opener">#</a>`, ORIGIN).html).toBe('<a href="/rooms/1/@5">#</a>');
+    expect(formatRichText(`<a href="${ORIGIN}/rooms/1/@5">p</a>`, ORIGIN).html).toBe(`<a href="${ORIGIN}/rooms/1/@5">p</a>`);
+    expect(formatRichText(`<a href="${ORIGIN}/rooms/1/@5">p</a>`).html).toBe(`<a href="${ORIGIN}/rooms/1/@5" ${LINK_ATTRIBUTES}>p</a>`);
+    expect(formatText(`see ${ORIGIN}/rooms/1/@5 or https://example.com`, ORIGIN).html).toBe(
+      `see <a href="${ORIGIN}/rooms/1/@5">${ORIGIN}/rooms/1/@5</a> or <a href="https://example.com" ${LINK_ATTRIBUTES}>https://example.com</a>`,
+    );
+  });
+});
+
+describe("editableHtml: what the toolbar editor is loaded with", () => {
+  test("formatting stays, a mention chip becomes its name as text, a sound its command", () => {
+    expect(editableHtml('<div><strong>Hi</strong> <span class="mention" data-user-id="7">@Ana &amp; Co</span></div><pre>x</pre>')).toBe(
+      "<div><strong>Hi</strong> @Ana &amp; Co</div><pre>x</pre>",
+    );
+    expect(editableHtml('<div class="sound" data-sound="tada"><span>🎉</span></div>')).toBe("/play tada");
   });
 });

@@ -116,6 +116,7 @@ test.each(TABLE)("%s, mentioned %p, direct %p, present %p, own %p → pushed %p"
     clientMessageId: tag,
     html: "hello",
     plain: "hello",
+    rich: false,
     mentionIds: mentioned ? [reader.id] : [],
     mentionNames: {},
   });
@@ -141,6 +142,7 @@ test("a presence older than its TTL no longer counts: the reader gets the push a
     clientMessageId: "s",
     html: "hi",
     plain: "hi",
+    rich: false,
     mentionIds: [],
     mentionNames: {},
   });
@@ -165,6 +167,7 @@ test("every device of a recipient gets the push, with the badge of their unread 
     clientMessageId: "d",
     html: "hi",
     plain: "hi",
+    rich: false,
     mentionIds: [],
     mentionNames: {},
   });

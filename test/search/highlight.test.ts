@@ -1,28 +1,20 @@
 import { expect, test } from "bun:test";
-import { matchedWords, wordMarker } from "../../src/search/highlight.ts";
+import { snippetHtml } from "../../src/search/highlight.ts";
 
-const markWords = (html: string, words: string[]) => wordMarker(words)(html);
+const marked = (fenced: string) => snippetHtml(fenced).text;
 
-test("the words FTS5 fenced are read back once each, in lower case", () => {
-  expect(matchedWords("The \uE000Report\uE001 on \uE000reports\uE001 and the \uE000report\uE001")).toEqual(["report", "reports"]);
-  expect(matchedWords("nothing matched here")).toEqual([]);
+test("the words FTS5 fenced become <mark>, and the text around them is escaped", () => {
+  expect(marked("…the \uE000Report\uE001 & the \uE000reports\uE001…")).toBe("…the <mark>Report</mark> &amp; the <mark>reports</mark>…");
+  expect(marked("nothing matched here")).toBe("nothing matched here");
 });
 
-test("whole words are marked in the text, whatever their case, and nowhere else", () => {
-  expect(markWords("<p>Report the reporter&#39;s report</p>", ["report"])).toBe(
-    "<p><mark>Report</mark> the reporter&#39;s <mark>report</mark></p>",
+test("markup typed in a message stays text, even <mark> itself; only our fences make marks", () => {
+  expect(marked('<script>alert(1)</script> <mark>x</mark> \uE000"fake"\uE001')).toBe(
+    "&lt;script&gt;alert(1)&lt;/script&gt; &lt;mark&gt;x&lt;/mark&gt; <mark>&quot;fake&quot;</mark>",
   );
 });
 
-test("tags, attributes and entities are never split, even when they spell a matched word", () => {
-  const html = '<a href="https://example.com/strong" rel="noopener">strong &amp; amp</a> <strong>quot</strong> &quot;';
-  expect(markWords(html, ["strong", "amp", "quot", "href"])).toBe(
-    '<a href="https://example.com/strong" rel="noopener"><mark>strong</mark> &amp; <mark>amp</mark></a> <strong><mark>quot</mark></strong> &quot;',
-  );
-});
-
-test("a word is matched as text, so nothing in it can become markup or a pattern", () => {
-  expect(markWords("<p>a.b axb &lt;b&gt;</p>", ["a.b", ".*", "<b>"])).toBe("<p><mark>a.b</mark> axb &lt;b&gt;</p>");
-  expect(markWords("<p>café Café</p>", ["café"])).toBe("<p><mark>café</mark> <mark>Café</mark></p>");
-  expect(markWords("<p>nothing to mark</p>", [])).toBe("<p>nothing to mark</p>");
+test("fence characters a message happens to contain can only move a mark, never let markup through", () => {
+  expect(marked("a \uE000<b>\uE001 c \uE000word\uE001 \uE001")).toBe("a <mark>&lt;b&gt;</mark> c <mark>word</mark> ");
+  expect(marked("\uE000unclosed <b>")).toBe("unclosed &lt;b&gt;");
 });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { postMessage as receiveMessage } from "../../src/messages/receive.ts";
 import { findRoom } from "../../src/rooms/rooms.ts";
+import { RESULT_LIMIT } from "../../src/search/searches.ts";
 import type { User } from "../../src/users/users.ts";
 import { Client } from "../helpers/client.ts";
 import { createRoom, messageIdsIn, postMessage, sendForm, startThreePersonServer } from "../helpers/fixtures.ts";
@@ -42,13 +43,16 @@ async function seed(roomId: number, bodies: string[], author = adminUser): Promi
   return ids;
 }
 
+/** The messages a search page lists, top to bottom. */
+const resultIdsIn = (html: string): number[] => [...html.matchAll(/id="search_result_(\d+)"/g)].map((m) => Number(m[1]));
+
 const search = (client: Client, q: string) => client.get(`/searches?q=${encodeURIComponent(q)}`);
 
 /** The ids of the messages a search page lists, top to bottom. */
 async function found(client: Client, q: string): Promise<number[]> {
   const response = await search(client, q);
   expect(response.status).toBe(200);
-  return messageIdsIn(await response.text());
+  return resultIdsIn(await response.text());
 }
 
 const recordSearch = (client: Client, q: string) => client.post("/searches", { q });
@@ -62,36 +66,46 @@ const storedQueries = (user: User): string[] =>
 const chipsIn = (html: string): string[] => [...html.matchAll(/class="search__chip"[^>]*>([^<]*)</g)].map((m) => m[1]!);
 
 describe("finding messages", () => {
-  test("a match in one of the person's rooms is shown by the message renderer, with its room and a permalink", async () => {
+  test("a match in one of the person's rooms is shown as an excerpt with its room, author, time and a link to it in its room", async () => {
     const id = await posted(member, projectId, "The deploy finished at noon");
     const response = await search(member, "deploy");
     expect(response.status).toBe(200);
     const html = await response.text();
-    expect(messageIdsIn(html)).toEqual([id]);
-    expect(html).toContain(`data-message-id="${id}"`);
-    expect(html).toContain("The <mark>deploy</mark> finished at noon");
+    expect(resultIdsIn(html)).toEqual([id]);
     expect(html).toContain(`<a class="search-result__room" href="/rooms/${projectId}/@${id}">Project</a>`);
+    expect(html).toContain('<span class="search-result__author">Milo Member</span>');
+    expect(html).toMatch(/<time class="search-result__date" datetime="\d{4}-\d\d-\d\dT[\d:.]+Z" data-local-time="datetime">/);
+    expect(html).toContain(
+      `<a class="search-result__snippet" href="/rooms/${projectId}/@${id}">The <mark>deploy</mark> finished at noon</a>`,
+    );
     expect(html).toContain("1 message matches “deploy”.");
   });
 
-  test("the words that matched are marked in each result, by their stem, and the message's own markup is kept", async () => {
-    await posted(member, projectId, "Reporting: the report is *done*, see https://example.com/report");
+  test("a long message is cut to an excerpt around the match, with its matched words marked by their stem", async () => {
+    const words = (prefix: string) => Array.from({ length: 60 }, (_, i) => `${prefix}${i}`).join(" ");
+    await posted(member, projectId, `${words("early")} the report on Reporting is done ${words("late")}`);
     const html = await (await search(member, "reports")).text();
-    const result = html.slice(html.indexOf('class="search-result"'));
-    expect(result).toContain("<mark>Reporting</mark>: the <mark>report</mark> is");
-    expect(result).toContain('<a href="https://example.com/report"');
-    expect(result).not.toContain('/<mark>report</mark>"');
+    const snippet = html.slice(
+      html.indexOf('class="search-result__snippet"'),
+      html.indexOf("</a>", html.indexOf('class="search-result__snippet"')),
+    );
+    expect(snippet).toContain("<mark>report</mark> on <mark>Reporting</mark> is done");
+    expect(snippet).toContain("…");
+    expect(snippet).not.toContain("early0 ");
+    expect(snippet).not.toContain("late59");
+    expect(snippet.length).toBeLessThan(400);
   });
 
-  test("marking a match never lets what was typed through as HTML", async () => {
-    await posted(member, projectId, "<b onclick=alert(1)>fake</b> and <script>alert(2)</script> fake &lt;i&gt;");
+  test("an excerpt is text: <script> and <mark> typed in a message come back escaped, with only our marks", async () => {
+    await posted(member, projectId, "<script>alert(2)</script> fake <mark>not ours</mark> & <b onclick=alert(1)>x</b>");
     const html = await (await search(member, "fake")).text();
-    const body = html.slice(html.indexOf('<div class="message__body">'));
-    // What was typed stays text (escaped), and marking never splits its entities into markup.
-    expect(body).not.toMatch(/<b[ >]|<script|<i>/);
-    expect(body).toContain(
-      "&lt;b onclick=alert(1)&gt;<mark>fake</mark>&lt;/b&gt; and &lt;script&gt;alert(2)&lt;/script&gt; <mark>fake</mark> &amp;lt;i&amp;gt;",
+    const start = html.indexOf('class="search-result__snippet"');
+    const snippet = html.slice(start, html.indexOf("</a>", start));
+    expect(snippet).toContain(
+      "&lt;script&gt;alert(2)&lt;/script&gt; <mark>fake</mark> &lt;mark&gt;not ours&lt;/mark&gt; &amp; &lt;b onclick=alert(1)&gt;x&lt;/b&gt;",
     );
+    expect(snippet.match(/<mark>/g)).toEqual(["<mark>"]);
+    expect(snippet).not.toMatch(/<script|<b[ >]/);
   });
 
   test("messages in rooms the person is not in are never returned", async () => {
@@ -136,15 +150,15 @@ describe("finding messages", () => {
     expect(await found(member, "cafe")).toEqual([cafe!]);
   });
 
-  test("results are the 100 newest matches, newest first, and the page says there are more", async () => {
+  test("results are the newest matches, a page at a time, newest first, and the page says there are more", async () => {
     const ids = await seed(
       projectId,
-      Array.from({ length: 105 }, (_, i) => `status report ${i + 1}`),
+      Array.from({ length: RESULT_LIMIT + 5 }, (_, i) => `status report ${i + 1}`),
     );
     const response = await search(member, "report");
     const html = await response.text();
-    expect(messageIdsIn(html)).toEqual(ids.slice(5).reverse());
-    expect(html).toContain("More than 100 messages match “report”; here are the newest 100.");
+    expect(resultIdsIn(html)).toEqual(ids.slice(5).reverse());
+    expect(html).toContain(`More than ${RESULT_LIMIT} messages match “report”; here are the newest ${RESULT_LIMIT}.`);
   });
 
   test("an edited message is found by its new words, not its old ones", async () => {
@@ -233,7 +247,7 @@ describe("what people type", () => {
       expect(response.status).toBe(200);
       const html = await response.text();
       expect(html).toContain('<form class="search__form" method="post" action="/searches"');
-      expect(messageIdsIn(html)).toEqual([]);
+      expect(resultIdsIn(html)).toEqual([]);
       expect(html).not.toContain("search__summary");
     }
   });
@@ -241,7 +255,7 @@ describe("what people type", () => {
   test("a search of nothing but punctuation finds nothing, calmly", async () => {
     await seed(projectId, ["?!"]);
     const html = await (await search(member, "?!")).text();
-    expect(messageIdsIn(html)).toEqual([]);
+    expect(resultIdsIn(html)).toEqual([]);
     expect(html).toContain("No messages match “?!”.");
   });
 

@@ -6,3 +6,7 @@ ALTER TABLE jobs ADD COLUMN failed_at INTEGER;
 DROP INDEX jobs_by_run_at;
 CREATE INDEX jobs_due ON jobs (run_at) WHERE failed_at IS NULL;
 CREATE INDEX jobs_failed ON jobs (kind, failed_at) WHERE failed_at IS NOT NULL;
+
+-- Bots: each webhook signs its calls (X-Campfire-Signature) with its own secret, shown to admins on
+-- the bot's page so the receiver can check where a call came from.
+ALTER TABLE webhooks ADD COLUMN secret TEXT NOT NULL DEFAULT '';
