@@ -70,25 +70,21 @@ export function sidebarHtml({ user, accountName, shared, directs, hiddenCount, c
         <span class="sidebar__me" title="${user.name}">${user.name}</span>
         <button class="sidebar__sign-out" type="button" hx-delete="/session">Sign out</button>
       </span>
-      ${NOTIFICATIONS_BELL}
       ${soundsToggleHtml(user.soundsMuted === 1)}
     </footer>
   </nav>`;
 }
 
 // The same on every page (the client sets its state), so rendered once; JSX escapes what it holds.
-const NOTIFICATIONS_BELL = new Html(
+// In the extras, not the footer: beside the name and Sign out it cut long names.
+const NOTIFICATIONS = new Html(
   renderToString(
-    <a
-      class="sidebar__notifications"
-      href="/users/me/push_subscriptions"
-      data-notifications-bell
-      data-state="off"
-      title="Notifications"
-      aria-label="Notifications"
-    >
-      <BellIcon muted={false} class="sidebar__notifications-icon" />
-    </a>,
+    <li>
+      <a class="sidebar__extra sidebar__notifications" href="/users/me/push_subscriptions" data-notifications-bell data-state="off">
+        <BellIcon muted={false} class="sidebar__notifications-icon" />
+        Notifications
+      </a>
+    </li>,
   ),
 );
 
@@ -102,7 +98,7 @@ export const Sidebar: FC<SidebarProps> = (props) => inJsx(sidebarHtml(props));
  */
 function sidebarExtrasHtml(user: User, hiddenCount: number, oob = false): Html {
   const hidden = hiddenCount > 0 && html`<li><a class="sidebar__extra" href="/rooms/hidden">Hidden rooms (${hiddenCount})</a></li>`;
-  return html`<ul id="sidebar_extras" class="sidebar__extras"${oob ? OOB : ""}>${hidden}${isAdministrator(user) ? INVITE : ""}</ul>`;
+  return html`<ul id="sidebar_extras" class="sidebar__extras"${oob ? OOB : ""}>${hidden}${NOTIFICATIONS}${isAdministrator(user) ? INVITE : ""}</ul>`;
 }
 
 const OOB = html` hx-swap-oob="true"`;

@@ -83,7 +83,9 @@ export async function signedInPage(
   }: { path?: string; contextOptions?: BrowserContextOptions; permissions?: string[] } = {},
 ): Promise<{ context: BrowserContext; page: Page; problems: string[]; cspViolations: () => Promise<string[]> }> {
   const { client } = await signIn(server, person.email, person.password);
-  const context = await browser.newContext(contextOptions);
+  // The service worker is the push tests' subject; elsewhere it would hide the page's requests from
+  // page.route (Playwright can't intercept what a worker fetches), so other tests run without it.
+  const context = await browser.newContext({ serviceWorkers: "block", ...contextOptions });
   if (permissions.length > 0) await context.grantPermissions(permissions, { origin: server.url });
   await context.addCookies([...client.cookies].map(([name, value]) => ({ name, value, url: server.url })));
   const page = await context.newPage();
