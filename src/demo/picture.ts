@@ -1,6 +1,6 @@
 // The demo's photo, drawn here rather than shipped: a lake at dusk (sky gradient, sun, two
-// ridges, the sun's reflection), 640×400 RGB, encoded as a PNG by hand. Deterministic.
-import { crc32, deflateSync } from "node:zlib";
+// ridges, the sun's reflection), 640×400 RGB. Deterministic.
+import { encodePng } from "../images/png.ts";
 
 const WIDTH = 640;
 const HEIGHT = 400;
@@ -28,27 +28,7 @@ function pixel(x: number, y: number): Rgb {
 }
 
 export function demoPicture(): Uint8Array<ArrayBuffer> {
-  const rows = Buffer.alloc((WIDTH * 3 + 1) * HEIGHT);
-  for (let y = 0; y < HEIGHT; y++) {
-    const row = y * (WIDTH * 3 + 1);
-    rows[row] = 0; // filter: none
-    for (let x = 0; x < WIDTH; x++) rows.set(pixel(x, y), row + 1 + x * 3);
-  }
-  const chunk = (type: string, data: Uint8Array) => {
-    const bytes = Buffer.alloc(12 + data.length);
-    bytes.writeUInt32BE(data.length, 0);
-    bytes.write(type, 4, "latin1");
-    Buffer.from(data).copy(bytes, 8);
-    bytes.writeUInt32BE(crc32(bytes.subarray(4, 8 + data.length)) >>> 0, 8 + data.length);
-    return bytes;
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(WIDTH, 0);
-  header.writeUInt32BE(HEIGHT, 4);
-  header[8] = 8;
-  header[9] = 2; // RGB
-  const signature = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
-  return new Uint8Array(
-    Buffer.concat([signature, chunk("IHDR", header), chunk("IDAT", deflateSync(rows)), chunk("IEND", new Uint8Array())]),
-  );
+  const pixels = new Uint8Array(WIDTH * HEIGHT * 3);
+  for (let y = 0; y < HEIGHT; y++) for (let x = 0; x < WIDTH; x++) pixels.set(pixel(x, y), (y * WIDTH + x) * 3);
+  return encodePng(WIDTH, HEIGHT, pixels, 3);
 }

@@ -1,5 +1,5 @@
-import { deflateSync } from "node:zlib";
 import { accountIconUrl, hasLogo } from "../accounts/branding.ts";
+import { encodePng } from "../images/png.ts";
 
 // The app's icon for the home screen, notifications and the install prompt. Browsers want PNGs
 // (an SVG icon does not satisfy every installability check), and nothing in the executable can
@@ -87,30 +87,6 @@ function draw(size: number, purpose: IconPurpose): Uint8Array {
   return pixels;
 }
 
-/** A minimal PNG: 8-bit RGBA, one IDAT, no filtering. */
-function png(size: number, rgba: Uint8Array): Uint8Array {
-  const chunk = (type: string, data: Uint8Array) => {
-    const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
-    const out = Buffer.alloc(body.length + 8);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(Bun.hash.crc32(body), body.length + 4);
-    return out;
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(size, 0);
-  header.writeUInt32BE(size, 4);
-  header.set([8, 6, 0, 0, 0], 8);
-  const rows = Buffer.alloc(size * (size * 4 + 1));
-  for (let y = 0; y < size; y++) rows.set(rgba.subarray(y * size * 4, (y + 1) * size * 4), y * (size * 4 + 1) + 1);
-  return Buffer.concat([
-    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
-    chunk("IHDR", header),
-    chunk("IDAT", deflateSync(rows)),
-    chunk("IEND", new Uint8Array()),
-  ]);
-}
-
 // Drawn on first request (≈ tens of ms for the large ones) and kept: three images, under 30 KB in all.
 const drawn = new Map<string, Uint8Array>();
 
@@ -121,7 +97,7 @@ export function iconAt(name: string): Uint8Array | null {
   let icon = drawn.get(name);
   if (!icon) {
     const size = Number(match[2]);
-    icon = png(size, draw(size, match[1] ? "maskable" : "any"));
+    icon = encodePng(size, size, draw(size, match[1] ? "maskable" : "any"), 4);
     drawn.set(name, icon);
   }
   return icon;

@@ -1,45 +1,21 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { existsSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { deflateSync } from "node:zlib";
 import type { Server } from "bun";
 import { MAX_FETCHES_AT_ONCE } from "../../src/unfurl/unfurler.ts";
 import type { Client } from "../helpers/client.ts";
 import { addSignedInMember, createRoom, messageIdsIn, startQuickSetUpServer } from "../helpers/fixtures.ts";
+import { pngOf } from "../helpers/images.ts";
 import { makeDataDir, startConfiguredTestServer, type TestServer } from "../helpers/server.ts";
 
 // The server under test may fetch from 127.0.0.1 only because the test allows that one address
 // (startServer's test hooks); every other private address stays refused, 127.0.0.2 included.
 const ALLOWANCE = { networkGuard: { allow: new Set(["127.0.0.1"]) } };
 
-/** A real PNG of one colour, made by hand (signature, IHDR, IDAT, IEND) so the test needs no image files. */
-function png(width: number, height: number): Uint8Array {
-  const chunk = (type: string, data: Uint8Array) => {
-    const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
-    const out = Buffer.alloc(body.length + 8);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(Bun.hash.crc32(body), body.length + 4);
-    return out;
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
-  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3, 0xc8)]);
-  const pixels = deflateSync(Buffer.concat(Array(height).fill(row)));
-  return Buffer.concat([
-    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
-    chunk("IHDR", header),
-    chunk("IDAT", pixels),
-    chunk("IEND", new Uint8Array()),
-  ]);
-}
-
-const PICTURE = png(1200, 630);
+const PICTURE = pngOf(1200, 630);
 // A few hundred bytes claiming 60,000 × 60,000 pixels (3.6 gigapixels): only its header is real.
 const BOMB = (() => {
-  const small = png(1, 1);
+  const small = pngOf(1, 1);
   const bomb = Buffer.from(small);
   bomb.writeUInt32BE(60_000, 16);
   bomb.writeUInt32BE(60_000, 20);
