@@ -45,11 +45,9 @@ function render() {
       item.setAttribute("role", "option");
       item.setAttribute("aria-selected", String(index === active));
       item.id = `jump_entry_${index}`;
-      const link = document.createElement("a");
-      link.href = entry.href;
-      link.tabIndex = -1;
-      link.textContent = entry.label;
-      item.append(link);
+      // An option is not a link inside an option (axe: nested-interactive); a click goes where Enter does.
+      item.textContent = entry.label;
+      item.addEventListener("click", () => location.assign(entry.href));
       return item;
     }),
   );
@@ -68,6 +66,7 @@ function build(): HTMLDialogElement {
   input.autocomplete = "off";
   input.setAttribute("role", "combobox");
   input.setAttribute("aria-controls", "jump_list");
+  input.setAttribute("aria-expanded", "true"); // the list shows whenever the box does
   input.setAttribute("aria-label", "Jump to a room or search messages");
   list = document.createElement("ul");
   list.id = "jump_list";

@@ -100,6 +100,16 @@ const PAGES: Row[] = [
       await page.waitForFunction(() => document.querySelector(".sidebar")!.getBoundingClientRect().x >= 0);
     },
   },
+  {
+    name: "room with the jump-to dialog open (Ctrl+K)",
+    who: SIGNED_IN,
+    path: () => "/rooms/1",
+    open: async (page) => {
+      await page.keyboard.press("Control+k");
+      await page.locator(".jump__input").pressSequentially("Pl");
+      await page.locator(".jump__entry").first().waitFor();
+    },
+  },
   { name: "new room", who: SIGNED_IN, path: () => "/rooms/new" },
   {
     name: "new closed room with the people picker open",
