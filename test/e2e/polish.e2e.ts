@@ -127,7 +127,7 @@ test("the new room form keeps the typed name when switching to Selected people a
   expect(new URL(page.url()).search).toBe("?kind=closed");
 
   await page.getByPlaceholder("Type a name…").pressSequentially("mil");
-  await page.getByRole("button", { name: "Milo Member" }).click();
+  await page.getByRole("option", { name: "Milo Member" }).click();
   await page.getByRole("link", { name: "Everyone" }).click();
   await page.getByText("Everyone on this Campfire is in the room").waitFor();
   expect(await page.getByLabel("Room name").inputValue()).toBe("Launch crew");
