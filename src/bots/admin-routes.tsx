@@ -3,11 +3,11 @@ import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { BotEditPage, BotsPage, type BotValues } from "../../templates/bots/bots.tsx";
 import { recordAdminAction } from "../audit/audit-log.ts";
-import { currentUser, requireAdmin } from "../http/authenticate.ts";
+import { actorOf, currentUser, requireAdmin } from "../http/authenticate.ts";
 import { receiveUpload } from "../http/body-limits.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
 import { orNotFound } from "../http/errors.tsx";
-import { clientIp, ownOrigin, redirectTo } from "../http/request.ts";
+import { ownOrigin, redirectTo } from "../http/request.ts";
 import { idParam, validForm } from "../http/validate.tsx";
 import { failedJobs } from "../jobs/jobs.ts";
 import { setAvatar } from "../users/avatars.ts";
@@ -60,7 +60,8 @@ export function botAdminRoutes(ctx: AppContext) {
   const audited = <T,>(c: Context<AppEnv>, action: string, change: () => T, subjectId?: (result: T) => number): T =>
     db.transaction(() => {
       const result = change();
-      recordAdminAction(db, { actorId: currentUser(c).id, action, subjectId: subjectId ? subjectId(result) : null, ip: clientIp(c) });
+      const actor = actorOf(c);
+      recordAdminAction(db, { actorId: actor.user.id, action, subjectId: subjectId ? subjectId(result) : null, ip: actor.ip });
       return result;
     })();
 

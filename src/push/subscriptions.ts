@@ -75,6 +75,11 @@ export const UNREAD_ROOMS_SQL = `(SELECT count(*) FROM memberships unread
  * on "everything" (a partial index: few in a big room) and the people mentioned, never the whole
  * room: walking a 1,000-member room's memberships took 1-2 ms a post.
  */
+/** Every device of a person (deactivated: nothing may wake them any more). */
+export function removeSubscriptionsOf(db: Database, userId: number): void {
+  db.query("DELETE FROM push_subscriptions WHERE user_id = ?").run(userId);
+}
+
 export function mayPush(db: Database, roomId: number, creatorId: number, mentionIds: readonly number[]): boolean {
   const everything = db
     .query<{ found: number }, [number, number]>(

@@ -2,6 +2,7 @@ import type { Database } from "bun:sqlite";
 import { type Actor, recordAdminAction } from "../audit/audit-log.ts";
 import { now } from "../db/time.ts";
 import type { AppContext } from "../http/env.ts";
+import { removeSubscriptionsOf } from "../push/subscriptions.ts";
 import { leaveAllRooms } from "../rooms/memberships.ts";
 import { clearSearches } from "../search/searches.ts";
 import { endAllSessions } from "../sessions/sessions.ts";
@@ -61,8 +62,7 @@ export function deactivateUser(deps: Deps, actor: Actor, person: User): string |
     endAllSessions(db, person.id);
     forgetTransfers(db, person.id);
     clearSearches(db, person.id);
-    // The push module's table: a deactivated person's devices must not be woken for anything.
-    db.query("DELETE FROM push_subscriptions WHERE user_id = ?").run(person.id);
+    removeSubscriptionsOf(db, person.id);
     db.query("UPDATE users SET status = 'deactivated', email_address = NULL, updated_at = ? WHERE id = ?").run(now(), person.id);
     recordAdminAction(db, {
       actorId: actor.user.id,
