@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { ADMIN, addMember, MEMBER, startSetUpServer } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
-import { launchBrowser, signedInPage, step } from "./browser.ts";
+import { launchBrowser, messageIn as message, signedInPage, step } from "./browser.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -19,8 +19,6 @@ afterAll(async () => {
 });
 
 const personAt = (email: string, password: string) => signedInPage(browser, server, { email, password });
-
-const message = (page: Page, text: string) => page.locator("#room_1_messages .message[data-message-id]").filter({ hasText: text });
 
 test("a mention picked from the list is highlighted for the person mentioned, and boosts appear live, with no CSP violation", async () => {
   const ada = await personAt(ADMIN.email, ADMIN.password);

@@ -42,6 +42,9 @@ export function watchPage(page: Page): string[] {
   return problems;
 }
 
+/** A confirmed message in the All Talk room showing this text. */
+export const messageIn = (page: Page, text: string) => page.locator("#room_1_messages .message[data-message-id]").filter({ hasText: text });
+
 /** Runs a step; when it throws, the error names the page's URL and whatever the page reported. */
 export async function step<T>(page: Page, problems: string[], name: string, action: () => Promise<T>): Promise<T> {
   try {

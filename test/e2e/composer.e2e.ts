@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import { ADMIN, addMember, MEMBER, signIn, startSetUpServer } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
-import { launchBrowser, signedInPage, step, watchPage } from "./browser.ts";
+import { launchBrowser, messageIn as message, signedInPage, step, watchPage } from "./browser.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -20,7 +20,6 @@ afterAll(async () => {
 
 const personAt = (email: string, password: string) => signedInPage(browser, server, { email, password });
 
-const message = (page: Page, text: string) => page.locator("#room_1_messages .message[data-message-id]").filter({ hasText: text });
 // What a reader sees: the body's rendered text, with the no-break spaces an editor writes read as spaces.
 const shownText = (page: Page, text: string) =>
   message(page, text)

@@ -5,7 +5,7 @@ import { findRoom } from "../../src/rooms/rooms.ts";
 import { findUser } from "../../src/users/users.ts";
 import { ADMIN, addMember, MEMBER, startSetUpServer } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
-import { launchBrowser, signedInPage, step } from "./browser.ts";
+import { launchBrowser, messageIn as message, signedInPage, step } from "./browser.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -22,7 +22,6 @@ afterAll(async () => {
 });
 
 const personAt = (email: string, password: string) => signedInPage(browser, server, { email, password });
-const message = (page: Page, text: string) => page.locator("#room_1_messages .message[data-message-id]").filter({ hasText: text });
 // Trix writes a space at a line's end as a no-break space.
 const text = async (locator: Locator) => ((await locator.textContent()) ?? "").replace(/\u00a0/g, " ");
 /** Waits until the element with this id has the focus (it moves once htmx has settled a swap). */
