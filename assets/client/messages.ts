@@ -339,6 +339,9 @@ function focusEditor(form: HTMLFormElement) {
     editor.focus({ preventScroll: true });
     editor.setSelectionRange(editor.value.length, editor.value.length);
   } else if (editor && (editor as TrixElement).editor) {
+    // Trix may be ready when the form is swapped in and says so (trix-initialize) a frame later: by then
+    // the cursor is placed, perhaps moved by the person already, and stays where it is.
+    if (document.activeElement === editor) return;
     const { editor: trix } = editor as TrixElement;
     editor.focus({ preventScroll: true });
     // Trix's document ends with a newline of its own; the caret goes before it.

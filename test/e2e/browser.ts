@@ -45,6 +45,20 @@ export function watchPage(page: Page): string[] {
 /** A confirmed message in the All Talk room showing this text. */
 export const messageIn = (page: Page, text: string) => page.locator("#room_1_messages .message[data-message-id]").filter({ hasText: text });
 
+/** Selects `word` in the Trix editor inside `scope`, as a double-click on it would. */
+export async function selectWord(page: Page, scope: string, word: string) {
+  await page.evaluate(
+    ([selector, text]) => {
+      const element = document.querySelector(`${selector} trix-editor`) as HTMLElement & {
+        editor: { getDocument(): { toString(): string }; setSelectedRange(range: [number, number]): void };
+      };
+      const start = element.editor.getDocument().toString().indexOf(text!);
+      element.editor.setSelectedRange([start, start + text!.length]);
+    },
+    [scope, word],
+  );
+}
+
 /** Runs a step; when it throws, the error names the page's URL and whatever the page reported. */
 export async function step<T>(page: Page, problems: string[], name: string, action: () => Promise<T>): Promise<T> {
   try {

@@ -133,15 +133,20 @@ test("the notifications page explains and shows the state; a test push and a mes
     },
   );
   expect(saved).toBe(200);
+  // Reloaded only once the worker is active: a page that starts loading while the first worker is
+  // still installing stays uncontrolled (its claim() can come before the new page exists).
+  await step(page, problems, "the worker becoming active", () => page.evaluate(async () => void (await navigator.serviceWorker.ready)));
   await page.reload();
   await page.getByRole("button", { name: "Send me a test notification" }).click();
-  await page.getByText("Sent.").waitFor();
-  const [push] = await endpoint.waitFor(1);
+  await step(page, problems, "confirming the test push", () => page.getByText("Sent.").waitFor());
+  const [push] = await step(page, problems, "the push service receiving it", () => endpoint.waitFor(1));
   expect(endpoint.rejected).toEqual([]);
 
   // The push service hands the (decrypted) message to the browser's worker, which shows it.
   const cdp = await context.newCDPSession(page);
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await step(page, problems, "the worker controlling the page", () =>
+    page.waitForFunction(() => navigator.serviceWorker.controller !== null),
+  );
   const registrationId = await workerRegistrationId(cdp);
   await cdp.send("ServiceWorker.deliverPushMessage", { origin: server.url, registrationId, data: JSON.stringify(push!.payload) });
   await step(page, problems, "the worker showing the notification", () => notificationsCount(page, 1));
