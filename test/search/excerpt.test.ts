@@ -1,0 +1,277 @@
+import type { Database } from "bun:sqlite";
+import { beforeAll, describe, expect, test } from "bun:test";
+import { openDatabase } from "../../src/db/connection.ts";
+import { migrate } from "../../src/db/migrations.ts";
+import { excerpt, phrasesOf } from "../../src/search/excerpt.ts";
+import { snippetHtml } from "../../src/search/highlight.ts";
+import { stem } from "../../src/search/porter.ts";
+import { matchExpression } from "../../src/search/query.ts";
+import { tokenize } from "../../src/search/tokens.ts";
+
+// The excerpt marks words in TypeScript; FTS5 decides what matched. These tests hold the two
+// together through SQLite itself: an FTS5 table with the search index's own tokenizer (read from
+// the migrated schema, so a change there shows up here), its highlight() and its vocabulary.
+let db: Database;
+
+beforeAll(() => {
+  db = openDatabase(":memory:");
+  migrate(db);
+  const { sql } = db.query<{ sql: string }, []>("SELECT sql FROM sqlite_master WHERE name = 'message_search_index'").get()!;
+  const tokenizer = /tokenize\s*=\s*('[^']*')/.exec(sql)![1];
+  db.run(`CREATE VIRTUAL TABLE corpus USING fts5 (body, tokenize = ${tokenizer})`);
+  db.run("CREATE VIRTUAL TABLE corpus_terms USING fts5vocab (corpus, 'instance')");
+});
+
+/** Puts texts in the corpus table (emptied first) and returns them by rowid. */
+function load(texts: string[]): string[] {
+  db.run("DELETE FROM corpus");
+  const insert = db.query<never, [number, string]>("INSERT INTO corpus (rowid, body) VALUES (?, ?)");
+  db.transaction(() => texts.forEach((text, i) => insert.run(i + 1, text)))();
+  return texts;
+}
+
+/** FTS5's terms for each text, in order: what its tokenizer (folding, accents, stemming) made of it. */
+function termsOf(count: number): string[][] {
+  const terms: string[][] = Array.from({ length: count }, () => []);
+  for (const { doc, term } of db.query<{ doc: number; term: string }, []>("SELECT doc, term FROM corpus_terms ORDER BY doc, offset").all())
+    terms[doc - 1]!.push(term);
+  return terms;
+}
+
+const ourTerms = (text: string) => tokenize(text).map((token) => stem(token.folded));
+
+const CORPUS = [
+  "The report is late; two reports came in, Reporting starts Monday.",
+  "REPORTED: the reporter's reportedly reportable report_final",
+  "Café, cafe and CAFÉ; naïve naive; résumé resume; Ångström angstrom; e\u0301te\u0301 été",
+  "Straße strasse ß İstanbul istanbul µ μ ſ ς σ Ωμέγα ωμέγα",
+  "Build 2024 shipped v2.0.1 at 12:30, 3,14159 and 1st; 42 42nd 0x1F",
+  "snake_case_name snake case name, under_score and __dunder__",
+  "don't can't won't o'clock rock'n'roll it’s",
+  "Привет мир, привет МИР! Ελληνικά ελληνικά; עברית; العربية; हिन्दी भाषा",
+  "日本語のテキスト 日本語 中文 한국어 텍스트",
+  `${"a".repeat(70)}ing ${"b".repeat(61)}ing ${"é".repeat(31)}ing ${"é".repeat(30)}ing supercalifragilisticexpialidocious`,
+  "generalizations generalization general generally generous; happiness happy happily",
+  "deploy deploys deployed deploying redeploy deployment: deploy deploy",
+  "fence \uE000 chars \uE001 in a message: deploy \uE001\uE000 x\uE000y deploy\uE000",
+  "hop hopping hoped hope, sayying saying says, agreed agree, feed fed",
+  "emoji 🚀 deploy🚀rocket ❤️ and ZWJ a\u200Db, NBSP a\u00A0b, tabs\tand\nnewlines",
+];
+
+const QUERIES = [
+  "report",
+  "reports",
+  "reporting",
+  "cafe",
+  "CAFÉ",
+  "resume",
+  "angstrom",
+  "ete",
+  "strasse",
+  "Straße",
+  "istanbul",
+  "μ",
+  "σ",
+  "ωμέγα",
+  "2024",
+  "12",
+  "42",
+  "snake_case_name",
+  "case",
+  "under score",
+  "dunder",
+  "don't",
+  "it’s",
+  "привет",
+  "мир",
+  "ελληνικά",
+  "हिन्दी",
+  "日本語",
+  "텍스트",
+  `${"a".repeat(70)}ing`,
+  `${"é".repeat(30)}ing`,
+  "supercalifragilisticexpialidocious",
+  "general",
+  "generalization",
+  "happy",
+  "deploy",
+  "deploy deploy",
+  "deploying rocket",
+  "chars",
+  "hop",
+  "say",
+  "agree",
+  "feed",
+  "a b",
+  "newline",
+];
+
+describe("the excerpt marks exactly the words FTS5's highlight() marks", () => {
+  test("each query over a corpus of stems, accents, digits, underscores, apostrophes, other scripts and very long words", () => {
+    const texts = load(CORPUS);
+    // "[[" and "]]" mark here, so a message's own fence characters are only text to FTS5; the excerpt drops them.
+    const highlight = db.query<{ rowid: number; marked: string }, [string]>(
+      "SELECT rowid, highlight(corpus, 0, '[[', ']]') AS marked FROM corpus WHERE corpus MATCH ? ORDER BY rowid",
+    );
+    let compared = 0;
+    for (const query of QUERIES) {
+      const match = matchExpression(query)!;
+      const rows = highlight.all(match);
+      expect({ query, matched: rows.length > 0 }).toEqual({ query, matched: true });
+      for (const { rowid, marked } of rows) {
+        const text = texts[rowid - 1]!;
+        const ours = excerpt(text, phrasesOf(match), Number.POSITIVE_INFINITY).replaceAll("\uE000", "[[").replaceAll("\uE001", "]]");
+        expect({ query, text, marked: ours }).toEqual({ query, text, marked: marked.replace(/[\uE000\uE001]/g, "") });
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(QUERIES.length);
+  });
+
+  test("words split, fold and lose accents as FTS5's tokenizer does, character by character", () => {
+    // Latin, Greek, Cyrillic, Latin Extended Additional, Greek Extended, kana, CJK and Hangul: the
+    // blocks whose characters SQLite's Unicode tables and JavaScript's agree are assigned (newer
+    // characters are not word characters to SQLite yet).
+    const ranges = [
+      [0x80, 0x527],
+      [0x1e00, 0x1fff],
+      [0x3040, 0x30ff],
+      [0x4e00, 0x9fcc],
+      [0xac00, 0xd7a3],
+    ];
+    const chars = ranges.flatMap(([from, to]) => Array.from({ length: to! - from! + 1 }, (_, i) => String.fromCharCode(from! + i)));
+    const texts = load(chars.filter((char) => char !== "\u037f").map((char) => `q${char}q`));
+    const theirs = termsOf(texts.length);
+    const differing = texts.filter((text, i) => ourTerms(text).join(" ") !== theirs[i]!.join(" "));
+    expect(differing).toEqual([]);
+    expect(texts.length).toBeGreaterThan(30_000);
+  });
+
+  test("words stem as FTS5's porter tokenizer stems them, on every suffix the algorithm knows", () => {
+    const stems = [
+      "report",
+      "general",
+      "happ",
+      "hop",
+      "troubl",
+      "fil",
+      "controll",
+      "relat",
+      "ration",
+      "digit",
+      "sens",
+      "deploy",
+      "say",
+      "agre",
+      "caress",
+      "sky",
+      "éclat",
+      "naïv",
+      "日本",
+    ];
+    const suffixes = [
+      "",
+      "s",
+      "es",
+      "ies",
+      "sses",
+      "ss",
+      "ed",
+      "eed",
+      "ing",
+      "ying",
+      "er",
+      "ers",
+      "ly",
+      "y",
+      "e",
+      "ll",
+      "ational",
+      "tional",
+      "enci",
+      "anci",
+      "izer",
+      "bli",
+      "alli",
+      "entli",
+      "eli",
+      "ousli",
+      "ization",
+      "ation",
+      "ator",
+      "alism",
+      "iveness",
+      "fulness",
+      "ousness",
+      "aliti",
+      "iviti",
+      "biliti",
+      "logi",
+      "icate",
+      "ative",
+      "alize",
+      "iciti",
+      "ical",
+      "ful",
+      "ness",
+      "al",
+      "ance",
+      "ence",
+      "ic",
+      "able",
+      "ible",
+      "ant",
+      "ement",
+      "ment",
+      "ent",
+      "sion",
+      "tion",
+      "ou",
+      "ism",
+      "ate",
+      "iti",
+      "ous",
+      "ive",
+      "ize",
+    ];
+    const words = [
+      ...stems.flatMap((s) => suffixes.map((suffix) => s + suffix)),
+      "ab",
+      "abs",
+      "a".repeat(64),
+      `${"a".repeat(62)}ing`,
+      `${"é".repeat(30)}ing`,
+      `${"é".repeat(31)}ing`,
+    ];
+    const theirs = termsOf(load(words).length);
+    const differing = words.filter((word, i) => ourTerms(word).join(" ") !== theirs[i]!.join(" "));
+    expect(differing).toEqual([]);
+  });
+});
+
+describe("the excerpt's window", () => {
+  test("a long message is cut to about 24 words around the matches, with … where it is cut", () => {
+    const words = (prefix: string) => Array.from({ length: 60 }, (_, i) => `${prefix}${i}`).join(" ");
+    const fenced = excerpt(`${words("early")} the report on Reporting is done ${words("late")}`, phrasesOf('"reports"'));
+    expect(fenced.startsWith("…") && fenced.endsWith("…")).toBe(true);
+    expect(snippetHtml(fenced).text).toContain("<mark>report</mark> on <mark>Reporting</mark> is done");
+    expect(tokenize(fenced).length).toBe(24);
+  });
+
+  test("the window shows the place where the most different words meet, not merely the first match", () => {
+    const filler = Array.from({ length: 40 }, (_, i) => `w${i}`).join(" ");
+    const fenced = excerpt(`alpha ${filler} alpha and beta together ${filler}`, phrasesOf('"alpha" "beta"'));
+    expect(snippetHtml(fenced).text).toContain("<mark>alpha</mark> and <mark>beta</mark> together");
+  });
+
+  test("fence characters in a message are dropped, so they can neither move a mark nor make one", () => {
+    const fenced = excerpt("a \uE001 <b> \uE000 deploy \uE001 \uE000x", phrasesOf('"deploy"'));
+    expect(snippetHtml(fenced).text).toBe("a  &lt;b&gt;  <mark>deploy</mark>  x");
+  });
+
+  test("a short message is shown whole, without …", () => {
+    expect(snippetHtml(excerpt("The deploy finished at noon", phrasesOf('"deploy"'))).text).toBe(
+      "The <mark>deploy</mark> finished at noon",
+    );
+  });
+});
