@@ -1,6 +1,6 @@
 import { END, START, STRAY } from "./highlight.ts";
 import { stem } from "./porter.ts";
-import { type Token, tokenize } from "./tokens.ts";
+import { tokenize, Words } from "./tokens.ts";
 
 /**
  * A result's excerpt, made here rather than by FTS5's snippet(): snippet() tokenizes and stems the
@@ -30,8 +30,9 @@ const stems = new Map<string, string>();
 const STEMS_KEPT = 50_000;
 
 /** Whether a word's stem is `wanted`. Stemming keeps a word's first character, so most words are told apart by it alone. */
-function stemIs(folded: string, wanted: string): boolean {
-  if (folded[0] !== wanted[0]) return false;
+function stemIs(words: Words, i: number, wanted: string): boolean {
+  if (words.firstUnit(i) !== wanted.charCodeAt(0)) return false;
+  const folded = words.folded(i);
   let stemmed = stems.get(folded);
   if (stemmed === undefined) {
     if (stems.size >= STEMS_KEPT) stems.clear();
@@ -44,13 +45,13 @@ function stemIs(folded: string, wanted: string): boolean {
 type Hit = { first: number; last: number; phrase: number };
 
 /** Where each phrase occurs, by token index, in order of first token. */
-function hitsIn(tokens: Token[], phrases: string[][]): Hit[] {
+function hitsIn(words: Words, phrases: string[][]): Hit[] {
   const hits: Hit[] = [];
-  for (let i = 0; i < tokens.length; i++)
+  for (let i = 0; i < words.count; i++)
     for (let p = 0; p < phrases.length; p++) {
       const phrase = phrases[p]!;
       let k = 0;
-      while (k < phrase.length && i + k < tokens.length && stemIs(tokens[i + k]!.folded, phrase[k]!)) k++;
+      while (k < phrase.length && i + k < words.count && stemIs(words, i + k, phrase[k]!)) k++;
       if (k === phrase.length) hits.push({ first: i, last: i + k - 1, phrase: p });
     }
   return hits;
@@ -80,12 +81,13 @@ function bestWindow(hits: Hit[], count: number, size: number): number {
  * size = Infinity, the whole text marked as highlight() marks it.
  */
 export function excerpt(text: string, phrases: string[][], size = EXCERPT_TOKENS): string {
-  const tokens: Token[] = tokenize(text);
-  const hits = hitsIn(tokens, phrases);
-  const first = bestWindow(hits, tokens.length, size);
-  const last = Math.min(tokens.length, first + size) - 1;
-  const from = first === 0 ? 0 : tokens[first]!.start;
-  const to = last >= tokens.length - 1 ? text.length : tokens[last]!.end;
+  const words = new Words(text);
+  const { starts, ends } = words;
+  const hits = hitsIn(words, phrases);
+  const first = bestWindow(hits, words.count, size);
+  const last = Math.min(words.count, first + size) - 1;
+  const from = first === 0 ? 0 : starts[first]!;
+  const to = last >= words.count - 1 ? text.length : ends[last]!;
   let out = first === 0 ? "" : "…";
   let at = from;
   let open = -1; // the token where the current mark ends, or -1 outside a mark
@@ -95,17 +97,17 @@ export function excerpt(text: string, phrases: string[][], size = EXCERPT_TOKENS
     if (open >= hit.first) open = Math.max(open, end);
     else {
       if (open >= 0) {
-        out += `${text.slice(at, tokens[open]!.end).replace(STRAY, "")}${END}`;
-        at = tokens[open]!.end;
+        out += `${text.slice(at, ends[open]!).replace(STRAY, "")}${END}`;
+        at = ends[open]!;
       }
-      out += `${text.slice(at, tokens[hit.first]!.start).replace(STRAY, "")}${START}`;
-      at = tokens[hit.first]!.start;
+      out += `${text.slice(at, starts[hit.first]!).replace(STRAY, "")}${START}`;
+      at = starts[hit.first]!;
       open = end;
     }
   }
   if (open >= 0) {
-    out += `${text.slice(at, tokens[open]!.end).replace(STRAY, "")}${END}`;
-    at = tokens[open]!.end;
+    out += `${text.slice(at, ends[open]!).replace(STRAY, "")}${END}`;
+    at = ends[open]!;
   }
   return out + text.slice(at, to).replace(STRAY, "") + (to < text.length ? "…" : "");
 }

@@ -157,11 +157,11 @@ function step5(w: string): string {
   return w;
 }
 
-const ASCII = /^[\x00-\x7f]*$/;
+const NON_ASCII = /[^\p{ASCII}]/u;
 
 /** A folded word's stem, as the index keeps it. */
 export function stem(word: string): string {
-  const w = ASCII.test(word) ? word : Buffer.from(word, "utf8").toString("latin1");
+  const w = NON_ASCII.test(word) ? Buffer.from(word, "utf8").toString("latin1") : word;
   if (w.length < 3 || w.length > MAX_BYTES) return word;
   const stemmed = step5(step4(replaceSuffix(replaceSuffix(step1(w), STEP2, 0), STEP3, 0)));
   return w === word ? stemmed : Buffer.from(stemmed, "latin1").toString("utf8");

@@ -26,7 +26,9 @@ beforeAll(() => {
 function load(texts: string[]): string[] {
   db.run("DELETE FROM corpus");
   const insert = db.query<never, [number, string]>("INSERT INTO corpus (rowid, body) VALUES (?, ?)");
-  db.transaction(() => texts.forEach((text, i) => insert.run(i + 1, text)))();
+  db.transaction(() => {
+    for (const [i, text] of texts.entries()) insert.run(i + 1, text);
+  })();
   return texts;
 }
 
