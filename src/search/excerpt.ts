@@ -59,16 +59,21 @@ function hitsIn(words: Words, phrases: string[][]): Hit[] {
 
 /**
  * The window of `size` tokens holding the most different phrases (then the most hits), moved so
- * its hits sit in the middle, as snippet() does. Returns its first token.
+ * its hits sit in the middle, as snippet() does. Returns its first token. One pass over the hits
+ * (a window slides along them), so a message of one word repeated 5,000 times costs no more than
+ * its tokenizing.
  */
-function bestWindow(hits: Hit[], count: number, size: number): number {
+function bestWindow(hits: Hit[], phraseCount: number, count: number, size: number): number {
   if (count <= size || hits.length === 0) return 0;
-  let best = { start: 0, score: -1, from: 0, to: 0 };
-  for (const hit of hits) {
-    const start = hit.first;
-    const inside = hits.filter((h) => h.first >= start && h.last < start + size);
-    const score = new Set(inside.map((h) => h.phrase)).size * 1000 + inside.length;
-    if (score > best.score) best = { start, score, from: start, to: Math.max(...inside.map((h) => h.last)) };
+  const inside = new Array<number>(phraseCount).fill(0);
+  let distinct = 0;
+  let end = 0; // hits[from, end) start inside the window that starts at hits[from]
+  let best = { score: -1, from: 0, to: 0 };
+  for (let from = 0; from < hits.length; from++) {
+    if (from > 0 && --inside[hits[from - 1]!.phrase]! === 0) distinct--;
+    while (end < hits.length && hits[end]!.first < hits[from]!.first + size) if (inside[hits[end++]!.phrase]!++ === 0) distinct++;
+    const score = distinct * 10_000 + (end - from);
+    if (score > best.score) best = { score, from: hits[from]!.first, to: Math.min(hits[end - 1]!.last, hits[from]!.first + size - 1) };
   }
   const centred = best.from - Math.floor((size - (best.to - best.from + 1)) / 2);
   return Math.max(0, Math.min(centred, count - size));
@@ -84,7 +89,7 @@ export function excerpt(text: string, phrases: string[][], size = EXCERPT_TOKENS
   const words = new Words(text);
   const { starts, ends } = words;
   const hits = hitsIn(words, phrases);
-  const first = bestWindow(hits, words.count, size);
+  const first = bestWindow(hits, phrases.length, words.count, size);
   const last = Math.min(words.count, first + size) - 1;
   const from = first === 0 ? 0 : starts[first]!;
   const to = last >= words.count - 1 ? text.length : ends[last]!;
