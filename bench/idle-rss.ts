@@ -1,6 +1,9 @@
 // Idle RSS of executables side by side, the way `npm run bench` reads it (VmRSS 1 s after /up
 // answers, on a seeded data directory), runs interleaved A, B, A, B… so the shared machine's
-// load falls on both alike. Each run gets a fresh copy of the data directory.
+// load falls on both alike. Each run gets a fresh copy of the data directory. The executable is
+// read through first: the kernel maps in neighbouring pages of a file that are already cached on
+// a page fault, so its file-backed RSS varies by ±1.5 MB with what the page cache holds otherwise.
+// RssAnon (the process's own memory) is printed apart for the same reason.
 // Usage: bun bench/idle-rss.ts SEEDED_DIR EXECUTABLE… [--runs 5]
 //        (seed once with: bun bench/seed.ts SEEDED_DIR 20000 20)
 import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -9,14 +12,27 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { freePort, waitUntilUp } from "../test/helpers/processes.ts";
 
-const { values, positionals } = parseArgs({ args: Bun.argv.slice(2), allowPositionals: true, options: { runs: { type: "string", default: "5" } } });
+const { values, positionals } = parseArgs({
+  args: Bun.argv.slice(2),
+  allowPositionals: true,
+  options: { runs: { type: "string", default: "5" } },
+});
 const [seeded, ...executables] = positionals;
 if (!seeded || executables.length === 0) {
   console.error("usage: bun bench/idle-rss.ts SEEDED_DIR EXECUTABLE… [--runs 5]");
   process.exit(2);
 }
 
-async function idleRssMb(executable: string, dataDir: string): Promise<number> {
+type Rss = { total: number; anon: number; file: number };
+
+function rss(pid: number): Rss {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const mb = (field: string) => Number(status.match(new RegExp(`${field}:\\s+(\\d+)`))![1]) / 1024;
+  return { total: mb("VmRSS"), anon: mb("RssAnon"), file: mb("RssFile") };
+}
+
+async function idleRss(executable: string, dataDir: string): Promise<Rss> {
+  await Bun.file(executable).arrayBuffer();
   const port = freePort();
   const proc = Bun.spawn([executable], {
     env: { PATH: "/usr/bin:/bin", PORT: String(port), HOST: "127.0.0.1", CAMPFIRE_DATA_DIR: dataDir },
@@ -26,7 +42,7 @@ async function idleRssMb(executable: string, dataDir: string): Promise<number> {
   try {
     await waitUntilUp(`http://127.0.0.1:${port}`, { intervalMs: 5 });
     await Bun.sleep(1000);
-    return Number(readFileSync(`/proc/${proc.pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)![1]) / 1024;
+    return rss(proc.pid);
   } finally {
     proc.kill("SIGTERM");
     await proc.exited;
@@ -34,13 +50,13 @@ async function idleRssMb(executable: string, dataDir: string): Promise<number> {
 }
 
 const scratch = mkdtempSync(join(tmpdir(), "campfire-idle-rss-"));
-const results = new Map<string, number[]>(executables.map((e) => [e, []]));
+const results = new Map<string, Rss[]>(executables.map((e) => [e, []]));
 try {
   for (let run = 0; run < Number(values.runs); run++) {
     for (const executable of executables) {
       const dataDir = join(scratch, `run-${run}-${results.get(executable)!.length}-${executables.indexOf(executable)}`);
       cpSync(seeded, dataDir, { recursive: true });
-      results.get(executable)!.push(await idleRssMb(executable, dataDir));
+      results.get(executable)!.push(await idleRss(executable, dataDir));
       rmSync(dataDir, { recursive: true, force: true });
     }
   }
@@ -48,11 +64,12 @@ try {
   rmSync(scratch, { recursive: true, force: true });
 }
 
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 for (const [executable, runs] of results) {
-  const sorted = [...runs].sort((a, b) => a - b);
-  const size = Bun.file(executable).size / 1024 ** 2;
+  const totals = runs.map((r) => r.total);
   console.log(
-    `${executable} (${size.toFixed(1)} MB): median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(1)} MB, ` +
-      `${sorted[0]!.toFixed(1)}–${sorted.at(-1)!.toFixed(1)} [${runs.map((r) => r.toFixed(1)).join(", ")}]`,
+    `${executable} (${(Bun.file(executable).size / 1024 ** 2).toFixed(1)} MB): VmRSS median ${median(totals).toFixed(1)} MB, ` +
+      `${Math.min(...totals).toFixed(1)}–${Math.max(...totals).toFixed(1)} [${totals.map((t) => t.toFixed(1)).join(", ")}]; ` +
+      `RssAnon ${median(runs.map((r) => r.anon)).toFixed(1)}, RssFile ${median(runs.map((r) => r.file)).toFixed(1)}`,
   );
 }
