@@ -23,9 +23,9 @@ if (!seeded || executables.length === 0) {
   process.exit(2);
 }
 
-type Rss = { total: number; anon: number; file: number };
+type Rss = { total: number; anon: number; file: number; startupMs: number };
 
-function rss(pid: number): Rss {
+function rss(pid: number): Omit<Rss, "startupMs"> {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const mb = (field: string) => Number(status.match(new RegExp(`${field}:\\s+(\\d+)`))![1]) / 1024;
   return { total: mb("VmRSS"), anon: mb("RssAnon"), file: mb("RssFile") };
@@ -34,15 +34,16 @@ function rss(pid: number): Rss {
 async function idleRss(executable: string, dataDir: string): Promise<Rss> {
   await Bun.file(executable).arrayBuffer();
   const port = freePort();
+  const started = performance.now();
   const proc = Bun.spawn([executable], {
     env: { PATH: "/usr/bin:/bin", PORT: String(port), HOST: "127.0.0.1", CAMPFIRE_DATA_DIR: dataDir },
     stdout: "ignore",
     stderr: "inherit",
   });
   try {
-    await waitUntilUp(`http://127.0.0.1:${port}`, { intervalMs: 5 });
+    const startupMs = await waitUntilUp(`http://127.0.0.1:${port}`, { started, intervalMs: 1 });
     await Bun.sleep(1000);
-    return rss(proc.pid);
+    return { ...rss(proc.pid), startupMs };
   } finally {
     proc.kill("SIGTERM");
     await proc.exited;
@@ -70,6 +71,7 @@ for (const [executable, runs] of results) {
   console.log(
     `${executable} (${(Bun.file(executable).size / 1024 ** 2).toFixed(1)} MB): VmRSS median ${median(totals).toFixed(1)} MB, ` +
       `${Math.min(...totals).toFixed(1)}–${Math.max(...totals).toFixed(1)} [${totals.map((t) => t.toFixed(1)).join(", ")}]; ` +
-      `RssAnon ${median(runs.map((r) => r.anon)).toFixed(1)}, RssFile ${median(runs.map((r) => r.file)).toFixed(1)}`,
+      `RssAnon ${median(runs.map((r) => r.anon)).toFixed(1)}, RssFile ${median(runs.map((r) => r.file)).toFixed(1)}; ` +
+      `start-up to /up ${median(runs.map((r) => r.startupMs)).toFixed(0)} ms`,
   );
 }
