@@ -31,6 +31,7 @@ export class ReadCache {
   private readonly latestPages = new Map<number, KeptPage>();
   private readonly roomEntries = new Map<number, RoomEntry>();
   private account: Account | null = null;
+  private anyPushDevice: boolean | null = null;
   private readonly sessions = new Map<string, { row: SessionRow; until: number }>();
   private dataVersion: number;
   private checkedAt = performance.now();
@@ -68,6 +69,12 @@ export class ReadCache {
   accountOr(load: () => Account | null): Account | null {
     if (!this.fresh()) return load();
     return (this.account ??= load());
+  }
+
+  /** Whether anyone has a device to push to; with none (most servers, most of the time) a post skips the push queries. */
+  anyPushDeviceOr(load: () => boolean): boolean {
+    if (!this.fresh()) return load();
+    return (this.anyPushDevice ??= load());
   }
 
   sessionOr(digest: string, load: () => SessionRow | null): SessionRow | null {
@@ -111,6 +118,14 @@ export class ReadCache {
     this.account = null;
   }
 
+  /**
+   * A device was saved. Removals need no event: a kept "yes" only means the push query runs and
+   * finds nobody, as it did before there was this cache.
+   */
+  pushDeviceAdded(): void {
+    this.anyPushDevice = null;
+  }
+
   /** Some or all of a person's sessions ended: none of theirs is trusted from memory any more. */
   sessionsEnded(userId: number): void {
     for (const [digest, kept] of this.sessions) if (kept.row.id === userId) this.sessions.delete(digest);
@@ -128,6 +143,7 @@ export class ReadCache {
     this.latestPages.clear();
     this.roomEntries.clear();
     this.account = null;
+    this.anyPushDevice = null;
     this.sessions.clear();
     return true;
   }

@@ -93,7 +93,7 @@ export async function postMessage(
       if (result.created) {
         markUnread(db, room.id, user.id, now() - CONNECTION_TTL_MS);
         if (!input.webhookReply) enqueueWebhooks(db, room, result.message, body.mentionIds);
-        if (mayPush(db, room.id, user.id, body.mentionIds)) enqueueMessagePush(db, result.message.id);
+        if (mayPush({ db, cache }, room.id, user.id, body.mentionIds)) enqueueMessagePush(db, result.message.id);
       } else if (attachment) deleteAttachmentRow(db, attachment.id);
       return result;
     });

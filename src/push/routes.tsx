@@ -48,7 +48,7 @@ export function pushRoutes(ctx: AppContext) {
     .post(INDEX, zValidator("form", subscriptionForm, refuseWith(422)), (c) => {
       const form = c.req.valid("form");
       saveSubscription(
-        db,
+        ctx,
         currentUser(c).id,
         {
           endpoint: form["push_subscription[endpoint]"],

@@ -75,6 +75,17 @@ describe("formatText: what was typed", () => {
       `see <a href="https://example.com/path?x=1" ${LINK_ATTRIBUTES}>https://example.com/path?x=1</a>. ok`,
     );
   });
+
+  // Text that makes no tag skips the HTML parser for its plain text: what looks like an entity
+  // must still come back as typed.
+  test.each([
+    ["&amp; &lt;b&gt; &copy; &#169; &#x41; &nbsp;", "&amp; &lt;b&gt; &copy; &#169; &#x41; &nbsp;"],
+    ["she said \"ok\" & 'fine'", "she said \"ok\" & 'fine'"],
+    ["caf\u00e9 \u65e5\u672c \ud83c\udf89\ttab", "caf\u00e9 \u65e5\u672c \ud83c\udf89\ttab"],
+    ["a\u00a0b", "a b"],
+  ])("the plain text of %j is %j", (typed, plain) => {
+    expect(formatText(typed).plain).toBe(plain);
+  });
 });
 
 describe("formatText: code in plain text", () => {

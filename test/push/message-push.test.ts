@@ -133,3 +133,25 @@ test("posting queues a push job only for a message someone may be told about", a
   expect(queued()).toEqual({ n: 1 });
   await endpoint.waitFor(1);
 });
+
+test("a device added after posts that found nobody to push to gets the very next message", async () => {
+  const { server, admin } = await startQuickSetUpServer(startPushServer());
+  const { client: milo } = await addSignedInMember(server);
+  await setInvolvement(admin, 1, "everything");
+  const queued = () => server.db.query("SELECT count(*) AS n FROM jobs WHERE kind = 'push_message'").get();
+  // Nobody has a device yet: posting queues nothing (and the server remembers that nobody has one).
+  expect((await postMessage(milo, 1, "before any device")).status).toBe(201);
+  expect(queued()).toEqual({ n: 0 });
+
+  const keys = await endpoint.subscribe("/ada/new-phone");
+  const subscribed = await admin.post("/users/me/push_subscriptions", {
+    "push_subscription[endpoint]": keys.endpoint,
+    "push_subscription[p256dh_key]": keys.p256dhKey,
+    "push_subscription[auth_key]": keys.authKey,
+  });
+  expect(subscribed.status).toBe(200);
+  expect((await postMessage(milo, 1, "after the device")).status).toBe(201);
+  const [push] = await endpoint.waitFor(1);
+  expect(push!.payload.options.body).toBe("Milo Member: after the device");
+  expect(endpoint.rejected).toEqual([]);
+});

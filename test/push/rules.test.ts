@@ -110,7 +110,7 @@ test.each(TABLE)("%s, mentioned %p, direct %p, present %p, own %p → pushed %p"
   const room = direct ? findOrCreateDirectRoom(db, other, [reader.id]).room : createClosedRoom(db, other, `Room ${tag}`, [reader.id]);
   setInvolvement(db, reader.id, room.id, involvement);
   if (present) enterRoom(db, reader.id, room.id);
-  saveSubscription(db, reader.id, { endpoint: `https://push.example.com/${tag}`, p256dhKey: "p", authKey: "a" }, null);
+  saveSubscription(server.ctx, reader.id, { endpoint: `https://push.example.com/${tag}`, p256dhKey: "p", authKey: "a" }, null);
   const author = own ? reader : other;
   const { message } = insertMessage(db, room.id, author, {
     clientMessageId: tag,
@@ -137,7 +137,7 @@ test("a presence older than its TTL no longer counts: the reader gets the push a
   const room = createClosedRoom(db, other, "Stale", [reader.id]);
   setInvolvement(db, reader.id, room.id, "everything");
   enterRoom(db, reader.id, room.id);
-  saveSubscription(db, reader.id, { endpoint: "https://push.example.com/stale", p256dhKey: "p", authKey: "a" }, null);
+  saveSubscription(server.ctx, reader.id, { endpoint: "https://push.example.com/stale", p256dhKey: "p", authKey: "a" }, null);
   const { message } = insertMessage(db, room.id, other, {
     clientMessageId: "s",
     html: "hi",
@@ -158,9 +158,9 @@ test("every device of a recipient gets the push, with the badge of their unread 
   const gone = createUser(db, { name: "Gone", emailAddress: "gone@example.com", passwordDigest: "x", role: "member" });
   const room = createClosedRoom(db, other, "Devices", [reader.id, gone.id]);
   for (const person of [reader, gone]) setInvolvement(db, person.id, room.id, "everything");
-  saveSubscription(db, reader.id, { endpoint: "https://push.example.com/phone", p256dhKey: "p", authKey: "a" }, null);
-  saveSubscription(db, reader.id, { endpoint: "https://push.example.com/laptop", p256dhKey: "p", authKey: "a" }, null);
-  saveSubscription(db, gone.id, { endpoint: "https://push.example.com/gone", p256dhKey: "p", authKey: "a" }, null);
+  saveSubscription(server.ctx, reader.id, { endpoint: "https://push.example.com/phone", p256dhKey: "p", authKey: "a" }, null);
+  saveSubscription(server.ctx, reader.id, { endpoint: "https://push.example.com/laptop", p256dhKey: "p", authKey: "a" }, null);
+  saveSubscription(server.ctx, gone.id, { endpoint: "https://push.example.com/gone", p256dhKey: "p", authKey: "a" }, null);
   db.query("UPDATE users SET status = 'deactivated' WHERE id = ?").run(gone.id);
   db.query("UPDATE memberships SET unread_at = 1 WHERE room_id = ? AND user_id = ?").run(room.id, reader.id);
   const { message } = insertMessage(db, room.id, other, {

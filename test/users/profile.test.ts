@@ -22,12 +22,12 @@ describe("my profile", () => {
     const { server, member, memberUser, adminUser } = people;
     const firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0";
     const mine = saveSubscription(
-      server.db,
+      server.ctx,
       memberUser.id,
       { endpoint: "https://push.example.com/mine", p256dhKey: "p", authKey: "a" },
       firefox,
     );
-    saveSubscription(server.db, adminUser.id, { endpoint: "https://push.example.com/theirs", p256dhKey: "p", authKey: "a" }, null);
+    saveSubscription(server.ctx, adminUser.id, { endpoint: "https://push.example.com/theirs", p256dhKey: "p", authKey: "a" }, null);
     const html = await (await member.get("/users/me/profile")).text();
     const devices = html.slice(html.indexOf('id="profile_notification_devices"'));
     expect(devices).toContain("Firefox on Linux");
