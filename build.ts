@@ -6,6 +6,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import packageJson from "./package.json" with { type: "json" };
+import { EXECUTABLE_BUNDLE } from "./src/build-bundle.ts";
 import { bundleClient } from "./src/http/client-bundle.ts";
 import { emojiShortcodes } from "./src/messages/emoji.ts";
 
@@ -48,12 +49,10 @@ async function compile(outfile: string, target: string | undefined): Promise<voi
   const started = performance.now();
   const stamp = { commit, target: target ?? `bun-${process.platform}-${process.arch}`, builtAt: new Date().toISOString().slice(0, 10) };
   const result = await Bun.build({
-    entrypoints: ["src/main.ts"],
+    ...EXECUTABLE_BUNDLE,
     compile: { outfile, ...(target ? { target: target as Bun.Build.CompileTarget } : {}) },
-    minify: true,
     // Bytecode roughly halves start-up; it needs ESM for the CLI's top-level await.
     bytecode: true,
-    format: "esm",
     define: {
       "process.env.NODE_ENV": JSON.stringify("production"),
       CLIENT_BUNDLE: JSON.stringify(client),

@@ -49,7 +49,7 @@ const SOURCES: Record<string, string> = {
   "htmx.js": `${htmx}\n${htmxWebSocket}`,
   // Only the room page loads Trix: it adds its <style> elements as soon as it runs, which needs the
   // page's nonce, and 200 KB is wasted on pages without a composer. (Its source map is not served.)
-  "trix.js": trix.replace(/\n\/\/# sourceMappingURL=.*$/, ""),
+  "trix.js": trix.replace(/\n\/\/# sourceMappingURL=\S*\s*$/, ""),
   "app.js": clientJs,
   "campfire.svg": logoSvg,
   // For the composer's :shortcode: completion, fetched the first time someone types ":" (≈ 40 KB, 12 KB gzipped).

@@ -1,5 +1,4 @@
 import type { Database } from "bun:sqlite";
-import webpush from "web-push";
 import type { Logger } from "../log.ts";
 import { appIconPath } from "../pwa/icons.ts";
 import { FetchRefused, type GuardOptions, guardedPost } from "../unfurl/guarded-fetch.ts";
@@ -63,6 +62,9 @@ export async function sendPush(
   subscription: PushSubscription | Omit<PushSubscription, "userAgent" | "createdAt" | "updatedAt">,
   payload: Notification,
 ): Promise<"sent" | "removed" | "refused"> {
+  // Loaded on the first notification, not at start: web-push and its crypto packages are ~1 MB
+  // of idle memory in the executable (build.ts splits dynamic imports into their own files).
+  const { default: webpush } = await import("web-push");
   const details = webpush.generateRequestDetails(
     { endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dhKey, auth: subscription.authKey } },
     JSON.stringify(payload),

@@ -1,5 +1,5 @@
 import type { Database } from "bun:sqlite";
-import webpush from "web-push";
+import { generateKeyPairSync } from "node:crypto";
 import { now } from "../db/time.ts";
 
 /** The server's Web Push identity: browsers tie each subscription to the public key, so it must never change by itself. */
@@ -23,11 +23,22 @@ export function loadVapidKeys(db: Database, configured?: VapidKeys): VapidKeys {
   };
   const found = stored();
   if (found) return found;
-  const generated = webpush.generateVAPIDKeys();
+  const generated = newVapidKeys();
   const insert = db.query("INSERT INTO secrets (name, value, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING");
   db.transaction(() => {
     insert.run("vapid_public_key", generated.publicKey, now());
     insert.run("vapid_private_key", generated.privateKey, now());
   }).immediate();
   return stored()!;
+}
+
+/**
+ * A fresh P-256 pair in web-push's format (the raw uncompressed public point, the 32-byte private
+ * scalar, unpadded base64url), made with node:crypto so that starting the server never loads
+ * web-push: it is needed only when a notification is sent.
+ */
+function newVapidKeys(): VapidKeys {
+  const jwk = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "jwk" });
+  const point = Buffer.concat([Buffer.of(4), Buffer.from(jwk.x!, "base64url"), Buffer.from(jwk.y!, "base64url")]);
+  return { publicKey: point.toString("base64url"), privateKey: jwk.d! };
 }

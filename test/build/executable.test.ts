@@ -98,7 +98,10 @@ test("copied alone into an empty folder it starts, creates its data folder, serv
     expect(await emoji.json()).toContainEqual(["tada", "🎉"]);
     // Trix: its script and stylesheet, its editor on the room page with the request's style nonce.
     const trix = await visitor.get(/<script src="(\/assets\/trix-[0-9a-z]+\.js)"/.exec(roomHtml)![1]!);
-    expect(await trix.text()).toContain('customElements.define("trix-editor"');
+    const trixJs = await trix.text();
+    expect(trixJs).toContain('customElements.define("trix-editor"');
+    // Its source map is not served, so the script must not send browsers asking for it.
+    expect(trixJs).not.toContain("sourceMappingURL");
     expect(css).toContain("trix-toolbar");
     expect(roomHtml).toContain("<trix-editor");
     const nonce = /<meta name="csp-nonce" content="([^"]+)"/.exec(roomHtml)![1]!;

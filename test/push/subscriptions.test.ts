@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
+import { createECDH } from "node:crypto";
 import { parseConfig } from "../../src/config.ts";
 import { subscriptionsOf } from "../../src/push/subscriptions.ts";
 import type { Client } from "../helpers/client.ts";
@@ -45,6 +46,10 @@ test("VAPID keys are made on first start, kept in the database, and the same aft
   const keys = first.ctx.push.vapid;
   expect(Buffer.from(keys.publicKey, "base64url")).toHaveLength(65);
   expect(Buffer.from(keys.privateKey, "base64url")).toHaveLength(32);
+  // One P-256 pair: the public key is the private key's point, uncompressed, as web-push signs with.
+  const ecdh = createECDH("prime256v1");
+  ecdh.setPrivateKey(Buffer.from(keys.privateKey, "base64url"));
+  expect(ecdh.getPublicKey().toString("base64url")).toBe(keys.publicKey);
   await first.stop();
   const second = startTestServer(dataDir);
   servers.push(second);

@@ -1,0 +1,26 @@
+import { afterAll, expect, test } from "bun:test";
+import { rmSync } from "node:fs";
+import { EXECUTABLE_BUNDLE, LOADED_ON_DEMAND } from "../../src/build-bundle.ts";
+import { makeDataDir } from "../helpers/server.ts";
+
+const outdir = makeDataDir();
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+test("the executable starts without acme-client and web-push: they are bundled into files of their own, read on demand", async () => {
+  // Bundled as build.ts bundles the executable, but to a folder, so the files can be inspected.
+  const result = await Bun.build({ ...EXECUTABLE_BUNDLE, outdir, metafile: true, define: { CLIENT_BUNDLE: '""', EMOJI_SHORTCODES: '""' } });
+  expect(result.success).toBe(true);
+  const packagesIn = (output: string) =>
+    new Set(Object.keys(result.metafile!.outputs[output]!.inputs).map((input) => input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//)?.[1]));
+  const outputs = Object.keys(result.metafile!.outputs);
+  const entry = outputs.find((output) => result.metafile!.outputs[output]!.entryPoint)!;
+  expect(entry).toEndWith("main.js");
+  const atStart = packagesIn(entry);
+  const onDemand = new Set(outputs.filter((output) => output !== entry).flatMap((output) => [...packagesIn(output)]));
+  for (const name of LOADED_ON_DEMAND) {
+    expect(atStart.has(name), `${name} is loaded at start`).toBe(false);
+    expect(onDemand.has(name), `${name} is still in the executable`).toBe(true);
+  }
+  // The start bundle still holds what every request needs.
+  expect(atStart.has("hono")).toBe(true);
+});
