@@ -272,11 +272,11 @@ describe("the excerpt's window", () => {
     expect(snippetHtml(fenced).text).toBe("a  &lt;b&gt;  <mark>deploy</mark>  x");
   });
 
-  test("a longest message of one matching word, 5,000 times, is cut in milliseconds (comparing every match with every other took ~200 ms)", () => {
+  // Its speed (~3 ms; comparing every match with every other took ~200 ms) is the benchmark's to
+  // watch, not a timed test's: this holds what the excerpt of such a message is.
+  test("a longest message of one matching word, 5,000 times, is cut to 24 words starting at the first", () => {
     const text = "a ".repeat(MAX_BODY_CHARS / 2);
-    const started = performance.now();
     const fenced = excerpt(text, phrasesOf('"a"'));
-    expect(performance.now() - started).toBeLessThan(100);
     expect(fenced.startsWith("\uE000a\uE001 ") && fenced.endsWith("…")).toBe(true);
     expect(tokenize(fenced).length).toBe(24);
   });
