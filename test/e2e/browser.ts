@@ -1,3 +1,4 @@
+import { expect } from "bun:test";
 import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from "playwright-core";
 import { signIn } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
@@ -110,4 +111,15 @@ export async function signedInPage(
   const cspViolations = await watchCsp(page);
   await page.goto(`${server.url}${path}`);
   return { context, page, problems, cspViolations };
+}
+
+type SignedIn = Awaited<ReturnType<typeof signedInPage>>;
+
+/** A test's last word on its people: nothing the CSP blocked, nothing their pages reported; then their contexts close. */
+export async function expectCleanAndClose(...people: SignedIn[]): Promise<void> {
+  for (const person of people) {
+    expect(await person.cspViolations()).toEqual([]);
+    expect(person.problems).toEqual([]);
+  }
+  for (const person of people) await person.context.close();
 }

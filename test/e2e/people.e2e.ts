@@ -6,7 +6,7 @@ import { ADMIN, addMember, createRoom, MEMBER, postMessage, startSetUpServer } f
 import { pngOf } from "../helpers/images.ts";
 import type { TestServer } from "../helpers/server.ts";
 import { messageIdFrom } from "../helpers/socket.ts";
-import { launchBrowser, signedInPage, step, watchCsp, watchPage } from "./browser.ts";
+import { expectCleanAndClose, launchBrowser, signedInPage, step, watchCsp, watchPage } from "./browser.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -92,9 +92,7 @@ test("on the account page an administrator sees the join QR code, changes the lo
   });
   await ada.page.goto(`${server.url}/account`);
   expect(await ada.page.locator(".panel__title").evaluate((title) => getComputedStyle(title).color)).toBe("rgb(1, 2, 3)");
-  expect(await ada.cspViolations()).toEqual([]);
-  expect(ada.problems).toEqual([]);
-  await ada.context.close();
+  await expectCleanAndClose(ada);
 }, 60_000);
 
 test("a ban removes the person's messages from everyone's screen, signs them out and refuses their posts", async () => {

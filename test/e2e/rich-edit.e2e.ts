@@ -5,7 +5,7 @@ import { findRoom } from "../../src/rooms/rooms.ts";
 import { findUser } from "../../src/users/users.ts";
 import { ADMIN, addMember, MEMBER, startSetUpServer } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
-import { launchBrowser, messageIn as message, selectWord, signedInPage, step } from "./browser.ts";
+import { expectCleanAndClose, launchBrowser, messageIn as message, selectWord, signedInPage, step } from "./browser.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -83,12 +83,7 @@ test("a message written with the toolbar is edited with it: bold, a mention and 
   await milo.page.reload();
   await step(milo.page, milo.problems, "seeing the edit after a reload", () => check(milo.page));
 
-  expect(await ada.cspViolations()).toEqual([]);
-  expect(await milo.cspViolations()).toEqual([]);
-  expect(ada.problems).toEqual([]);
-  expect(milo.problems).toEqual([]);
-  await ada.context.close();
-  await milo.context.close();
+  await expectCleanAndClose(ada, milo);
 }, 60_000);
 
 test("the @ and : lists work in the toolbar composer and the toolbar edit form, with keys and the mouse", async () => {
@@ -172,12 +167,7 @@ test("the @ and : lists work in the toolbar composer and the toolbar edit form, 
   expect(await text(edited.locator(".message__body"))).toBe(`Hello @Milo Member look ${second} and 🎉 👍 cc @Milo Member `);
   expect(await edited.locator(".mention").count()).toBe(2);
 
-  expect(await ada.cspViolations()).toEqual([]);
-  expect(await milo.cspViolations()).toEqual([]);
-  expect(ada.problems).toEqual([]);
-  expect(milo.problems).toEqual([]);
-  await ada.context.close();
-  await milo.context.close();
+  await expectCleanAndClose(ada, milo);
 }, 60_000);
 
 test("a reply's byline is plain text in the composer and in the message, not italics", async () => {
