@@ -13,6 +13,7 @@ import pushRecipients from "./migrations/011_push_recipients.sql" with { type: "
 import peopleAndAdministration from "./migrations/012_people_and_administration.sql" with { type: "text" };
 import messageFormat from "./migrations/013_message_format.sql" with { type: "text" };
 import messagesWithLinks from "./migrations/014_messages_with_links.sql" with { type: "text" };
+import recentSearches from "./migrations/015_recent_searches.sql" with { type: "text" };
 
 // Ordered and embedded in the executable; PRAGMA user_version counts how many have been applied.
 // Append new files here; never edit one that has shipped.
@@ -31,6 +32,7 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
   { name: "012_people_and_administration", sql: peopleAndAdministration },
   { name: "013_message_format", sql: messageFormat },
   { name: "014_messages_with_links", sql: messagesWithLinks },
+  { name: "015_recent_searches", sql: recentSearches },
 ];
 
 /** Applies the migrations this database has not seen yet; returns their names. */

