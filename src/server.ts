@@ -24,6 +24,7 @@ import { RESTARTING_CLOSE_CODE } from "./realtime/protocol.ts";
 import { Publisher } from "./realtime/publish.ts";
 import { socketHandlers } from "./realtime/socket.ts";
 import { sweepPresence } from "./rooms/broadcasts.tsx";
+import { IndexMerger } from "./search/index-merger.ts";
 import { indexPendingMessages } from "./search/indexer.ts";
 import { SignInThrottle } from "./sessions/throttle.ts";
 import type { GuardOptions } from "./unfurl/guarded-fetch.ts";
@@ -132,9 +133,11 @@ function listen(config: Config, log: Logger, hooks: TestHooks): RunningServer {
       log("error", "presence sweep failed", { error });
     }
   }, PRESENCE_SWEEP_MS);
+  const indexMerger = new IndexMerger(db, performance.now());
   const searchIndexing = setInterval(() => {
     try {
       indexPendingMessages(db, SEARCH_INDEXING_BATCH);
+      indexMerger.tick(performance.now());
     } catch (error) {
       log("error", "search indexing failed", { error });
     }
