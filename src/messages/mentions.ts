@@ -1,5 +1,6 @@
 import type { Database } from "bun:sqlite";
 import { activeMembers } from "../rooms/memberships.ts";
+import { rowsForMessages } from "./boosts.ts";
 import type { Message } from "./messages.ts";
 import { escapeHtml } from "./sanitize.ts";
 
@@ -61,3 +62,19 @@ const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/
 // Names sit in escaped HTML text, so "@Tom & Jerry" appears as "@Tom &amp; Jerry".
 const escapeText = (text: string): string => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 const unescapeText = (text: string): string => text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+
+/** Whom each of these messages mentions, as space-separated ids in ascending order, in one query. */
+export function mentionsOf(db: Database, messageIds: number[]): Map<number, string> {
+  const rows = rowsForMessages<{ messageId: number; userId: number }>(
+    db,
+    "SELECT message_id AS messageId, user_id AS userId FROM mentions",
+    "message_id, user_id",
+    messageIds,
+  );
+  const byMessage = new Map<number, string>();
+  for (const { messageId, userId } of rows) {
+    const ids = byMessage.get(messageId);
+    byMessage.set(messageId, ids === undefined ? String(userId) : `${ids} ${userId}`);
+  }
+  return byMessage;
+}
