@@ -37,75 +37,47 @@ type SearchPageProps = {
 export const SearchPage: FC<SearchPageProps> = ({ user, accountName, sidebar, canCreateRooms, view }) => (
   <Layout title={view.query ? `“${view.query}” · Search · ${accountName}` : `Search · ${accountName}`} bodyClass="app" user={user}>
     <Sidebar user={user} accountName={accountName} {...sidebar} canCreateRooms={canCreateRooms} />
-    <main class="search">
-      <header class="search__header">
-        <button
-          type="button"
-          class="search__menu button button--quiet"
-          data-sidebar-toggle
-          aria-label="Show rooms"
-          aria-expanded="false"
-          aria-controls="sidebar"
-        >
-          ☰
-        </button>
-        <h1 class="search__title">Search</h1>
-        <a class="search__back button button--quiet" href={view.back.href}>
-          ← Back to {view.back.name}
-        </a>
-      </header>
-      <div class="search__body">
-        {/* biome-ignore lint/a11y/useSemanticElements: role="search" on the form is the landmark; a <search> wrapper would add an element for the same thing */}
-        <form class="search__form" method="post" action="/searches" role="search">
-          <label class="visually-hidden" for="search_q">
-            Search messages
-          </label>
-          <input
-            id="search_q"
-            class="field__input search__input"
-            type="search"
-            name="q"
-            value={view.query}
-            placeholder="Search messages in your rooms"
-            maxlength={MAX_QUERY_CHARS}
-            autocomplete="off"
-            autofocus={!view.query}
-            data-search-box
-          />
-          <button class="button button--primary" type="submit">
-            Search
-          </button>
-        </form>
-        {view.error ? (
-          <p class="form__error" role="alert">
-            {view.error}
-          </p>
-        ) : null}
-        <FilterChips rooms={view.rooms} people={view.people} />
-        <RecentSearches recent={view.recent} />
-        {view.found ? <Results query={view.query} found={view.found} /> : null}
-      </div>
-    </main>
+    {inJsx(searchColumnHtml(view))}
   </Layout>
 );
 
-const RecentSearches: FC<{ recent: RecentSearch[] }> = ({ recent }) =>
-  recent.length === 0 ? null : (
-    <nav class="search__recent" aria-label="Recent searches">
-      <ul class="search__chips">
-        {recent.map((search) => (
-          <li>
-            <a class="search__chip" href={`/searches?q=${encodeURIComponent(search.query)}`}>
-              {search.query}
-            </a>
-          </li>
-        ))}
-      </ul>
-      <button type="button" class="search__clear button button--quiet" hx-delete="/searches/clear">
-        Clear
-      </button>
-    </nav>
-  );
+/**
+ * Everything right of the sidebar, built with `html` as the sidebar and the results are: as JSX,
+ * the header, box and chips cost ~0.1 ms of a ~0.75 ms search page (measured in one process).
+ */
+function searchColumnHtml(view: SearchView): Html {
+  return html`<main class="search">
+    <header class="search__header">
+      <button type="button" class="search__menu button button--quiet" data-sidebar-toggle aria-label="Show rooms"
+        aria-expanded="false" aria-controls="sidebar">☰</button>
+      <h1 class="search__title">Search</h1>
+      <a class="search__back button button--quiet" href="${view.back.href}">← Back to ${view.back.name}</a>
+    </header>
+    <div class="search__body">
+      <form class="search__form" method="post" action="/searches" role="search">
+        <label class="visually-hidden" for="search_q">Search messages</label>
+        <input id="search_q" class="field__input search__input" type="search" name="q" value="${view.query}"
+          placeholder="Search messages in your rooms" maxlength="${MAX_QUERY_CHARS}" autocomplete="off"${view.query ? "" : " autofocus"}
+          data-search-box>
+        <button class="button button--primary" type="submit">Search</button>
+      </form>${[
+        view.error ? html`<p class="form__error" role="alert">${view.error}</p>` : null,
+        filterChipsHtml(view.rooms, view.people),
+        recentSearchesHtml(view.recent),
+        view.found ? resultsHtml(view.query, view.found) : null,
+      ]}</div>
+  </main>`;
+}
+
+function recentSearchesHtml(recent: RecentSearch[]): Html | null {
+  if (recent.length === 0) return null;
+  return html`<nav class="search__recent" aria-label="Recent searches">
+    <ul class="search__chips">${recent.map(
+      (search) => html`<li><a class="search__chip" href="/searches?q=${encodeURIComponent(search.query)}">${search.query}</a></li>`,
+    )}</ul>
+    <button type="button" class="search__clear button button--quiet" hx-delete="/searches/clear">Clear</button>
+  </nav>`;
+}
 
 const CHIPS_OF_A_KIND = 12;
 const DAY_MS = 86_400_000;
@@ -114,7 +86,7 @@ const dateOnly = (at: number) => isoTime(at).slice(0, 10);
 const filter = (name: string, value: string) => `${name}:${/\s/.test(value) ? `"${value.replaceAll('"', "")}"` : value}`;
 
 /** Filters offered under the box; a click adds one to what is typed (assets/client/search.ts). */
-const FilterChips: FC<{ rooms: string[]; people: string[] }> = ({ rooms, people }) => {
+function filterChipsHtml(rooms: string[], people: string[]): Html {
   const today = now();
   const chips = [
     "has:file",
@@ -124,27 +96,17 @@ const FilterChips: FC<{ rooms: string[]; people: string[] }> = ({ rooms, people 
     ...rooms.slice(0, CHIPS_OF_A_KIND).map((room) => filter("in", room)),
     ...people.slice(0, CHIPS_OF_A_KIND).map((person) => filter("from", person)),
   ];
-  return (
-    <ul class="search__chips search__filters" aria-label="Filters">
-      {chips.map((chip) => (
-        <li>
-          <button type="button" class="search__chip search__filter" data-search-filter={chip}>
-            {chip}
-          </button>
-        </li>
-      ))}
-    </ul>
-  );
-};
+  return html`<ul class="search__chips search__filters" aria-label="Filters">${chips.map(
+    (chip) => html`<li><button type="button" class="search__chip search__filter" data-search-filter="${chip}">${chip}</button></li>`,
+  )}</ul>`;
+}
 
-const Results: FC<{ query: string; found: Found }> = ({ query, found }) => (
-  <section class="search__results" aria-label="Results">
-    <p class="search__summary" role="status">
-      {summary(query, found)}
-    </p>
-    <ol class="search__list">{inJsx(moreResultsHtml(query, found))}</ol>
-  </section>
-);
+function resultsHtml(query: string, found: Found): Html {
+  return html`<section class="search__results" aria-label="Results">
+    <p class="search__summary" role="status">${summary(query, found)}</p>
+    <ol class="search__list">${moreResultsHtml(query, found)}</ol>
+  </section>`;
+}
 
 /** A page of results and, when older ones follow, the link that brings the next page in its place. */
 export function moreResultsHtml(query: string, { results, more }: Found): Html {
