@@ -23,7 +23,7 @@ import { closeEndedSessions } from "./realtime/ended-sessions.ts";
 import { RESTARTING_CLOSE_CODE } from "./realtime/protocol.ts";
 import { Publisher } from "./realtime/publish.ts";
 import { socketHandlers } from "./realtime/socket.ts";
-import { sweepPresence } from "./rooms/broadcasts.tsx";
+import { sweepPresence } from "./rooms/broadcasts.ts";
 import { IndexMerger } from "./search/index-merger.ts";
 import { indexPendingMessages } from "./search/indexer.ts";
 import { SignInThrottle } from "./sessions/throttle.ts";

@@ -5,7 +5,7 @@ import { messagesHtml } from "../../templates/messages/message.tsx";
 import { isDiskFull } from "../db/disk-space.ts";
 import type { AppContext } from "../http/env.ts";
 import { changesSince } from "../messages/messages.ts";
-import { announcePresence } from "../rooms/broadcasts.tsx";
+import { announcePresence } from "../rooms/broadcasts.ts";
 import { involvementOf, isMember, visibleRoomIds } from "../rooms/memberships.ts";
 import { enterRoom, leaveRoom, refreshPresence } from "../rooms/presence.ts";
 import { MAX_SOCKETS_PER_PERSON } from "./budget.ts";

@@ -21,7 +21,7 @@ import { idParam, optional, positiveId, validForm } from "../http/validate.tsx";
 import { findMessage, latestMessages, messagesAfter, messagesBefore, peopleShownIn, roomChangeSeq } from "../messages/messages.ts";
 import { PAGE_SIZE } from "../realtime/protocol.ts";
 import { activeUsersById, isAdministrator, isAlone, type User } from "../users/users.ts";
-import { announceRoom, announceRoomChange, announceVisibility, withdrawRoom } from "./broadcasts.tsx";
+import { announceRoom, announceRoomChange, announceVisibility, withdrawRoom } from "./broadcasts.ts";
 import {
   activeMembers,
   hiddenRoomCount,

@@ -2,7 +2,7 @@ import { personFrame } from "../../templates/frames.ts";
 import { avatarHtml } from "../../templates/shared/avatar.tsx";
 import type { AppContext } from "../http/env.ts";
 import { userTopic } from "../realtime/topics.ts";
-import { announcePresence } from "../rooms/broadcasts.tsx";
+import { announcePresence } from "../rooms/broadcasts.ts";
 import { roomsPresentIn } from "../rooms/presence.ts";
 import { peopleWhoSee } from "./avatars.ts";
 import { findUser } from "./users.ts";

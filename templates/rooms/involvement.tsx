@@ -1,8 +1,8 @@
 /** @jsxImportSource hono/jsx */
-import { raw } from "hono/html";
 import type { FC } from "hono/jsx";
 import { domId } from "../../src/realtime/protocol.ts";
 import type { Involvement } from "../../src/rooms/memberships.ts";
+import { Html, inJsx } from "../html.ts";
 import { rememberedHtml, renderToString } from "../render.ts";
 
 // Each level says what it sends: these are the rules push/rules.ts applies to every new message.
@@ -18,8 +18,12 @@ type InvolvementProps = { roomId: number; involvement: Involvement; kind: "open"
 
 // Shown on every room page, and it depends on nothing but these three values.
 const controls = rememberedHtml();
-export const InvolvementControl: FC<InvolvementProps> = (props) =>
-  raw(controls(`${props.roomId}:${props.involvement}:${props.kind}`, () => renderToString(<Control {...props} />)));
+export const involvementControlHtml = (roomId: number, involvement: Involvement, kind: InvolvementProps["kind"]): Html =>
+  new Html(
+    controls(`${roomId}:${involvement}:${kind}`, () => renderToString(<Control roomId={roomId} involvement={involvement} kind={kind} />)),
+  );
+export const InvolvementControl: FC<InvolvementProps> = ({ roomId, involvement, kind }) =>
+  inJsx(involvementControlHtml(roomId, involvement, kind));
 
 const Control: FC<InvolvementProps> = ({ roomId, involvement, kind }) => {
   const levels: Involvement[] =

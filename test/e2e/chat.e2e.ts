@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import { editMessage, postMessage, removeMessage } from "../../src/messages/receive.ts";
-import { announceRoom } from "../../src/rooms/broadcasts.tsx";
+import { announceRoom } from "../../src/rooms/broadcasts.ts";
 import { createOpenRoom, findRoom } from "../../src/rooms/rooms.ts";
 import { findUser } from "../../src/users/users.ts";
 import { ADMIN, addMember, MEMBER, signIn, startSetUpServer } from "../helpers/fixtures.ts";

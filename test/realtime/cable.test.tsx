@@ -1,10 +1,9 @@
 /** @jsxImportSource hono/jsx */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { SERVER_ERROR_CLOSE_CODE } from "../../src/realtime/protocol.ts";
-import { sweepPresence } from "../../src/rooms/broadcasts.tsx";
+import { sweepPresence } from "../../src/rooms/broadcasts.ts";
 import { CONNECTION_TTL_MS, presentUsers } from "../../src/rooms/presence.ts";
-import { renderToString } from "../../templates/render.ts";
-import { PRESENCE_FACES, Presence } from "../../templates/rooms/presence.tsx";
+import { PRESENCE_FACES, presenceHtml } from "../../templates/rooms/presence.ts";
 import type { Client } from "../helpers/client.ts";
 import { addSignedInMember, createRoom, MEMBER, postMessage, signIn, startSetUpServer, THIRD } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
@@ -129,7 +128,7 @@ describe("presence", () => {
 
   test("a crowded room shows twelve faces and how many more are here", () => {
     const users = Array.from({ length: 15 }, (_, i) => ({ id: i + 1, name: `Person ${String(i + 1).padStart(2, "0")}`, avatarKey: null }));
-    const html = renderToString(<Presence roomId={ALL_TALK} users={users} oob />);
+    const html = presenceHtml(ALL_TALK, users, true).text;
     expect(html.match(/class="avatar /g)).toHaveLength(PRESENCE_FACES);
     expect(html).toContain("+3");
     expect(html).toContain("Person 12 and 3 more");

@@ -1,7 +1,5 @@
-/** @jsxImportSource hono/jsx */
 import { roomRemovedFrame, sidebarRemoveFrame, sidebarRoomFrame } from "../../templates/frames.ts";
-import { renderToString } from "../../templates/render.ts";
-import { Presence } from "../../templates/rooms/presence.tsx";
+import { presenceHtml } from "../../templates/rooms/presence.ts";
 import { sidebarItemHtml } from "../../templates/rooms/sidebar.tsx";
 import type { AppContext } from "../http/env.ts";
 import { roomTopic } from "../realtime/topics.ts";
@@ -44,7 +42,7 @@ export function announcePresence({ db, publisher }: Deps, roomId: number): void 
   publisher.publishLatest(
     `presence:${roomId}`,
     roomTopic(roomId),
-    () => renderToString(<Presence roomId={roomId} users={presentUsers(db, roomId)} oob />),
+    () => presenceHtml(roomId, presentUsers(db, roomId), true).text,
     PRESENCE_DELAY_MS,
   );
 }
