@@ -310,38 +310,33 @@ test("people already there hear /play sounds after the migration, and the settin
   db.close();
 });
 
-test("serving a file finds its message through an index, not a scan of every message", () => {
+/** How SQLite would run `sql` on a freshly migrated database: its query plan's lines, joined. */
+function planOnFreshDatabase(sql: string): string {
   const dir = makeDataDir();
   const db = openDatabase(databasePath(dir));
   migrate(db);
   const plan = db
-    .query<{ detail: string }, []>(
-      "EXPLAIN QUERY PLAN SELECT messages.room_id FROM attachments JOIN messages ON messages.attachment_id = attachments.id WHERE attachments.file_key = 'k'",
-    )
+    .query<{ detail: string }, []>(`EXPLAIN QUERY PLAN ${sql}`)
     .all()
     .map((row) => row.detail)
     .join("\n");
-  expect(plan).toContain("messages_by_attachment");
-  expect(plan).not.toMatch(/SCAN messages/);
   db.close();
   rmSync(dir, { recursive: true, force: true });
+  return plan;
+}
+
+test("serving a file finds its message through an index, not a scan of every message", () => {
+  const plan = planOnFreshDatabase(
+    "SELECT messages.room_id FROM attachments JOIN messages ON messages.attachment_id = attachments.id WHERE attachments.file_key = 'k'",
+  );
+  expect(plan).toContain("messages_by_attachment");
+  expect(plan).not.toMatch(/SCAN messages/);
 });
 
 test("a person's recent searches are read in the index's order, not sorted on every search page", () => {
-  const dir = makeDataDir();
-  const db = openDatabase(databasePath(dir));
-  migrate(db);
-  const plan = db
-    .query<{ detail: string }, []>(
-      "EXPLAIN QUERY PLAN SELECT id, query FROM searches WHERE user_id = 1 ORDER BY updated_at DESC, id DESC LIMIT 10",
-    )
-    .all()
-    .map((row) => row.detail)
-    .join("\n");
+  const plan = planOnFreshDatabase("SELECT id, query FROM searches WHERE user_id = 1 ORDER BY updated_at DESC, id DESC LIMIT 10");
   expect(plan).toContain("searches_by_recency");
   expect(plan).not.toContain("TEMP B-TREE");
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 test("messages written before their format was stored are marked rich when their HTML can only have come from the toolbar", () => {
