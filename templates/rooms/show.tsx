@@ -13,7 +13,7 @@ import { rememberedHtml, renderToString } from "../render.ts";
 import { CopyButton } from "../shared/copy-button.tsx";
 import { involvementControlHtml } from "./involvement.tsx";
 import { presenceHtml } from "./presence.ts";
-import { Sidebar } from "./sidebar.tsx";
+import { Sidebar, sidebarToggleHtml } from "./sidebar.tsx";
 
 export type RoomView = {
   room: Room;
@@ -72,8 +72,7 @@ function roomColumnHtml(view: RoomView): Html {
   const { room, name } = view;
   return html`<main class="room" data-room-id="${room.id}" hx-ext="ws" ws-connect="/cable">
     <header class="room__header">
-      <button type="button" class="room__menu button button--quiet" data-sidebar-toggle aria-label="Show rooms"
-        aria-expanded="false" aria-controls="sidebar">☰</button>
+      ${sidebarToggleHtml("room")}
       <h1 class="room__name">${name}</h1>${presenceHtml(room.id, view.present)}${involvementControlHtml(room.id, view.involvement, room.kind)}
       <a class="room__search button button--quiet" href="/searches" title="Search messages">Search</a>
       <a class="room__settings button button--quiet" href="/rooms/${room.id}/edit" title="Room settings">Settings</a>

@@ -92,6 +92,11 @@ const ADD_ROOM = html`<a class="sidebar__add" href="/rooms/new" title="New room"
 
 export const Sidebar: FC<SidebarProps> = (props) => inJsx(sidebarHtml(props));
 
+/** The ☰ button in a page's header that slides the sidebar in on a phone (assets/client/sidebar.ts). */
+export const sidebarToggleHtml = (page: "room" | "search"): Html =>
+  html`<button type="button" class="${page}__menu button button--quiet" data-sidebar-toggle aria-label="Show rooms"
+    aria-expanded="false" aria-controls="sidebar">☰</button>`;
+
 /**
  * The way back to hidden rooms (when there are some) and, for administrators, to inviting people.
  * Swapped in out of band when the person hides or shows a room, so the count is right at once.

@@ -8,7 +8,7 @@ import { MAX_QUERY_CHARS, type RecentSearch, type SearchResult } from "../../src
 import type { User } from "../../src/users/users.ts";
 import { type Html, html, inJsx, joinHtml } from "../html.ts";
 import { Layout } from "../layout.tsx";
-import { Sidebar } from "../rooms/sidebar.tsx";
+import { Sidebar, sidebarToggleHtml } from "../rooms/sidebar.tsx";
 import { isoTime } from "../shared/time.tsx";
 
 /** `older`: a later page (More results followed without htmx), so not the newest matches. */
@@ -48,8 +48,7 @@ export const SearchPage: FC<SearchPageProps> = ({ user, accountName, sidebar, ca
 function searchColumnHtml(view: SearchView): Html {
   return html`<main class="search">
     <header class="search__header">
-      <button type="button" class="search__menu button button--quiet" data-sidebar-toggle aria-label="Show rooms"
-        aria-expanded="false" aria-controls="sidebar">☰</button>
+      ${sidebarToggleHtml("search")}
       <h1 class="search__title">Search</h1>
       <a class="search__back button button--quiet" href="${view.back.href}">← Back to ${view.back.name}</a>
     </header>
