@@ -1,11 +1,12 @@
 /** @jsxImportSource hono/jsx */
-import { raw } from "hono/html";
 import type { FC, PropsWithChildren } from "hono/jsx";
 import { accountIconUrl, brandingKey, customStylesUrl } from "../src/accounts/branding.ts";
 import { assetPath } from "../src/http/assets.ts";
 import { escapeHtml } from "../src/messages/sanitize.ts";
 import { appIconPath } from "../src/pwa/icons.ts";
 import type { User } from "../src/users/users.ts";
+import { Html, html, inJsx } from "./html.ts";
+import { renderToString } from "./render.ts";
 import { Flash } from "./shared/flash.tsx";
 
 // htmx runs under a strict CSP: no eval, no injected <style>, and 4xx answers (a form with its
@@ -24,28 +25,30 @@ const HTMX_CONFIG = JSON.stringify({
 });
 
 // Everything in the head but the title is the same on every page: built once per look of the
-// account (its logo and custom stylesheet), not per request.
-let head: { key: string; html: string } | undefined;
-function staticHead(): string {
+// account (its logo and custom stylesheet), not per request, and joined into one flat string (a kept
+// `a + b` would be walked again inside every page).
+let head: { key: string; html: Html } | undefined;
+function staticHead(): Html {
   const key = brandingKey();
   if (head?.key === key) return head.html;
   const customStyles = customStylesUrl();
   const icon = key.startsWith("null|")
     ? `<link rel="icon" type="image/svg+xml" href="${assetPath("campfire.svg")}"><link rel="apple-touch-icon" href="${appIconPath(192)}">`
     : `<link rel="icon" type="image/png" href="${escapeHtml(accountIconUrl(192))}"><link rel="apple-touch-icon" href="${escapeHtml(accountIconUrl(512))}">`;
-  const html =
-    '<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover, interactive-widget=resizes-content">' +
-    `<meta name="color-scheme" content="light dark"><meta name="htmx-config" content="${escapeHtml(HTMX_CONFIG)}">` +
-    `${icon}<link rel="stylesheet" href="${assetPath("app.css")}">` +
-    '<link rel="manifest" href="/webmanifest"><meta name="theme-color" content="#ffffff">' +
+  const parts = [
+    '<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover, interactive-widget=resizes-content">',
+    `<meta name="color-scheme" content="light dark"><meta name="htmx-config" content="${escapeHtml(HTMX_CONFIG)}">`,
+    `${icon}<link rel="stylesheet" href="${assetPath("app.css")}">`,
+    '<link rel="manifest" href="/webmanifest"><meta name="theme-color" content="#ffffff">',
     // After the app's own, so the account's rules win; a URL, never inline (the CSP allows no inline styles).
-    (customStyles ? `<link rel="stylesheet" href="${escapeHtml(customStyles)}">` : "") +
-    `<script src="${assetPath("htmx.js")}" defer></script><script src="${assetPath("app.js")}" defer></script>`;
-  head = { key, html };
-  return html;
+    customStyles ? `<link rel="stylesheet" href="${escapeHtml(customStyles)}">` : "",
+    `<script src="${assetPath("htmx.js")}" defer></script><script src="${assetPath("app.js")}" defer></script>`,
+  ];
+  head = { key, html: new Html(parts.join("")) };
+  return head.html;
 }
 
-type LayoutProps = PropsWithChildren<{
+export type LayoutOptions = {
   title: string;
   bodyClass?: string;
   user?: Pick<User, "id" | "name" | "role" | "soundsMuted">;
@@ -54,35 +57,21 @@ type LayoutProps = PropsWithChildren<{
   stylesheet?: string;
   /** On pages with the rich-text editor: the request's CSP nonce, which Trix gives the <style> elements it adds. */
   nonce?: string;
-}>;
+};
 
-export const Layout: FC<LayoutProps> = ({ title, bodyClass, user, notice, nonce, stylesheet, children }) => (
-  <>
-    {raw("<!DOCTYPE html>")}
-    <html lang="en">
-      <head>
-        {raw(staticHead())}
-        {stylesheet && <link rel="stylesheet" href={stylesheet} />}
-        {nonce && (
-          <>
-            <meta name="csp-nonce" content={nonce} />
-            <script src={assetPath("trix.js")} defer></script>
-          </>
-        )}
-        <title>{title}</title>
-      </head>
-      <body
-        class={bodyClass}
-        data-user-id={user?.id}
-        data-user-name={user?.name}
-        data-user-role={user?.role}
-        data-sounds-muted={user ? String(user.soundsMuted === 1) : undefined}
-      >
-        <div id="flash" class="flash" aria-live="polite">
-          {notice ? <Flash kind="notice" message={notice} /> : null}
-        </div>
-        {children}
-      </body>
-    </html>
-  </>
-);
+/**
+ * The document around a page's content. Built with the escaping `html` template, not JSX: every
+ * page has one, and as JSX it cost about as much as the room page's sidebar and column together.
+ */
+export function layoutHtml({ title, bodyClass, user, notice, nonce, stylesheet }: LayoutOptions, content: Html): Html {
+  return html`<!DOCTYPE html><html lang="en"><head>${staticHead()}${stylesheet && html`<link rel="stylesheet" href="${stylesheet}">`}${
+    nonce && html`<meta name="csp-nonce" content="${nonce}"><script src="${assetPath("trix.js")}" defer></script>`
+  }<title>${title}</title></head><body${bodyClass && html` class="${bodyClass}"`}${
+    user &&
+    html` data-user-id="${user.id}" data-user-name="${user.name}" data-user-role="${user.role}" data-sounds-muted="${String(user.soundsMuted === 1)}"`
+  }><div id="flash" class="flash" aria-live="polite">${notice && new Html(renderToString(<Flash kind="notice" message={notice} />))}</div>${content}</body></html>`;
+}
+
+/** The layout for pages written in JSX: their content is rendered first, then set in the document. */
+export const Layout: FC<PropsWithChildren<LayoutOptions>> = ({ children, ...options }) =>
+  inJsx(layoutHtml(options, new Html(renderToString(children))));

@@ -4,11 +4,10 @@ import { getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
 import type { Html } from "../../templates/html.ts";
 import { messagesHtml } from "../../templates/messages/message.tsx";
-import { renderToString } from "../../templates/render.ts";
 import { DirectRoomForm, RoomFormPage, RoomSummary, SharedRoomForm } from "../../templates/rooms/form.tsx";
 import { HiddenRoomsPage } from "../../templates/rooms/hidden.tsx";
 import { InvolvementControl } from "../../templates/rooms/involvement.tsx";
-import { RoomPage, type RoomView } from "../../templates/rooms/show.tsx";
+import { type RoomView, roomPageHtml } from "../../templates/rooms/show.tsx";
 import { Sidebar, SidebarExtras } from "../../templates/rooms/sidebar.tsx";
 import { canCreateRooms, findAccount } from "../accounts/accounts.ts";
 import { removeFiles } from "../attachments/attachments.ts";
@@ -77,10 +76,18 @@ export function roomRoutes(ctx: AppContext) {
 
   function renderRoom(c: Context<AppEnv>, room: Room, around?: number): Response | Promise<Response> {
     const user = currentUser(c);
-    setCookie(c, LAST_ROOM_COOKIE, String(room.id), { path: "/", sameSite: "Lax", httpOnly: true, secure: isHttps(c), maxAge: ONE_YEAR_S });
+    // Only when it moves: most visits are to the room the cookie names already.
+    if (getCookie(c, LAST_ROOM_COOKIE) !== String(room.id))
+      setCookie(c, LAST_ROOM_COOKIE, String(room.id), {
+        path: "/",
+        sameSite: "Lax",
+        httpOnly: true,
+        secure: isHttps(c),
+        maxAge: ONE_YEAR_S,
+      });
     // One read transaction for the page's queries: one snapshot, and one lock instead of one per query.
     const page = db.transaction(() => ({ ...pageFrame(ctx, user), view: roomView(c, user, room, around) }))();
-    return c.html(renderToString(<RoomPage {...page} nonce={cspNonce(c)} />));
+    return c.html(roomPageHtml({ ...page, nonce: cspNonce(c) }).text);
   }
 
   /** The latest page (remembered between visits), or (for a permalink) half a page either side of one message. */
@@ -176,7 +183,7 @@ export function roomRoutes(ctx: AppContext) {
         const lastRoomId = optional(positiveId, getCookie(c, LAST_ROOM_COOKIE));
         const room = (lastRoomId && findRoomFor(ctx, user, lastRoomId)) || firstRoomFor(db, user);
         if (room) return redirectTo(c, `/rooms/${room.id}`);
-        return c.html(<RoomPage {...pageFrame(ctx, user)} view={null} />);
+        return c.html(roomPageHtml({ ...pageFrame(ctx, user), view: null }).text);
       })
       // The sidebar alone: a tab that was offline for a while fetches it again on reconnecting.
       .get("/users/me/sidebar", (c) => {

@@ -3,7 +3,7 @@ import { zValidator } from "@hono/zod-validator";
 import { type Context, Hono } from "hono";
 import { getCookie } from "hono/cookie";
 import { z } from "zod";
-import { moreResultsHtml, SearchPage } from "../../templates/search/page.tsx";
+import { moreResultsHtml, searchPageHtml } from "../../templates/search/page.tsx";
 import { currentUser, requireUser } from "../http/authenticate.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
 import { isHtmx, redirectTo } from "../http/request.ts";
@@ -43,9 +43,9 @@ export function searchRoutes(ctx: AppContext) {
     const error = outcome && "error" in outcome ? outcome.error : undefined;
     const frame = pageFrame(ctx, user);
     return c.html(
-      <SearchPage
-        {...frame}
-        view={{
+      searchPageHtml({
+        ...frame,
+        view: {
           query: text,
           found: outcome && !("error" in outcome) ? { ...outcome, older: before !== undefined } : null,
           recent: recentSearches(db, user.id),
@@ -53,8 +53,8 @@ export function searchRoutes(ctx: AppContext) {
           people: [...new Set(frame.sidebar.directs.flatMap((room) => room.members.filter((m) => m.id !== user.id).map((m) => m.name)))],
           back: lastRoom ? { href: `/rooms/${lastRoom.id}`, name: roomNameFor(ctx, lastRoom, user.id) } : { href: "/", name: "your rooms" },
           error,
-        }}
-      />,
+        },
+      }).text,
       error ? 422 : 200,
     );
   }

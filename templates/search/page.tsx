@@ -1,14 +1,12 @@
-/** @jsxImportSource hono/jsx */
-import type { FC } from "hono/jsx";
 import { now } from "../../src/db/time.ts";
 import { domId } from "../../src/realtime/protocol.ts";
 import type { SidebarRooms } from "../../src/rooms/rooms.ts";
 import { snippetHtml } from "../../src/search/highlight.ts";
 import { MAX_QUERY_CHARS, type RecentSearch, type SearchResult } from "../../src/search/searches.ts";
 import type { User } from "../../src/users/users.ts";
-import { type Html, html, inJsx, joinHtml } from "../html.ts";
-import { Layout } from "../layout.tsx";
-import { Sidebar, sidebarToggleHtml } from "../rooms/sidebar.tsx";
+import { type Html, html, joinHtml } from "../html.ts";
+import { layoutHtml } from "../layout.tsx";
+import { sidebarHtml, sidebarToggleHtml } from "../rooms/sidebar.tsx";
 import { isoTime } from "../shared/time.tsx";
 
 /** `older`: a later page (More results followed without htmx), so not the newest matches. */
@@ -34,12 +32,14 @@ type SearchPageProps = {
   view: SearchView;
 };
 
-export const SearchPage: FC<SearchPageProps> = ({ user, accountName, sidebar, canCreateRooms, view }) => (
-  <Layout title={view.query ? `“${view.query}” · Search · ${accountName}` : `Search · ${accountName}`} bodyClass="app" user={user}>
-    <Sidebar user={user} accountName={accountName} {...sidebar} canCreateRooms={canCreateRooms} />
-    {inJsx(searchColumnHtml(view))}
-  </Layout>
-);
+/** The search page, built with the escaping `html` template like the room page. */
+export function searchPageHtml({ user, accountName, sidebar, canCreateRooms, view }: SearchPageProps): Html {
+  const title = view.query ? `“${view.query}” · Search · ${accountName}` : `Search · ${accountName}`;
+  return layoutHtml(
+    { title, bodyClass: "app", user },
+    html`${sidebarHtml({ user, accountName, ...sidebar, canCreateRooms })}${searchColumnHtml(view)}`,
+  );
+}
 
 /**
  * Everything right of the sidebar, built with `html` as the sidebar and the results are: as JSX,

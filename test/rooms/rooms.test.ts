@@ -591,6 +591,28 @@ describe("the sidebar", () => {
     expect(await sidebar()).toContain(">Reborn</a>");
   });
 
+  test("a shared room's item follows its reader: plain, unread with the message's time, current, then unread again", async () => {
+    const roomId = await createRoom(admin, "opens", { name: "Kept item" });
+    const item = async (path: string) => {
+      const html = (await (await member.get(path)).text()) as string;
+      const time = /data-last-message-at="(\d+)"/.exec(html.slice(html.indexOf(`id="sidebar_room_${roomId}"`)))![1]!;
+      return { className: sidebarItemClass(html, roomId), time: Number(time) };
+    };
+    const start = Date.now();
+    try {
+      expect(await item(`/rooms/${ALL_TALK}`)).toEqual({ className: "sidebar__item", time: 0 });
+      setClock(() => start + 60_000);
+      expect((await postMessage(admin, roomId, "first")).status).toBe(201);
+      expect(await item(`/rooms/${ALL_TALK}`)).toEqual({ className: "sidebar__item sidebar__item--unread", time: start + 60_000 });
+      expect((await item(`/rooms/${roomId}`)).className).toBe("sidebar__item sidebar__item--current");
+      setClock(() => start + 120_000);
+      expect((await postMessage(admin, roomId, "second")).status).toBe(201);
+      expect(await item(`/rooms/${ALL_TALK}`)).toEqual({ className: "sidebar__item sidebar__item--unread", time: start + 120_000 });
+    } finally {
+      useRealClock();
+    }
+  });
+
   test("is only for people who are signed in, and ignores a room_id that is not a room", async () => {
     expect((await member.get("/users/me/sidebar?room_id=banana")).status).toBe(200);
     const stranger = await fetch(`${server.url}/users/me/sidebar`, { redirect: "manual" });
