@@ -54,6 +54,27 @@ function builderFor(parts: string[]): Builder {
  */
 export const joinHtml = (fragments: readonly Html[]): Html => new Html(fragments.map((fragment) => fragment.text).join(""));
 
+const encoder = new TextEncoder();
+
+/** A fragment as the UTF-8 bytes that are sent: for one that is kept and sent many times. */
+export const utf8 = (fragment: Html): Uint8Array => encoder.encode(fragment.text);
+
+/**
+ * A page as UTF-8 bytes: its two halves around a part already kept as bytes (a room's newest
+ * messages). A page as one string costs, per request, joining its pieces into one UTF-16 string
+ * (any emoji makes it two bytes a character) and encoding that again to send it: ~45 µs for a
+ * 43 KB room page, two thirds of it for messages that were the same on the last visit.
+ */
+export function pageBytes(before: Html, kept: Uint8Array, after: Html): Uint8Array<ArrayBuffer> {
+  const head = encoder.encode(before.text);
+  const tail = encoder.encode(after.text);
+  const page = new Uint8Array(head.length + kept.length + tail.length);
+  page.set(head);
+  page.set(kept, head.length);
+  page.set(tail, head.length + kept.length);
+  return page;
+}
+
 /** Trusted HTML, written as it is: only for what has just come out of the sanitizer (a message body). */
 export const raw = (sanitized: string): Html => new Html(sanitized);
 

@@ -63,14 +63,19 @@ export type LayoutOptions = {
  * The document around a page's content. Built with the escaping `html` template, not JSX: every
  * page has one, and as JSX it cost about as much as the room page's sidebar and column together.
  */
-export function layoutHtml({ title, bodyClass, user, notice, nonce, stylesheet }: LayoutOptions, content: Html): Html {
+export const layoutHtml = (options: LayoutOptions, content: Html): Html => html`${layoutStartHtml(options)}${content}${LAYOUT_END}`;
+
+/** The document up to its content: for a page sent in parts (the room page). */
+export function layoutStartHtml({ title, bodyClass, user, notice, nonce, stylesheet }: LayoutOptions): Html {
   return html`<!DOCTYPE html><html lang="en"><head>${staticHead()}${stylesheet && html`<link rel="stylesheet" href="${stylesheet}">`}${
     nonce && html`<meta name="csp-nonce" content="${nonce}"><script src="${assetPath("trix.js")}" defer></script>`
   }<title>${title}</title></head><body${bodyClass && html` class="${bodyClass}"`}${
     user &&
     html` data-user-id="${user.id}" data-user-name="${user.name}" data-user-role="${user.role}" data-sounds-muted="${String(user.soundsMuted === 1)}"`
-  }><div id="flash" class="flash" aria-live="polite">${notice && new Html(renderToString(<Flash kind="notice" message={notice} />))}</div>${content}</body></html>`;
+  }><div id="flash" class="flash" aria-live="polite">${notice && new Html(renderToString(<Flash kind="notice" message={notice} />))}</div>`;
 }
+
+export const LAYOUT_END = html`</body></html>`;
 
 /** The layout for pages written in JSX: their content is rendered first, then set in the document. */
 export const Layout: FC<PropsWithChildren<LayoutOptions>> = ({ children, ...options }) =>

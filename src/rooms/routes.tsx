@@ -2,12 +2,12 @@
 import { type Context, Hono } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
-import type { Html } from "../../templates/html.ts";
+import { pageBytes, utf8 } from "../../templates/html.ts";
 import { messagesHtml } from "../../templates/messages/message.tsx";
 import { DirectRoomForm, RoomFormPage, RoomSummary, SharedRoomForm } from "../../templates/rooms/form.tsx";
 import { HiddenRoomsPage } from "../../templates/rooms/hidden.tsx";
 import { InvolvementControl } from "../../templates/rooms/involvement.tsx";
-import { type RoomView, roomPageHtml } from "../../templates/rooms/show.tsx";
+import { noRoomsPageHtml, type RoomView, roomPageHalves } from "../../templates/rooms/show.tsx";
 import { Sidebar, SidebarExtras } from "../../templates/rooms/sidebar.tsx";
 import { canCreateRooms, findAccount } from "../accounts/accounts.ts";
 import { removeFiles } from "../attachments/attachments.ts";
@@ -87,12 +87,13 @@ export function roomRoutes(ctx: AppContext) {
       });
     // One read transaction for the page's queries: one snapshot, and one lock instead of one per query.
     const page = db.transaction(() => ({ ...pageFrame(ctx, user), view: roomView(c, user, room, around) }))();
-    return c.html(roomPageHtml({ ...page, nonce: cspNonce(c) }).text);
+    const [before, after] = roomPageHalves({ ...page, nonce: cspNonce(c) });
+    return c.body(pageBytes(before, page.view.messages, after), 200, { "Content-Type": "text/html; charset=UTF-8" });
   }
 
   /** The latest page (remembered between visits), or (for a permalink) half a page either side of one message. */
   function roomView(c: Context<AppEnv>, user: User, room: Room, around?: number): RoomView {
-    let page: { html: Html; count: number; hasOlder: boolean; hasNewer: boolean; changeSeq: number };
+    let page: { bytes: Uint8Array; count: number; hasOlder: boolean; hasNewer: boolean; changeSeq: number };
     if (around === undefined) {
       page = ctx.cache.latestPage(room.id, () => {
         const latest = latestMessages(db, room.id, PAGE_SIZE + 1);
@@ -100,7 +101,7 @@ export function roomRoutes(ctx: AppContext) {
         const messages = hasOlder ? latest.slice(1) : latest;
         const authorIds = peopleShownIn(messages);
         const changeSeq = roomChangeSeq(db, room.id);
-        return { html: messagesHtml(messages), count: messages.length, hasOlder, hasNewer: false, changeSeq, authorIds };
+        return { bytes: utf8(messagesHtml(messages)), count: messages.length, hasOlder, hasNewer: false, changeSeq, authorIds };
       });
     } else {
       const before = messagesBefore(db, room.id, around, PAGE_SIZE / 2 + 1);
@@ -108,12 +109,12 @@ export function roomRoutes(ctx: AppContext) {
       const hasOlder = before.length > PAGE_SIZE / 2;
       const hasNewer = after.length > PAGE_SIZE / 2;
       const messages = [...(hasOlder ? before.slice(1) : before), ...(hasNewer ? after.slice(0, -1) : after)];
-      page = { html: messagesHtml(messages), count: messages.length, hasOlder, hasNewer, changeSeq: roomChangeSeq(db, room.id) };
+      page = { bytes: utf8(messagesHtml(messages)), count: messages.length, hasOlder, hasNewer, changeSeq: roomChangeSeq(db, room.id) };
     }
     return {
       room,
       name: roomNameFor(ctx, room, user.id),
-      messagesHtml: page.html,
+      messages: page.bytes,
       messageCount: page.count,
       hasOlder: page.hasOlder,
       hasNewer: page.hasNewer,
@@ -183,7 +184,7 @@ export function roomRoutes(ctx: AppContext) {
         const lastRoomId = optional(positiveId, getCookie(c, LAST_ROOM_COOKIE));
         const room = (lastRoomId && findRoomFor(ctx, user, lastRoomId)) || firstRoomFor(db, user);
         if (room) return redirectTo(c, `/rooms/${room.id}`);
-        return c.html(roomPageHtml({ ...pageFrame(ctx, user), view: null }).text);
+        return c.html(noRoomsPageHtml(pageFrame(ctx, user)).text);
       })
       // The sidebar alone: a tab that was offline for a while fetches it again on reconnecting.
       .get("/users/me/sidebar", (c) => {

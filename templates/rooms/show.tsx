@@ -8,7 +8,7 @@ import type { PresentUser } from "../../src/rooms/presence.ts";
 import type { Room, SidebarRooms } from "../../src/rooms/rooms.ts";
 import type { User } from "../../src/users/users.ts";
 import { Html, html } from "../html.ts";
-import { layoutHtml } from "../layout.tsx";
+import { LAYOUT_END, layoutHtml, layoutStartHtml } from "../layout.tsx";
 import { rememberedHtml, renderToString } from "../render.ts";
 import { CopyButton } from "../shared/copy-button.tsx";
 import { involvementControlHtml } from "./involvement.tsx";
@@ -18,8 +18,8 @@ import { sidebarHtml, sidebarToggleHtml } from "./sidebar.tsx";
 export type RoomView = {
   room: Room;
   name: string;
-  /** The page of messages, already rendered (the newest page is rendered once per change). */
-  messagesHtml: Html;
+  /** The page of messages as UTF-8, already rendered (the newest page is rendered and encoded once per change). */
+  messages: Uint8Array;
   messageCount: number;
   hasOlder: boolean;
   hasNewer: boolean;
@@ -39,16 +39,33 @@ type RoomPageProps = {
   accountName: string;
   sidebar: SidebarRooms;
   canCreateRooms: boolean;
-  view: RoomView | null;
   nonce?: string;
 };
 
-/** The room page, the most requested of all: built with the escaping `html` template throughout, no JSX. */
-export function roomPageHtml({ user, accountName, sidebar, canCreateRooms, view, nonce }: RoomPageProps): Html {
-  const sidebarHtmlFor = sidebarHtml({ user, accountName, ...sidebar, currentRoomId: view?.room.id, canCreateRooms });
-  const content = view ? html`${SKIP_LINK}${sidebarHtmlFor}${roomColumnHtml(view)}` : html`${sidebarHtmlFor}${NO_ROOMS}`;
-  return layoutHtml({ title: view ? `${view.name} · ${accountName}` : accountName, bodyClass: "app", user, nonce }, content);
+/**
+ * The room page, the most requested of all, in two halves around its messages: the route sends them
+ * as bytes with the room's kept messages between (`pageBytes`). Built with the escaping `html`
+ * template throughout, no JSX.
+ */
+export function roomPageHalves({
+  user,
+  accountName,
+  sidebar,
+  canCreateRooms,
+  view,
+  nonce,
+}: RoomPageProps & { view: RoomView }): [Html, Html] {
+  const start = layoutStartHtml({ title: `${view.name} · ${accountName}`, bodyClass: "app", user, nonce });
+  const sidebarPart = sidebarHtml({ user, accountName, ...sidebar, currentRoomId: view.room.id, canCreateRooms });
+  return [html`${start}${SKIP_LINK}${sidebarPart}${roomColumnStartHtml(view)}`, html`${roomColumnEndHtml(view)}${LAYOUT_END}`];
 }
+
+/** The room page of someone in no room at all. */
+export const noRoomsPageHtml = ({ user, accountName, sidebar, canCreateRooms }: RoomPageProps): Html =>
+  layoutHtml(
+    { title: accountName, bodyClass: "app", user },
+    html`${sidebarHtml({ user, accountName, ...sidebar, canCreateRooms })}${NO_ROOMS}`,
+  );
 
 const SKIP_LINK = html`<a class="skip-link" href="#composer_body" data-skip-to-composer>Skip to the message box</a>`;
 const NO_ROOMS = html`<main class="room">
@@ -58,11 +75,8 @@ const NO_ROOMS = html`<main class="room">
     </section>
   </main>`;
 
-/**
- * The room's column, built with the escaping `html` template like the messages in it: the room
- * page is requested more than any other, and JSX costs several times as much per element.
- */
-function roomColumnHtml(view: RoomView): Html {
+/** The room's column up to its messages. */
+function roomColumnStartHtml(view: RoomView): Html {
   const { room, name } = view;
   return html`<main class="room" data-room-id="${room.id}" hx-ext="ws" ws-connect="/cable">
     <header class="room__header">
@@ -74,7 +88,13 @@ function roomColumnHtml(view: RoomView): Html {
     <div class="room__connection" data-connection-status hidden>Reconnecting…</div>
     <section id="${domId("room", room.id, "messages")}" class="room__messages" aria-label="Messages" role="log" aria-live="off"
       data-messages data-room-id="${room.id}" data-has-older="${String(view.hasOlder)}" data-has-newer="${String(view.hasNewer)}"
-      data-change-seq="${view.changeSeq}"${view.highlightId === undefined ? null : html` data-highlight-id="${view.highlightId}"`}>${view.messagesHtml}</section>
+      data-change-seq="${view.changeSeq}"${view.highlightId === undefined ? null : html` data-highlight-id="${view.highlightId}"`}>`;
+}
+
+/** The room's column after its messages: the note for an empty room and the composer. */
+function roomColumnEndHtml(view: RoomView): Html {
+  const { room, name } = view;
+  return html`</section>
     <p class="room__empty" data-empty-note${view.messageCount > 0 ? " hidden" : ""}>This is the very beginning of ${name}. Say hello!</p>${[
       view.invite ? new Html(renderToString(<InviteHint url={view.invite} />)) : null,
       new Html(roomTail(room.id, name, view.maxUploadBytes)),

@@ -621,6 +621,28 @@ describe("the sidebar", () => {
   });
 });
 
+describe("the room page", () => {
+  test("is sent as UTF-8 with its messages exactly as typed, on a first visit, a kept one and a permalink", async () => {
+    const roomId = await createRoom(admin, "opens", { name: "Café ☕" });
+    const typed = "Naïve café 👍🏽 — <b>not bold</b> & “quoted”";
+    const posted = await postMessage(admin, roomId, typed);
+    expect(posted.status).toBe(201);
+    const shown = "Naïve café 👍🏽 — &lt;b&gt;not bold&lt;/b&gt; &amp; “quoted”";
+    const messageId = Number(/data-message-id="(\d+)"/.exec(await posted.text())![1]);
+    for (const path of [`/rooms/${roomId}`, `/rooms/${roomId}`, `/rooms/${roomId}/@${messageId}`]) {
+      const response = await member.get(path);
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toBe("text/html; charset=UTF-8");
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      expect(Number(response.headers.get("content-length"))).toBe(bytes.length);
+      const page = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+      expect(page).toContain(shown);
+      expect(page).toContain("<title>Café ☕ · ");
+      expect(page.endsWith("</main></body></html>")).toBe(true);
+    }
+  });
+});
+
 describe("the home page", () => {
   test("opens the first room when none has been visited", async () => {
     const response = await member.get("/");
