@@ -9,7 +9,7 @@ import { openDatabase } from "../../src/db/connection.ts";
 import { migrate } from "../../src/db/migrations.ts";
 import { insertMessage } from "../../src/messages/messages.ts";
 import { createOpenRoom, type Room } from "../../src/rooms/rooms.ts";
-import { IndexMerger, MERGE_EVERY_MS, QUIET_MS, segmentCount } from "../../src/search/index-merger.ts";
+import { IndexMerger, MERGE_EVERY_MS, mergeWholeIndex, QUIET_MS, segmentCount } from "../../src/search/index-merger.ts";
 import { indexPendingMessages } from "../../src/search/indexer.ts";
 import { parseSearch } from "../../src/search/query.ts";
 import { searchMessages } from "../../src/search/searches.ts";
@@ -102,4 +102,13 @@ test("a merged index is merged again at most once per MERGE_EVERY_MS, and only w
 
   // Already in one piece an hour later: nothing to do, and no merge is started.
   expect(tickUntilDone(merger, QUIET_MS + 2 * MERGE_EVERY_MS)).toBe(0);
+});
+
+test("a script can merge the whole index at once, and the server's merger then finds nothing to do", () => {
+  for (let batch = 0; batch < 5; batch++) postAndIndex(20);
+  expect(segmentCount(db)).toBeGreaterThan(1);
+  mergeWholeIndex(db);
+  expect(segmentCount(db)).toBe(1);
+  expect(deployResults()).toBe(100);
+  expect(tickUntilDone(new IndexMerger(db, 0), QUIET_MS + 1)).toBe(0);
 });
