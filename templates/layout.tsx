@@ -79,4 +79,5 @@ export const LAYOUT_END = html`</body></html>`;
 
 /** The layout for pages written in JSX: their content is rendered first, then set in the document. */
 export const Layout: FC<PropsWithChildren<LayoutOptions>> = ({ children, ...options }) =>
-  inJsx(layoutHtml(options, new Html(renderToString(children))));
+  // biome-ignore lint/complexity/noUselessFragments: several children are an array, which renders as one string only inside a fragment
+  inJsx(layoutHtml(options, new Html(renderToString(<>{children}</>))));
