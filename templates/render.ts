@@ -1,3 +1,5 @@
+import { flatText } from "./html.ts";
+
 /** A synchronous JSX tree as the string that is sent, once, to every subscriber. */
 export function renderToString(node: unknown): string {
   const html = (node as { toString(): unknown }).toString();
@@ -15,7 +17,7 @@ export function rememberedHtml(limit = 1000): (key: string, render: () => string
     let html = kept.get(key);
     if (html === undefined) {
       if (kept.size >= limit) kept.clear();
-      kept.set(key, (html = render()));
+      kept.set(key, (html = flatText(render())));
     }
     return html;
   };

@@ -3,7 +3,7 @@ import type { FC } from "hono/jsx";
 import { domId } from "../../src/realtime/protocol.ts";
 import type { SidebarRoom, SidebarRooms } from "../../src/rooms/rooms.ts";
 import { isAdministrator, type User } from "../../src/users/users.ts";
-import { Html, html, inJsx, joinHtml } from "../html.ts";
+import { Html, html, inJsx, joinHtml, keep } from "../html.ts";
 import { renderToString } from "../render.ts";
 import { avatarHtml } from "../shared/avatar.tsx";
 import { soundsToggleHtml } from "../users/sounds-toggle.tsx";
@@ -43,7 +43,7 @@ function keptItemHtml(room: SidebarRoom, currentRoomId: number | undefined, view
     keptItems.set(room.id, kept);
   }
   const look = room.id === currentRoomId ? 2 : room.unread ? 1 : 0;
-  return (kept.looks[look] ??= sidebarItemHtml(room, currentRoomId, viewerId));
+  return (kept.looks[look] ??= keep(sidebarItemHtml(room, currentRoomId, viewerId)));
 }
 
 type KeptItem = Pick<SidebarRoom, "name" | "kind" | "lastMessageAt"> & { looks: [Html?, Html?, Html?] };
@@ -99,14 +99,16 @@ export function sidebarHtml({ user, accountName, shared, directs, hiddenCount, c
 
 // The same on every page (the client sets its state), so rendered once; JSX escapes what it holds.
 // In the extras, not the footer: beside the name and Sign out it cut long names.
-const NOTIFICATIONS = new Html(
-  renderToString(
-    <li>
-      <a class="sidebar__extra sidebar__notifications" href="/users/me/push_subscriptions" data-notifications-bell data-state="off">
-        <BellIcon muted={false} class="sidebar__notifications-icon" />
-        Notifications
-      </a>
-    </li>,
+const NOTIFICATIONS = keep(
+  new Html(
+    renderToString(
+      <li>
+        <a class="sidebar__extra sidebar__notifications" href="/users/me/push_subscriptions" data-notifications-bell data-state="off">
+          <BellIcon muted={false} class="sidebar__notifications-icon" />
+          Notifications
+        </a>
+      </li>,
+    ),
   ),
 );
 

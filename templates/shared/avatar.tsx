@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
-import { type Html, html, inJsx } from "../html.ts";
+import { type Html, html, inJsx, keep } from "../html.ts";
 import { avatarClass, avatarUrl, initials } from "./avatar-look.ts";
 
 export { avatarClass, avatarUrl, initials };
@@ -20,8 +20,9 @@ export function avatarHtml({ id, name, avatarKey = null }: Face, tagged = true):
   const face = avatarKey
     ? html`<img class="${avatarClass(id)} avatar--picture" src="${avatarUrl(id, avatarKey)}" alt="" title="${name}"${of}>`
     : html`<span class="${avatarClass(id)}" title="${name}" aria-hidden="true"${of}>${initials(name)}</span>`;
-  remember(tagged ? taggedFaces : untaggedFaces, id, { name, avatarKey, html: face });
-  return face;
+  const flat = keep(face);
+  remember(tagged ? taggedFaces : untaggedFaces, id, { name, avatarKey, html: flat });
+  return flat;
 }
 
 // Every page draws the same few faces (the sidebar's direct rooms, its footer, "here now"), and

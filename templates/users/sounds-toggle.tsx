@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
-import { type Html, html, inJsx } from "../html.ts";
+import { type Html, html, inJsx, keep } from "../html.ts";
 
 /**
  * The sidebar's switch for /play sounds: a toggle button (pressed = muted) that sends the opposite
@@ -20,7 +20,7 @@ const toggle = (muted: boolean): Html =>
   </form>`;
 
 // Two variants only, so each is made once (every page's sidebar has one).
-const MUTED = toggle(true);
-const PLAYING = toggle(false);
+const MUTED = keep(toggle(true));
+const PLAYING = keep(toggle(false));
 
 export const SoundsToggle: FC<{ muted: boolean }> = ({ muted }) => inJsx(soundsToggleHtml(muted));

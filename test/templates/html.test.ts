@@ -3,7 +3,7 @@ import { postMessage as receiveMessage } from "../../src/messages/receive.ts";
 import { findRoom } from "../../src/rooms/rooms.ts";
 import { renameUser } from "../../src/users/users.ts";
 import { roomRemovedFrame, sidebarRoomFrame, typingFrame } from "../../templates/frames.ts";
-import { html, raw } from "../../templates/html.ts";
+import { html, keep, raw } from "../../templates/html.ts";
 import { messageHtml } from "../../templates/messages/message.tsx";
 import { sidebarItemHtml } from "../../templates/rooms/sidebar.tsx";
 import { createRoom, startThreePersonServer } from "../helpers/fixtures.ts";
@@ -118,4 +118,10 @@ test("an evil person's and room's names come out escaped on the room page, the s
     expectEscaped(await response.text());
   }
   tab.close();
+});
+
+test("a kept fragment is the same text, made flat once (accents, emoji and escapes included)", () => {
+  const fragment = html`<b title="${"Zoë 👍🏽 “hi”"}">${"<x> & y"}</b>${[html`<i>${"é"}</i>`, "ok"]}`;
+  expect(keep(fragment).text).toBe(fragment.text);
+  expect(keep(fragment).text).toBe('<b title="Zoë 👍🏽 “hi”">&lt;x&gt; &amp; y</b><i>é</i>ok');
 });
