@@ -11,6 +11,11 @@ export type KeptPage = { authorIds: ReadonlySet<number> };
 
 // A page is ~25 KB; beyond this many rooms the one kept longest is dropped (many direct rooms).
 const LATEST_PAGES_KEPT = 200;
+
+/** A message as rendered at one change number; the people it shows say which renames make it stale. */
+export type KeptMessage = { changeSeq: number; people: ReadonlySet<number> };
+// A rendered message is ~0.6 KB: 5,000 are a few MB, a hundred pages of history.
+const MESSAGES_KEPT = 5000;
 // Every request resolves its session, so the answer is kept for a second: that saves a query per
 // request. Events forget it at once; the second bounds anything without an event (a role change).
 // The process's own time, not `now()`: a test that holds the clock still must not keep a session forever.
@@ -29,6 +34,7 @@ const OUTSIDE_WRITE_CHECK_MS = 100;
  */
 export class ReadCache {
   private readonly latestPages = new Map<number, KeptPage>();
+  private readonly messages = new Map<number, KeptMessage>();
   private readonly roomEntries = new Map<number, RoomEntry>();
   private account: Account | null = null;
   private anyPushDevice: boolean | null = null;
@@ -56,6 +62,21 @@ export class ReadCache {
       this.latestPages.set(roomId, (page = build()));
     }
     return page;
+  }
+
+  /**
+   * A message as rendered, made again when its change number moves (an edit, a boost: every change
+   * a reader can see takes the room's next number) or a person it shows changes. Deleted messages'
+   * ids are never used again, so theirs simply age out.
+   */
+  renderedMessage<T extends KeptMessage>(id: number, changeSeq: number, build: () => T): T {
+    if (!this.fresh()) return build();
+    let kept = this.messages.get(id) as T | undefined;
+    if (kept?.changeSeq !== changeSeq) {
+      if (!kept && this.messages.size >= MESSAGES_KEPT) this.messages.delete(this.messages.keys().next().value!);
+      this.messages.set(id, (kept = build()));
+    }
+    return kept;
   }
 
   /** The entries of these rooms in the order given; `load` reads the ones not kept. */
@@ -109,6 +130,7 @@ export class ReadCache {
   /** A person's name (or anything else shown of them) changed: wherever it is shown is read again. */
   personChanged(userId: number): void {
     for (const [roomId, page] of this.latestPages) if (page.authorIds.has(userId)) this.latestPages.delete(roomId);
+    for (const [id, message] of this.messages) if (message.people.has(userId)) this.messages.delete(id);
     for (const [roomId, entry] of this.roomEntries)
       if (entry.members.some((member) => member.id === userId)) this.roomEntries.delete(roomId);
     this.sessionsEnded(userId);
@@ -141,6 +163,7 @@ export class ReadCache {
     this.dataVersion = version;
     this.outsideWrites++;
     this.latestPages.clear();
+    this.messages.clear();
     this.roomEntries.clear();
     this.account = null;
     this.anyPushDevice = null;

@@ -4,7 +4,7 @@ import { zValidator } from "@hono/zod-validator";
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { MessageEditForm } from "../../templates/messages/edit.tsx";
-import { MessageView, messagesHtml } from "../../templates/messages/message.tsx";
+import { MessageView } from "../../templates/messages/message.tsx";
 import { currentUser, requireUser } from "../http/authenticate.ts";
 import { receiveUpload } from "../http/body-limits.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
@@ -22,6 +22,7 @@ import {
   messagesBefore,
 } from "./messages.ts";
 import { editMessage, postMessage, removeMessage } from "./receive.ts";
+import { renderedMessagesHtml } from "./rendered.ts";
 
 // A quick first bound; the real limit (10,000 characters of text) is checked on the formatted text.
 const MAX_RAW_BODY = 100_000;
@@ -103,7 +104,7 @@ export function messageRoutes(ctx: AppContext) {
             ? messagesAfter(db, room.id, after)
             : latestMessages(db, room.id);
       if (messages.length === 0) return c.body(null, 204);
-      return c.html(messagesHtml(messages).text);
+      return c.html(renderedMessagesHtml(ctx, messages).text);
     })
     .post(
       "/rooms/:room_id/messages",

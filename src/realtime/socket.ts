@@ -1,10 +1,10 @@
 import type { WebSocketHandler } from "bun";
 import { z } from "zod";
 import { messageRemovedFrame, messagesFrame, readFrame, refreshFrame, roomRemovedFrame, typingFrame } from "../../templates/frames.ts";
-import { messagesHtml } from "../../templates/messages/message.tsx";
 import { isDiskFull } from "../db/disk-space.ts";
 import type { AppContext } from "../http/env.ts";
 import { changesSince } from "../messages/messages.ts";
+import { renderedMessagesHtml } from "../messages/rendered.ts";
 import { announcePresence } from "../rooms/broadcasts.ts";
 import { involvementOf, isMember, visibleRoomIds } from "../rooms/memberships.ts";
 import { enterRoom, leaveRoom, refreshPresence } from "../rooms/presence.ts";
@@ -71,7 +71,7 @@ export function socketHandlers(ctx: AppContext): WebSocketHandler<SocketData> {
       ws.send(refreshFrame(id));
       return;
     }
-    if (changed.length > 0) ws.send(messagesFrame(id, messagesHtml(changed), { catchUp: true }));
+    if (changed.length > 0) ws.send(messagesFrame(id, renderedMessagesHtml(ctx, changed), { catchUp: true }));
     for (const message of removed) ws.send(messageRemovedFrame(id, message.id, message.changeSeq));
   }
 

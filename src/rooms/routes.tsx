@@ -3,7 +3,6 @@ import { type Context, Hono } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
 import { pageBytes, utf8 } from "../../templates/html.ts";
-import { messagesHtml } from "../../templates/messages/message.tsx";
 import { DirectRoomForm, RoomFormPage, RoomSummary, SharedRoomForm } from "../../templates/rooms/form.tsx";
 import { HiddenRoomsPage } from "../../templates/rooms/hidden.tsx";
 import { InvolvementControl } from "../../templates/rooms/involvement.tsx";
@@ -18,6 +17,7 @@ import { isHtmx, isHttps, ownOrigin, redirectTo } from "../http/request.ts";
 import { cspNonce } from "../http/security.ts";
 import { idParam, optional, positiveId, validForm } from "../http/validate.tsx";
 import { findMessage, latestMessages, messagesAfter, messagesBefore, peopleShownIn, roomChangeSeq } from "../messages/messages.ts";
+import { renderedMessagesHtml } from "../messages/rendered.ts";
 import { PAGE_SIZE } from "../realtime/protocol.ts";
 import { activeUsersById, isAdministrator, isAlone, type User } from "../users/users.ts";
 import { announceRoom, announceRoomChange, announceVisibility, withdrawRoom } from "./broadcasts.ts";
@@ -101,7 +101,14 @@ export function roomRoutes(ctx: AppContext) {
         const messages = hasOlder ? latest.slice(1) : latest;
         const authorIds = peopleShownIn(messages);
         const changeSeq = roomChangeSeq(db, room.id);
-        return { bytes: utf8(messagesHtml(messages)), count: messages.length, hasOlder, hasNewer: false, changeSeq, authorIds };
+        return {
+          bytes: utf8(renderedMessagesHtml(ctx, messages)),
+          count: messages.length,
+          hasOlder,
+          hasNewer: false,
+          changeSeq,
+          authorIds,
+        };
       });
     } else {
       const before = messagesBefore(db, room.id, around, PAGE_SIZE / 2 + 1);
@@ -109,7 +116,13 @@ export function roomRoutes(ctx: AppContext) {
       const hasOlder = before.length > PAGE_SIZE / 2;
       const hasNewer = after.length > PAGE_SIZE / 2;
       const messages = [...(hasOlder ? before.slice(1) : before), ...(hasNewer ? after.slice(0, -1) : after)];
-      page = { bytes: utf8(messagesHtml(messages)), count: messages.length, hasOlder, hasNewer, changeSeq: roomChangeSeq(db, room.id) };
+      page = {
+        bytes: utf8(renderedMessagesHtml(ctx, messages)),
+        count: messages.length,
+        hasOlder,
+        hasNewer,
+        changeSeq: roomChangeSeq(db, room.id),
+      };
     }
     return {
       room,

@@ -148,6 +148,7 @@ test("every page renders the same with the read cache on and off, before and aft
   const closed = await createRoom(adminThere, "closeds", { name: "Plans", user_ids: [memberUser.id] });
   const direct = await createRoom(memberThere, "directs", { user_ids: [adminUser.id, thirdUser.id] });
   const message = messageIdFrom(await postMessage(memberThere, ALL_TALK, "hello everyone @Ada"));
+  const firstOfHistory = messageIdFrom(await postMessage(adminThere, ALL_TALK, "hello from further back"));
   for (let i = 0; i < 45; i++) await postMessage(adminThere, ALL_TALK, `hello number ${i}`); // more than a page
   await postMessage(adminThere, closed, "hello plans");
   await postMessage(memberThere, direct, "hello three of us");
@@ -184,6 +185,9 @@ test("every page renders the same with the read cache on and off, before and aft
   await compare("after a new join code");
   expect((await sendForm(member, `/rooms/${closed}/involvement`, { involvement: "invisible" }, { method: "PATCH" })).status).toBe(303);
   await compare("after hiding a room");
+  // A boost on a message of the history page: kept messages are made again at their new change number.
+  expect((await admin.post(`/messages/${firstOfHistory}/boosts`, { content: "🎉" })).status).toBeLessThan(300);
+  await compare("after boosting an older message");
   renameUser(server.db, adminUser.id, "Ada Renamed");
   cached.cache.personChanged(adminUser.id);
   const last = await compare("after renaming a person");
@@ -195,6 +199,12 @@ test("every page renders the same with the read cache on and off, before and aft
   expect(last.get(`admin: /rooms/${ALL_TALK}`)).toContain("Renamed account");
   expect(last.get(`member: /rooms/${ALL_TALK}`)).toContain("hello, edited");
   expect(messageIdsIn(last.get(`member: /rooms/${ALL_TALK}`)!)).not.toContain(message);
+  // A page of history holding the boosted message, from what the cache kept: the booster's new name.
+  const historyPath = `/rooms/${ALL_TALK}/messages?before=${firstOfHistory + 1}`;
+  const history = await (await member.get(historyPath)).text();
+  expect(history).toContain(`data-message-id="${firstOfHistory}"`);
+  expect(history).toContain('title="Ada Renamed">🎉');
+  expect(history).toBe(await (await as(memberThere, uncached.url).get(historyPath)).text());
 });
 
 test("a write by another process empties the cache: the next pages show it", async () => {
