@@ -79,6 +79,11 @@ export class ReadCache {
     return kept;
   }
 
+  /** Whether a message is kept as rendered at this change number (so what only its rendering needs is not read). */
+  hasRenderedMessage(id: number, changeSeq: number): boolean {
+    return this.fresh() && this.messages.get(id)?.changeSeq === changeSeq;
+  }
+
   /** The entries of these rooms in the order given; `load` reads the ones not kept. */
   roomEntriesOf(roomIds: number[], load: (missing: number[]) => RoomEntry[]): RoomEntry[] {
     if (!this.fresh()) return sortedLike(roomIds, load(roomIds));

@@ -16,13 +16,13 @@ import {
   canAdministerMessage,
   findMessage,
   isRichMessage,
-  latestMessages,
+  latestMessageRows,
   type Message,
-  messagesAfter,
-  messagesBefore,
+  messageRowsAfter,
+  messageRowsBefore,
 } from "./messages.ts";
 import { editMessage, postMessage, removeMessage } from "./receive.ts";
-import { renderedMessagesHtml } from "./rendered.ts";
+import { renderedRowsHtml } from "./rendered.ts";
 
 // A quick first bound; the real limit (10,000 characters of text) is checked on the formatted text.
 const MAX_RAW_BODY = 100_000;
@@ -97,14 +97,14 @@ export function messageRoutes(ctx: AppContext) {
     .get("/rooms/:room_id/messages", zValidator("param", roomParam, notFound), zValidator("query", pageQuery, unprocessable), (c) => {
       const room = roomOf(c, c.req.valid("param").room_id);
       const { before, after } = c.req.valid("query");
-      const messages =
+      const rows =
         before !== undefined
-          ? messagesBefore(db, room.id, before)
+          ? messageRowsBefore(db, room.id, before)
           : after !== undefined
-            ? messagesAfter(db, room.id, after)
-            : latestMessages(db, room.id);
-      if (messages.length === 0) return c.body(null, 204);
-      return c.html(renderedMessagesHtml(ctx, messages).text);
+            ? messageRowsAfter(db, room.id, after)
+            : latestMessageRows(db, room.id);
+      if (rows.length === 0) return c.body(null, 204);
+      return c.html(renderedRowsHtml(ctx, rows).text);
     })
     .post(
       "/rooms/:room_id/messages",

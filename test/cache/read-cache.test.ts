@@ -207,6 +207,22 @@ test("every page renders the same with the read cache on and off, before and aft
   expect(history).toBe(await (await as(memberThere, uncached.url).get(historyPath)).text());
 });
 
+test("a page of history shown before shows a later edit and boost of its messages", async () => {
+  const { admin, member } = await setUp();
+  const older = messageIdFrom(await postMessage(member, ALL_TALK, "an older line"));
+  const other = messageIdFrom(await postMessage(member, ALL_TALK, "another older line"));
+  const newest = messageIdFrom(await postMessage(admin, ALL_TALK, "the newest line"));
+  const history = async () => (await (await admin.get(`/rooms/${ALL_TALK}/messages?before=${newest}`)).text()) as string;
+  expect(await history()).toContain("an older line"); // rendered now, and kept
+  expect(
+    (await sendForm(member, `/rooms/${ALL_TALK}/messages/${older}`, { body: "an older line, edited" }, { method: "PATCH" })).status,
+  ).toBe(200);
+  expect((await admin.post(`/messages/${other}/boosts`, { content: "🔥" })).status).toBeLessThan(300);
+  const after = await history();
+  expect(after).toContain("an older line, edited");
+  expect(after).toMatch(new RegExp(`data-message-id="${other}"[\\s\\S]*data-boost="🔥"`));
+});
+
 test("a write by another process empties the cache: the next pages show it", async () => {
   const { server, admin: adminThere } = await setUp();
   const cached = mirror(server, true);
