@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createAccount } from "../src/accounts/accounts.ts";
 import type { Config } from "../src/config.ts";
-import { latestMessages } from "../src/messages/messages.ts";
+import { latestMessages } from "../src/messages/pages.ts";
 import { postMessage } from "../src/messages/receive.ts";
 import { createOpenRoom } from "../src/rooms/rooms.ts";
 import { startServer } from "../src/server.ts";

@@ -12,15 +12,8 @@ import { HttpError, orNotFound, renderError } from "../http/errors.tsx";
 import { positionId, positiveId, refuseWith } from "../http/validate.tsx";
 import { findRoomFor } from "../rooms/rooms.ts";
 import { findLinkPreviewByToken } from "../unfurl/link-previews.ts";
-import {
-  canAdministerMessage,
-  findMessage,
-  isRichMessage,
-  latestMessageRows,
-  type Message,
-  messageRowsAfter,
-  messageRowsBefore,
-} from "./messages.ts";
+import { canAdministerMessage, findMessage, isRichMessage, type Message } from "./messages.ts";
+import { latestMessageRows, messageRowsAfter, messageRowsBefore } from "./pages.ts";
 import { editMessage, postMessage, removeMessage } from "./receive.ts";
 import { renderedRowsHtml } from "./rendered.ts";
 

@@ -1,25 +1,21 @@
 /** @jsxImportSource hono/jsx */
 import { type Context, Hono } from "hono";
-import { getCookie, setCookie } from "hono/cookie";
+import { getCookie } from "hono/cookie";
 import { z } from "zod";
-import { pageBytes, utf8 } from "../../templates/html.ts";
 import { DirectRoomForm, RoomFormPage, RoomSummary, SharedRoomForm } from "../../templates/rooms/form.tsx";
 import { HiddenRoomsPage } from "../../templates/rooms/hidden.tsx";
 import { InvolvementControl } from "../../templates/rooms/involvement.tsx";
-import { noRoomsPageHtml, type RoomView, roomPageHalves } from "../../templates/rooms/show.tsx";
+import { noRoomsPageHtml } from "../../templates/rooms/show.tsx";
 import { Sidebar, SidebarExtras } from "../../templates/rooms/sidebar.tsx";
-import { canCreateRooms, findAccount } from "../accounts/accounts.ts";
+import { canCreateRooms } from "../accounts/accounts.ts";
 import { removeFiles } from "../attachments/attachments.ts";
 import { currentUser, requireUser } from "../http/authenticate.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
 import { HttpError, orNotFound } from "../http/errors.tsx";
-import { isHtmx, isHttps, ownOrigin, redirectTo } from "../http/request.ts";
-import { cspNonce } from "../http/security.ts";
+import { isHtmx, redirectTo } from "../http/request.ts";
 import { idParam, optional, positiveId, validForm } from "../http/validate.tsx";
-import { findMessage, latestMessages, messagesAfter, messagesBefore, peopleShownIn, roomChangeSeq } from "../messages/messages.ts";
-import { renderedMessagesHtml } from "../messages/rendered.ts";
-import { PAGE_SIZE } from "../realtime/protocol.ts";
-import { activeUsersById, isAdministrator, isAlone, type User } from "../users/users.ts";
+import { findMessage } from "../messages/messages.ts";
+import { activeUsersById, type User } from "../users/users.ts";
 import { announceRoom, announceRoomChange, announceVisibility, withdrawRoom } from "./broadcasts.ts";
 import {
   activeMembers,
@@ -31,7 +27,7 @@ import {
   memberIds,
   setInvolvement,
 } from "./memberships.ts";
-import { presentUsers } from "./presence.ts";
+import { LAST_ROOM_COOKIE, renderRoom } from "./room-page.ts";
 import {
   canAdministerRoom,
   createClosedRoom,
@@ -44,14 +40,10 @@ import {
   pageFrame,
   type Room,
   roomName,
-  roomNameFor,
   roomPeople,
   updateSharedRoom,
 } from "./rooms.ts";
 
-/** The room a person last opened: home leads back to it, and so does search. */
-export const LAST_ROOM_COOKIE = "last_room";
-const ONE_YEAR_S = 365 * 24 * 60 * 60;
 const ONLY_ADMINS_CREATE = "Only administrators can create rooms on this Campfire.";
 const ONLY_ADMINISTRATORS_EDIT = "Only the room's creator or an administrator can change this room.";
 
@@ -73,78 +65,6 @@ const typedName = z.string().max(100);
 
 export function roomRoutes(ctx: AppContext) {
   const { db } = ctx;
-
-  function renderRoom(c: Context<AppEnv>, room: Room, around?: number): Response | Promise<Response> {
-    const user = currentUser(c);
-    // Only when it moves: most visits are to the room the cookie names already.
-    if (getCookie(c, LAST_ROOM_COOKIE) !== String(room.id))
-      setCookie(c, LAST_ROOM_COOKIE, String(room.id), {
-        path: "/",
-        sameSite: "Lax",
-        httpOnly: true,
-        secure: isHttps(c),
-        maxAge: ONE_YEAR_S,
-      });
-    // One read transaction for the page's queries: one snapshot, and one lock instead of one per query.
-    const page = db.transaction(() => ({ ...pageFrame(ctx, user), view: roomView(c, user, room, around) }))();
-    const [before, after] = roomPageHalves({ ...page, nonce: cspNonce(c) });
-    return c.body(pageBytes(before, page.view.messages, after), 200, { "Content-Type": "text/html; charset=UTF-8" });
-  }
-
-  /** The latest page (remembered between visits), or (for a permalink) half a page either side of one message. */
-  function roomView(c: Context<AppEnv>, user: User, room: Room, around?: number): RoomView {
-    let page: { bytes: Uint8Array; count: number; hasOlder: boolean; hasNewer: boolean; changeSeq: number };
-    if (around === undefined) {
-      page = ctx.cache.latestPage(room.id, () => {
-        const latest = latestMessages(db, room.id, PAGE_SIZE + 1);
-        const hasOlder = latest.length > PAGE_SIZE;
-        const messages = hasOlder ? latest.slice(1) : latest;
-        const authorIds = peopleShownIn(messages);
-        const changeSeq = roomChangeSeq(db, room.id);
-        return {
-          bytes: utf8(renderedMessagesHtml(ctx, messages)),
-          count: messages.length,
-          hasOlder,
-          hasNewer: false,
-          changeSeq,
-          authorIds,
-        };
-      });
-    } else {
-      const before = messagesBefore(db, room.id, around, PAGE_SIZE / 2 + 1);
-      const after = messagesAfter(db, room.id, around - 1, PAGE_SIZE / 2 + 1);
-      const hasOlder = before.length > PAGE_SIZE / 2;
-      const hasNewer = after.length > PAGE_SIZE / 2;
-      const messages = [...(hasOlder ? before.slice(1) : before), ...(hasNewer ? after.slice(0, -1) : after)];
-      page = {
-        bytes: utf8(renderedMessagesHtml(ctx, messages)),
-        count: messages.length,
-        hasOlder,
-        hasNewer,
-        changeSeq: roomChangeSeq(db, room.id),
-      };
-    }
-    return {
-      room,
-      name: roomNameFor(ctx, room, user.id),
-      messages: page.bytes,
-      messageCount: page.count,
-      hasOlder: page.hasOlder,
-      hasNewer: page.hasNewer,
-      changeSeq: page.changeSeq,
-      highlightId: around,
-      present: presentUsers(db, room.id),
-      involvement: involvementOf(db, user.id, room.id)!,
-      maxUploadBytes: ctx.config.maxUploadBytes,
-      invite: page.count === 0 ? inviteFor(c, user) : undefined,
-    };
-  }
-
-  /** An empty room for an administrator who is still alone here: the place to hand out the join link. */
-  function inviteFor(c: Context<AppEnv>, user: User): string | undefined {
-    if (!isAdministrator(user) || !isAlone(db, user.id)) return undefined;
-    return `${ownOrigin(c, ctx.config)}/join/${findAccount(ctx)!.joinCode}`;
-  }
 
   const requireRoomCreation = (user: User) => {
     if (!canCreateRooms(ctx, user)) throw new HttpError(403, ONLY_ADMINS_CREATE);
@@ -265,11 +185,11 @@ export function roomRoutes(ctx: AppContext) {
         const user = currentUser(c);
         return c.html(<HiddenRoomsPage user={user} rooms={hiddenRoomsFor(ctx, user)} />);
       })
-      .get("/rooms/:id", idParam, (c) => renderRoom(c, orNotFound(findRoomFor(ctx, currentUser(c), c.req.valid("param").id))))
+      .get("/rooms/:id", idParam, (c) => renderRoom(ctx, c, orNotFound(findRoomFor(ctx, currentUser(c), c.req.valid("param").id))))
       .get("/rooms/:id/:permalink{@[1-9][0-9]{0,15}}", idParam, (c) => {
         const room = orNotFound(findRoomFor(ctx, currentUser(c), c.req.valid("param").id));
         const message = orNotFound(findMessage(db, room.id, Number(c.req.param("permalink").slice(1))));
-        return renderRoom(c, room, message.id);
+        return renderRoom(ctx, c, room, message.id);
       })
       .get("/rooms/:id/edit", idParam, (c) => {
         const user = currentUser(c);

@@ -8,8 +8,8 @@ import { currentUser, requireUser } from "../http/authenticate.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
 import { isHtmx, redirectTo } from "../http/request.ts";
 import { optional, positiveId, validForm } from "../http/validate.tsx";
+import { LAST_ROOM_COOKIE } from "../rooms/room-page.ts";
 import { findRoomFor, pageFrame, roomNameFor } from "../rooms/rooms.ts";
-import { LAST_ROOM_COOKIE } from "../rooms/routes.tsx";
 import { asksForSomething, parseSearch } from "./query.ts";
 import { clearSearches, MAX_QUERY_CHARS, recentSearches, recordSearch, searchMessages } from "./searches.ts";
 

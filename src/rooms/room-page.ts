@@ -1,0 +1,85 @@
+import type { Context } from "hono";
+import { getCookie, setCookie } from "hono/cookie";
+import { pageBytes, utf8 } from "../../templates/html.ts";
+import { type RoomView, roomPageHalves } from "../../templates/rooms/show.tsx";
+import { findAccount } from "../accounts/accounts.ts";
+import { currentUser } from "../http/authenticate.ts";
+import type { AppContext, AppEnv } from "../http/env.ts";
+import { isHttps, ownOrigin } from "../http/request.ts";
+import { cspNonce } from "../http/security.ts";
+import { type Message, peopleShownIn, roomChangeSeq } from "../messages/messages.ts";
+import { latestMessages, messagesAfter, messagesBefore } from "../messages/pages.ts";
+import { renderedMessagesHtml } from "../messages/rendered.ts";
+import { PAGE_SIZE } from "../realtime/protocol.ts";
+import { isAdministrator, isAlone, type User } from "../users/users.ts";
+import { involvementOf } from "./memberships.ts";
+import { presentUsers } from "./presence.ts";
+import { pageFrame, type Room, roomNameFor } from "./rooms.ts";
+
+/** The room a person last opened: home leads back to it, and so does search. */
+export const LAST_ROOM_COOKIE = "last_room";
+const ONE_YEAR_S = 365 * 24 * 60 * 60;
+
+/** The messages a room page shows, as the UTF-8 bytes it sends, and what the page says about them. */
+type MessagesPart = { bytes: Uint8Array; count: number; hasOlder: boolean; hasNewer: boolean; changeSeq: number };
+
+/**
+ * The room page: the newest messages (kept between visits), or for a permalink (`around`) half a
+ * page either side of one message. Sent as bytes: its two halves around the messages' kept bytes.
+ */
+export function renderRoom(ctx: AppContext, c: Context<AppEnv>, room: Room, around?: number): Response {
+  const user = currentUser(c);
+  // Only when it moves: most visits are to the room the cookie names already.
+  if (getCookie(c, LAST_ROOM_COOKIE) !== String(room.id))
+    setCookie(c, LAST_ROOM_COOKIE, String(room.id), { path: "/", sameSite: "Lax", httpOnly: true, secure: isHttps(c), maxAge: ONE_YEAR_S });
+  // One read transaction for the page's queries: one snapshot, and one lock instead of one per query.
+  const page = ctx.db.transaction(() => ({ ...pageFrame(ctx, user), view: roomView(ctx, c, user, room, around) }))();
+  const [before, after] = roomPageHalves({ ...page, nonce: cspNonce(c) });
+  return c.body(pageBytes(before, page.view.messages, after), 200, { "Content-Type": "text/html; charset=UTF-8" });
+}
+
+function roomView(ctx: AppContext, c: Context<AppEnv>, user: User, room: Room, around?: number): RoomView {
+  const { db } = ctx;
+  const part = (messages: Message[], hasOlder: boolean, hasNewer: boolean): MessagesPart => ({
+    bytes: utf8(renderedMessagesHtml(ctx, messages)),
+    count: messages.length,
+    hasOlder,
+    hasNewer,
+    changeSeq: roomChangeSeq(db, room.id),
+  });
+  let page: MessagesPart;
+  if (around === undefined) {
+    page = ctx.cache.latestPage(room.id, () => {
+      const latest = latestMessages(db, room.id, PAGE_SIZE + 1);
+      const hasOlder = latest.length > PAGE_SIZE;
+      const messages = hasOlder ? latest.slice(1) : latest;
+      return { ...part(messages, hasOlder, false), authorIds: peopleShownIn(messages) };
+    });
+  } else {
+    const before = messagesBefore(db, room.id, around, PAGE_SIZE / 2 + 1);
+    const after = messagesAfter(db, room.id, around - 1, PAGE_SIZE / 2 + 1);
+    const hasOlder = before.length > PAGE_SIZE / 2;
+    const hasNewer = after.length > PAGE_SIZE / 2;
+    page = part([...(hasOlder ? before.slice(1) : before), ...(hasNewer ? after.slice(0, -1) : after)], hasOlder, hasNewer);
+  }
+  return {
+    room,
+    name: roomNameFor(ctx, room, user.id),
+    messages: page.bytes,
+    messageCount: page.count,
+    hasOlder: page.hasOlder,
+    hasNewer: page.hasNewer,
+    changeSeq: page.changeSeq,
+    highlightId: around,
+    present: presentUsers(db, room.id),
+    involvement: involvementOf(db, user.id, room.id)!,
+    maxUploadBytes: ctx.config.maxUploadBytes,
+    invite: page.count === 0 ? inviteFor(ctx, c, user) : undefined,
+  };
+}
+
+/** An empty room for an administrator who is still alone here: the place to hand out the join link. */
+function inviteFor(ctx: AppContext, c: Context<AppEnv>, user: User): string | undefined {
+  if (!isAdministrator(user) || !isAlone(ctx.db, user.id)) return undefined;
+  return `${ownOrigin(c, ctx.config)}/join/${findAccount(ctx)!.joinCode}`;
+}
