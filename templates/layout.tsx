@@ -5,7 +5,7 @@ import { assetPath } from "../src/http/assets.ts";
 import { escapeHtml } from "../src/messages/sanitize.ts";
 import { appIconPath } from "../src/pwa/icons.ts";
 import type { User } from "../src/users/users.ts";
-import { Html, html, inJsx } from "./html.ts";
+import { flatText, Html, html, inJsx } from "./html.ts";
 import { renderToString } from "./render.ts";
 import { Flash } from "./shared/flash.tsx";
 
@@ -25,8 +25,7 @@ const HTMX_CONFIG = JSON.stringify({
 });
 
 // Everything in the head but the title is the same on every page: built once per look of the
-// account (its logo and custom stylesheet), not per request, and joined into one flat string (a kept
-// `a + b` would be walked again inside every page).
+// account (its logo and custom stylesheet), not per request, and kept flat (`flatText`).
 let head: { key: string; html: Html } | undefined;
 function staticHead(): Html {
   const key = brandingKey();
@@ -35,16 +34,15 @@ function staticHead(): Html {
   const icon = key.startsWith("null|")
     ? `<link rel="icon" type="image/svg+xml" href="${assetPath("campfire.svg")}"><link rel="apple-touch-icon" href="${appIconPath(192)}">`
     : `<link rel="icon" type="image/png" href="${escapeHtml(accountIconUrl(192))}"><link rel="apple-touch-icon" href="${escapeHtml(accountIconUrl(512))}">`;
-  const parts = [
-    '<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover, interactive-widget=resizes-content">',
-    `<meta name="color-scheme" content="light dark"><meta name="htmx-config" content="${escapeHtml(HTMX_CONFIG)}">`,
-    `${icon}<link rel="stylesheet" href="${assetPath("app.css")}">`,
-    '<link rel="manifest" href="/webmanifest"><meta name="theme-color" content="#ffffff">',
+  const html =
+    '<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover, interactive-widget=resizes-content">' +
+    `<meta name="color-scheme" content="light dark"><meta name="htmx-config" content="${escapeHtml(HTMX_CONFIG)}">` +
+    `${icon}<link rel="stylesheet" href="${assetPath("app.css")}">` +
+    '<link rel="manifest" href="/webmanifest"><meta name="theme-color" content="#ffffff">' +
     // After the app's own, so the account's rules win; a URL, never inline (the CSP allows no inline styles).
-    customStyles ? `<link rel="stylesheet" href="${escapeHtml(customStyles)}">` : "",
-    `<script src="${assetPath("htmx.js")}" defer></script><script src="${assetPath("app.js")}" defer></script>`,
-  ];
-  head = { key, html: new Html(parts.join("")) };
+    (customStyles ? `<link rel="stylesheet" href="${escapeHtml(customStyles)}">` : "") +
+    `<script src="${assetPath("htmx.js")}" defer></script><script src="${assetPath("app.js")}" defer></script>`;
+  head = { key, html: new Html(flatText(html)) };
   return head.html;
 }
 
