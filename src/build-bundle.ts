@@ -1,7 +1,10 @@
 // How build.ts bundles the server for the executable, shared with the test that checks which
 // packages the executable loads at start.
 export const EXECUTABLE_BUNDLE = {
-  entrypoints: ["src/main.ts"],
+  // The checkpoint thread's code is an entry of its own: a Worker starts from a file in the executable.
+  // Entries are named flat, so the worker sits beside the code that starts it (its URL is relative).
+  entrypoints: ["src/main.ts", "src/db/checkpoint-worker.ts"],
+  naming: { entry: "[name].[ext]" },
   target: "bun",
   format: "esm", // build.ts asks for bytecode, which needs ESM for the CLI's top-level await
   minify: true,

@@ -9,6 +9,7 @@ import { BannedAddresses } from "./bans/bans.ts";
 import { WEBHOOK_TIMEOUT_MS } from "./bots/webhooks.ts";
 import { ReadCache } from "./cache/read-cache.ts";
 import type { Config } from "./config.ts";
+import { Checkpointer } from "./db/checkpointer.ts";
 import { databasePath, openDatabase } from "./db/connection.ts";
 import { DiskSpace } from "./db/disk-space.ts";
 import { GroupCommit } from "./db/group-commit.ts";
@@ -39,6 +40,7 @@ export type RunningServer = {
   stop: (graceMs?: number) => Promise<void>;
   /** Serves a renewed certificate (read again from config.tls) to new connections; open ones stay. */
   reloadTls: () => void;
+  checkpointer: Checkpointer;
 };
 
 export { databasePath };
@@ -52,6 +54,8 @@ const SEARCH_INDEXING_BATCH = 250;
 // Another process (the CLI) may end sessions or change anything; SQLite's data_version says so.
 // A second is soon enough for a signed-out tab, and the look costs a few microseconds.
 const OUTSIDE_WRITES_CHECK_MS = 1000;
+// The checkpoint thread starts within this long of the first write (until then SQLite checkpoints as usual).
+const CHECKPOINTER_START_CHECK_MS = 1000;
 // A tab sends only small JSON frames (enter, leave, typing, ping: under 200 bytes); Bun's 16 MB
 // default let one socket make the server parse megabytes per frame. Larger ones close with 1009.
 const MAX_CLIENT_FRAME_BYTES = 16 * 1024;
@@ -154,6 +158,14 @@ function listen(config: Config, log: Logger, hooks: TestHooks): RunningServer {
       log("error", "checking for writes by other processes failed", { error });
     }
   }, OUTSIDE_WRITES_CHECK_MS);
+  const checkpointer = new Checkpointer(db, databasePath(config.dataDir), log);
+  const checkpointerStart = setInterval(() => {
+    try {
+      checkpointer.tick();
+    } catch (error) {
+      log("error", "starting the checkpoint thread failed", { error });
+    }
+  }, CHECKPOINTER_START_CHECK_MS);
   const backups = config.backup ? new BackupSchedule(config.dataDir, config.backup, log) : undefined;
   backups?.start();
   const url = server.url.href.replace(/\/$/, "");
@@ -164,11 +176,13 @@ function listen(config: Config, log: Logger, hooks: TestHooks): RunningServer {
     db,
     ctx,
     url,
+    checkpointer,
     stop: async (graceMs = SHUTDOWN_GRACE_MS) => {
       ctx.stopping = true;
       clearInterval(presenceSweep);
       clearInterval(searchIndexing);
       clearInterval(outsideWritesCheck);
+      clearInterval(checkpointerStart);
       ctx.unfurler.stopSweeping();
       backups?.stop();
       ctx.publisher.cancelPending();
@@ -180,6 +194,7 @@ function listen(config: Config, log: Logger, hooks: TestHooks): RunningServer {
       await Promise.all([server, ...retired].map((listener) => listener.stop(true))); // whatever is still open after the grace period
       ctx.publisher.cancelPending(); // anything the last requests deferred
       ctx.writer.flush();
+      await checkpointer.stop();
       try {
         // Folds the WAL into the database file, so a backup or copy of the file alone is complete.
         db.run("PRAGMA wal_checkpoint(TRUNCATE)");

@@ -13,7 +13,7 @@ test("the executable starts without acme-client and web-push: they are bundled i
   const packagesIn = (output: string) =>
     new Set(Object.keys(result.metafile!.outputs[output]!.inputs).map((input) => input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//)?.[1]));
   const outputs = Object.keys(result.metafile!.outputs);
-  const entry = outputs.find((output) => result.metafile!.outputs[output]!.entryPoint)!;
+  const entry = outputs.find((output) => result.metafile!.outputs[output]!.entryPoint === "src/main.ts")!;
   expect(entry).toEndWith("main.js");
   const atStart = packagesIn(entry);
   const onDemand = new Set(outputs.filter((output) => output !== entry).flatMap((output) => [...packagesIn(output)]));

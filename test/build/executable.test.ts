@@ -8,6 +8,7 @@ import { ADMIN } from "../helpers/fixtures.ts";
 import { pngOf } from "../helpers/images.ts";
 import { freePort, run, waitUntilUp } from "../helpers/processes.ts";
 import { makeDataDir } from "../helpers/server.ts";
+import { walSequence } from "../helpers/wal.ts";
 
 // The executable must run on a machine with neither Bun nor node_modules: it gets an empty folder
 // and a PATH with only the system's basic tools.
@@ -193,6 +194,37 @@ test("the executable makes a picture's thumbnail with Bun.Image (no native packa
     server.kill("SIGTERM");
     expect(await server.exited).toBe(0);
   }
+}, 60_000);
+
+test("the executable starts its checkpoint thread from inside itself at the first write, and stops it cleanly", async () => {
+  const port = freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const dataDir = join(workDir, "checkpoints");
+  const server = Bun.spawn([executable], {
+    cwd: runDir,
+    env: { ...env(), PORT: String(port), HOST: "127.0.0.1", CAMPFIRE_DATA_DIR: dataDir },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  try {
+    await waitUntilUp(base);
+    const admin = new Client(base);
+    expect((await admin.post("/first_run", { name: ADMIN.name, email_address: ADMIN.email, password: ADMIN.password })).status).toBe(303);
+    await Bun.sleep(1_500); // the thread starts within a second of the first write
+    const before = walSequence(join(dataDir, "campfire.sqlite3"));
+    // A few posts are far below the pages at which SQLite checkpoints by itself: only the thread makes the WAL start over.
+    for (let i = 0; i < 5; i++) {
+      expect((await admin.post("/rooms/1/messages", { body: `Post ${i}`, client_message_id: `exe-${i}` })).status).toBe(201);
+      await Bun.sleep(250);
+    }
+    expect(walSequence(join(dataDir, "campfire.sqlite3"))).toBeGreaterThan(before);
+  } finally {
+    server.kill("SIGTERM");
+    expect(await server.exited).toBe(0);
+  }
+  // The thread was found inside the executable and closed its connection before the last checkpoint.
+  expect(await new Response(server.stderr).text()).toBe("");
+  expect(existsSync(join(dataDir, "campfire.sqlite3-wal"))).toBe(false);
 }, 60_000);
 
 test("the executable backs itself up on schedule in a process of its own, and restores the backup", async () => {
