@@ -9,6 +9,7 @@ declare const self: Worker;
 let db: Database | undefined;
 let timer: Timer | undefined;
 let lastVersion = -1;
+let lastError = "";
 
 function report(message: CheckpointerReport): void {
   self.postMessage(message);
@@ -22,10 +23,14 @@ function look(): void {
     lastVersion = version;
     // PASSIVE never waits for the writer or readers: it copies what it can and the server carries on.
     db!.query("PRAGMA wal_checkpoint(PASSIVE)").all();
+    lastError = "";
   } catch (error) {
     // Busy means another checkpoint is running (the server's fallback): the next look catches up.
     if ((error as { code?: string }).code === "SQLITE_BUSY") return;
-    report({ kind: "failed", error: error instanceof Error ? error.message : String(error) });
+    // Told once, not every 100 ms while it lasts (a full disk).
+    const message = error instanceof Error ? error.message : String(error);
+    if (message !== lastError) report({ kind: "failed", error: message });
+    lastError = message;
   }
 }
 

@@ -71,7 +71,9 @@ export class Checkpointer {
       worker.onmessage = ({ data }: MessageEvent<CheckpointerReport>) => data.kind === "stopped" && resolve();
     });
     worker.postMessage({ kind: "stop" } satisfies CheckpointerRequest);
-    await Promise.race([closed, Bun.sleep(STOP_WAIT_MS)]);
+    let timeout: Timer | undefined;
+    await Promise.race([closed, new Promise((resolve) => (timeout = setTimeout(resolve, STOP_WAIT_MS)))]);
+    clearTimeout(timeout);
     this.fallBack();
   }
 

@@ -34,6 +34,31 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
+type Running = { admin: Client; base: string; port: number; dataDir: string };
+
+/** Runs `body` against the executable on a port of its own with a data folder set up by a first run; it must stop with 0. */
+async function withSetUpExecutable(folder: string, body: (running: Running) => Promise<void>): Promise<{ stderr: string }> {
+  const port = freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const dataDir = join(workDir, folder);
+  const server = Bun.spawn([executable], {
+    cwd: runDir,
+    env: { ...env(), PORT: String(port), HOST: "127.0.0.1", CAMPFIRE_DATA_DIR: dataDir },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  try {
+    await waitUntilUp(base);
+    const admin = new Client(base);
+    expect((await admin.post("/first_run", { name: ADMIN.name, email_address: ADMIN.email, password: ADMIN.password })).status).toBe(303);
+    await body({ admin, base, port, dataDir });
+  } finally {
+    server.kill("SIGTERM");
+    expect(await server.exited).toBe(0);
+  }
+  return { stderr: await new Response(server.stderr).text() };
+}
+
 test("version and help work from the executable alone; version names the commit and platform it was built from", async () => {
   const version = await run([executable, "version"], { cwd: runDir, env: env() });
   expect(version.exitCode).toBe(0);
@@ -123,18 +148,7 @@ test("copied alone into an empty folder it starts, creates its data folder, serv
 }, 60_000);
 
 test("the executable serves the installable app, and encrypts and signs a push with web-push", async () => {
-  const port = freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const server = Bun.spawn([executable], {
-    cwd: runDir,
-    env: { ...env(), PORT: String(port), HOST: "127.0.0.1", CAMPFIRE_DATA_DIR: join(workDir, "push") },
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  try {
-    await waitUntilUp(base);
-    const visitor = new Client(base);
-    expect((await visitor.post("/first_run", { name: ADMIN.name, email_address: ADMIN.email, password: ADMIN.password })).status).toBe(303);
+  await withSetUpExecutable("push", async ({ admin: visitor, port }) => {
     const manifest = await (await visitor.get("/webmanifest")).json();
     expect(manifest.display).toBe("standalone");
     for (const icon of manifest.icons) {
@@ -161,26 +175,11 @@ test("the executable serves the installable app, and encrypts and signs a push w
     const tested = await visitor.post(`/users/me/push_subscriptions/${id}/test_notifications`, {}, { "HX-Request": "true" });
     expect(tested.status).toBe(200);
     expect(await tested.text()).toContain("so it was removed");
-  } finally {
-    server.kill("SIGTERM");
-    expect(await server.exited).toBe(0);
-  }
+  });
 }, 60_000);
 
 test("the executable makes a picture's thumbnail with Bun.Image (no native package to miss)", async () => {
-  const port = freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const dataDir = join(workDir, "pictures");
-  const server = Bun.spawn([executable], {
-    cwd: runDir,
-    env: { ...env(), PORT: String(port), HOST: "127.0.0.1", CAMPFIRE_DATA_DIR: dataDir },
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  try {
-    await waitUntilUp(base);
-    const admin = new Client(base);
-    expect((await admin.post("/first_run", { name: ADMIN.name, email_address: ADMIN.email, password: ADMIN.password })).status).toBe(303);
+  await withSetUpExecutable("pictures", async ({ admin }) => {
     const form = new FormData();
     form.set("attachment", new File([pngOf(3000, 2000)], "wide.png", { type: "image/png" }));
     const posted = await admin.request("/rooms/1/messages", { method: "POST", body: form });
@@ -190,41 +189,25 @@ test("the executable makes a picture's thumbnail with Bun.Image (no native packa
     const preview = await admin.get(html.match(/src="(\/attachments\/[0-9a-f]{32}\/preview)"/)![1]!);
     expect(preview.headers.get("content-type")).toBe("image/webp");
     expect(await new Bun.Image(await preview.arrayBuffer()).metadata()).toMatchObject({ width: 1200, height: 800, format: "webp" });
-  } finally {
-    server.kill("SIGTERM");
-    expect(await server.exited).toBe(0);
-  }
+  });
 }, 60_000);
 
 test("the executable starts its checkpoint thread from inside itself at the first write, and stops it cleanly", async () => {
-  const port = freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const dataDir = join(workDir, "checkpoints");
-  const server = Bun.spawn([executable], {
-    cwd: runDir,
-    env: { ...env(), PORT: String(port), HOST: "127.0.0.1", CAMPFIRE_DATA_DIR: dataDir },
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  try {
-    await waitUntilUp(base);
-    const admin = new Client(base);
-    expect((await admin.post("/first_run", { name: ADMIN.name, email_address: ADMIN.email, password: ADMIN.password })).status).toBe(303);
+  let databaseFile = "";
+  const { stderr } = await withSetUpExecutable("checkpoints", async ({ admin, dataDir }) => {
+    databaseFile = join(dataDir, "campfire.sqlite3");
     await Bun.sleep(1_500); // the thread starts within a second of the first write
-    const before = walSequence(join(dataDir, "campfire.sqlite3"));
+    const before = walSequence(databaseFile);
     // A few posts are far below the pages at which SQLite checkpoints by itself: only the thread makes the WAL start over.
     for (let i = 0; i < 5; i++) {
       expect((await admin.post("/rooms/1/messages", { body: `Post ${i}`, client_message_id: `exe-${i}` })).status).toBe(201);
       await Bun.sleep(250);
     }
-    expect(walSequence(join(dataDir, "campfire.sqlite3"))).toBeGreaterThan(before);
-  } finally {
-    server.kill("SIGTERM");
-    expect(await server.exited).toBe(0);
-  }
+    expect(walSequence(databaseFile)).toBeGreaterThan(before);
+  });
   // The thread was found inside the executable and closed its connection before the last checkpoint.
-  expect(await new Response(server.stderr).text()).toBe("");
-  expect(existsSync(join(dataDir, "campfire.sqlite3-wal"))).toBe(false);
+  expect(stderr).toBe("");
+  expect(existsSync(`${databaseFile}-wal`)).toBe(false);
 }, 60_000);
 
 test("the executable backs itself up on schedule in a process of its own, and restores the backup", async () => {
