@@ -44,6 +44,8 @@ const RICH_TEXT: sanitizeHtml.IOptions = {
   allowedClasses: { span: ["hljs-*", "emoji-only"], code: ["language-*"] },
   allowedSchemes: ["http", "https", "mailto"],
   allowProtocolRelative: false,
+  // No style attribute is allowed, so none is parsed (and the executable leaves postcss out: build-bundle.ts).
+  parseStyleAttributes: false,
   exclusiveFilter: (frame) => frame.tag === "a" && !frame.attribs.href && !frame.text.trim(),
 };
 

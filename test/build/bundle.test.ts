@@ -1,12 +1,12 @@
 import { afterAll, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
-import { EXECUTABLE_BUNDLE, LOADED_ON_DEMAND } from "../../src/build-bundle.ts";
+import { EXECUTABLE_BUNDLE, LEFT_OUT, LOADED_ON_DEMAND } from "../../src/build-bundle.ts";
 import { makeDataDir } from "../helpers/server.ts";
 
 const outdir = makeDataDir();
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-test("the executable starts without acme-client and web-push: they are bundled into files of their own, read on demand", async () => {
+test("the executable starts without acme-client and web-push (bundled into files of their own, read on demand) and holds no postcss", async () => {
   // Bundled as build.ts bundles the executable, but to a folder, so the files can be inspected.
   const result = await Bun.build({ ...EXECUTABLE_BUNDLE, outdir, metafile: true, define: { CLIENT_BUNDLE: '""', EMOJI_SHORTCODES: '""' } });
   expect(result.success).toBe(true);
@@ -21,6 +21,9 @@ test("the executable starts without acme-client and web-push: they are bundled i
     expect(atStart.has(name), `${name} is loaded at start`).toBe(false);
     expect(onDemand.has(name), `${name} is still in the executable`).toBe(true);
   }
+  // sanitize-html's postcss is not in the executable at all.
+  for (const name of LEFT_OUT) expect(atStart.has(name) || onDemand.has(name), `${name} is in the executable`).toBe(false);
   // The start bundle still holds what every request needs.
   expect(atStart.has("hono")).toBe(true);
+  expect(atStart.has("sanitize-html")).toBe(true);
 });

@@ -192,6 +192,20 @@ test("the executable makes a picture's thumbnail with Bun.Image (no native packa
   });
 }, 60_000);
 
+test("the executable sanitizes rich text without postcss, which it leaves out: a style attribute is dropped, not parsed", async () => {
+  const { stderr } = await withSetUpExecutable("rich", async ({ admin }) => {
+    const posted = await admin.post("/rooms/1/messages", {
+      body_html: '<div><strong style="color: red; background: url(x)">Bold</strong> and plain</div>',
+      client_message_id: "exe-rich",
+    });
+    expect(posted.status).toBe(201);
+    const html = await posted.text();
+    expect(html).toContain("<strong>Bold</strong> and plain");
+    expect(html).not.toContain("style=");
+  });
+  expect(stderr).toBe("");
+}, 60_000);
+
 test("the executable starts its checkpoint thread from inside itself at the first write, and stops it cleanly", async () => {
   let databaseFile = "";
   const { stderr } = await withSetUpExecutable("checkpoints", async ({ admin, dataDir }) => {
