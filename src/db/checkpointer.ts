@@ -1,5 +1,6 @@
 import type { Database } from "bun:sqlite";
 import type { Logger } from "../log.ts";
+import { totalChanges } from "./connection.ts";
 
 export type CheckpointerRequest = { kind: "start"; path: string; intervalMs: number } | { kind: "stop" };
 export type CheckpointerReport = { kind: "failed"; error: string } | { kind: "stopped" };
@@ -34,12 +35,12 @@ export class Checkpointer {
     private readonly path: string,
     private readonly log: Logger,
   ) {
-    this.changesAtStart = this.totalChanges();
+    this.changesAtStart = totalChanges(this.db);
   }
 
   /** Called on a timer: starts the thread once this connection has written anything since start-up. */
   tick(): void {
-    if (this.worker || this.stopped || this.totalChanges() === this.changesAtStart) return;
+    if (this.worker || this.stopped || totalChanges(this.db) === this.changesAtStart) return;
     const worker = new Worker(new URL("./checkpoint-worker.ts", import.meta.url).href);
     worker.onmessage = ({ data }: MessageEvent<CheckpointerReport>) => {
       if (data.kind === "failed") this.log("error", "the background checkpoint failed", { error: data.error });
@@ -81,9 +82,5 @@ export class Checkpointer {
     this.worker?.terminate();
     this.worker = null;
     this.db.run(`PRAGMA wal_autocheckpoint = ${DEFAULT_PAGES}`);
-  }
-
-  private totalChanges(): number {
-    return this.db.query<{ n: number }, []>("SELECT total_changes() AS n").get()!.n;
   }
 }

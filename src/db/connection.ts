@@ -17,3 +17,6 @@ export function openDatabase(path: string): Database {
   db.run("PRAGMA busy_timeout = 5000");
   return db;
 }
+
+/** Rows this connection has inserted, changed or deleted since it opened (SQLite's total_changes()). */
+export const totalChanges = (db: Database): number => db.query<{ count: number }, []>("SELECT total_changes() AS count").get()!.count;

@@ -1,4 +1,5 @@
 import type { Database } from "bun:sqlite";
+import { totalChanges } from "../db/connection.ts";
 
 /**
  * Keeps the search index in one piece. Each batch the indexer adds becomes a new FTS5 segment, and
@@ -67,10 +68,9 @@ export function mergeWholeIndex(db: Database): void {
 
 /** Merges up to MERGE_PAGES pages of every segment together; says whether there was anything left to merge. */
 function mergeStep(db: Database): boolean {
-  const changes = () => db.query<{ count: number }, []>("SELECT total_changes() AS count").get()!.count;
-  const before = changes();
+  const before = totalChanges(db);
   // A negative page count makes every segment a candidate, whatever its level (FTS5's 'merge' command).
   db.run(`INSERT INTO message_search_index (message_search_index, rank) VALUES ('merge', ${-MERGE_PAGES})`);
   // FTS5 documents that a merge that did work changes two or more rows.
-  return changes() - before >= 2;
+  return totalChanges(db) - before >= 2;
 }
