@@ -9,14 +9,15 @@ import { type Message, type MessageRow, peopleShownIn, withDetails } from "./mes
  * ones it showed before. Rendering was ~1.6 µs a message in the server, a kept one is a lookup.
  */
 export function renderedMessagesHtml({ cache }: Pick<Reads, "cache">, messages: Message[]): Html {
-  return joinHtml(messages.map((message) => renderedHtml(cache, message, () => message)));
+  return joinHtml(messages.map((message) => renderedKept(cache, message, () => message).html));
 }
 
 /**
  * The same from rows read without their details: only the messages that are not kept get their
- * mentions, boosts and files read (two or more queries, ~12 % of a page of history).
+ * mentions, boosts and files read (two or more queries, ~12 % of a page of history). With the
+ * people they show, for a kept page that a rename must make stale (ReadCache.personChanged).
  */
-export function renderedRowsHtml({ db, cache }: Reads, rows: MessageRow[]): Html {
+export function renderedRows({ db, cache }: Reads, rows: MessageRow[]): { html: Html; people: Set<number> } {
   const completed = new Map(
     withDetails(
       db,
@@ -24,12 +25,17 @@ export function renderedRowsHtml({ db, cache }: Reads, rows: MessageRow[]): Html
     ).map((m) => [m.id, m]),
   );
   // A row kept when asked may be gone a moment later (a write by another process empties the cache): then it is completed alone.
-  return joinHtml(rows.map((row) => renderedHtml(cache, row, () => completed.get(row.id) ?? withDetails(db, [row])[0]!)));
+  const kept = rows.map((row) => renderedKept(cache, row, () => completed.get(row.id) ?? withDetails(db, [row])[0]!));
+  const people = new Set<number>();
+  for (const message of kept) for (const id of message.people) people.add(id);
+  return { html: joinHtml(kept.map((message) => message.html)), people };
 }
 
-function renderedHtml(cache: ReadCache, { id, changeSeq }: MessageRow, complete: () => Message): Html {
+export const renderedRowsHtml = (reads: Reads, rows: MessageRow[]): Html => renderedRows(reads, rows).html;
+
+function renderedKept(cache: ReadCache, { id, changeSeq }: MessageRow, complete: () => Message) {
   return cache.renderedMessage(id, changeSeq, () => {
     const message = complete();
     return { changeSeq, people: peopleShownIn([message]), html: keep(messageHtml(message)) };
-  }).html;
+  });
 }

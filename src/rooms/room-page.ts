@@ -7,9 +7,9 @@ import { currentUser } from "../http/authenticate.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
 import { isHttps, ownOrigin } from "../http/request.ts";
 import { cspNonce } from "../http/security.ts";
-import { type Message, peopleShownIn, roomChangeSeq } from "../messages/messages.ts";
-import { latestMessages, messagesAfter, messagesBefore } from "../messages/pages.ts";
-import { renderedMessagesHtml } from "../messages/rendered.ts";
+import { type MessageRow, roomChangeSeq } from "../messages/messages.ts";
+import { latestMessageRows, messageRowsAfter, messageRowsBefore } from "../messages/pages.ts";
+import { renderedRows } from "../messages/rendered.ts";
 import { PAGE_SIZE } from "../realtime/protocol.ts";
 import { isAdministrator, isAlone, type User } from "../users/users.ts";
 import { involvementOf } from "./memberships.ts";
@@ -20,8 +20,8 @@ import { pageFrame, type Room, roomNameFor } from "./rooms.ts";
 export const LAST_ROOM_COOKIE = "last_room";
 const ONE_YEAR_S = 365 * 24 * 60 * 60;
 
-/** The messages a room page shows, as the UTF-8 bytes it sends, and what the page says about them. */
-type MessagesPart = { bytes: Uint8Array; count: number; hasOlder: boolean; hasNewer: boolean; changeSeq: number };
+/** The messages a room page shows, as the UTF-8 bytes it sends, what the page says about them, and whom they show. */
+type MessagesPart = { bytes: Uint8Array; count: number; hasOlder: boolean; hasNewer: boolean; changeSeq: number; authorIds: Set<number> };
 
 /**
  * The room page: the newest messages (kept between visits), or for a permalink (`around`) half a
@@ -40,24 +40,21 @@ export function renderRoom(ctx: AppContext, c: Context<AppEnv>, room: Room, arou
 
 function roomView(ctx: AppContext, c: Context<AppEnv>, user: User, room: Room, around?: number): RoomView {
   const { db } = ctx;
-  const part = (messages: Message[], hasOlder: boolean, hasNewer: boolean): MessagesPart => ({
-    bytes: utf8(renderedMessagesHtml(ctx, messages)),
-    count: messages.length,
-    hasOlder,
-    hasNewer,
-    changeSeq: roomChangeSeq(db, room.id),
-  });
+  // Rows first: the messages' mentions, boosts and files are read only for those not kept rendered.
+  const part = (rows: MessageRow[], hasOlder: boolean, hasNewer: boolean): MessagesPart => {
+    const { html, people } = renderedRows(ctx, rows);
+    return { bytes: utf8(html), count: rows.length, hasOlder, hasNewer, changeSeq: roomChangeSeq(db, room.id), authorIds: people };
+  };
   let page: MessagesPart;
   if (around === undefined) {
     page = ctx.cache.latestPage(room.id, () => {
-      const latest = latestMessages(db, room.id, PAGE_SIZE + 1);
+      const latest = latestMessageRows(db, room.id, PAGE_SIZE + 1);
       const hasOlder = latest.length > PAGE_SIZE;
-      const messages = hasOlder ? latest.slice(1) : latest;
-      return { ...part(messages, hasOlder, false), authorIds: peopleShownIn(messages) };
+      return part(hasOlder ? latest.slice(1) : latest, hasOlder, false);
     });
   } else {
-    const before = messagesBefore(db, room.id, around, PAGE_SIZE / 2 + 1);
-    const after = messagesAfter(db, room.id, around - 1, PAGE_SIZE / 2 + 1);
+    const before = messageRowsBefore(db, room.id, around, PAGE_SIZE / 2 + 1);
+    const after = messageRowsAfter(db, room.id, around - 1, PAGE_SIZE / 2 + 1);
     const hasOlder = before.length > PAGE_SIZE / 2;
     const hasNewer = after.length > PAGE_SIZE / 2;
     page = part([...(hasOlder ? before.slice(1) : before), ...(hasNewer ? after.slice(0, -1) : after)], hasOlder, hasNewer);
