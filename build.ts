@@ -1,14 +1,16 @@
-// Builds the single executable: every template, migration and asset is imported by the code, so
-// `bun build --compile` embeds them all; the browser code is bundled first and passed in as text.
+// Builds the single executable: every template and migration is imported by the code, so
+// `bun build --compile` embeds them all; the browser's assets are prepared first and embedded as
+// files (src/build/asset-files.ts), the service worker's code is passed in as text.
 // Usage: bun build.ts [--outfile PATH] [--target bun-linux-x64-baseline]
 //        bun build.ts --release   (npm run release: every platform into dist/release, with SHA256SUMS)
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import packageJson from "./package.json" with { type: "json" };
+import { ASSET_TABLE_MODULE, assetTableModule } from "./src/build/asset-files.ts";
 import { EXECUTABLE_BUNDLE } from "./src/build-bundle.ts";
 import { bundleClient } from "./src/http/client-bundle.ts";
-import { emojiShortcodes } from "./src/messages/emoji.ts";
 
 // What a release is built for: Linux servers (baseline = x64 CPUs without AVX2, older or cheap
 // VPSes) and Macs.
@@ -24,8 +26,9 @@ const { values } = parseArgs({
 });
 
 const commit = Bun.spawnSync(["git", "rev-parse", "--short=12", "HEAD"], { stderr: "ignore" }).stdout.toString().trim() || "unknown";
-const client = await bundleClient({ minify: true });
-const emoji = JSON.stringify(await emojiShortcodes());
+// The prepared assets are written here, embedded by each compile, and removed after.
+const assetDir = mkdtempSync(join(tmpdir(), "campfire-assets-"));
+const assetTable = await assetTableModule(assetDir);
 const worker = await bundleClient({ minify: true, entry: "worker" });
 
 if (values.release) {
@@ -44,6 +47,7 @@ if (values.release) {
 } else {
   await compile(values.outfile!, values.target);
 }
+rmSync(assetDir, { recursive: true, force: true });
 
 async function compile(outfile: string, target: string | undefined): Promise<void> {
   const started = performance.now();
@@ -53,10 +57,9 @@ async function compile(outfile: string, target: string | undefined): Promise<voi
     compile: { outfile, ...(target ? { target: target as Bun.Build.CompileTarget } : {}) },
     // Bytecode roughly halves start-up; it needs ESM for the CLI's top-level await.
     bytecode: true,
+    files: { [ASSET_TABLE_MODULE]: assetTable },
     define: {
       "process.env.NODE_ENV": JSON.stringify("production"),
-      CLIENT_BUNDLE: JSON.stringify(client),
-      EMOJI_SHORTCODES: JSON.stringify(emoji),
       SERVICE_WORKER_BUNDLE: JSON.stringify(worker),
       CAMPFIRE_BUILD: JSON.stringify(stamp),
     },

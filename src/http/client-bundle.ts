@@ -2,9 +2,10 @@ import { join } from "node:path";
 
 // The browser code, assets/client/*.ts, becomes one classic script (an IIFE, so nothing leaks
 // into the page's globals next to htmx). The executable can't bundle at run time (the sources
-// aren't inside it), so build.ts bundles first and hands the text over as CLIENT_BUNDLE;
-// `bun src/main.ts` and the tests bundle on the fly, in memory, when the asset map loads.
-// The service worker (assets/worker) is bundled the same way, on its own: it runs in another global scope.
+// aren't inside it), so build.ts bundles first and embeds the result (src/build/asset-files.ts);
+// `bun src/main.ts` and the tests bundle on the fly, in memory, when the asset table loads.
+// The service worker (assets/worker) is bundled on its own, as it runs in another global scope;
+// build.ts hands its text over as SERVICE_WORKER_BUNDLE.
 const ENTRIES = {
   client: join(import.meta.dir, "../../assets/client/app.ts"),
   worker: join(import.meta.dir, "../../assets/worker/service-worker.ts"),

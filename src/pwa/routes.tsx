@@ -7,7 +7,7 @@ import { bundleClient } from "../http/client-bundle.ts";
 import type { AppContext } from "../http/env.ts";
 import { appIconPath, iconAt, manifestIcons } from "./icons.ts";
 
-// Set by build.ts for the executable only, as CLIENT_BUNDLE is.
+// Set by build.ts for the executable only.
 declare const SERVICE_WORKER_BUNDLE: string | undefined;
 const workerJs =
   typeof SERVICE_WORKER_BUNDLE === "string"

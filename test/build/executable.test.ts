@@ -96,10 +96,20 @@ test("copied alone into an empty folder it starts, creates its data folder, serv
     const assets = [...html.matchAll(/(?:href|src)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!);
     expect(assets.filter((a) => a.endsWith(".css")).length).toBeGreaterThan(0);
     expect(assets.filter((a) => a.endsWith(".js")).length).toBe(2);
+    // Each is a file build.ts prepared and embedded, plain and gzipped: the same bytes either way.
     for (const asset of assets) {
-      const response = await visitor.get(asset);
-      expect(response.status).toBe(200);
-      expect((await response.text()).length).toBeGreaterThan(100);
+      const plain = await fetch(base + asset, { headers: { "accept-encoding": "identity" } });
+      expect(plain.status).toBe(200);
+      expect(plain.headers.get("content-type")).toStartWith(
+        asset.endsWith(".css") ? "text/css" : asset.endsWith(".js") ? "text/javascript" : "image/svg+xml",
+      );
+      expect(plain.headers.get("content-encoding")).toBeNull();
+      const bytes = await plain.bytes();
+      expect(bytes.length).toBeGreaterThan(100);
+      const gzipped = await fetch(base + asset, { headers: { "accept-encoding": "gzip" }, decompress: false } as RequestInit);
+      expect(gzipped.headers.get("content-encoding")).toBe("gzip");
+      expect(gzipped.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+      expect(Bun.gunzipSync(await gzipped.bytes())).toEqual(bytes);
     }
     const css = await (await visitor.get(assets.find((a) => a.endsWith(".css"))!)).text();
     expect(css).toContain(".sidebar");
