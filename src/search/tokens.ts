@@ -53,44 +53,57 @@ export function fold(word: string): string {
   return out;
 }
 
+// The characters of an ASCII word: letters and digits. A table read beats comparing ranges.
+const ASCII_WORD = new Uint8Array(128);
+for (const [from, to] of [
+  ["0", "9"],
+  ["A", "Z"],
+  ["a", "z"],
+] as const)
+  for (let c = from.charCodeAt(0); c <= to.charCodeAt(0); c++) ASCII_WORD[c] = 1;
+
 /**
  * A text's words: where each starts and ends, and each folded only when asked for. Most messages
- * are ASCII, where words are runs of letters and digits: a plain loop finds them ~3× faster than
- * the regex, and no string is made for a word until it is looked at.
+ * are ASCII, where words are runs of letters and digits: one plain pass finds them ~3× faster than
+ * the regex, and no string is made for a word until it is looked at. The pass gives up at the first
+ * non-ASCII character and the regex takes over (on a page of results for a common word, 26
+ * messages of 13,000 characters, this pass took ~42 µs where lower-casing the text first and
+ * testing it for non-ASCII took ~77).
  */
 export class Words {
   readonly starts: number[] = [];
   readonly ends: number[] = [];
-  /** The whole text folded, when it is ASCII; otherwise each word folded. */
-  private readonly lower: string | null = null;
-  private readonly foldedWords: string[] = [];
+  /** Each word folded, when the text is not ASCII; an ASCII word is folded when asked for. */
+  private readonly foldedWords: string[] | null = null;
 
-  constructor(text: string) {
-    if (NON_ASCII.test(text)) {
-      WORD.lastIndex = 0;
-      for (let match = WORD.exec(text); match !== null; match = WORD.exec(text)) {
-        this.starts.push(match.index);
-        this.ends.push(match.index + match[0].length);
-        this.foldedWords.push(fold(match[0]));
-      }
-      return;
-    }
-    const lower = text.toLowerCase();
-    this.lower = lower;
+  constructor(private readonly text: string) {
+    const { starts, ends } = this;
     let start = -1;
-    for (let i = 0; i < lower.length; i++) {
-      const c = lower.charCodeAt(i);
-      if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 128) {
+        this.foldedWords = [];
+        starts.length = 0;
+        ends.length = 0;
+        WORD.lastIndex = 0;
+        for (let match = WORD.exec(text); match !== null; match = WORD.exec(text)) {
+          starts.push(match.index);
+          ends.push(match.index + match[0].length);
+          this.foldedWords.push(fold(match[0]));
+        }
+        return;
+      }
+      if (ASCII_WORD[c] === 1) {
         if (start < 0) start = i;
       } else if (start >= 0) {
-        this.starts.push(start);
-        this.ends.push(i);
+        starts.push(start);
+        ends.push(i);
         start = -1;
       }
     }
     if (start >= 0) {
-      this.starts.push(start);
-      this.ends.push(lower.length);
+      starts.push(start);
+      ends.push(text.length);
     }
   }
 
@@ -99,12 +112,15 @@ export class Words {
   }
 
   folded(i: number): string {
-    return this.lower === null ? this.foldedWords[i]! : this.lower.slice(this.starts[i], this.ends[i]);
+    return this.foldedWords === null ? this.text.slice(this.starts[i], this.ends[i]).toLowerCase() : this.foldedWords[i]!;
   }
 
-  /** The folded word's first UTF-16 unit: enough to rule most words out without making the word. */
+  /**
+   * The folded word's first UTF-16 unit: enough to rule most words out without making the word.
+   * In ASCII, setting bit 0x20 lower-cases a letter and leaves a digit as it is.
+   */
   firstUnit(i: number): number {
-    return this.lower === null ? this.foldedWords[i]!.charCodeAt(0) : this.lower.charCodeAt(this.starts[i]!);
+    return this.foldedWords === null ? this.text.charCodeAt(this.starts[i]!) | 0x20 : this.foldedWords[i]!.charCodeAt(0);
   }
 }
 
