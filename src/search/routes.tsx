@@ -23,8 +23,6 @@ const searchQuery = z.object({ q: q.default(""), before: positiveId.optional() }
 const searchUrl = (query: string) => (query ? `/searches?q=${encodeURIComponent(query)}` : "/searches");
 
 export function searchRoutes(ctx: AppContext) {
-  const { db } = ctx;
-
   /** The search page; a refused query comes back in the box with the reason and no results. */
   function renderSearch(c: Context<AppEnv>, text: string, refused?: string, before?: number) {
     const user = currentUser(c);
@@ -48,7 +46,7 @@ export function searchRoutes(ctx: AppContext) {
         view: {
           query: text,
           found: outcome && !("error" in outcome) ? { ...outcome, older: before !== undefined } : null,
-          recent: recentSearches(db, user.id),
+          recent: recentSearches(ctx, user.id),
           rooms: frame.sidebar.shared.map((room) => room.name!),
           people: [...new Set(frame.sidebar.directs.flatMap((room) => room.members.filter((m) => m.id !== user.id).map((m) => m.name)))],
           back: lastRoom ? { href: `/rooms/${lastRoom.id}`, name: roomNameFor(ctx, lastRoom, user.id) } : { href: "/", name: "your rooms" },
@@ -87,12 +85,12 @@ export function searchRoutes(ctx: AppContext) {
         const parsed = parseSearch(q);
         if ("error" in parsed) return renderSearch(c, q);
         // Only searches that can find something become chips; "?!" would be a chip that never matches.
-        if (asksForSomething(parsed.query)) recordSearch(db, currentUser(c).id, q);
+        if (asksForSomething(parsed.query)) recordSearch(ctx, currentUser(c).id, q);
         return redirectTo(c, searchUrl(q));
       },
     )
     .delete("/searches/clear", (c) => {
-      clearSearches(db, currentUser(c).id);
+      clearSearches(ctx, currentUser(c).id);
       return redirectTo(c, "/searches");
     });
 }

@@ -134,10 +134,12 @@ export function searchMessages(
 }
 
 /** The person's last searches, most recent first, for the chips above the search box. */
-export function recentSearches(db: Database, userId: number): RecentSearch[] {
-  return db
-    .query<RecentSearch, [number, number]>("SELECT id, query FROM searches WHERE user_id = ? ORDER BY updated_at DESC, id DESC LIMIT ?")
-    .all(userId, RECENT_SEARCHES);
+export function recentSearches({ db, cache }: Reads, userId: number): RecentSearch[] {
+  return cache.recentSearchesOr(userId, () =>
+    db
+      .query<RecentSearch, [number, number]>("SELECT id, query FROM searches WHERE user_id = ? ORDER BY updated_at DESC, id DESC LIMIT ?")
+      .all(userId, RECENT_SEARCHES),
+  );
 }
 
 /**
@@ -145,7 +147,7 @@ export function recentSearches(db: Database, userId: number): RecentSearch[] {
  * the last ten. The time is kept strictly after the person's latest search, so two searches in the
  * same millisecond still come back in the order they were made.
  */
-export function recordSearch(db: Database, userId: number, query: string): void {
+export function recordSearch({ db, cache }: Reads, userId: number, query: string): void {
   db.transaction(() => {
     db.query(
       `INSERT INTO searches (user_id, query, updated_at)
@@ -157,8 +159,16 @@ export function recordSearch(db: Database, userId: number, query: string): void 
          (SELECT id FROM searches WHERE user_id = ?1 ORDER BY updated_at DESC, id DESC LIMIT ?2)`,
     ).run(userId, RECENT_SEARCHES);
   })();
+  cache.searchesChanged(userId);
 }
 
-export function clearSearches(db: Database, userId: number): void {
+/** Forgets a person's searches; inside a larger transaction (deactivation), whose caller says personChanged after it commits. */
+export function deleteSearches(db: Database, userId: number): void {
   db.query("DELETE FROM searches WHERE user_id = ?").run(userId);
+}
+
+/** The person's Clear button. */
+export function clearSearches({ db, cache }: Reads, userId: number): void {
+  deleteSearches(db, userId);
+  cache.searchesChanged(userId);
 }

@@ -4,7 +4,7 @@ import { now } from "../db/time.ts";
 import type { AppContext } from "../http/env.ts";
 import { removeSubscriptionsOf } from "../push/subscriptions.ts";
 import { leaveAllRooms } from "../rooms/memberships.ts";
-import { clearSearches } from "../search/searches.ts";
+import { deleteSearches } from "../search/searches.ts";
 import { endAllSessions } from "../sessions/sessions.ts";
 import { forgetTransfers } from "../sessions/transfers.ts";
 import { peopleWhoSee } from "./avatars.ts";
@@ -61,7 +61,7 @@ export function deactivateUser(deps: Deps, actor: Actor, person: User): string |
     const left = leaveAllRooms(db, person.id);
     endAllSessions(db, person.id);
     forgetTransfers(db, person.id);
-    clearSearches(db, person.id);
+    deleteSearches(db, person.id);
     removeSubscriptionsOf(db, person.id);
     db.query("UPDATE users SET status = 'deactivated', email_address = NULL, updated_at = ? WHERE id = ?").run(now(), person.id);
     recordAdminAction(db, {

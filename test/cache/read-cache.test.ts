@@ -188,6 +188,14 @@ test("every page renders the same with the read cache on and off, before and aft
   // A boost on a message of the history page: kept messages are made again at their new change number.
   expect((await admin.post(`/messages/${firstOfHistory}/boosts`, { content: "🎉" })).status).toBeLessThan(300);
   await compare("after boosting an older message");
+  // The search page shows the reader's last searches, kept until they search again or clear them.
+  expect((await member.post("/searches", { q: "plans" })).status).toBe(303);
+  expect((await member.post("/searches", { q: "hello" })).status).toBe(303);
+  const searched = await compare("after searching");
+  expect(searched.get("member: /searches")).toContain(">plans</a>");
+  expect((await member.request("/searches/clear", { method: "DELETE" })).status).toBe(303);
+  const cleared = await compare("after clearing the searches");
+  expect(cleared.get("member: /searches")).not.toContain(">plans</a>");
   renameUser(server.db, adminUser.id, "Ada Renamed");
   cached.cache.personChanged(adminUser.id);
   const last = await compare("after renaming a person");
