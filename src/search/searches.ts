@@ -51,7 +51,9 @@ function roomsNamed(reads: Reads, user: User, name: string): number[] {
  * With words, FTS5 hands rowids out in descending order and SQLite stops at the limit, so a common
  * word costs about as much as a rare one; the rooms are the reader's memberships, read first and
  * checked as a list (joining memberships and rooms to every row took ~95 µs for a page on
- * 200,000 messages, the list ~65). With only filters, messages are walked newest first.
+ * 200,000 messages, the list ~65). The list is a string, ",1,2,5,", each row's room looked for in
+ * it with instr(): the query took ~68 µs against ~86 with the list as json_each() (a table SQLite
+ * builds for every search). With only filters, messages are walked newest first.
  * Only what the page shows is read: an excerpt, the room, the author, the time (reading each
  * result's boosts, files and cards, and marking its whole body, halved search's speed).
  */
@@ -71,7 +73,7 @@ export function searchMessages(
   };
   if (query.match !== null) {
     indexPendingMessages(db); // whatever was posted a moment ago is found too
-    condition("messages.room_id IN (SELECT value FROM json_each(?))", JSON.stringify(memberRoomIds(db, user.id)));
+    condition("instr(?, ',' || messages.room_id || ',') > 0", `,${memberRoomIds(db, user.id).join(",")},`);
     condition("message_search_index MATCH ?", query.match);
   }
   if (query.room !== undefined) {
