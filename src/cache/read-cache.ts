@@ -43,6 +43,8 @@ export class ReadCache {
   private anyPushDevice: boolean | null = null;
   private readonly sessions = new Map<string, { row: SessionRow; until: number }>();
   private readonly recentSearches = new Map<number, RecentSearch[]>();
+  /** No message was posted, edited or deleted since a search last brought the index up to date. */
+  private searchIndexCurrent = false;
   private dataVersion: number;
   private checkedAt = performance.now();
   /** How many times a commit by another connection was noticed (the socket check compares it). */
@@ -130,6 +132,16 @@ export class ReadCache {
     return kept;
   }
 
+  /**
+   * Runs `catchUp` (a search indexing what was posted a moment ago) unless no message changed since
+   * it last ran: the check that finds nothing to index is ~11 µs of a ~550 µs search page.
+   */
+  searchIndexCaughtUp(catchUp: () => void): void {
+    if (this.fresh() && this.searchIndexCurrent) return;
+    catchUp();
+    this.searchIndexCurrent = true;
+  }
+
   // --- events, called after the commit that made them true
 
   /**
@@ -137,6 +149,7 @@ export class ReadCache {
    * `rooms.last_message_at` now holds) moves the room's entry along instead of reading it again.
    */
   messagesChanged(roomId: number, postedAt?: number): void {
+    this.searchIndexCurrent = false;
     this.latestPages.delete(roomId);
     const entry = this.roomEntries.get(roomId);
     if (entry && postedAt !== undefined) entry.lastMessageAt = postedAt;
@@ -196,6 +209,7 @@ export class ReadCache {
     this.anyPushDevice = null;
     this.sessions.clear();
     this.recentSearches.clear();
+    this.searchIndexCurrent = false;
     return true;
   }
 

@@ -72,7 +72,7 @@ export function searchMessages(
     binds.push(value);
   };
   if (query.match !== null) {
-    indexPendingMessages(db); // whatever was posted a moment ago is found too
+    reads.cache.searchIndexCaughtUp(() => indexPendingMessages(db)); // whatever was posted a moment ago is found too
     condition("instr(?, ',' || messages.room_id || ',') > 0", `,${memberRoomIds(db, user.id).join(",")},`);
     condition("message_search_index MATCH ?", query.match);
   }

@@ -243,3 +243,32 @@ test("a write by another process empties the cache: the next pages show it", asy
   expect(await text(admin, "/account")).toContain("Renamed elsewhere");
   expect(cached.cache.outsideWrites).toBe(1);
 });
+
+test("a search brings the index up to date only when a message changed since the last one did, or another process wrote", async () => {
+  const { server, member: memberThere } = await setUp();
+  const cached = mirror(server, true);
+  let checks = 0;
+  const search = () => cached.cache.searchIndexCaughtUp(() => checks++);
+  search();
+  search();
+  expect(checks).toBe(1);
+  // A post through the app says messagesChanged after its commit.
+  await postMessage(as(memberThere, cached.url), ALL_TALK, "a word to find later");
+  search();
+  search();
+  expect(checks).toBe(2);
+  const outside = openDatabase(databasePath(server.dataDir));
+  outside.query("UPDATE accounts SET name = 'Renamed elsewhere'").run();
+  outside.close();
+  await Bun.sleep(150); // reads look at data_version at most every 100 ms
+  search();
+  expect(checks).toBe(3);
+  // Switched off, every search checks.
+  const off = new ReadCache(server.db, false);
+  off.searchIndexCaughtUp(() => checks++);
+  off.searchIndexCaughtUp(() => checks++);
+  expect(checks).toBe(5);
+  // And what was posted a moment ago is found, through the cached app.
+  const found = await text(as(memberThere, cached.url), "/searches?q=later");
+  expect(found).toContain("a word to find");
+});
