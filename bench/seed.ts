@@ -39,8 +39,9 @@ export type Seed = {
 
 const PEOPLE = 50;
 // Posting is limited to 100 posts per bot in 10 s: wrk spreads its posts over this many bots so the
-// limit is never what is measured (at 4,000 posts/s that is 100 per bot per 10 s).
-const BOTS = 400;
+// limit is never what is measured (at 10,000 posts/s that is 100 per bot per 10 s). With 400 bots
+// (4,000 posts/s), a run on a fast host was refused with 429s halfway through the bot posts.
+const BOTS = 1000;
 const YEARS = 2;
 const FIRST_NAMES = [
   "Ada",
@@ -215,7 +216,7 @@ export async function seed(dataDir: string, messageCount: number, sessionCount: 
   mergeWholeIndex(db);
 
   // The bots get a room of their own (with the people in it, as a team's deploy room): in every open
-  // room they would make the other benchmarks' rooms 400 members larger.
+  // room they would make the other benchmarks' rooms 1,000 members larger.
   const { botRoomId, botKeys } = db.transaction(() => {
     const bots = Array.from({ length: BOTS }, (_, i) => createBot(db, { name: `Bench Bot ${i + 1}`, webhookUrl: null }));
     db.query("DELETE FROM memberships WHERE user_id IN (SELECT id FROM users WHERE role = 'bot')").run();
