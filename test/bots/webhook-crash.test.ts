@@ -12,6 +12,7 @@ import { createUser } from "../../src/users/users.ts";
 import { ADMIN } from "../helpers/fixtures.ts";
 import { freePort, waitUntilUp } from "../helpers/processes.ts";
 import { makeDataDir } from "../helpers/server.ts";
+import { until } from "../helpers/until.ts";
 
 const MAIN = join(import.meta.dir, "../../src/main.ts");
 const children: Subprocess[] = [];
@@ -20,14 +21,6 @@ afterEach(() => {
   for (const child of children.splice(0)) child.kill(9);
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
-
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error("timed out waiting");
-    await Bun.sleep(10);
-  }
-}
 
 /**
  * Principle 4 for webhooks, the hard way: a real server process is killed with SIGKILL while a
@@ -80,13 +73,13 @@ test("a webhook delivery in flight when the server is killed is delivered after 
   const posted = await fetch(`${base}/rooms/1/${poster.key}/messages`, { method: "POST", body: "@Hook ship it" });
   expect(posted.status).toBe(201);
   const messageId = Number(posted.headers.get("location")!.split("/").at(-1));
-  await until(() => deliveries.length === 1);
+  await until(() => deliveries.length === 1, 10_000);
   first.kill(9);
   await first.exited;
 
   hang = false;
   await start();
-  await until(() => deliveries.length === 2);
+  await until(() => deliveries.length === 2, 10_000);
   expect(deliveries).toEqual([`${messageId}-${hook.id}`, `${messageId}-${hook.id}`]);
   const replies = async () => {
     const response = await fetch(`${base}/rooms/1/${poster.key}/messages`);

@@ -9,6 +9,7 @@ import type { Client } from "../helpers/client.ts";
 import { addSignedInMember, createRoom, messageIdsIn, postMessage, startQuickSetUpServer } from "../helpers/fixtures.ts";
 import { pngOf } from "../helpers/images.ts";
 import { startConfiguredTestServer, type TestServer } from "../helpers/server.ts";
+import { until } from "../helpers/until.ts";
 
 type Delivery = { body: string; json: Record<string, unknown>; headers: Headers };
 
@@ -47,13 +48,6 @@ afterEach(async () => {
   receiver.stop(true);
 });
 
-async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error("timed out waiting");
-    await Bun.sleep(10);
-  }
-}
 async function memberPosts(body: string, room = ALL_TALK): Promise<number> {
   const response = await postMessage(member, room, body);
   expect(response.status).toBe(201);

@@ -8,6 +8,7 @@ import type { Logger } from "../../src/log.ts";
 import { databasePath } from "../../src/server.ts";
 import { completeFirstRun, postMessage } from "../helpers/fixtures.ts";
 import { makeDataDir, startTestServer, type TestServer } from "../helpers/server.ts";
+import { until } from "../helpers/until.ts";
 import { walSequence } from "../helpers/wal.ts";
 
 let server: TestServer | undefined;
@@ -19,28 +20,20 @@ afterEach(async () => {
 const autocheckpoint = (db: Database) =>
   db.query<{ wal_autocheckpoint: number }, []>("PRAGMA wal_autocheckpoint").get()!.wal_autocheckpoint;
 
-async function until(condition: () => boolean, what: string, ms = 5_000): Promise<void> {
-  const deadline = performance.now() + ms;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error(`waited ${ms} ms for ${what}`);
-    await Bun.sleep(20);
-  }
-}
-
 test("a server nobody writes to starts no checkpoint thread; the first write starts it, and SQLite's own checkpoint steps back", async () => {
   server = startTestServer();
   await Bun.sleep(1_200); // past the first look
   expect(server.checkpointer.running).toBe(false);
   expect(autocheckpoint(server.db)).toBe(1_000);
   await completeFirstRun(server);
-  await until(() => server!.checkpointer.running, "the checkpoint thread to start");
+  await until(() => server!.checkpointer.running);
   expect(autocheckpoint(server.db)).toBe(4_000);
 });
 
 test("the thread folds the WAL back while the server writes, so the WAL starts over without SQLite's checkpoint in a COMMIT", async () => {
   server = startTestServer();
   const admin = await completeFirstRun(server);
-  await until(() => server!.checkpointer.running, "the checkpoint thread to start");
+  await until(() => server!.checkpointer.running);
   const dbPath = databasePath(server.dataDir);
   const before = walSequence(dbPath);
   // A few posts are far below the 4,000 pages at which SQLite would checkpoint by itself: only the
@@ -55,7 +48,7 @@ test("the thread folds the WAL back while the server writes, so the WAL starts o
 test("the thread's checkpoints are not writes: the read cache keeps what it holds", async () => {
   server = startTestServer();
   const admin = await completeFirstRun(server);
-  await until(() => server!.checkpointer.running, "the checkpoint thread to start");
+  await until(() => server!.checkpointer.running);
   expect((await postMessage(admin, 1, "Before the checkpoints")).status).toBe(201);
   server.ctx.cache.noticeOutsideWrites();
   const seen = server.ctx.cache.outsideWrites;
@@ -67,7 +60,7 @@ test("the thread's checkpoints are not writes: the read cache keeps what it hold
 test("stopping closes the thread's connection first, so the final checkpoint empties the WAL", async () => {
   const running = startTestServer();
   const admin = await completeFirstRun(running);
-  await until(() => running.checkpointer.running, "the checkpoint thread to start");
+  await until(() => running.checkpointer.running);
   expect((await postMessage(admin, 1, "Last words")).status).toBe(201);
   await running.stop();
   const wal = `${databasePath(running.dataDir)}-wal`;
@@ -87,7 +80,7 @@ test("a thread that cannot open the database is logged once, and SQLite checkpoi
   db.run("INSERT INTO t VALUES (1)");
   checkpointer.tick();
   expect(checkpointer.running).toBe(true);
-  await until(() => !checkpointer.running, "the failed thread to be noticed");
+  await until(() => !checkpointer.running);
   expect(logs).toEqual(["error the checkpoint thread stopped; SQLite checkpoints on its own again"]);
   expect(autocheckpoint(db)).toBe(1_000);
   checkpointer.tick(); // not started again

@@ -7,6 +7,7 @@ import { claimJob, enqueueJob, failedJobs } from "../../src/jobs/jobs.ts";
 import { RetryableJobError, registerJobKind } from "../../src/jobs/runner.ts";
 import { databasePath } from "../../src/server.ts";
 import { makeDataDir, startConfiguredTestServer, type TestServer } from "../helpers/server.ts";
+import { until } from "../helpers/until.ts";
 
 const servers: TestServer[] = [];
 afterEach(async () => {
@@ -24,14 +25,6 @@ function start(dataDir = makeDataDir()): TestServer {
 let kinds = 0;
 /** A kind no other test uses, since kinds are registered for the whole process. */
 const uniqueKind = (name: string) => `test-${name}-${++kinds}`;
-
-async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error("timed out waiting");
-    await Bun.sleep(5);
-  }
-}
 
 const jobCount = (server: TestServer, kind: string) =>
   (server.db.query("SELECT count(*) AS n FROM jobs WHERE kind = ?").get(kind) as { n: number }).n;
