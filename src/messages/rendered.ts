@@ -31,8 +31,6 @@ export function renderedRows({ db, cache }: Reads, rows: MessageRow[]): { html: 
   return { html: joinHtml(kept.map((message) => message.html)), people };
 }
 
-export const renderedRowsHtml = (reads: Reads, rows: MessageRow[]): Html => renderedRows(reads, rows).html;
-
 function renderedKept(cache: ReadCache, { id, changeSeq }: MessageRow, complete: () => Message) {
   return cache.renderedMessage(id, changeSeq, () => {
     const message = complete();

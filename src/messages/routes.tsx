@@ -15,7 +15,7 @@ import { findLinkPreviewByToken } from "../unfurl/link-previews.ts";
 import { canAdministerMessage, findMessage, isRichMessage, type Message } from "./messages.ts";
 import { latestMessageRows, messageRowsAfter, messageRowsBefore } from "./pages.ts";
 import { editMessage, postMessage, removeMessage } from "./receive.ts";
-import { renderedRowsHtml } from "./rendered.ts";
+import { renderedRows } from "./rendered.ts";
 
 // A quick first bound; the real limit (10,000 characters of text) is checked on the formatted text.
 const MAX_RAW_BODY = 100_000;
@@ -97,7 +97,7 @@ export function messageRoutes(ctx: AppContext) {
             ? messageRowsAfter(db, room.id, after)
             : latestMessageRows(db, room.id);
       if (rows.length === 0) return c.body(null, 204);
-      return c.html(renderedRowsHtml(ctx, rows).text);
+      return c.html(renderedRows(ctx, rows).html.text);
     })
     .post(
       "/rooms/:room_id/messages",
