@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { prepareAssets } from "../http/asset-sources.ts";
 
@@ -12,7 +12,6 @@ export const ASSET_TABLE_MODULE = join(import.meta.dir, "../http/asset-table.ts"
  * the executable's file until a browser asks for them, so they are not in its idle memory.
  */
 export async function assetTableModule(dir: string): Promise<string> {
-  rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const imports: string[] = [];
   const entries: string[] = [];
