@@ -18,7 +18,7 @@ export function messageDeliveries(db: Database, messageId: number): Delivery[] {
   return pushRecipients(db, message, now() - CONNECTION_TTL_MS).map((recipient) => ({
     subscriptionId: recipient.id,
     endpoint: recipient.endpoint,
-    notification: notification(message.title, message.body, message.path, recipient.badge),
+    notification: notification(message.title, message.body, message.path, recipient.badge, `message-${message.id}`),
   }));
 }
 

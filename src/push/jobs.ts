@@ -24,6 +24,8 @@ const deliveryJob: z.ZodType<Delivery> = z.object({
     options: z.object({
       body: z.string(),
       icon: z.string(),
+      // Pushes queued by a version before tags have none; to the browser "" is no tag.
+      tag: z.string().default(""),
       data: z.object({ path: z.string(), badge: z.number().int().nonnegative() }),
     }),
   }),

@@ -7,7 +7,7 @@ import { removeSubscription } from "./subscriptions.ts";
 import { VAPID_SUBJECT, type VapidKeys } from "./vapid.ts";
 
 /** What the service worker shows: `showNotification(title, options)`, then opens `data.path` on a click and badges the icon. */
-export type Notification = { title: string; options: { body: string; icon: string; data: { path: string; badge: number } } };
+export type Notification = { title: string; options: { body: string; icon: string; tag: string; data: { path: string; badge: number } } };
 
 // A push message carries at most 4 KB once encrypted; a long message is cut well before that.
 const MAX_BODY_CHARS = 500;
@@ -42,8 +42,13 @@ export function messagePush(db: Database, messageId: number): MessagePush | null
   };
 }
 
-export function notification(title: string, body: string, path: string, badge: number): Notification {
-  return { title, options: { body, icon: appIconPath(192), data: { path, badge } } };
+/**
+ * `tag` names what the notification is about: the same push arriving twice (a push service may
+ * deliver again when its answer to us was lost and the job retried) replaces the first instead of
+ * stacking a copy.
+ */
+export function notification(title: string, body: string, path: string, badge: number, tag: string): Notification {
+  return { title, options: { body, icon: appIconPath(192), tag, data: { path, badge } } };
 }
 
 /** A push service that may accept the same push later (busy, down, unreachable): the job tries again. */

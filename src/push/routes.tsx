@@ -73,6 +73,7 @@ export function pushRoutes(ctx: AppContext) {
         `If you can read this, notifications work (${crypto.randomUUID().slice(0, 8)}).`,
         INDEX,
         unreadRoomCount(db, user.id),
+        "campfire-test",
       );
       let outcome: Awaited<ReturnType<typeof sendPush>>;
       try {

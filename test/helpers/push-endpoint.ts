@@ -20,7 +20,7 @@ export type Received = {
   /** The `k=` of the Authorization header: the server's VAPID public key. */
   publicKey: string;
   /** The decrypted payload, parsed. */
-  payload: { title: string; options: { body: string; icon: string; data: { path: string; badge: number } } };
+  payload: { title: string; options: { body: string; icon: string; tag: string; data: { path: string; badge: number } } };
 };
 
 export type BrowserKeys = { endpoint: string; p256dhKey: string; authKey: string; privateKey: CryptoKey; auth: Uint8Array<ArrayBuffer> };

@@ -1,8 +1,10 @@
 import type { Database } from "bun:sqlite";
 import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
+import { openDatabase } from "../../src/db/connection.ts";
 import { postMessage as post } from "../../src/messages/receive.ts";
 import { subscriptionsOf } from "../../src/push/subscriptions.ts";
 import { findRoom } from "../../src/rooms/rooms.ts";
+import { databasePath } from "../../src/server.ts";
 import { findUserByEmail } from "../../src/users/users.ts";
 import type { Client } from "../helpers/client.ts";
 import { addSignedInMember, MEMBER, postMessage, startQuickSetUpServer } from "../helpers/fixtures.ts";
@@ -67,7 +69,12 @@ test("a message from someone else reaches the reader's device: signed, encrypted
   expect(push!.publicKey).toBe(server.ctx.push.vapid.publicKey);
   expect(push!.payload).toEqual({
     title: "All Talk",
-    options: { body: "Milo Member: Lunch at noon?", icon: "/icons/campfire-192.png", data: { path: `/rooms/1/@${messageId}`, badge: 1 } },
+    options: {
+      body: "Milo Member: Lunch at noon?",
+      icon: "/icons/campfire-192.png",
+      tag: `message-${messageId}`,
+      data: { path: `/rooms/1/@${messageId}`, badge: 1 },
+    },
   });
   await jobsSettled(server.db);
   expect(server.db.query("SELECT count(*) AS n FROM jobs").get()).toEqual({ n: 0 });
@@ -110,12 +117,17 @@ test("a push whose service is down is retried, and survives a restart of the ser
   const dataDir = server.dataDir;
   await server.stop();
   servers.splice(servers.indexOf(server), 1);
+  // As a version before notification tags queued it: the restarted server still sends it.
+  const stored = openDatabase(databasePath(dataDir));
+  stored.run("UPDATE jobs SET payload = json_remove(payload, '$.notification.options.tag') WHERE kind = 'push'");
+  stored.close();
 
   endpoint.statuses.set("/ada/desktop", 201);
   const before = endpoint.received.length;
   const restarted = startPushServer(dataDir);
   await endpoint.waitFor(before + 1);
   expect(endpoint.received.at(-1)!.payload.options.body).toBe("Milo Member: are you back?");
+  expect(endpoint.received.at(-1)!.payload.options.tag).toBe("");
   await jobsSettled(restarted.db);
   expect(restarted.db.query("SELECT count(*) AS n FROM jobs").get()).toEqual({ n: 0 });
   expect(endpoint.rejected).toEqual([]);

@@ -136,6 +136,7 @@ test("a test notification arrives at the push service signed with the server's V
   expect(push!.payload.title).toBe("Campfire Test");
   expect(push!.payload.options.data).toEqual({ path: INDEX, badge: 0 });
   expect(push!.payload.options.icon).toBe("/icons/campfire-192.png");
+  expect(push!.payload.options.tag).toBe("campfire-test");
 });
 
 test("a device whose push service answers 404 or 410 is removed, and the person is told", async () => {
