@@ -54,7 +54,7 @@ export function fold(word: string): string {
 }
 
 // The characters of an ASCII word: letters and digits. A table read beats comparing ranges.
-const ASCII_WORD = new Uint8Array(128);
+export const ASCII_WORD = new Uint8Array(128);
 for (const [from, to] of [
   ["0", "9"],
   ["A", "Z"],

@@ -4,7 +4,7 @@ import type { SidebarRooms } from "../../src/rooms/rooms.ts";
 import { snippetHtml } from "../../src/search/highlight.ts";
 import { MAX_QUERY_CHARS, type RecentSearch, type SearchResult } from "../../src/search/searches.ts";
 import type { User } from "../../src/users/users.ts";
-import { type Html, html, joinHtml } from "../html.ts";
+import { formatted, type Html, html, joinHtml } from "../html.ts";
 import { layoutHtml } from "../layout.tsx";
 import { sidebarHtml, sidebarToggleHtml } from "../rooms/sidebar.tsx";
 import { isoTime } from "../shared/time.tsx";
@@ -124,13 +124,13 @@ export function moreResultsHtml(query: string, { results, more }: Found): Html {
  * as there are a hundred.
  */
 function resultHtml(result: SearchResult): Html {
+  // The id and the time are made here from numbers: `formatted`, not escaped (see html.ts).
   const iso = isoTime(result.createdAt);
-  const href = `/rooms/${result.roomId}/@${result.id}`;
-  return html`<li id="${domId("search_result", result.id)}" class="search-result" data-message-id="${result.id}">
-    <a class="search-result__room" href="${href}">${result.roomName}</a>
+  return html`<li id="${formatted(domId("search_result", result.id))}" class="search-result" data-message-id="${result.id}">
+    <a class="search-result__room" href="/rooms/${result.roomId}/@${result.id}">${result.roomName}</a>
     <span class="search-result__author">${result.creatorName}</span>
-    <time class="search-result__date" datetime="${iso}" data-local-time="datetime">${iso.slice(0, 10)} ${iso.slice(11, 16)}</time>
-    <a class="search-result__snippet" href="${href}">${snippetHtml(result.snippet)}</a>
+    <time class="search-result__date" datetime="${formatted(iso)}" data-local-time="datetime">${formatted(`${iso.slice(0, 10)} ${iso.slice(11, 16)}`)}</time>
+    <a class="search-result__snippet" href="/rooms/${result.roomId}/@${result.id}">${snippetHtml(result.snippet)}</a>
   </li>`;
 }
 

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, test } from "bun:test";
 import { openDatabase } from "../../src/db/connection.ts";
 import { migrate } from "../../src/db/migrations.ts";
 import { MAX_BODY_CHARS } from "../../src/realtime/protocol.ts";
-import { excerpt, phrasesOf } from "../../src/search/excerpt.ts";
+import { excerpt, excerptReadingEveryWord, phrasesOf } from "../../src/search/excerpt.ts";
 import { snippetHtml } from "../../src/search/highlight.ts";
 import { stem } from "../../src/search/porter.ts";
 import { matchExpression } from "../../src/search/query.ts";
@@ -109,6 +109,95 @@ const QUERIES = [
   "newline",
 ];
 
+// Stems and every suffix the Porter algorithm knows, and the words made of the two.
+const STEMS = [
+  "report",
+  "general",
+  "happ",
+  "hop",
+  "troubl",
+  "fil",
+  "controll",
+  "relat",
+  "ration",
+  "digit",
+  "sens",
+  "deploy",
+  "say",
+  "agre",
+  "caress",
+  "sky",
+  "éclat",
+  "naïv",
+  "日本",
+];
+const SUFFIXES = [
+  "",
+  "s",
+  "es",
+  "ies",
+  "sses",
+  "ss",
+  "ed",
+  "eed",
+  "ing",
+  "ying",
+  "er",
+  "ers",
+  "ly",
+  "y",
+  "e",
+  "ll",
+  "ational",
+  "tional",
+  "enci",
+  "anci",
+  "izer",
+  "bli",
+  "alli",
+  "entli",
+  "eli",
+  "ousli",
+  "ization",
+  "ation",
+  "ator",
+  "alism",
+  "iveness",
+  "fulness",
+  "ousness",
+  "aliti",
+  "iviti",
+  "biliti",
+  "logi",
+  "icate",
+  "ative",
+  "alize",
+  "iciti",
+  "ical",
+  "ful",
+  "ness",
+  "al",
+  "ance",
+  "ence",
+  "ic",
+  "able",
+  "ible",
+  "ant",
+  "ement",
+  "ment",
+  "ent",
+  "sion",
+  "tion",
+  "ou",
+  "ism",
+  "ate",
+  "iti",
+  "ous",
+  "ive",
+  "ize",
+];
+const STEM_WORDS = STEMS.flatMap((s) => SUFFIXES.map((suffix) => s + suffix));
+
 describe("the excerpt marks exactly the words FTS5's highlight() marks", () => {
   test("each query over a corpus of stems, accents, digits, underscores, apostrophes, other scripts and very long words", () => {
     const texts = load(CORPUS);
@@ -151,101 +240,7 @@ describe("the excerpt marks exactly the words FTS5's highlight() marks", () => {
   });
 
   test("words stem as FTS5's porter tokenizer stems them, on every suffix the algorithm knows", () => {
-    const stems = [
-      "report",
-      "general",
-      "happ",
-      "hop",
-      "troubl",
-      "fil",
-      "controll",
-      "relat",
-      "ration",
-      "digit",
-      "sens",
-      "deploy",
-      "say",
-      "agre",
-      "caress",
-      "sky",
-      "éclat",
-      "naïv",
-      "日本",
-    ];
-    const suffixes = [
-      "",
-      "s",
-      "es",
-      "ies",
-      "sses",
-      "ss",
-      "ed",
-      "eed",
-      "ing",
-      "ying",
-      "er",
-      "ers",
-      "ly",
-      "y",
-      "e",
-      "ll",
-      "ational",
-      "tional",
-      "enci",
-      "anci",
-      "izer",
-      "bli",
-      "alli",
-      "entli",
-      "eli",
-      "ousli",
-      "ization",
-      "ation",
-      "ator",
-      "alism",
-      "iveness",
-      "fulness",
-      "ousness",
-      "aliti",
-      "iviti",
-      "biliti",
-      "logi",
-      "icate",
-      "ative",
-      "alize",
-      "iciti",
-      "ical",
-      "ful",
-      "ness",
-      "al",
-      "ance",
-      "ence",
-      "ic",
-      "able",
-      "ible",
-      "ant",
-      "ement",
-      "ment",
-      "ent",
-      "sion",
-      "tion",
-      "ou",
-      "ism",
-      "ate",
-      "iti",
-      "ous",
-      "ive",
-      "ize",
-    ];
-    const words = [
-      ...stems.flatMap((s) => suffixes.map((suffix) => s + suffix)),
-      "ab",
-      "abs",
-      "a".repeat(64),
-      `${"a".repeat(62)}ing`,
-      `${"é".repeat(30)}ing`,
-      `${"é".repeat(31)}ing`,
-    ];
+    const words = [...STEM_WORDS, "ab", "abs", "a".repeat(64), `${"a".repeat(62)}ing`, `${"é".repeat(30)}ing`, `${"é".repeat(31)}ing`];
     const theirs = termsOf(load(words).length);
     const differing = words.filter((word, i) => ourTerms(word).join(" ") !== theirs[i]!.join(" "));
     expect(differing).toEqual([]);
@@ -285,5 +280,60 @@ describe("the excerpt's window", () => {
     expect(snippetHtml(excerpt("The deploy finished at noon", phrasesOf('"deploy"'))).text).toBe(
       "The <mark>deploy</mark> finished at noon",
     );
+  });
+});
+
+describe("ASCII text is cut and marked without reading every word", () => {
+  test("a stem is its word's own beginning but for at most its last two characters, which the ASCII way relies on", () => {
+    const words = [...STEM_WORDS, ...tokenize(CORPUS.join(" ")).map((token) => token.folded)].filter((word) => /^[a-z0-9]+$/.test(word));
+    const notBeginning = words.filter((word) => {
+      const stemmed = stem(word);
+      return !word.startsWith(stemmed.slice(0, Math.max(1, stemmed.length - 2)));
+    });
+    expect(notBeginning).toEqual([]);
+    expect(words.length).toBeGreaterThan(1000);
+  });
+
+  test("it makes the same excerpt as reading every word, over thousands of generated messages and searches", () => {
+    // A fixed sequence (a linear congruential generator), so a failure can be replayed.
+    let seed = 12345;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const vocabulary = [
+      ...["deploy", "Deploys", "DEPLOYED", "deploying", "redeploy", "deployment", "Deploy_now", "depl", "dep"],
+      ...["report", "reports", "reporting", "reported", "happy", "happiness", "happily", "possibility", "possible"],
+      ...["ability", "able", "a", "I", "the", "e", "mail", "x1", "2024", "v2", "deploy2", "2deploy", "generalization"],
+    ];
+    const separators = [" ", " ", " ", ", ", ". ", " - ", "'", "\n", "  ", "_", "(", ")"];
+    const searches = [
+      "deploy",
+      "deploy report",
+      "e-mail",
+      "happy possibility",
+      "a",
+      "the deploy",
+      "deploy deploy",
+      "able",
+      "2024",
+      "x1 v2",
+    ];
+    let compared = 0;
+    for (let round = 0; round < 3000; round++) {
+      const length = 1 + next(round % 10 === 0 ? 200 : 40);
+      let text = next(4) === 0 ? separators[next(separators.length)]! : "";
+      for (let i = 0; i < length; i++) text += vocabulary[next(vocabulary.length)]! + separators[next(separators.length)]!;
+      const phrases = phrasesOf(matchExpression(searches[next(searches.length)]!)!);
+      const size = [24, 24, 5, 1, 3, Number.POSITIVE_INFINITY][next(6)]!;
+      expect({ text, phrases, size, excerpt: excerpt(text, phrases, size) }).toEqual({
+        text,
+        phrases,
+        size,
+        excerpt: excerptReadingEveryWord(text, phrases, size),
+      });
+      compared++;
+    }
+    expect(compared).toBe(3000);
   });
 });
