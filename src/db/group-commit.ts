@@ -11,8 +11,17 @@ type Job = { write: () => unknown; resolve: (value: unknown) => void; reject: (e
 export class GroupCommit {
   private pending: Job[] = [];
   private scheduled = false;
+  // Made once: bun:sqlite's transaction() builds four wrapper functions and defines their
+  // properties on every call, ~2.5 % of a post's time when it was called per write.
+  /** A whole transaction (BEGIN IMMEDIATE … COMMIT) around `work`. */
+  private readonly inTransaction: (work: () => unknown) => unknown;
+  /** Inside a transaction, a savepoint around `work`: a failure takes back only its own writes. */
+  private readonly inSavepoint: (work: () => unknown) => unknown;
 
-  constructor(private readonly db: Database) {}
+  constructor(db: Database) {
+    this.inTransaction = db.transaction((work: () => unknown) => work()).immediate;
+    this.inSavepoint = db.transaction((work: () => unknown) => work());
+  }
 
   run<T>(write: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -35,7 +44,7 @@ export class GroupCommit {
       // Alone, a write needs no savepoint: the transaction is its own.
       const [job] = batch as [Job];
       try {
-        job.resolve(this.db.transaction(job.write).immediate());
+        job.resolve(this.inTransaction(job.write));
       } catch (error) {
         job.reject(error);
       }
@@ -43,17 +52,15 @@ export class GroupCommit {
     }
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     try {
-      this.db
-        .transaction(() => {
-          for (const job of batch) {
-            try {
-              outcomes.push({ ok: true, value: this.db.transaction(job.write)() });
-            } catch (error) {
-              outcomes.push({ ok: false, error });
-            }
+      this.inTransaction(() => {
+        for (const job of batch) {
+          try {
+            outcomes.push({ ok: true, value: this.inSavepoint(job.write) });
+          } catch (error) {
+            outcomes.push({ ok: false, error });
           }
-        })
-        .immediate();
+        }
+      });
     } catch (error) {
       for (const job of batch) job.reject(error);
       return;
