@@ -4,7 +4,7 @@ import type { SidebarRooms } from "../../src/rooms/rooms.ts";
 import { snippetHtml } from "../../src/search/highlight.ts";
 import { MAX_QUERY_CHARS, type RecentSearch, type SearchResult } from "../../src/search/searches.ts";
 import type { User } from "../../src/users/users.ts";
-import { formatted, type Html, html, joinHtml } from "../html.ts";
+import { formatted, type Html, html } from "../html.ts";
 import { layoutHtml } from "../layout.tsx";
 import { sidebarHtml, sidebarToggleHtml } from "../rooms/sidebar.tsx";
 import { isoTime } from "../shared/time.tsx";
@@ -115,7 +115,8 @@ export function moreResultsHtml(query: string, { results, more }: Found): Html {
       ? html`<li class="search__more"><a class="button button--quiet" href="/searches?q=${encodeURIComponent(query)}&amp;before=${last.id}"
           hx-get="/searches?q=${encodeURIComponent(query)}&amp;before=${last.id}" hx-target="closest li" hx-swap="outerHTML">More results</a></li>`
       : null;
-  return joinHtml([...results.map(resultHtml), ...(next ? [next] : [])]);
+  // Joined lazily (a rope), not flattened by joinHtml: a page of results is sent once and never kept.
+  return html`${results.map(resultHtml)}${next}`;
 }
 
 /**
