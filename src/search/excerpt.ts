@@ -1,6 +1,6 @@
 import { END, START, STRAY } from "./highlight.ts";
 import { stem } from "./porter.ts";
-import { ASCII_WORD, tokenize, Words } from "./tokens.ts";
+import { tokenize } from "./tokens.ts";
 
 /**
  * A result's excerpt, made here rather than by FTS5's snippet(): snippet() tokenizes and stems the
@@ -91,15 +91,15 @@ function densest(hits: Hit[], phraseCount: number, size: number): { at: Hit; bac
 
 /** The general way, for text with any character outside ASCII: every word of it, tokenized and stemmed. */
 function wordsExcerpt(text: string, phrases: string[][], size: number): { hits: Hit[]; window: Window } {
-  const words = new Words(text);
-  const { starts, ends, count } = words;
+  const words = tokenize(text);
+  const count = words.length;
   const hits: Hit[] = [];
   for (let i = 0; i < count; i++)
     for (let p = 0; p < phrases.length; p++) {
       const phrase = phrases[p]!;
       let k = 0;
-      while (k < phrase.length && i + k < count && wordStemIs(words, i + k, phrase[k]!)) k++;
-      if (k === phrase.length) hits.push({ start: starts[i]!, end: ends[i + k - 1]!, first: i, last: i + k - 1, phrase: p });
+      while (k < phrase.length && i + k < count && stemIs(words[i + k]!.folded, phrase[k]!)) k++;
+      if (k === phrase.length) hits.push({ start: words[i]!.start, end: words[i + k - 1]!.end, first: i, last: i + k - 1, phrase: p });
     }
   let first = 0;
   if (count > size && hits.length > 0) {
@@ -110,16 +110,15 @@ function wordsExcerpt(text: string, phrases: string[][], size: number): { hits: 
   return {
     hits,
     window: {
-      from: first === 0 ? 0 : starts[first]!,
-      to: last >= count - 1 ? text.length : ends[last]!,
-      lastEnd: last >= 0 ? ends[last]! : 0,
+      from: first === 0 ? 0 : words[first]!.start,
+      to: last >= count - 1 ? text.length : words[last]!.end,
+      lastEnd: last >= 0 ? words[last]!.end : 0,
     },
   };
 }
 
-/** Whether a word's stem is `wanted`. Stemming keeps a word's first character, so most words are told apart by it alone. */
-const wordStemIs = (words: Words, i: number, wanted: string): boolean =>
-  words.firstUnit(i) === wanted.charCodeAt(0) && stemOf(words.folded(i)) === wanted;
+/** Whether a folded word's stem is `wanted`. Stemming keeps a word's first character, so most words are told apart by it alone. */
+const stemIs = (folded: string, wanted: string): boolean => folded.charCodeAt(0) === wanted.charCodeAt(0) && stemOf(folded) === wanted;
 
 /**
  * ASCII text, nearly every message: only the places a phrase may start are looked at, found by a
@@ -190,6 +189,7 @@ function asciiPhraseEnd(text: string, at: number, phrase: string[]): number {
     if (start >= text.length) return -1;
     end = wordEnd(text, start);
     const wanted = phrase[k]!;
+    // In ASCII, setting bit 0x20 lower-cases a letter and leaves a digit as it is.
     if ((text.charCodeAt(start) | 0x20) !== wanted.charCodeAt(0) || stemOf(text.slice(start, end).toLowerCase()) !== wanted) return -1;
   }
   return end;
@@ -214,7 +214,16 @@ function startsOf(phrases: string[][]): RegExp | null {
   return expression;
 }
 
-// Words in ASCII text are runs of letters and digits; `at` is any position.
+// Words in ASCII text are runs of letters and digits (a table read beats comparing ranges).
+const ASCII_WORD = new Uint8Array(128);
+for (const [from, to] of [
+  ["0", "9"],
+  ["A", "Z"],
+  ["a", "z"],
+] as const)
+  for (let c = from.charCodeAt(0); c <= to.charCodeAt(0); c++) ASCII_WORD[c] = 1;
+
+// `at` is any position.
 function wordStart(text: string, at: number): number {
   while (at < text.length && ASCII_WORD[text.charCodeAt(at)] !== 1) at++;
   return at;
