@@ -53,17 +53,20 @@ async function workerRegistrationId(cdp: CDPSession): Promise<string> {
   throw new Error("no activated service worker controls the page");
 }
 
-/** Polls the worker's notifications until there are `count` (waitForFunction would take an async predicate's promise as true). */
+/** Hands a push to the page's worker, as the push service would. */
+const deliverPush = (cdp: CDPSession, registrationId: string, payload: unknown) =>
+  cdp.send("ServiceWorker.deliverPushMessage", { origin: server.url, registrationId, data: JSON.stringify(payload) });
+
 /**
- * Hands a push to the page's worker, as the push service would, until `count` notifications are
- * shown. Handed again after 3 s without one: once in CI (stop 20) a second push never showed, while
+ * Hands a push to the page's worker until `count` notifications are shown (polled: waitForFunction
+ * would take an async predicate's promise as true). Handed again after 3 s without one: once in CI (stop 20) a second push never showed, while
  * Chromium reported nothing. The notification's tag makes a push that arrives twice replace itself,
  * so handing it again cannot stack a copy.
  */
 async function deliverUntilShown(cdp: CDPSession, page: Page, registrationId: string, payload: unknown, count: number): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
-    await cdp.send("ServiceWorker.deliverPushMessage", { origin: server.url, registrationId, data: JSON.stringify(payload) });
+    await deliverPush(cdp, registrationId, payload);
     const handedAt = Date.now();
     while (Date.now() - handedAt < 3_000) {
       if ((await notificationsShown(page)).length >= count) return;
@@ -195,8 +198,8 @@ test("the notifications page explains and shows the state; a test push and a mes
   ]);
 
   // The same push arriving again (a push service redelivering) replaces its notification: still two.
-  await cdp.send("ServiceWorker.deliverPushMessage", { origin: server.url, registrationId, data: JSON.stringify(message!.payload) });
-  await cdp.send("ServiceWorker.deliverPushMessage", { origin: server.url, registrationId, data: JSON.stringify(push!.payload) });
+  await deliverPush(cdp, registrationId, message!.payload);
+  await deliverPush(cdp, registrationId, push!.payload);
   await Bun.sleep(1_000);
   expect((await notificationsShown(page)).map((shown) => shown.tag).sort()).toEqual(["campfire-test", message!.payload.options.tag]);
   expect(problems).toEqual([]);
