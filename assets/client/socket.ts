@@ -15,6 +15,9 @@ const handlers: { [K in FrameKind]?: FrameHandler<K>[] } = {};
 let wrapper: SocketWrapper | null = null;
 let pingTimer: ReturnType<typeof setInterval> | undefined;
 let attempts = 0;
+// Set while this page's own Sign out is on its way: the server closes the socket before it answers,
+// and the answer's redirect does the navigating. Navigating on the close as well would abort one of them.
+let signingOut = false;
 
 const roomElement = () => document.querySelector<HTMLElement>("main.room[data-room-id]");
 
@@ -47,7 +50,7 @@ document.addEventListener("htmx:wsClose", (event) => {
   setConnected(false);
   const code = detail.event.code;
   if (code === SIGNED_OUT_CLOSE_CODE) {
-    window.location.href = "/session/new";
+    if (!signingOut) window.location.href = "/session/new";
     return;
   }
   // htmx retries abnormal closes itself; a server restart or shutdown closes cleanly, so retry those too.
@@ -57,6 +60,17 @@ document.addEventListener("htmx:wsClose", (event) => {
     setTimeout(() => detail.socketWrapper.reconnect(), delay);
   }
 });
+
+const isSignOut = (event: Event) => (event.target as Element).matches('[hx-delete="/session"]');
+document.addEventListener("htmx:beforeRequest", (event) => {
+  if (isSignOut(event)) signingOut = true;
+});
+// (Not afterRequest: htmx skips setting `successful` when it follows a redirect.)
+for (const failed of ["htmx:responseError", "htmx:sendError"]) {
+  document.addEventListener(failed, (event) => {
+    if (isSignOut(event)) signingOut = false;
+  });
+}
 
 document.addEventListener("htmx:wsBeforeMessage", (event) => {
   const data = (event as SocketEvent).detail.message;

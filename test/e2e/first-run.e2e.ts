@@ -51,10 +51,27 @@ test("a person sets up Campfire in a real browser and lands in the app", async (
   const roomBox = (await page.locator(".room").boundingBox())!;
   expect(roomBox.x).toBeGreaterThanOrEqual(sidebarBox.x + sidebarBox.width - 1);
 
+  // A second tab of the same session, connected to the room.
+  const otherTab = await context.newPage();
+  const otherSocket = otherTab.waitForEvent("websocket");
+  await otherTab.goto(page.url());
+  await (await otherSocket).waitForEvent("framereceived");
+
   // Signing out goes through htmx and lands on the sign-in page, which names the administrator.
+  // The server closes the room's socket as it signs out; only the answer's redirect navigates,
+  // once, or the two navigations abort each other.
+  const signInLoads: string[] = [];
+  page.on("request", (request) => {
+    if (request.isNavigationRequest() && request.url().endsWith("/session/new")) signInLoads.push(request.url());
+  });
   await page.getByRole("button", { name: "Sign out" }).click();
-  await page.waitForURL(/\/session\/new$/);
   await page.getByRole("link", { name: ADMIN.email }).waitFor();
+  expect(new URL(page.url()).pathname).toBe("/session/new");
+  // The close's navigation came ~35 ms after the redirect's when both happened; allow far more.
+  await page.waitForTimeout(500);
+  expect(signInLoads).toHaveLength(1);
+  // The other tab has no answer to follow: its socket's close takes it to sign in.
+  await otherTab.waitForURL(/\/session\/new$/);
 
   // Chromium reports every 4xx it loads; the 422 above was the point of the exercise.
   expect(problems.filter((p) => !p.includes("status of 422"))).toEqual([]);
