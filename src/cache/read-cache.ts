@@ -22,6 +22,8 @@ const MESSAGES_KEPT = 5000;
 // The process's own time, not `now()`: a test that holds the clock still must not keep a session forever.
 export const SESSION_MEMORY_MS = 1000;
 const SESSION_MEMORY_LIMIT = 10_000;
+// People's shown names, for search results (a team's people; the bound only guards memory).
+const NAMES_KEPT = 10_000;
 // The search page shows the reader's last searches every time (~20 µs of a ~500 µs page to read).
 const RECENT_SEARCHES_KEPT = 10_000;
 // PRAGMA data_version costs ~3.7 µs here, as much as the rest of a cached read; a room page makes
@@ -43,6 +45,7 @@ export class ReadCache {
   private anyPushDevice: boolean | null = null;
   private readonly sessions = new Map<string, { row: SessionRow; until: number }>();
   private readonly recentSearches = new Map<number, RecentSearch[]>();
+  private readonly shownNames = new Map<number, string>();
   /** No message was posted, edited or deleted since a search last brought the index up to date. */
   private searchIndexCurrent = false;
   private dataVersion: number;
@@ -120,6 +123,20 @@ export class ReadCache {
     return row;
   }
 
+  /** People's names as their messages show them, by id; `load` reads the ones not kept. */
+  shownNamesOf(ids: number[], load: (missing: number[]) => Map<number, string>): ReadonlyMap<number, string> {
+    if (!this.fresh()) return load(ids);
+    let missing = ids.filter((id) => !this.shownNames.has(id));
+    if (missing.length > 0) {
+      if (this.shownNames.size + missing.length > NAMES_KEPT) {
+        this.shownNames.clear();
+        missing = ids;
+      }
+      for (const [id, name] of load(missing)) this.shownNames.set(id, name);
+    }
+    return this.shownNames;
+  }
+
   /** A person's last searches, read again only after they search or clear them. */
   recentSearchesOr(userId: number, load: () => RecentSearch[]): RecentSearch[] {
     if (!this.fresh()) return load();
@@ -169,6 +186,7 @@ export class ReadCache {
       if (entry.members.some((member) => member.id === userId)) this.roomEntries.delete(roomId);
     this.sessionsEnded(userId);
     this.recentSearches.delete(userId);
+    this.shownNames.delete(userId);
   }
 
   accountChanged(): void {
@@ -209,6 +227,7 @@ export class ReadCache {
     this.anyPushDevice = null;
     this.sessions.clear();
     this.recentSearches.clear();
+    this.shownNames.clear();
     this.searchIndexCurrent = false;
     return true;
   }

@@ -1,4 +1,5 @@
 import type { Database } from "bun:sqlite";
+import type { Reads } from "../cache/read-cache.ts";
 import { now } from "../db/time.ts";
 import { grantOpenRoomsTo } from "../rooms/memberships.ts";
 
@@ -46,6 +47,11 @@ export function namesOf(db: Database, ids: number[]): Record<string, string> {
     )
     .all(JSON.stringify(ids));
   return Object.fromEntries(rows.map((row) => [row.id, row.name]));
+}
+
+/** People's names as their messages show them (as namesOf), kept in the read cache until they change. */
+export function shownNamesOf({ db, cache }: Reads, ids: number[]): ReadonlyMap<number, string> {
+  return cache.shownNamesOf(ids, (missing) => new Map(Object.entries(namesOf(db, missing)).map(([id, name]) => [Number(id), name])));
 }
 
 export function findUserByEmail(db: Database, emailAddress: string): User | null {

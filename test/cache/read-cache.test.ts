@@ -203,6 +203,7 @@ test("every page renders the same with the read cache on and off, before and aft
 
   // The comparisons were of the pages after the writes, not of pages that never changed.
   expect(last.get(`admin: /rooms/${ALL_TALK}`)).toContain("Ada Renamed");
+  expect(last.get("member: /searches?q=hello")).toContain(`<span class="search-result__author">Ada Renamed</span>`);
   expect(last.get(`admin: /rooms/${ALL_TALK}`)).toContain("Renamed plans");
   expect(last.get(`admin: /rooms/${ALL_TALK}`)).toContain("Renamed account");
   expect(last.get(`member: /rooms/${ALL_TALK}`)).toContain("hello, edited");

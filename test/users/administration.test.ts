@@ -73,6 +73,8 @@ describe("deactivation", () => {
     const tab = await openSocket(server, member);
     const watcher = await openSocket(server, admin);
     await watcher.enter(1);
+    // Found once before, so the author's name is what a search kept.
+    expect(await (await admin.get("/searches?q=here")).text()).toContain(`<span class="search-result__author">${MEMBER.name}</span>`);
 
     expect((await admin.post(`/users/${memberUser.id}/deactivation`, {})).status).toBe(303);
 
@@ -93,6 +95,9 @@ describe("deactivation", () => {
     expect(room).toContain(`<span class="message__author">${MEMBER.name} (deactivated)</span>`);
     // Mentions of them say so too, as the live frame made them say.
     expect(room).toContain(`data-user-id="${memberUser.id}">@${MEMBER.name} (deactivated)</span>`);
+    // Search results name them as their messages do.
+    const results = await (await admin.get("/searches?q=here")).text();
+    expect(results).toContain(`<span class="search-result__author">${MEMBER.name} (deactivated)</span>`);
     // The direct room stays with the other person; the deactivated one has left it.
     expect((await third.get(`/rooms/${direct}`)).status).toBe(200);
     expect(server.db.query("SELECT count(*) AS n FROM memberships WHERE room_id = ?").get(direct)).toEqual({ n: 1 });
