@@ -255,6 +255,8 @@ function wordsBefore(text: string, at: number, count: number): number {
 
 /** The window's text with its hits fenced; hits that overlap share one mark, cut at the window's last word. */
 function fenced(text: string, hits: Hit[], { from, to, lastEnd }: Window): string {
+  // Nearly no text holds a fence character: then no piece of it is searched for one.
+  const unfenced = text.includes(START) || text.includes(END) ? (piece: string) => piece.replace(STRAY, "") : (piece: string) => piece;
   let out = from === 0 ? "" : "…";
   let at = from;
   let open = -1; // where the current mark ends, or -1 outside a mark
@@ -264,17 +266,17 @@ function fenced(text: string, hits: Hit[], { from, to, lastEnd }: Window): strin
     if (hit.start < open) open = Math.max(open, end);
     else {
       if (open >= 0) {
-        out += `${text.slice(at, open).replace(STRAY, "")}${END}`;
+        out += `${unfenced(text.slice(at, open))}${END}`;
         at = open;
       }
-      out += `${text.slice(at, hit.start).replace(STRAY, "")}${START}`;
+      out += `${unfenced(text.slice(at, hit.start))}${START}`;
       at = hit.start;
       open = end;
     }
   }
   if (open >= 0) {
-    out += `${text.slice(at, open).replace(STRAY, "")}${END}`;
+    out += `${unfenced(text.slice(at, open))}${END}`;
     at = open;
   }
-  return out + text.slice(at, to).replace(STRAY, "") + (to < text.length ? "…" : "");
+  return out + unfenced(text.slice(at, to)) + (to < text.length ? "…" : "");
 }
