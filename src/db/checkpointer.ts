@@ -11,7 +11,7 @@ const LOOK_MS = 100;
 // steady posting the thread's checkpoints never quite finish (commits land while each runs), so the
 // WAL cannot start over until it reaches this size; SQLite's checkpoint in the COMMIT then copies only
 // what the thread has not. 4,000 beat 10,000 (p99 16 vs 16–24 ms at 16 connections, a 41 MB WAL).
-const FALLBACK_PAGES = 4_000;
+export const FALLBACK_PAGES = 4_000;
 const DEFAULT_PAGES = 1_000;
 const STOP_WAIT_MS = 2_000;
 
