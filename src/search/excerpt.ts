@@ -1,4 +1,4 @@
-import { END, START, STRAY } from "./highlight.ts";
+import { END, START, withoutFences } from "./highlight.ts";
 import { stem } from "./porter.ts";
 import { tokenize } from "./tokens.ts";
 
@@ -255,8 +255,6 @@ function wordsBefore(text: string, at: number, count: number): number {
 
 /** The window's text with its hits fenced; hits that overlap share one mark, cut at the window's last word. */
 function fenced(text: string, hits: Hit[], { from, to, lastEnd }: Window): string {
-  // Nearly no text holds a fence character: then no piece of it is searched for one.
-  const unfenced = text.includes(START) || text.includes(END) ? (piece: string) => piece.replace(STRAY, "") : (piece: string) => piece;
   let out = from === 0 ? "" : "…";
   let at = from;
   let open = -1; // where the current mark ends, or -1 outside a mark
@@ -266,17 +264,17 @@ function fenced(text: string, hits: Hit[], { from, to, lastEnd }: Window): strin
     if (hit.start < open) open = Math.max(open, end);
     else {
       if (open >= 0) {
-        out += `${unfenced(text.slice(at, open))}${END}`;
+        out += `${withoutFences(text.slice(at, open))}${END}`;
         at = open;
       }
-      out += `${unfenced(text.slice(at, hit.start))}${START}`;
+      out += `${withoutFences(text.slice(at, hit.start))}${START}`;
       at = hit.start;
       open = end;
     }
   }
   if (open >= 0) {
-    out += `${unfenced(text.slice(at, open))}${END}`;
+    out += `${withoutFences(text.slice(at, open))}${END}`;
     at = open;
   }
-  return out + unfenced(text.slice(at, to)) + (to < text.length ? "…" : "");
+  return out + withoutFences(text.slice(at, to)) + (to < text.length ? "…" : "");
 }

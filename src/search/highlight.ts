@@ -6,7 +6,10 @@ import { escapeText, Html } from "../../templates/html.ts";
 export const START = "\uE000";
 export const END = "\uE001";
 
-export const STRAY = new RegExp(`[${START}${END}]`, "g");
+const STRAY = new RegExp(`[${START}${END}]`, "g");
+
+/** Text with any fence characters in it dropped. Nearly no text holds one, so it is looked for before anything is replaced. */
+export const withoutFences = (text: string): string => (text.includes(START) || text.includes(END) ? text.replace(STRAY, "") : text);
 
 /**
  * An excerpt as HTML: the plain text escaped, and only the fenced words wrapped in <mark>
@@ -29,4 +32,4 @@ export function snippetHtml(fenced: string): Html {
 }
 
 /** Text with any fence characters in it dropped, escaped. */
-const unfenced = (text: string): string => escapeText(text.includes(START) || text.includes(END) ? text.replace(STRAY, "") : text);
+const unfenced = (text: string): string => escapeText(withoutFences(text));
