@@ -5,9 +5,11 @@
 // It times one request at a time: it says what a change costs, not how the server behaves under
 // load. Posts are less exact (the same code against itself: 0.91–1.00): each server's background
 // work (search indexing every 50 ms, checkpoints) runs on this same thread, during whichever
-// request is in flight. Each checkout needs its own `npm install`.
+// request is in flight. Each checkout needs its own `npm install`; a version whose schema differs
+// (the start of a round, say) needs its own data too, seeded by its own bench/seed.ts.
 // Usage: bun bench/interleave.ts SEEDED_DIR CHECKOUT_A CHECKOUT_B PATH [--requests 3000] [--post TEXT]
-//        (seed once with: bun bench/seed.ts SEEDED_DIR 200000 5100; --post posts TEXT to PATH)
+//        [--seeded-b DIR]   (seed once with: bun bench/seed.ts SEEDED_DIR 200000 5100; --post posts
+//        TEXT to PATH; --seeded-b: B's own seeded data directory, instead of a copy of SEEDED_DIR)
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -17,25 +19,25 @@ import type { RunningServer } from "../src/server.ts";
 const { values, positionals } = parseArgs({
   args: Bun.argv.slice(2),
   allowPositionals: true,
-  options: { requests: { type: "string", default: "3000" }, post: { type: "string" } },
+  options: { requests: { type: "string", default: "3000" }, post: { type: "string" }, "seeded-b": { type: "string" } },
 });
 const [seeded, checkoutA, checkoutB, path] = positionals;
 if (!seeded || !checkoutA || !checkoutB || !path) {
-  console.error("usage: bun bench/interleave.ts SEEDED_DIR CHECKOUT_A CHECKOUT_B PATH [--requests N] [--post TEXT]");
+  console.error("usage: bun bench/interleave.ts SEEDED_DIR CHECKOUT_A CHECKOUT_B PATH [--requests N] [--post TEXT] [--seeded-b DIR]");
   process.exit(1);
 }
 const requests = Number(values.requests);
-const { cookies } = (await Bun.file(join(seeded, "seed.json")).json()) as { cookies: string[] };
 const dirs: string[] = [];
 
 /** One checkout's server, and a function that makes one request to it and reads the whole answer. */
-async function serve(checkout: string) {
+async function serve(checkout: string, seeded: string) {
+  const { cookies } = (await Bun.file(join(seeded, "seed.json")).json()) as { cookies: string[] };
   const root = resolve(checkout);
   const { startServer } = (await import(join(root, "src/server.ts"))) as typeof import("../src/server.ts");
   const { parseConfig } = (await import(join(root, "src/config.ts"))) as typeof import("../src/config.ts");
   const dataDir = mkdtempSync(join(tmpdir(), "campfire-interleave-"));
   dirs.push(dataDir);
-  cpSync(seeded!, dataDir, { recursive: true });
+  cpSync(seeded, dataDir, { recursive: true });
   const config = { ...parseConfig({}), port: 0, host: "127.0.0.1", dataDir };
   const running: RunningServer = startServer(config, () => {});
   let posted = 0;
@@ -54,8 +56,8 @@ async function serve(checkout: string) {
   return { running, request };
 }
 
-const a = await serve(checkoutA);
-const b = await serve(checkoutB);
+const a = await serve(checkoutA, seeded);
+const b = await serve(checkoutB, values["seeded-b"] ?? seeded);
 for (let i = 0; i < 500; i++) {
   await a.request();
   await b.request();
