@@ -54,6 +54,7 @@ export function socketHandlers(ctx: AppContext): WebSocketHandler<SocketData> {
       ws.subscribe(roomTopic(id));
     }
     const wasUnread = enterRoom(db, ws.data.userId, id, newTab);
+    if (wasUnread) ctx.cache.membershipChanged(ws.data.userId);
     if (since !== undefined) sendMissed(ws, id, since);
     announcePresence(ctx, id);
     // The person's other tabs only need telling when the room was unread: a thousand tabs entering

@@ -58,10 +58,15 @@ export type SidebarRooms = { shared: SidebarRoom[]; directs: SidebarRoom[]; hidd
 
 /**
  * The sidebar: shared rooms by name, direct rooms most recent first, hidden ones left out but
- * counted (so the way to find them again shows only when there are some). The rooms come from
- * their kept entries, so this costs one query of the person's memberships.
+ * counted (so the way to find them again shows only when there are some). Kept by the read cache
+ * until a post, a room's change or the person's own membership change; built from the rooms' kept
+ * entries and one query of the person's memberships.
  */
 export function sidebarFor(reads: Reads, user: User): SidebarRooms {
+  return reads.cache.sidebarOr(user.id, () => readSidebar(reads, user));
+}
+
+function readSidebar(reads: Reads, user: User): SidebarRooms {
   const all = reads.db
     .query<{ roomId: number; unreadAt: number | null; hidden: number }, [number]>(
       "SELECT room_id AS roomId, unread_at AS unreadAt, involvement = 'invisible' AS hidden FROM memberships WHERE user_id = ?",

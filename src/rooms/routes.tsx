@@ -146,6 +146,7 @@ export function roomRoutes(ctx: AppContext) {
         const user = currentUser(c);
         requireRoomCreation(user);
         const room = createOpenRoom(db, user, c.req.valid("form").name);
+        ctx.cache.roomChanged(room.id);
         announceRoom(ctx, room, memberIds(db, room.id));
         return redirectTo(c, `/rooms/${room.id}`);
       })
@@ -154,6 +155,7 @@ export function roomRoutes(ctx: AppContext) {
         requireRoomCreation(user);
         const { name, user_ids } = c.req.valid("form");
         const room = createClosedRoom(db, user, name, user_ids);
+        ctx.cache.roomChanged(room.id);
         announceRoom(ctx, room, memberIds(db, room.id));
         return redirectTo(c, `/rooms/${room.id}`);
       })
@@ -176,7 +178,10 @@ export function roomRoutes(ctx: AppContext) {
           if (people.length < ids.length)
             return c.html(<DirectRoomForm selected={people} error="Some of those people aren't on this Campfire any more." />, 422);
           const { room, created } = findOrCreateDirectRoom(db, user, ids);
-          if (created) announceRoom(ctx, room, memberIds(db, room.id));
+          if (created) {
+            ctx.cache.roomChanged(room.id);
+            announceRoom(ctx, room, memberIds(db, room.id));
+          }
           return redirectTo(c, `/rooms/${room.id}`);
         },
       )
@@ -261,6 +266,7 @@ export function roomRoutes(ctx: AppContext) {
           const { involvement } = c.req.valid("form");
           const before = involvementOf(db, user.id, room.id);
           setInvolvement(db, user.id, room.id, involvement);
+          ctx.cache.membershipChanged(user.id);
           const visibilityChanged = (before === "invisible") !== (involvement === "invisible");
           if (visibilityChanged) announceVisibility(ctx, room, user.id, involvement !== "invisible");
           if (!isHtmx(c)) return redirectTo(c, `/rooms/${room.id}`);

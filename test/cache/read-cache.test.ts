@@ -185,6 +185,26 @@ test("every page renders the same with the read cache on and off, before and aft
   await compare("after a new join code");
   expect((await sendForm(member, `/rooms/${closed}/involvement`, { involvement: "invisible" }, { method: "PATCH" })).status).toBe(303);
   await compare("after hiding a room");
+  // Sidebars are kept per person: each change to who is in which room, or what is unread, must reach them.
+  expect((await sendForm(member, `/rooms/${closed}/involvement`, { involvement: "mentions" }, { method: "PATCH" })).status).toBe(303);
+  await compare("after showing the room again");
+  const lounge = await createRoom(admin, "opens", { name: "Lounge" });
+  const withLounge = await compare("after creating an open room");
+  const pair = await createRoom(admin, "directs", { user_ids: [memberUser.id] });
+  const withPair = await compare("after starting a direct room");
+  await postMessage(admin, pair, "just us two");
+  const unread = await compare("after a post in the direct room");
+  expect((await admin.request(`/rooms/${lounge}`, { method: "DELETE" })).status).toBe(303);
+  const withoutLounge = await compare("after deleting a room");
+  expect(withLounge.get("member: /users/me/sidebar?room_id=1")).toContain(`href="/rooms/${lounge}"`);
+  expect(withPair.get("member: /users/me/sidebar?room_id=1")).toContain(`href="/rooms/${pair}"`);
+  expect(withPair.get("member: /users/me/sidebar?room_id=1")).not.toContain(
+    `id="sidebar_room_${pair}" class="sidebar__item sidebar__item--unread"`,
+  );
+  expect(unread.get("member: /users/me/sidebar?room_id=1")).toContain(
+    `id="sidebar_room_${pair}" class="sidebar__item sidebar__item--unread"`,
+  );
+  expect(withoutLounge.get("member: /users/me/sidebar?room_id=1")).not.toContain(`href="/rooms/${lounge}"`);
   // A boost on a message of the history page: kept messages are made again at their new change number.
   expect((await admin.post(`/messages/${firstOfHistory}/boosts`, { content: "🎉" })).status).toBeLessThan(300);
   await compare("after boosting an older message");

@@ -4,6 +4,7 @@ import type { User } from "../../src/users/users.ts";
 import { Client } from "../helpers/client.ts";
 import { createRoom, postMessage, sidebarItemClass, sidebarRoomIds, startThreePersonServer } from "../helpers/fixtures.ts";
 import type { TestServer } from "../helpers/server.ts";
+import { openSocket } from "../helpers/socket.ts";
 
 let server: TestServer;
 let admin: Client;
@@ -217,6 +218,17 @@ describe("unread marks", () => {
     expect(membership(memberUser, lobby)?.unread_at).toBeNumber();
     await setInvolvement(member, lobby, "invisible");
     expect(membership(memberUser, lobby)?.unread_at).toBeNull();
+  });
+
+  test("entering a room over the socket marks it read on the pages that follow", async () => {
+    const lobby = await createRoom(admin, "opens", { name: "Lobby" });
+    await postMessage(admin, lobby, "news");
+    expect(sidebarItemClass(await pageAwayFrom(member, lobby), lobby)).toContain("sidebar__item--unread");
+    const tab = await openSocket(server, member);
+    await tab.enter(lobby);
+    tab.close();
+    expect(sidebarItemClass(await pageAwayFrom(member, lobby), lobby)).not.toContain("sidebar__item--unread");
+    expect(sidebarItemClass(await pageAwayFrom(third, lobby), lobby)).toContain("sidebar__item--unread");
   });
 
   test("a room set to nothing is still marked unread", async () => {
