@@ -28,7 +28,7 @@ const NAMES_KEPT = 10_000;
 // The search page shows the reader's last searches every time (~20 µs of a ~500 µs page to read).
 const RECENT_SEARCHES_KEPT = 10_000;
 // Every full page shows the reader's sidebar: its memberships query and sort took ~65 µs of a page
-// in place, and kept per person the search page took 0.92–0.94× the time, the room page 0.86–0.95×.
+// in place; kept per person, the search page takes 0.93× the time, the room page 0.84–0.96×.
 const SIDEBARS_KEPT = 10_000;
 // PRAGMA data_version costs ~3.7 µs here, as much as the rest of a cached read; a room page makes
 // four cached reads. Looking at most every 100 ms keeps that off the hot path, and a write by
