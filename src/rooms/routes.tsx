@@ -124,7 +124,7 @@ export function roomRoutes(ctx: AppContext) {
         const { user, accountName, sidebar, canCreateRooms } = pageFrame(ctx, currentUser(c));
         const currentRoomId = optional(positiveId, c.req.query("room_id"));
         return c.html(
-          <Sidebar user={user} accountName={accountName} {...sidebar} currentRoomId={currentRoomId} canCreateRooms={canCreateRooms} />,
+          <Sidebar user={user} accountName={accountName} sidebar={sidebar} currentRoomId={currentRoomId} canCreateRooms={canCreateRooms} />,
         );
       })
       .get("/rooms/new", (c) => {

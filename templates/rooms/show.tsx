@@ -56,7 +56,7 @@ export function roomPageHalves({
   nonce,
 }: RoomPageProps & { view: RoomView }): [Html, Html] {
   const start = layoutStartHtml({ title: `${view.name} · ${accountName}`, bodyClass: "app", user, nonce });
-  const sidebarPart = sidebarHtml({ user, accountName, ...sidebar, currentRoomId: view.room.id, canCreateRooms });
+  const sidebarPart = sidebarHtml({ user, accountName, sidebar, currentRoomId: view.room.id, canCreateRooms });
   return [html`${start}${SKIP_LINK}${sidebarPart}${roomColumnStartHtml(view)}`, html`${roomColumnEndHtml(view)}${LAYOUT_END}`];
 }
 
@@ -64,7 +64,7 @@ export function roomPageHalves({
 export const noRoomsPageHtml = ({ user, accountName, sidebar, canCreateRooms }: RoomPageProps): Html =>
   layoutHtml(
     { title: accountName, bodyClass: "app", user },
-    html`${sidebarHtml({ user, accountName, ...sidebar, canCreateRooms })}${NO_ROOMS}`,
+    html`${sidebarHtml({ user, accountName, sidebar, canCreateRooms })}${NO_ROOMS}`,
   );
 
 const SKIP_LINK = html`<a class="skip-link" href="#composer_body" data-skip-to-composer>Skip to the message box</a>`;

@@ -37,7 +37,7 @@ export function searchPageHtml({ user, accountName, sidebar, canCreateRooms, vie
   const title = view.query ? `“${view.query}” · Search · ${accountName}` : `Search · ${accountName}`;
   return layoutHtml(
     { title, bodyClass: "app", user },
-    html`${sidebarHtml({ user, accountName, ...sidebar, canCreateRooms })}${searchColumnHtml(view)}`,
+    html`${sidebarHtml({ user, accountName, sidebar, canCreateRooms })}${searchColumnHtml(view)}`,
   );
 }
 
