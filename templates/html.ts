@@ -69,6 +69,20 @@ export const flatText = (text: string): string => decoder.decode(encoder.encode(
 /** A fragment that is kept and sent many times (see `flatText`). */
 export const keep = (fragment: Html): Html => new Html(flatText(fragment.text));
 
+/**
+ * The last fragment made for each object of a kind the read cache replaces rather than changes
+ * (a person's sidebar), kept (see `keep`) for as long as `key`, everything else the fragment
+ * shows, stays the same. It goes with its object; with the cache off every request brings a new one.
+ */
+export function keptWith<T extends object>(): (owner: T, key: string, make: () => Html) => Html {
+  const made = new WeakMap<T, { key: string; html: Html }>();
+  return (owner, key, make) => {
+    let last = made.get(owner);
+    if (last?.key !== key) made.set(owner, (last = { key, html: keep(make()) }));
+    return last.html;
+  };
+}
+
 /** A fragment as the UTF-8 bytes that are sent: for one that is kept and sent many times. */
 export const utf8 = (fragment: Html): Uint8Array => encoder.encode(fragment.text);
 

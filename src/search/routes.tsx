@@ -47,8 +47,6 @@ export function searchRoutes(ctx: AppContext) {
           query: text,
           found: outcome && !("error" in outcome) ? { ...outcome, older: before !== undefined } : null,
           recent: recentSearches(ctx, user.id),
-          rooms: frame.sidebar.shared.map((room) => room.name!),
-          people: [...new Set(frame.sidebar.directs.flatMap((room) => room.members.filter((m) => m.id !== user.id).map((m) => m.name)))],
           back: lastRoom ? { href: `/rooms/${lastRoom.id}`, name: roomNameFor(ctx, lastRoom, user.id) } : { href: "/", name: "your rooms" },
           error,
         },

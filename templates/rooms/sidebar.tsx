@@ -3,7 +3,7 @@ import type { FC } from "hono/jsx";
 import { domId } from "../../src/realtime/protocol.ts";
 import type { SidebarRoom, SidebarRooms } from "../../src/rooms/rooms.ts";
 import { isAdministrator, type User } from "../../src/users/users.ts";
-import { Html, html, inJsx, joinHtml, keep } from "../html.ts";
+import { Html, html, inJsx, joinHtml, keep, keptWith } from "../html.ts";
 import { renderToString } from "../render.ts";
 import { avatarHtml } from "../shared/avatar.tsx";
 import { soundsToggleHtml } from "../users/sounds-toggle.tsx";
@@ -71,21 +71,17 @@ type SidebarProps = { sidebar: SidebarRooms; user: User; accountName: string; cu
 /**
  * The whole sidebar, on every page. Built with `html` like its items: as JSX it took twice as long
  * as the rest of a room page's markup together (about 25 µs more per page), since every page has one.
- * The last one made is kept with the sidebar the read cache keeps (an object it replaces whenever
- * the rooms, their order or their marks change, never changes in place), for as long as everything
- * else it shows is the same: ~20 µs of every full page, ~6 % of a search page. One look, not one
- * per room visited, so it costs at most a sidebar's bytes per person kept. With the cache off every
- * request brings a new object, and each is made afresh.
+ * The last one made is kept with the read cache's sidebar object (see `keptWith`) while the
+ * person, the account's name, the current room and room creation stay the same: ~20 µs of every
+ * full page, ~6 % of a search page. One look, not one per room visited, so it costs at most a
+ * sidebar's bytes per person kept.
  */
-export function sidebarHtml(props: SidebarProps): Html {
-  const { sidebar, user, accountName, currentRoomId, canCreateRooms } = props;
-  const key = JSON.stringify([user, accountName, currentRoomId ?? null, canCreateRooms]);
-  let made = madeSidebars.get(sidebar);
-  if (made?.key !== key) madeSidebars.set(sidebar, (made = { key, html: keep(makeSidebarHtml(props)) }));
-  return made.html;
-}
+export const sidebarHtml = (props: SidebarProps): Html =>
+  keptSidebars(props.sidebar, JSON.stringify([props.user, props.accountName, props.currentRoomId ?? null, props.canCreateRooms]), () =>
+    makeSidebarHtml(props),
+  );
 
-const madeSidebars = new WeakMap<SidebarRooms, { key: string; html: Html }>();
+const keptSidebars = keptWith<SidebarRooms>();
 
 function makeSidebarHtml({ sidebar, user, accountName, currentRoomId, canCreateRooms }: SidebarProps): Html {
   const items = (rooms: SidebarRoom[]) => joinHtml(rooms.map((room) => keptItemHtml(room, currentRoomId, user.id)));

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { join } from "node:path";
+import { setClock, useRealClock } from "../../src/db/time.ts";
 import { ReceivedFile } from "../../src/http/multipart.ts";
 import { postMessage } from "../../src/messages/receive.ts";
 import { findRoom } from "../../src/rooms/rooms.ts";
@@ -25,6 +26,7 @@ beforeEach(async () => {
 afterEach(() => server.close());
 
 const ALL_TALK = 1;
+const DAY_MS = 86_400_000;
 const at = (date: string) => Date.parse(`${date}T12:00:00Z`);
 
 /** A file as an upload arrives: whole on disk under incoming/, for postMessage to move into place. */
@@ -165,6 +167,22 @@ describe("filters typed in the box", () => {
     expect(chips.some((chip) => chip?.startsWith("before:20"))).toBe(true);
     // Tess is not in Launch Plans: no chip of hers names it.
     expect((await (await third.get("/searches")).text()).includes("Launch Plans")).toBe(false);
+  });
+
+  test("the date chips follow the day: chips made yesterday are made again today", async () => {
+    const dateChips = async () =>
+      [...(await (await member.get("/searches")).text()).matchAll(/data-search-filter="((?:after|before):[^"]*)"/g)].map((m) => m[1]);
+    const start = Date.now();
+    const day = (at: number) => new Date(at).toISOString().slice(0, 10);
+    try {
+      setClock(() => start + DAY_MS);
+      expect(await dateChips()).toEqual([`after:${day(start - 6 * DAY_MS)}`, `before:${day(start + DAY_MS)}`]);
+      expect(await dateChips()).toEqual([`after:${day(start - 6 * DAY_MS)}`, `before:${day(start + DAY_MS)}`]); // kept
+      setClock(() => start + 2 * DAY_MS);
+      expect(await dateChips()).toEqual([`after:${day(start - 5 * DAY_MS)}`, `before:${day(start + 2 * DAY_MS)}`]);
+    } finally {
+      useRealClock();
+    }
   });
 });
 
