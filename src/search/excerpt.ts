@@ -15,14 +15,31 @@ import { tokenize } from "./tokens.ts";
 /** Words shown around the matches, as snippet(…, 24) showed. */
 export const EXCERPT_TOKENS = 24;
 
-/** Each quoted word of a match expression (see query.ts) as FTS5 reads it: a phrase of stems. */
-export function phrasesOf(match: string): string[][] {
-  return match
-    .slice(1, -1)
-    .split('" "')
-    .map((word) => tokenize(word).map((token) => stem(token.folded)))
-    .filter((phrase) => phrase.length > 0);
+/** Phrases of stems, each a list of words in a row. */
+export type Phrases = readonly (readonly string[])[];
+
+/**
+ * Each quoted word of a match expression (see query.ts) as FTS5 reads it: a phrase of stems. The
+ * same list for the same expression, kept (people repeat their searches, "More results" repeats
+ * the page's), so the expression startsOf makes for it is made once too: tokenizing, stemming and
+ * compiling it again were ~5 µs of every search page. Emptied when full; never changed by callers.
+ */
+export function phrasesOf(match: string): Phrases {
+  let phrases = phrasesKept.get(match);
+  if (phrases === undefined) {
+    if (phrasesKept.size >= PHRASES_KEPT) phrasesKept.clear();
+    phrases = match
+      .slice(1, -1)
+      .split('" "')
+      .map((word) => tokenize(word).map((token) => stem(token.folded)))
+      .filter((phrase) => phrase.length > 0);
+    phrasesKept.set(match, phrases);
+  }
+  return phrases;
 }
+
+const phrasesKept = new Map<string, Phrases>();
+const PHRASES_KEPT = 1000;
 
 /**
  * Stems already worked out: the stemmer costs ~1 µs a word, a page has ~900 words, and people
@@ -55,7 +72,7 @@ type Window = { from: number; to: number; lastEnd: number };
  * own fence characters are dropped, so they can't move a mark. With
  * size = Infinity, the whole text marked as highlight() marks it.
  */
-export function excerpt(text: string, phrases: string[][], size = EXCERPT_TOKENS): string {
+export function excerpt(text: string, phrases: Phrases, size = EXCERPT_TOKENS): string {
   // A string is ASCII when UTF-8 takes a byte per character (~1 µs for a page of results).
   const { hits, window } =
     Buffer.byteLength(text, "utf8") === text.length ? asciiExcerpt(text, phrases, size) : wordsExcerpt(text, phrases, size);
@@ -63,7 +80,7 @@ export function excerpt(text: string, phrases: string[][], size = EXCERPT_TOKENS
 }
 
 /** The excerpt made the general way, whatever the text: what the ASCII way is tested against. */
-export function excerptReadingEveryWord(text: string, phrases: string[][], size = EXCERPT_TOKENS): string {
+export function excerptReadingEveryWord(text: string, phrases: Phrases, size = EXCERPT_TOKENS): string {
   const { hits, window } = wordsExcerpt(text, phrases, size);
   return fenced(text, hits, window);
 }
@@ -90,7 +107,7 @@ function densest(hits: Hit[], phraseCount: number, size: number): { at: Hit; bac
 }
 
 /** The general way, for text with any character outside ASCII: every word of it, tokenized and stemmed. */
-function wordsExcerpt(text: string, phrases: string[][], size: number): { hits: Hit[]; window: Window } {
+function wordsExcerpt(text: string, phrases: Phrases, size: number): { hits: Hit[]; window: Window } {
   const words = tokenize(text);
   const count = words.length;
   const hits: Hit[] = [];
@@ -133,7 +150,7 @@ const stemIs = (folded: string, wanted: string): boolean => folded.charCodeAt(0)
  * test/search/excerpt.test.ts holds the stemmer to this over every suffix it knows, and this way
  * to the general one.
  */
-function asciiExcerpt(text: string, phrases: string[][], size: number): { hits: Hit[]; window: Window } {
+function asciiExcerpt(text: string, phrases: Phrases, size: number): { hits: Hit[]; window: Window } {
   const hits = asciiHits(text, phrases, size);
   const firstWord = wordStart(text, 0);
   let start = firstWord;
@@ -158,7 +175,7 @@ function asciiExcerpt(text: string, phrases: string[][], size: number): { hits: 
  * The hits in ASCII text. A hit's `first` counts the words from the hit before it, but no further
  * than `size`: hits that far apart never share a window, so the rest of the gap is not read.
  */
-function asciiHits(text: string, phrases: string[][], size: number): Hit[] {
+function asciiHits(text: string, phrases: Phrases, size: number): Hit[] {
   const starts = startsOf(phrases);
   if (starts === null) return [];
   const hits: Hit[] = [];
@@ -182,7 +199,7 @@ function asciiHits(text: string, phrases: string[][], size: number): Hit[] {
 }
 
 /** Where `phrase` ends if it starts at the word at `at`, else -1. */
-function asciiPhraseEnd(text: string, at: number, phrase: string[]): number {
+function asciiPhraseEnd(text: string, at: number, phrase: readonly string[]): number {
   let end = at;
   for (let k = 0; k < phrase.length; k++) {
     const start = k === 0 ? at : wordStart(text, end);
@@ -200,8 +217,8 @@ function asciiPhraseEnd(text: string, at: number, phrase: string[]): number {
  * two characters (at least one), in any case. Made once per search (the phrases are the same list
  * for every result). Null when no phrase can start in ASCII text (its stem is not ASCII).
  */
-const startExpressions = new WeakMap<string[][], RegExp | null>();
-function startsOf(phrases: string[][]): RegExp | null {
+const startExpressions = new WeakMap<Phrases, RegExp | null>();
+function startsOf(phrases: Phrases): RegExp | null {
   let expression = startExpressions.get(phrases);
   if (expression === undefined) {
     const beginnings = phrases
