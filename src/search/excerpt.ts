@@ -182,8 +182,10 @@ function asciiHits(text: string, phrases: Phrases, size: number): Hit[] {
   let previous = -1; // where the last hit started, and its word number
   let previousWord = 0;
   starts.lastIndex = 0;
-  for (let found = starts.exec(text); found !== null; found = starts.exec(text)) {
-    const at = found.index;
+  // test() rather than exec(): no match array is made. A match is the beginning of a word, so the
+  // word starts where the letters before lastIndex do.
+  while (starts.test(text)) {
+    const at = wordsBefore(text, starts.lastIndex, 1);
     for (let p = 0; p < phrases.length; p++) {
       const phrase = phrases[p]!;
       const end = asciiPhraseEnd(text, at, phrase);
