@@ -13,9 +13,9 @@ import { positionId, positiveId, refuseWith } from "../http/validate.tsx";
 import { findRoomFor } from "../rooms/rooms.ts";
 import { findLinkPreviewByToken } from "../unfurl/link-previews.ts";
 import { canAdministerMessage, findMessage, isRichMessage, type Message } from "./messages.ts";
-import { latestMessageRows, messageRowsAfter, messageRowsBefore } from "./pages.ts";
+import { latestPageEntries, pageEntriesAfter, pageEntriesBefore } from "./pages.ts";
 import { editMessage, postMessage, removeMessage } from "./receive.ts";
-import { renderedRows } from "./rendered.ts";
+import { renderedEntries } from "./rendered.ts";
 
 // A quick first bound; the real limit (10,000 characters of text) is checked on the formatted text.
 const MAX_RAW_BODY = 100_000;
@@ -90,14 +90,17 @@ export function messageRoutes(ctx: AppContext) {
     .get("/rooms/:room_id/messages", zValidator("param", roomParam, notFound), zValidator("query", pageQuery, unprocessable), (c) => {
       const room = roomOf(c, c.req.valid("param").room_id);
       const { before, after } = c.req.valid("query");
-      const rows =
-        before !== undefined
-          ? messageRowsBefore(db, room.id, before)
-          : after !== undefined
-            ? messageRowsAfter(db, room.id, after)
-            : latestMessageRows(db, room.id);
-      if (rows.length === 0) return c.body(null, 204);
-      return c.html(renderedRows(ctx, rows).html.text);
+      // One read transaction: the messages not kept rendered are read in the same snapshot as the page's entries.
+      const page = db.transaction(() => {
+        const entries =
+          before !== undefined
+            ? pageEntriesBefore(db, room.id, before)
+            : after !== undefined
+              ? pageEntriesAfter(db, room.id, after)
+              : latestPageEntries(db, room.id);
+        return entries.length === 0 ? null : renderedEntries(ctx, entries).html;
+      })();
+      return page ? c.html(page.text) : c.body(null, 204);
     })
     .post(
       "/rooms/:room_id/messages",

@@ -7,9 +7,9 @@ import { currentUser } from "../http/authenticate.ts";
 import type { AppContext, AppEnv } from "../http/env.ts";
 import { isHttps, ownOrigin } from "../http/request.ts";
 import { cspNonce } from "../http/security.ts";
-import { type MessageRow, roomChangeSeq } from "../messages/messages.ts";
-import { latestMessageRows, messageRowsAfter, messageRowsBefore } from "../messages/pages.ts";
-import { renderedRows } from "../messages/rendered.ts";
+import { roomChangeSeq } from "../messages/messages.ts";
+import { latestPageEntries, type PageEntry, pageEntriesAfter, pageEntriesBefore } from "../messages/pages.ts";
+import { renderedEntries } from "../messages/rendered.ts";
 import { PAGE_SIZE } from "../realtime/protocol.ts";
 import { isAdministrator, isAlone, type User } from "../users/users.ts";
 import { involvementOf } from "./memberships.ts";
@@ -40,21 +40,21 @@ export function renderRoom(ctx: AppContext, c: Context<AppEnv>, room: Room, arou
 
 function roomView(ctx: AppContext, c: Context<AppEnv>, user: User, room: Room, around?: number): RoomView {
   const { db } = ctx;
-  // Rows first: the messages' mentions, boosts and files are read only for those not kept rendered.
-  const part = (rows: MessageRow[], hasOlder: boolean, hasNewer: boolean): MessagesPart => {
-    const { html, people } = renderedRows(ctx, rows);
-    return { bytes: utf8(html), count: rows.length, hasOlder, hasNewer, changeSeq: roomChangeSeq(db, room.id), authorIds: people };
+  // Entries first: the messages themselves are read only for those not kept rendered.
+  const part = (entries: PageEntry[], hasOlder: boolean, hasNewer: boolean): MessagesPart => {
+    const { html, people } = renderedEntries(ctx, entries);
+    return { bytes: utf8(html), count: entries.length, hasOlder, hasNewer, changeSeq: roomChangeSeq(db, room.id), authorIds: people };
   };
   let page: MessagesPart;
   if (around === undefined) {
     page = ctx.cache.latestPage(room.id, () => {
-      const latest = latestMessageRows(db, room.id, PAGE_SIZE + 1);
+      const latest = latestPageEntries(db, room.id, PAGE_SIZE + 1);
       const hasOlder = latest.length > PAGE_SIZE;
       return part(hasOlder ? latest.slice(1) : latest, hasOlder, false);
     });
   } else {
-    const before = messageRowsBefore(db, room.id, around, PAGE_SIZE / 2 + 1);
-    const after = messageRowsAfter(db, room.id, around - 1, PAGE_SIZE / 2 + 1);
+    const before = pageEntriesBefore(db, room.id, around, PAGE_SIZE / 2 + 1);
+    const after = pageEntriesAfter(db, room.id, around - 1, PAGE_SIZE / 2 + 1);
     const hasOlder = before.length > PAGE_SIZE / 2;
     const hasNewer = after.length > PAGE_SIZE / 2;
     page = part([...(hasOlder ? before.slice(1) : before), ...(hasNewer ? after.slice(0, -1) : after)], hasOlder, hasNewer);
