@@ -102,6 +102,14 @@ export function isMember(db: Database, userId: number, roomId: number): boolean 
   return db.query("SELECT 1 FROM memberships WHERE user_id = ? AND room_id = ?").get(userId, roomId) !== null;
 }
 
+/** Every room the person is a member of, hidden ones too: the rooms they may search. */
+export function memberRoomIds(db: Database, userId: number): number[] {
+  return db
+    .query<{ roomId: number }, [number]>("SELECT room_id AS roomId FROM memberships WHERE user_id = ?")
+    .all(userId)
+    .map((row) => row.roomId);
+}
+
 /** The rooms in a person's sidebar, whose activity their tabs follow. */
 export function visibleRoomIds(db: Database, userId: number): number[] {
   return db

@@ -54,8 +54,7 @@ export function findRoomFor(reads: Reads, user: User, id: number): Room | null {
 
 export type SidebarRoom = Room & { unread: boolean; members: Member[] };
 
-/** `roomIds`: every room the person is in, hidden ones too (the rooms they may search), in no order. */
-export type SidebarRooms = { shared: SidebarRoom[]; directs: SidebarRoom[]; hiddenCount: number; roomIds: number[] };
+export type SidebarRooms = { shared: SidebarRoom[]; directs: SidebarRoom[]; hiddenCount: number };
 
 /**
  * The sidebar: shared rooms by name, direct rooms most recent first, hidden ones left out but
@@ -94,7 +93,6 @@ function readSidebar(reads: Reads, user: User): SidebarRooms {
     shared: shared.sort(byName).map((sorted) => sorted.room),
     directs: directs.sort(byRecency).map((sorted) => sorted.room),
     hiddenCount: all.length - memberships.length,
-    roomIds: all.map((m) => m.roomId),
   };
 }
 
