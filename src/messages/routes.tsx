@@ -3,6 +3,7 @@
 import { zValidator } from "@hono/zod-validator";
 import { type Context, Hono } from "hono";
 import { z } from "zod";
+import type { Html } from "../../templates/html.ts";
 import { MessageEditForm } from "../../templates/messages/edit.tsx";
 import { MessageView } from "../../templates/messages/message.tsx";
 import { currentUser, requireUser } from "../http/authenticate.ts";
@@ -85,21 +86,27 @@ export function messageRoutes(ctx: AppContext) {
     return message;
   }
 
+  /**
+   * A page of a room's messages, in one read transaction: those not kept rendered are read in the
+   * same snapshot as the page's entries. Made once: bun:sqlite's transaction() builds its wrappers
+   * on every call (see group-commit.ts).
+   */
+  const pageOfMessages = db.transaction((roomId: number, before?: number, after?: number): Html | null => {
+    const entries =
+      before !== undefined
+        ? pageEntriesBefore(db, roomId, before)
+        : after !== undefined
+          ? pageEntriesAfter(db, roomId, after)
+          : latestPageEntries(db, roomId);
+    return entries.length === 0 ? null : renderedEntries(ctx, entries).html;
+  });
+
   return new Hono<AppEnv>()
     .use("/rooms/*", requireUser)
     .get("/rooms/:room_id/messages", zValidator("param", roomParam, notFound), zValidator("query", pageQuery, unprocessable), (c) => {
       const room = roomOf(c, c.req.valid("param").room_id);
       const { before, after } = c.req.valid("query");
-      // One read transaction: the messages not kept rendered are read in the same snapshot as the page's entries.
-      const page = db.transaction(() => {
-        const entries =
-          before !== undefined
-            ? pageEntriesBefore(db, room.id, before)
-            : after !== undefined
-              ? pageEntriesAfter(db, room.id, after)
-              : latestPageEntries(db, room.id);
-        return entries.length === 0 ? null : renderedEntries(ctx, entries).html;
-      })();
+      const page = pageOfMessages(room.id, before, after);
       return page ? c.html(page.text) : c.body(null, 204);
     })
     .post(
